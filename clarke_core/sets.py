@@ -1,0 +1,113 @@
+"""Result values: differential sets, limiting-gradient sequences and witnesses.
+
+All are frozen dataclasses of plain data (floats, sympy numbers, strings), so they pickle across
+the sandbox boundary and serialise to JSON for the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+KINDS = ("empty", "point", "interval", "segment", "polygon", "convex", "unbounded")
+
+
+@dataclass(frozen=True)
+class GradientSequence:
+    """Points x_i -> x whose gradients converge to ``target``: one witness of a limiting gradient.
+
+    ``values`` are f(x_i) (for drawing tangent lines); ``side`` names where the points come from
+    ("left"/"right" in 1D).
+    """
+
+    target: tuple[float, ...]
+    points: tuple[tuple[float, ...], ...]
+    gradients: tuple[tuple[float, ...], ...]
+    values: tuple[float, ...] = ()
+    side: str = ""
+
+
+@dataclass(frozen=True)
+class Witness:
+    """A point x' whose subgradient inequality f(x') >= f(x) + s (x' - x) rules slopes out.
+
+    ``bound`` states, as text, what that x' forces, for example ``"s >= 1"``.
+    """
+
+    point: tuple[float, ...]
+    value: float
+    bound: str
+    exact_point: tuple[sp.Expr, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DifferentialSet:
+    """A Clarke set or a convex subdifferential at one point.
+
+    ``kind`` is one of ``KINDS``. ``vertices`` are float tuples (1D: ``[(lo,), (hi,)]`` or
+    ``[(v,)]``); ``exact`` the same vertices as sympy numbers where known, else None.
+    ``certified`` is False when part of the answer was only checked numerically; ``reason`` is a
+    sentence on how the set was decided (why it is empty, or unbounded).
+
+    >>> s = DifferentialSet("interval", [(0.0,), (1.0,)], [(sp.Integer(0),), (sp.Integer(1),)])
+    >>> s.latex()
+    '\\\\left[0, 1\\\\right]'
+    >>> s.contains((0.5,))
+    True
+    """
+
+    kind: str
+    vertices: list[tuple[float, ...]]
+    exact: list[tuple[sp.Expr, ...]] | None = None
+    sequences: tuple[GradientSequence, ...] = ()
+    witnesses: tuple[Witness, ...] = ()
+    certified: bool = True
+    reason: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown kind {self.kind!r}")
+
+    def latex(self) -> str:
+        """The set in LaTeX, with exact endpoints where they are known."""
+        if self.kind == "empty":
+            return r"\varnothing"
+        if self.kind == "unbounded":
+            return r"\text{undefined: not locally Lipschitz}"
+        pts = self.exact if self.exact is not None else self.vertices
+
+        def tex(v: tuple) -> str:
+            parts = [sp.latex(sp.sympify(c)) if self.exact is not None else f"{c:.4g}" for c in v]
+            return parts[0] if len(parts) == 1 else r"\left(" + ", ".join(parts) + r"\right)"
+
+        if self.kind == "point":
+            return r"\left\{" + tex(pts[0]) + r"\right\}"
+        if self.kind == "interval":
+            return r"\left[" + tex(pts[0]) + ", " + tex(pts[1]) + r"\right]"
+        body = ", ".join(tex(v) for v in pts)
+        return r"\operatorname{conv}\left\{" + body + r"\right\}"
+
+    def contains(self, s: tuple[float, ...] | float, tol: float = 1e-9) -> bool:
+        """Whether ``s`` lies in the set, up to ``tol`` (1D sets only for now)."""
+        s = (float(s),) if not isinstance(s, tuple) else s
+        if self.kind in ("empty", "unbounded"):
+            return False
+        if len(s) != 1:
+            raise NotImplementedError("membership is implemented for 1D sets")
+        lo, hi = self.vertices[0][0], self.vertices[-1][0]
+        return lo - tol <= s[0] <= hi + tol
+
+    def to_dict(self) -> dict:
+        """The JSON form used by the command line: kind, vertices, exact (strings) and more."""
+        return {
+            "kind": self.kind,
+            "vertices": [list(v) for v in self.vertices],
+            "exact": None if self.exact is None else [[str(c) for c in v] for v in self.exact],
+            "certified": self.certified,
+            "reason": self.reason,
+            "witnesses": [
+                {"point": list(w.point), "value": w.value, "bound": w.bound} for w in self.witnesses
+            ],
+        }
