@@ -1,0 +1,60 @@
+# Clarke Lab: common tasks. Everything runs from .venv/, which is created and filled on first use.
+#
+#   make run      start the app (port: Streamlit's own STREAMLIT_SERVER_PORT, default 8501)
+#   make test     lint, then every test incl. doctests and real-browser tests
+#   make lint     ruff check
+#   make bench    benchmarks (python -m benchmarks)
+#   make install  runtime deps only;  make venv  runtime + dev deps
+#   make clean    caches and artifacts;  make distclean  also .venv
+#
+# Extra pytest arguments: make test PYTEST_ARGS="-m 'not browser' -x"
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+# Always `$(PY) -m tool`, never .venv/bin/tool: console scripts carry the absolute path of the
+# venv they were installed in, which is wrong in a clone somewhere else.
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: run test lint bench install venv chromium clean distclean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+# Stamps make reruns instant; they are redone when a requirements file changes.
+$(VENV)/.stamp-run: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.stamp-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.stamp-run
+
+venv: $(VENV)/.stamp-dev
+
+run: install
+	$(PY) -m streamlit run app.py
+
+# Without a browser the browser tests skip locally, but in CI (CI=true) that must be an error.
+chromium:
+	@bash scripts/ensure_chromium.sh || [ "$$CI" != "true" ]
+
+lint: venv
+	$(PY) -m ruff check .
+
+# Lint first: it is fast, and it leaves pytest's summary as the last lines of the output.
+test: venv chromium lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv
+	$(PY) -m benchmarks
+
+clean:
+	rm -rf .pytest_cache .ruff_cache .hypothesis artifacts
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,18 @@
+"""Helpers for real-browser tests (import as `from browser_util import wait_for_app`)."""
+
+from __future__ import annotations
+
+APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+PLOTLY_CHART = ".js-plotly-plot"
+
+
+def wait_for_app(page, *, plotly: bool = False, timeout_ms: float = 60_000) -> None:
+    """Wait until the Streamlit script has finished a run (and, if asked, a chart is drawn).
+
+    Before its first run Streamlit marks the app "initial", not "notRunning", so this cannot
+    pass on a page that has not run yet. After a click or an input, call it again: it waits
+    for that rerun to finish. Plotly charts are drawn a moment after the run ends.
+    """
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
+    if plotly:
+        page.wait_for_selector(PLOTLY_CHART, state="visible", timeout=timeout_ms)
