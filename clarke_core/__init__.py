@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from .api import clarke_set, subdifferential
 from .errors import InputError, UndecidedError
 from .sets import DifferentialSet, GradientSequence, Witness
 
@@ -19,12 +20,3 @@ __all__ = [
     "clarke_set",
     "subdifferential",
 ]
-
-
-def __getattr__(name: str):
-    # The engine imports sympy-heavy modules; load them on first use.
-    if name in ("clarke_set", "subdifferential"):
-        from . import api
-
-        return getattr(api, name)
-    raise AttributeError(name)

@@ -1,0 +1,66 @@
+"""The public Python API: text in (as a student types it), exact sets out.
+
+Text goes through the safe parser only. ``timeout=None`` computes in this process (the parser's
+static limits still apply); a number runs the computation in a resource-limited worker process
+that is killed after that many seconds, raising ``InputError``.
+
+>>> clarke_set("max(0, x)", "0").latex()
+'\\\\left[0, 1\\\\right]'
+>>> subdifferential("-abs(x)", 0).kind
+'empty'
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .clarke import clarke_from_local, local_1d
+from .errors import InputError
+from .parsing import ParsedFunction, parse_function, parse_point
+from .sets import DifferentialSet
+from .subgradients import subdifferential_from_local
+
+
+def _parsed(expr: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
+    if not isinstance(expr, str):
+        raise InputError("The function must be given as text, for example 'max(0, x)'.")
+    function = parse_function(expr)
+    if function.dim != 1:
+        raise InputError(
+            "Functions of x and y are not supported yet; type a function of x alone."
+        )
+    return function, parse_point(at, function.dim)
+
+
+def _limited(fn, expr, at, timeout):
+    from . import sandbox
+
+    return sandbox.run(fn, expr, at, timeout=timeout)
+
+
+def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSet:
+    """The exact Clarke set of the function ``expr`` at the point ``at``.
+
+    The set carries a limiting-gradient sequence for each of its endpoints.
+
+    >>> clarke_set("relu(x) - relu(-x)", 0).exact
+    [(1,)]
+    >>> clarke_set("sqrt(abs(x))", 0).kind
+    'unbounded'
+    """
+    if timeout is not None:
+        return _limited(clarke_set, expr, at, timeout)
+    function, point = _parsed(expr, at)
+    return clarke_from_local(local_1d(function.expr, function.variables[0], point[0]))
+
+
+def subdifferential(expr: str, at, *, timeout: float | None = None) -> DifferentialSet:
+    """The convex-analysis subdifferential of ``expr`` at ``at`` (lecture §1, a global notion).
+
+    >>> subdifferential("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", -1).witnesses[0].bound
+    's ≥ 1'
+    """
+    if timeout is not None:
+        return _limited(subdifferential, expr, at, timeout)
+    function, point = _parsed(expr, at)
+    return subdifferential_from_local(local_1d(function.expr, function.variables[0], point[0]))

@@ -1,0 +1,231 @@
+"""The exact Clarke set of a function of one variable.
+
+For a locally Lipschitz f of one variable, ∂f(a) = [liminf f'(y), limsup f'(y)] as y -> a. Just
+right of a, f equals one smooth side form (see ``local``), so the right-hand cluster values of f'
+are the limit (or the accumulation interval) of that form's derivative, and likewise on the left.
+The set is the hull of both sides: only branches with interior next to a (essentially active ones)
+ever enter, and no calculus rule (which only gives supersets) is used.
+
+>>> from clarke_core.primitives import X
+>>> clarke_1d(sp.Max(0, X), sp.Integer(0)).exact
+[(0,), (1,)]
+>>> clarke_1d(sp.Abs(X) - sp.Abs(X), sp.Integer(0)).kind
+'point'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .errors import InputError, UndecidedError
+from .primitives import X
+from .local import finite_at, is_finite_number, side_form, sign_of
+from .sets import DifferentialSet, GradientSequence
+
+SEQUENCE_LENGTH = 12
+_SIDE_NAMES = {-1: "left", 1: "right"}
+
+
+@dataclass(frozen=True)
+class SideLimits:
+    """What f does on one side of the point: its smooth form there, the limit of f at the point,
+    the cluster interval [lo, hi] of f' (lo == hi when f' converges), and the one-sided derivative
+    (None when f' oscillates and the difference quotient has no limit)."""
+
+    side: int
+    form: sp.Expr
+    derivative: sp.Expr
+    value: sp.Expr
+    lo: sp.Expr
+    hi: sp.Expr
+    slope: sp.Expr | None
+
+    @property
+    def bounded(self) -> bool:
+        return is_finite_number(self.lo) and is_finite_number(self.hi)
+
+
+@dataclass(frozen=True)
+class Local1D:
+    """Exact local data of f at a: the value, both sides, and whether f is locally Lipschitz."""
+
+    expr: sp.Expr
+    x: sp.Symbol
+    a: sp.Expr
+    value: sp.Expr
+    left: SideLimits
+    right: SideLimits
+    lipschitz_reason: str  # empty when f is locally Lipschitz at a
+
+    @property
+    def lipschitz(self) -> bool:
+        return not self.lipschitz_reason
+
+
+def _limit(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> sp.Expr:
+    value = finite_at(expr, x, a)
+    if value is not None:
+        return sp.nsimplify(value) if value.is_Float else value
+    try:
+        return sp.limit(expr, x, a, "+" if side > 0 else "-")
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError) as exc:
+        raise UndecidedError(
+            f"Clarke Lab could not find the limit of {expr} as x -> {a} from the "
+            f"{_SIDE_NAMES[side]}."
+        ) from exc
+
+
+def _check_real_near(form: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> None:
+    for step in ("1/1000", "1/1000000"):
+        value = form.xreplace({x: a + side * sp.Rational(step)}).evalf(30)
+        if not value.is_real and value.is_real is not None or value.has(sp.I):
+            raise InputError(
+                f"The function is not real-valued just {_SIDE_NAMES[side]} of x = {a}, so it has "
+                "no Clarke set there; choose another point or function."
+            )
+
+
+def _side_limits(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> SideLimits:
+    form = side_form(expr, x, a, side)
+    _check_real_near(form, x, a, side)
+    derivative = sp.diff(form, x)
+    value = _limit(form, x, a, side)
+    limit = _limit(derivative, x, a, side)
+    if isinstance(limit, sp.AccumBounds):
+        lo, hi = _checked_bounds(derivative, x, a, side, limit)
+        slope = _limit((form - value) / (x - a), x, a, side) if value.is_finite else None
+        if slope is not None and not is_finite_number(slope):
+            slope = None
+        return SideLimits(side, form, derivative, value, lo, hi, slope)
+    if not (limit.is_extended_real or limit in (sp.oo, -sp.oo)):
+        raise UndecidedError(
+            f"Clarke Lab could not decide the limit of f' as x -> {a} from the "
+            f"{_SIDE_NAMES[side]}."
+        )
+    return SideLimits(side, form, derivative, value, limit, limit, limit)
+
+
+def _checked_bounds(
+    derivative: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int, bounds: sp.AccumBounds
+) -> tuple[sp.Expr, sp.Expr]:
+    """sympy's accumulation bounds come from interval arithmetic and may be too wide
+    (sin(1/x) + cos(1/x) gets [-2, 2], truly [-√2, √2]); keep them only when sampled values of f'
+    close to a reach both ends."""
+    lo, hi = bounds.min, bounds.max
+    if not (is_finite_number(lo) and is_finite_number(hi)):
+        return lo, hi
+    fprime = sp.lambdify(x, derivative, "numpy")
+    with np.errstate(all="ignore"):
+        t = np.concatenate([np.geomspace(1e-7, 1e-3, 100_000)])
+        values = np.asarray(fprime(float(a) + side * t), dtype=float)
+    values = values[np.isfinite(values)]
+    tol = 1e-3 * max(1.0, float(hi - lo))
+    if values.size and abs(values.min() - float(lo)) < tol and abs(values.max() - float(hi)) < tol:
+        return lo, hi
+    raise UndecidedError(
+        f"f' oscillates as x -> {a} from the {_SIDE_NAMES[side]} and Clarke Lab could not find "
+        "the exact range of its limits."
+    )
+
+
+def local_1d(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Local1D:
+    """Exact one-sided analysis of f at a (value, side forms, derivative limits, Lipschitz)."""
+    value = side_form(expr, x, a, 0)
+    if not is_finite_number(value):
+        raise InputError(
+            f"The function is not defined at x = {a}; define it there, for example with "
+            "Piecewise((x**2*sin(1/x), x != 0), (0, True))."
+        )
+    left, right = (_side_limits(expr, x, a, side) for side in (-1, 1))
+    reason = ""
+    for s in (left, right):
+        if not is_finite_number(s.value) or sign_of(s.value - value) != 0:
+            reason = (
+                f"f jumps at x = {a} (its limit from the {_SIDE_NAMES[s.side]} is {s.value}, "
+                f"its value {value}), so it is not locally Lipschitz there."
+            )
+            break
+        if not s.bounded:
+            reason = (
+                f"f' is unbounded as x -> {a} from the {_SIDE_NAMES[s.side]}, so f is not "
+                "locally Lipschitz there."
+            )
+            break
+    return Local1D(expr, x, a, value, left, right, reason)
+
+
+def _smaller(p: sp.Expr, q: sp.Expr) -> sp.Expr:
+    return p if sign_of(p - q) <= 0 else q
+
+
+def _larger(p: sp.Expr, q: sp.Expr) -> sp.Expr:
+    return p if sign_of(p - q) >= 0 else q
+
+
+def limiting_sequence(
+    loc: Local1D, side: int, target: sp.Expr, scale: float, n: int = SEQUENCE_LENGTH
+) -> GradientSequence:
+    """Points x_i -> a from one side whose slopes f'(x_i) tend to ``target``.
+
+    When f' converges on that side the points are a ± scale·2^-i; when it oscillates, each x_i is
+    the point in the dyadic shell [scale·2^-(i+1), scale·2^-i] where f' is closest to ``target``.
+    """
+    s = loc.left if side < 0 else loc.right
+    f = sp.lambdify(loc.x, s.form, "numpy")
+    fprime = sp.lambdify(loc.x, s.derivative, "numpy")
+    a = float(loc.a)
+    points = []
+    with np.errstate(all="ignore"):
+        for i in range(n):
+            h = scale * 2.0**-i
+            if sign_of(s.hi - s.lo) == 0:
+                points.append(a + side * h)
+                continue
+            shell = a + side * np.linspace(h / 2, h, 4001)
+            slopes = np.asarray(fprime(shell), dtype=float) * np.ones_like(shell)
+            points.append(float(shell[np.nanargmin(np.abs(slopes - float(target)))]))
+        xs = np.array(points)
+        values = np.asarray(f(xs), dtype=float) * np.ones_like(xs)
+        slopes = np.asarray(fprime(xs), dtype=float) * np.ones_like(xs)
+    return GradientSequence(
+        target=(float(target),),
+        points=tuple((float(p),) for p in xs),
+        gradients=tuple((float(g),) for g in slopes),
+        values=tuple(float(v) for v in values),
+        side=_SIDE_NAMES[side],
+    )
+
+
+def clarke_from_local(loc: Local1D, scale: float = 1.0) -> DifferentialSet:
+    """The Clarke set from exact local data, with a limiting-gradient sequence per limit."""
+    extra = {
+        "left_form": sp.latex(loc.left.form),
+        "right_form": sp.latex(loc.right.form),
+        "value": str(loc.value),
+    }
+    if not loc.lipschitz:
+        return DifferentialSet("unbounded", [], None, reason=loc.lipschitz_reason, extra=extra)
+    lo = _smaller(loc.left.lo, loc.right.lo)
+    hi = _larger(loc.left.hi, loc.right.hi)
+    sequences = []
+    for s in (loc.left, loc.right):
+        targets = [s.lo] if sign_of(s.hi - s.lo) == 0 else [s.lo, s.hi]
+        sequences += [limiting_sequence(loc, s.side, t, scale) for t in targets]
+    if sign_of(hi - lo) == 0:
+        return DifferentialSet(
+            "point", [(float(lo),)], [(lo,)], tuple(sequences),
+            reason="f' has the same limit from both sides.", extra=extra,
+        )
+    return DifferentialSet(
+        "interval", [(float(lo),), (float(hi),)], [(lo,), (hi,)], tuple(sequences),
+        reason="The hull of the limits of f' from the left and from the right.", extra=extra,
+    )
+
+
+def clarke_1d(expr: sp.Expr, a: sp.Expr, x: sp.Symbol | None = None) -> DifferentialSet:
+    """The exact Clarke set of a function of x at the point a."""
+    x = x or X
+    return clarke_from_local(local_1d(expr, x, a))

@@ -1,0 +1,82 @@
+"""Certified convexity by composition rules (as in disciplined convex programming).
+
+A function certified convex here is convex on its whole domain, so its subdifferential equals
+its Clarke set. The rules are conservative: ``UNKNOWN`` means "not certified", not "nonconvex".
+
+>>> from clarke_core.primitives import X, Y
+>>> curvature(sp.Abs(X) + sp.Max(X, Y) + X**2)
+<Curvature.CONVEX: 'convex'>
+>>> curvature(sp.Max(X, 0) - sp.Max(-X, 0))
+<Curvature.UNKNOWN: 'unknown'>
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .primitives import Curvature, by_func
+
+_FLIP = {
+    Curvature.CONVEX: Curvature.CONCAVE,
+    Curvature.CONCAVE: Curvature.CONVEX,
+}
+
+
+def _add(curvatures: list[Curvature]) -> Curvature:
+    kinds = set(curvatures) - {Curvature.CONSTANT}
+    if not kinds:
+        return Curvature.CONSTANT
+    if kinds <= {Curvature.AFFINE}:
+        return Curvature.AFFINE
+    if kinds <= {Curvature.AFFINE, Curvature.CONVEX}:
+        return Curvature.CONVEX
+    if kinds <= {Curvature.AFFINE, Curvature.CONCAVE}:
+        return Curvature.CONCAVE
+    return Curvature.UNKNOWN
+
+
+def _scale(c: Curvature, factor: sp.Expr) -> Curvature:
+    if factor.is_zero:
+        return Curvature.CONSTANT
+    if factor.is_extended_negative:
+        return _FLIP.get(c, c)
+    return c if factor.is_extended_positive else Curvature.UNKNOWN
+
+
+def _power(base: sp.Expr, exponent: sp.Expr) -> Curvature:
+    c = curvature(base)
+    if c is Curvature.CONSTANT:
+        return Curvature.CONSTANT
+    if exponent == 1:
+        return c
+    if c is Curvature.AFFINE and exponent.is_integer and exponent.is_even and exponent > 0:
+        return Curvature.CONVEX
+    if exponent.is_Rational and 0 < exponent < 1 and c.is_concave and base.is_nonnegative:
+        return Curvature.CONCAVE
+    return Curvature.UNKNOWN
+
+
+def curvature(expr: sp.Expr) -> Curvature:
+    """The certified curvature of ``expr`` (CONSTANT, AFFINE, CONVEX, CONCAVE or UNKNOWN)."""
+    if not expr.free_symbols:
+        return Curvature.CONSTANT
+    if expr.is_Symbol:
+        return Curvature.AFFINE
+    if expr.is_Add:
+        return _add([curvature(a) for a in expr.args])
+    if expr.is_Mul:
+        factor, rest = expr.as_independent(*expr.free_symbols)
+        if rest.is_Mul:
+            return Curvature.UNKNOWN
+        return _scale(curvature(rest), factor)
+    if expr.is_Pow:
+        return _power(*expr.args)
+    primitive = by_func(expr.func)
+    if primitive is None or primitive.curvature is None:
+        return Curvature.UNKNOWN
+    return primitive.curvature([curvature(a) for a in expr.args])
+
+
+def is_certified_convex(expr: sp.Expr) -> bool:
+    """True when composition rules prove ``expr`` convex."""
+    return curvature(expr).is_convex

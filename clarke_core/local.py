@@ -1,0 +1,187 @@
+"""Exact local analysis in one variable: which smooth branch a nonsmooth function follows just
+left of, at, or just right of a point.
+
+A function built from abs/max/min/Piecewise/sign/Heaviside over smooth pieces agrees, on a small
+one-sided neighbourhood (a, a + δ), with one smooth expression: its *side form*. Every branch
+condition is decided by the sign of a smooth function g(a + t) as t -> 0+, which is decided
+exactly: the value at a, then its derivatives in t, then (for non-analytic g) sympy's limit of
+sign(g). No float tolerance ever decides a tie.
+
+>>> from clarke_core.primitives import X
+>>> side_form(sp.Max(X, 0), X, sp.Integer(0), +1)
+x
+>>> side_form(sp.Max(X, 0), X, sp.Integer(0), -1)
+0
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from .errors import UndecidedError
+from .primitives import NONSMOOTH_FUNCS, by_func
+
+_T = sp.Symbol("t", positive=True)
+_TAYLOR_ORDERS = 6
+_NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
+
+
+def is_finite_number(value: sp.Expr) -> bool:
+    """True when ``value`` is a finite real number (no nan, zoo, oo or accumulation bounds)."""
+    if value.free_symbols or value.has(*_NONFINITE) or value.has(sp.AccumBounds):
+        return False
+    return bool(value.is_finite) and value.is_extended_real is not False
+
+
+def sign_of(c: sp.Expr) -> int:
+    """The exact sign (-1, 0 or 1) of a real constant.
+
+    Decided by sympy's assumptions, then high-precision numerics with a proven error bound, then
+    an exact zero test; raises ``UndecidedError`` rather than guess.
+
+    >>> sign_of(sp.sqrt(2) * sp.sqrt(3) - sp.sqrt(6)), sign_of(sp.pi - 3), sign_of(-sp.E)
+    (0, 1, -1)
+    """
+    if c.is_zero:
+        return 0
+    if c.is_extended_positive:
+        return 1
+    if c.is_extended_negative:
+        return -1
+    if not is_finite_number(c):
+        raise UndecidedError(f"Clarke Lab could not decide the sign of {c}, which is not finite.")
+    value = c.evalf(60)
+    re, im = value.as_real_imag()
+    if im != 0 and abs(im) > sp.Float(10) ** -50:
+        raise UndecidedError(f"The value {c} is not a real number.")
+    if abs(re) > sp.Float(10) ** -45:
+        return 1 if re > 0 else -1
+    try:
+        if sp.minimal_polynomial(c, sp.Dummy()).is_Symbol:
+            return 0
+    except (NotImplementedError, sp.PolynomialError, ValueError):
+        pass
+    if sp.simplify(c) == 0:
+        return 0
+    raise UndecidedError(f"Clarke Lab could not decide whether {c} is exactly zero.")
+
+
+def finite_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> sp.Expr | None:
+    """``expr`` at x = a when every subexpression is finite there (so ``expr`` is continuous at a),
+    else None.
+
+    >>> from clarke_core.primitives import X
+    >>> finite_at(sp.cos(X), X, sp.Integer(0)), finite_at(X * sp.sin(1 / X), X, sp.Integer(0))
+    (1, None)
+    """
+    for sub in sp.preorder_traversal(expr):
+        if not is_finite_number(sub.xreplace({x: a})):
+            return None
+    value = expr.xreplace({x: a})
+    return value if is_finite_number(value) else None
+
+
+def side_sign(g: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> int:
+    """Sign of the smooth function g on (a, a + δ) (side = +1), (a - δ, a) (side = -1) or at a
+    (side = 0), for small δ. 0 means g vanishes there (identically, on a side).
+    """
+    if side == 0 or x not in g.free_symbols:
+        value = g.xreplace({x: a}) if x in g.free_symbols else g
+        return sign_of(value)
+    derivative = g
+    for order in range(_TAYLOR_ORDERS + 1):
+        value = finite_at(derivative, x, a)
+        if value is None:
+            break
+        s = sign_of(value)
+        if s != 0:
+            return s * side**order
+        derivative = sp.diff(derivative, x)
+    else:
+        if _vanishes_identically(g, x):
+            return 0
+    return _sign_by_limit(g, x, a, side)
+
+
+def _vanishes_identically(g: sp.Expr, x: sp.Symbol) -> bool:
+    return sp.simplify(g) == 0
+
+
+def _sign_by_limit(g: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> int:
+    h = g.xreplace({x: a + side * _T})
+    try:
+        limit = sp.limit(sp.sign(h), _T, 0, "+")
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError) as exc:
+        raise UndecidedError(
+            f"Clarke Lab could not decide the sign of {g} next to x = {a}."
+        ) from exc
+    if limit in (1, -1):
+        return int(limit)
+    if limit == 0 and _vanishes_identically(g, x):
+        return 0
+    raise UndecidedError(
+        f"Infinitely many kinks accumulate at x = {a} (the sign of {g} keeps changing), "
+        "so Clarke Lab cannot decide the set exactly."
+    )
+
+
+def _truth(cond: sp.Basic, x: sp.Symbol, a: sp.Expr, side: int, memo: dict) -> bool:
+    if cond is sp.true or cond is True:
+        return True
+    if cond is sp.false or cond is False:
+        return False
+    if isinstance(cond, sp.And):
+        return all(_truth(c, x, a, side, memo) for c in cond.args)
+    if isinstance(cond, sp.Or):
+        return any(_truth(c, x, a, side, memo) for c in cond.args)
+    if isinstance(cond, sp.Not):
+        return not _truth(cond.args[0], x, a, side, memo)
+    if isinstance(cond, sp.core.relational.Relational):
+        g = _form(cond.lhs - cond.rhs, x, a, side, memo)
+        s = side_sign(sp.expand(g) if g.is_polynomial(x) else g, x, a, side)
+        return {
+            ">": s > 0, ">=": s >= 0, "<": s < 0, "<=": s <= 0, "==": s == 0, "!=": s != 0,
+        }[cond.rel_op]
+    raise UndecidedError(f"Clarke Lab cannot evaluate the condition {cond}.")
+
+
+def _form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int, memo: dict) -> sp.Expr:
+    if not expr.has(*NONSMOOTH_FUNCS):
+        return expr
+    key = expr
+    if key in memo:
+        return memo[key]
+    if expr.func in NONSMOOTH_FUNCS:
+        primitive = by_func(expr.func)
+        if expr.func is sp.Piecewise:
+            branches = primitive.branches(expr.args)
+        else:
+            branches = primitive.branches([_form(u, x, a, side, memo) for u in expr.args])
+        for branch in branches:
+            if _truth(branch.condition, x, a, side, memo):
+                result = _form(branch.value, x, a, side, memo)
+                break
+        else:
+            where = {1: "just right of", -1: "just left of", 0: "at"}[side]
+            raise UndecidedError(
+                f"The Piecewise conditions cover no branch {where} x = {a}; add a final "
+                "(expression, True) branch."
+            )
+    else:
+        result = expr.func(*[_form(u, x, a, side, memo) for u in expr.args])
+    memo[key] = result
+    return result
+
+
+def side_form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> sp.Expr:
+    """The smooth expression that equals ``expr`` just right of a (side = +1), just left of a
+    (side = -1), or the exact value of ``expr`` at a (side = 0).
+
+    >>> from clarke_core.primitives import X
+    >>> side_form(sp.Abs(X**2 - 2), X, sp.sqrt(2), -1)
+    2 - x**2
+    >>> side_form(sp.Piecewise((X**2 * sp.sin(1 / X), sp.Ne(X, 0)), (0, True)), X, sp.S(0), 0)
+    0
+    """
+    result = _form(expr, x, a, side, {})
+    return result.xreplace({x: a}) if side == 0 else result
