@@ -57,7 +57,8 @@ def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSe
 def subdifferential(expr: str, at, *, timeout: float | None = None) -> DifferentialSet:
     """The convex-analysis subdifferential of ``expr`` at ``at`` (lecture §1, a global notion).
 
-    >>> subdifferential("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", -1).witnesses[0].bound
+    >>> figure_1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"
+    >>> subdifferential(figure_1, -1).witnesses[0].bound
     's ≥ 1'
     """
     if timeout is not None:

@@ -21,8 +21,8 @@ import numpy as np
 import sympy as sp
 
 from .errors import InputError, UndecidedError
-from .primitives import X
 from .local import finite_at, is_finite_number, side_form, sign_of
+from .primitives import X
 from .sets import DifferentialSet, GradientSequence
 
 SEQUENCE_LENGTH = 12

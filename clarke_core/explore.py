@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import sympy as sp
+
+from .clarke import SideLimits, clarke_from_local, local_1d
+from .errors import UndecidedError
+from .local import sign_of
+from .parsing import parse_function, parse_point
 from .sets import DifferentialSet
+from .subgradients import subdifferential_from_local
 
 
 @dataclass(frozen=True)
 class Exploration1D:
     """Plain data for the 1D page: the function, the point, both sets, and curve samples.
 
-    ``curve_y`` holds nan where f is undefined. ``notes`` are sentences explaining the sets.
+    ``curve_y`` holds nan where f is undefined. ``notes`` are sentences (Markdown with $LaTeX$)
+    explaining the sets. ``subdifferential`` is None when it could not be decided (a note says
+    why).
     """
 
     text: str
@@ -20,8 +30,70 @@ class Exploration1D:
     point_latex: str
     value: float
     clarke: DifferentialSet
-    subdifferential: DifferentialSet
+    subdifferential: DifferentialSet | None
     window: tuple[float, float]
     curve_x: tuple[float, ...]
     curve_y: tuple[float, ...]
     notes: tuple[str, ...] = ()
+
+
+_HALF_WIDTH = 2.0
+_MAX_HALF_WIDTH = 10.0
+_CURVE_POINTS = 1201
+
+
+def _window(point: float, subdiff: DifferentialSet | None) -> tuple[float, float]:
+    half = _HALF_WIDTH
+    for w in subdiff.witnesses if subdiff is not None else ():
+        half = max(half, min(_MAX_HALF_WIDTH, abs(w.point[0] - point) + 0.5))
+    return point - half, point + half
+
+
+def _curve(expr: sp.Expr, x: sp.Symbol, window: tuple[float, float], point: float):
+    xs = np.union1d(np.linspace(*window, _CURVE_POINTS), [point])
+    f = sp.lambdify(x, expr, "numpy")
+    with np.errstate(all="ignore"):
+        ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
+    real = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    return tuple(float(v) for v in xs), tuple(float(v) for v in real)
+
+
+def _side_note(name: str, side: SideLimits, a_tex: str) -> str:
+    form = sp.latex(side.form)
+    if sign_of(side.hi - side.lo) == 0:
+        limit = sp.latex(side.lo)
+        return f"Just {name} of $x = {a_tex}$, $f(x) = {form}$, so $f'(x) \\to {limit}$."
+    return (
+        f"Just {name} of $x = {a_tex}$, $f(x) = {form}$ and $f'(x)$ keeps oscillating: its limit "
+        f"points fill $[{sp.latex(side.lo)}, {sp.latex(side.hi)}]$."
+    )
+
+
+def explore_1d(text: str, at) -> Exploration1D:
+    """Parse, analyse and sample a function of x at a point, for the 1D page.
+
+    >>> ex = explore_1d("max(0, x)", "0")
+    >>> ex.clarke.exact, ex.subdifferential.kind, len(ex.clarke.sequences)
+    ([(0,), (1,)], 'interval', 2)
+    """
+    function = parse_function(text, max_dim=1)
+    (a,) = parse_point(at, 1)
+    x = function.variables[0]
+    loc = local_1d(function.expr, x, a)
+    notes = []
+    try:
+        subdiff = subdifferential_from_local(loc)
+    except UndecidedError as err:
+        subdiff = None
+        notes.append(f"Subdifferential: {err}")
+    window = _window(float(a), subdiff)
+    clarke = clarke_from_local(loc, scale=(window[1] - window[0]) / 4)
+    a_tex = sp.latex(a)
+    if loc.lipschitz:
+        notes[:0] = [_side_note("left", loc.left, a_tex), _side_note("right", loc.right, a_tex)]
+    curve_x, curve_y = _curve(function.expr, x, window, float(a))
+    return Exploration1D(
+        text=function.text, latex=sp.latex(function.expr), point=float(a), point_latex=a_tex,
+        value=float(loc.value), clarke=clarke, subdifferential=subdiff, window=window,
+        curve_x=curve_x, curve_y=curve_y, notes=tuple(notes),
+    )

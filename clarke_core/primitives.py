@@ -80,7 +80,8 @@ def _all(curvatures: list[Curvature], test: str) -> bool:
 
 
 def _abs_curvature(cs: list[Curvature]) -> Curvature:
-    return Curvature.CONVEX if cs[0] in (Curvature.AFFINE, Curvature.CONSTANT) else Curvature.UNKNOWN
+    affine = cs[0] in (Curvature.AFFINE, Curvature.CONSTANT)
+    return Curvature.CONVEX if affine else Curvature.UNKNOWN
 
 
 def _max_curvature(cs: list[Curvature]) -> Curvature:
@@ -115,7 +116,8 @@ def _extremum_branches(args: Sequence[sp.Expr], larger: bool) -> list[Branch]:
 
 def _sign_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     (u,) = args
-    return [Branch(u > 0, sp.Integer(1)), Branch(u < 0, sp.Integer(-1)), Branch(sp.true, sp.Integer(0))]
+    one = sp.Integer(1)
+    return [Branch(u > 0, one), Branch(u < 0, -one), Branch(sp.true, sp.Integer(0))]
 
 
 def _heaviside_branches(args: Sequence[sp.Expr]) -> list[Branch]:

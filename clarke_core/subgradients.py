@@ -128,7 +128,10 @@ def _find_witnesses(loc: Local1D, grid_left: np.ndarray, grid_right: np.ndarray,
     for _, i, j in pairs[:20]:
         exact_l, exact_r = _exact_quotient(loc, lefts[i]), _exact_quotient(loc, rights[j])
         if exact_l is not None and exact_r is not None and sign_of(exact_l - exact_r) > 0:
-            return (_witness(loc, lefts[i], exact_l, True), _witness(loc, rights[j], exact_r, False))
+            return (
+                _witness(loc, lefts[i], exact_l, True),
+                _witness(loc, rights[j], exact_r, False),
+            )
     return None
 
 

@@ -1,0 +1,8 @@
+"""`make bench`: every benchmark of the project, each against a baseline run in the same process."""
+
+from __future__ import annotations
+
+from . import engine_1d
+
+if __name__ == "__main__":
+    engine_1d.main()
