@@ -1,0 +1,422 @@
+"""Figures for the 1D Clarke page: plain data (an ``Exploration1D``) in, plotly figures out.
+
+``graph_figure`` animates tangent lines along the limiting-gradient sequences, ``slope_figure``
+puts the Clarke set, the subdifferential and the sequences' slopes on one slope axis, and
+``witness_figure`` shows the points x' that leave the subdifferential empty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..explore import Exploration1D
+from ..sets import DifferentialSet, GradientSequence
+from . import style
+
+FRAME_MS = 700
+TRANSITION_MS = 300
+_CONTROLS_MARGIN = 120  # room under the plot for play/pause and the slider
+
+
+def fmt(v: float) -> str:
+    """A number for labels: integers without decimals, others with 4 significant digits.
+
+    >>> fmt(1.0), fmt(-0.0), fmt(2 ** 0.5), fmt(-1.5e-7)
+    ('1', '0', '1.414', '-1.5e-07')
+    """
+    if not math.isfinite(v):
+        return "∞" if v > 0 else "-∞" if v < 0 else "undefined"
+    if abs(v - round(v)) < 1e-12:
+        return str(int(round(v)))
+    return f"{v:.4g}"
+
+
+def exact_label(value: object) -> str:
+    """A sympy number as short plain text for a figure (√ for sqrt, π for pi, ^ for powers).
+
+    >>> import sympy as sp
+    >>> exact_label(-2 * sp.sqrt(2)), exact_label(sp.Rational(1, 2)), exact_label(sp.pi / 4)
+    ('-2√2', '1/2', 'π/4')
+    """
+    text = str(value).replace("**", "^").replace("*", "")
+    text = text.replace("sqrt", "√").replace("pi", "π")
+    # √(2) -> √2 when the radicand is a plain number or name
+    out, i = [], 0
+    while i < len(text):
+        if text[i] == "√" and i + 1 < len(text) and text[i + 1] == "(":
+            j = text.find(")", i)
+            inner = text[i + 2 : j]
+            if j > 0 and inner.replace(".", "").isalnum():
+                out.append("√" + inner)
+                i = j + 1
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
+def _endpoint_labels(dset: DifferentialSet) -> list[str]:
+    if dset.exact is not None and len(dset.exact) == len(dset.vertices):
+        return [exact_label(v[0]) for v in dset.exact]
+    return [fmt(v[0]) for v in dset.vertices]
+
+
+def _finite(values: Iterable[float]) -> np.ndarray:
+    arr = np.asarray([v for v in values if v is not None], dtype=float)
+    return arr[np.isfinite(arr)]
+
+
+def _padded(lo: float, hi: float, frac: float = 0.08, minimum: float = 1.0) -> list[float]:
+    span = hi - lo
+    if span <= 1e-12:
+        return [lo - minimum, hi + minimum]
+    return [lo - frac * span, hi + frac * span]
+
+
+def _robust_range(values: np.ndarray, must_include: Sequence[float] = ()) -> tuple[float, float]:
+    """Full extent of ``values``, unless a few outliers stretch it far beyond the bulk."""
+    extra = [v for v in must_include if math.isfinite(v)]
+    if values.size == 0:
+        values = np.asarray(extra or [0.0], dtype=float)
+    lo, hi = float(values.min()), float(values.max())
+    q_lo, q_hi = (float(q) for q in np.quantile(values, [0.02, 0.98]))
+    if hi - lo > 4 * max(q_hi - q_lo, 1e-9):
+        lo, hi = q_lo, q_hi  # a pole or a blow-up: show the bulk of the curve
+    for v in extra:
+        lo, hi = min(lo, v), max(hi, v)
+    return lo, hi
+
+
+def axis_ranges(
+    ex: Exploration1D, extra_points: Sequence[tuple[float, float]] = ()
+) -> tuple[list[float], list[float]]:
+    """Fixed x and y ranges for the graph: the window, and the curve's bulk plus the point."""
+    xs = _finite(ex.curve_x)
+    x_lo, x_hi = ex.window
+    if not (math.isfinite(x_lo) and math.isfinite(x_hi) and x_lo < x_hi):
+        x_lo, x_hi = (float(xs.min()), float(xs.max())) if xs.size else (ex.point - 1, ex.point + 1)
+    for px, _ in extra_points:
+        x_lo, x_hi = min(x_lo, px), max(x_hi, px)
+    ys = _finite(ex.curve_y)
+    y_lo, y_hi = _robust_range(ys, [ex.value, *(py for _, py in extra_points)])
+    return [x_lo, x_hi], _padded(y_lo, y_hi, frac=0.12)
+
+
+def _nan_to_none(values: Iterable[float]) -> list[float | None]:
+    return [v if v is not None and math.isfinite(v) else None for v in values]
+
+
+def _curve_trace(ex: Exploration1D) -> go.Scatter:
+    return go.Scatter(
+        x=list(ex.curve_x), y=_nan_to_none(ex.curve_y), mode="lines", name="f(x)",
+        line={"color": style.FUNCTION, "width": 4.5}, connectgaps=False,
+        hovertemplate="x = %{x:.4g}<br>f(x) = %{y:.4g}<extra></extra>",
+    )
+
+
+def _point_trace(ex: Exploration1D) -> go.Scatter:
+    return go.Scatter(
+        x=[ex.point], y=[ex.value], mode="markers",
+        name=f"the point (x₀, f(x₀)) = ({fmt(ex.point)}, {fmt(ex.value)})",
+        marker={"color": style.POINT, "size": 14, "symbol": "circle",
+                "line": {"color": "white", "width": 1.5}},
+        hovertemplate="x₀ = %{x:.6g}<br>f(x₀) = %{y:.6g}<extra></extra>",
+    )
+
+
+def _line(x0: float, y0: float, slope: float, xs: Sequence[float]) -> list[float]:
+    return [y0 + slope * (x - x0) for x in xs]
+
+
+def _side_name(seq: GradientSequence) -> str:
+    return f"from the {seq.side}" if seq.side in ("left", "right") else "a sequence"
+
+
+def _usable(seq: GradientSequence) -> bool:
+    n = len(seq.points)
+    return n > 0 and len(seq.gradients) == n and len(seq.values) == n
+
+
+def _sequence_state(seq: GradientSequence, k: int, ex: Exploration1D, xr: list[float]):
+    """Tangent line and moving point of ``seq`` at step k (k == len: the limit at x₀)."""
+    if k >= len(seq.points):
+        xk, fk, gk = ex.point, ex.value, seq.target[0]
+    else:
+        xk, fk, gk = seq.points[k][0], seq.values[k], seq.gradients[k][0]
+    tangent = {"x": list(xr), "y": _line(xk, fk, gk, xr)}
+    label = f"slope {fmt(gk)}"
+    dot = {"x": [xk], "y": [fk], "text": [label],
+           "customdata": [[k + 1 if k < len(seq.points) else "∞", gk]]}
+    return tangent, dot
+
+
+def _no_sequence_note(ex: Exploration1D) -> str:
+    if ex.clarke.kind == "unbounded":
+        return ex.clarke.reason or "Slopes blow up near x₀: f is not locally Lipschitz here."
+    return ex.clarke.reason or "No limiting-gradient sequences to animate at this point."
+
+
+def _note_annotation(text: str) -> dict:
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.98,
+            "showarrow": False, "xanchor": "center", "yanchor": "top",
+            "bgcolor": style.translucent("#808080", 0.15), "borderpad": 6}
+
+
+def graph_figure(ex: Exploration1D) -> go.Figure:
+    """The graph of f near x₀ with tangent lines animated along each limiting-gradient sequence.
+
+    Frame k shows, for every sequence, the point (x_k, f(x_k)) and its tangent line; the last
+    frame is the limit: the line through (x₀, f(x₀)) whose slope is the sequence's target.
+    Frames carry only the moving traces; the axis ranges stay fixed while it plays.
+    """
+    xr, yr = axis_ranges(ex)
+    fig = go.Figure(data=[_curve_trace(ex)])
+    layout = style.base_layout(
+        xaxis={"title": {"text": "x"}, "range": xr, "autorange": False, "zeroline": True},
+        yaxis={"title": {"text": "f(x)"}, "range": yr, "autorange": False, "zeroline": True},
+        height=520,
+    )
+    seqs = [s for s in ex.clarke.sequences if _usable(s)]
+    if ex.clarke.kind == "unbounded" or not seqs:
+        fig.add_trace(_point_trace(ex))
+        layout["annotations"] = [_note_annotation(_no_sequence_note(ex))]
+        fig.update_layout(**layout)
+        return fig
+
+    for seq in seqs:  # static dashed limit lines first, under the moving ones
+        colour = style.side_colour(seq.side)
+        t = seq.target[0]
+        fig.add_trace(go.Scatter(
+            x=list(xr), y=_line(ex.point, ex.value, t, xr), mode="lines",
+            name=f"limit line {_side_name(seq)}: slope {fmt(t)}",
+            legendgroup=seq.side, showlegend=False,
+            line={"color": colour, "width": 2, "dash": "dash"},
+            hovertemplate=f"limit tangent {_side_name(seq)}, slope {fmt(t)}<extra></extra>",
+        ))
+    moving: list[int] = []
+    for seq in seqs:
+        colour = style.side_colour(seq.side)
+        tangent, dot = _sequence_state(seq, 0, ex, xr)
+        moving.append(len(fig.data))
+        fig.add_trace(go.Scatter(
+            **tangent, mode="lines", legendgroup=seq.side,
+            name=f"sequence {_side_name(seq)}: slopes → {fmt(seq.target[0])} (dashed: limit)",
+            line={"color": colour, "width": 2}, opacity=0.9, hoverinfo="skip",
+        ))
+        moving.append(len(fig.data))
+        fig.add_trace(go.Scatter(
+            **dot, mode="markers+text", legendgroup=seq.side, showlegend=False,
+            name=f"x_i {_side_name(seq)}",
+            textposition="top left" if seq.side == "left" else "bottom right",
+            textfont={"color": colour},
+            marker={"color": colour, "size": 11, "line": {"color": "white", "width": 1}},
+            hovertemplate="i = %{customdata[0]}<br>x_i = %{x:.6g}<br>f(x_i) = %{y:.6g}"
+                          "<br>f'(x_i) = %{customdata[1]:.6g}<extra></extra>",
+        ))
+    fig.add_trace(_point_trace(ex))  # last, so the point stays on top of every line
+
+    n_steps = max(len(s.points) for s in seqs) + 1  # + the limit frame
+    frames, steps = [], []
+    for k in range(n_steps):
+        data = []
+        for seq in seqs:
+            # shorter sequences wait at their last point until the limit frame
+            kk = len(seq.points) if k == n_steps - 1 else min(k, len(seq.points) - 1)
+            tangent, dot = _sequence_state(seq, kk, ex, xr)
+            data += [go.Scatter(**tangent), go.Scatter(**dot)]
+        name = "∞" if k == n_steps - 1 else str(k + 1)
+        frames.append(go.Frame(data=data, traces=moving, name=name))
+        steps.append({
+            "method": "animate", "label": name,
+            "args": [[name], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                              "transition": {"duration": 0}}],
+        })
+    fig.frames = frames
+    layout["margin"] = {**layout["margin"], "b": _CONTROLS_MARGIN}
+    layout["updatemenus"] = [{
+        "type": "buttons", "direction": "left", "showactive": False,
+        "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top", "pad": {"r": 10, "t": 0},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
+                             "fromcurrent": True,
+                             "transition": {"duration": TRANSITION_MS, "easing": "linear"}}]},
+            {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                               "transition": {"duration": 0}}]},
+        ],
+    }]
+    layout["sliders"] = [{
+        "active": 0, "steps": steps, "x": 0.22, "len": 0.78, "y": -0.1, "yanchor": "top",
+        "pad": {"t": 0, "b": 0},
+        "currentvalue": {"prefix": "step i = ", "visible": True, "xanchor": "left"},
+        "transition": {"duration": 0},
+    }]
+    fig.update_layout(**layout)
+    return fig
+
+
+# --- the slope axis ------------------------------------------------------------------------
+
+_CLARKE_Y, _SUB_Y, _HALF = 1.0, 0.0, 0.1
+
+
+def _set_traces(dset: DifferentialSet, y: float, colour: str, what: str) -> list[go.Scatter]:
+    labels = _endpoint_labels(dset)
+    if dset.kind == "interval":
+        lo, hi = dset.vertices[0][0], dset.vertices[-1][0]
+        band = go.Scatter(
+            x=[lo, hi, hi, lo, lo], y=[y - _HALF, y - _HALF, y + _HALF, y + _HALF, y - _HALF],
+            mode="lines", fill="toself", fillcolor=style.translucent(colour, 0.35),
+            line={"color": colour, "width": 2},
+            name=f"{what} [{labels[0]}, {labels[-1]}]",
+            hovertemplate=f"{what}: [{labels[0]}, {labels[-1]}]<extra></extra>",
+        )
+        ends = go.Scatter(
+            x=[lo, hi], y=[y - _HALF, y - _HALF], mode="text", text=[labels[0], labels[-1]],
+            textposition="bottom center", textfont={"color": colour, "size": 15},
+            showlegend=False, hoverinfo="skip", name=f"{what} endpoints",
+        )
+        return [band, ends]
+    if dset.kind == "point":
+        v = dset.vertices[0][0]
+        return [go.Scatter(
+            x=[v], y=[y], mode="markers+text", text=[labels[0]], textposition="bottom center",
+            textfont={"color": colour, "size": 15},
+            marker={"color": colour, "size": 16, "symbol": "diamond"},
+            name=f"{what} {{{labels[0]}}}", hovertemplate=f"{what}: {{{labels[0]}}}<extra></extra>",
+        )]
+    return []
+
+
+def _set_word(dset: DifferentialSet | None, y: float, xr: list[float]) -> dict | None:
+    """The word shown on a row that has no band: "empty", or why the set is undefined."""
+    if dset is None:
+        text = "<b>undecided</b>: the exact engine could not settle this set"
+    elif dset.kind == "empty":
+        text = "<b>empty</b>: no line through (x₀, f(x₀)) stays below the graph"
+    elif dset.kind == "unbounded":
+        text = "<b>undefined</b>: slopes blow up, f is not locally Lipschitz at x₀"
+    elif dset.kind not in ("interval", "point"):
+        text = f"not a 1D set ({dset.kind})"
+    else:
+        return None
+    return {"text": text, "x": (xr[0] + xr[1]) / 2, "y": y, "xref": "x", "yref": "y",
+            "showarrow": False, "font": {"size": 14}}
+
+
+def _slope_range(ex: Exploration1D) -> list[float]:
+    core = [v[0] for d in (ex.clarke, ex.subdifferential)
+            if d is not None and d.kind in ("interval", "point") for v in d.vertices]
+    core += [s.target[0] for s in ex.clarke.sequences if s.target]
+    core = [v for v in core if math.isfinite(v)]
+    grads = _finite(g[0] for s in ex.clarke.sequences for g in s.gradients)
+    if not core:
+        core = [0.0] if grads.size == 0 else list(_robust_range(grads))
+    lo, hi = min(core), max(core)
+    reach = max(hi - lo, 1.0)  # sequence dots far from the sets are clipped, not zoomed out to
+    near = grads[(grads >= lo - reach) & (grads <= hi + reach)]
+    if near.size:
+        lo, hi = min(lo, float(near.min())), max(hi, float(near.max()))
+    return _padded(lo, hi, frac=0.15)
+
+
+def slope_figure(ex: Exploration1D) -> go.Figure:
+    """A horizontal slope axis: the Clarke set and the subdifferential as bands, dots or words,
+    and the slopes f'(x_i) of each sequence converging to the set's endpoints."""
+    xr = _slope_range(ex)
+    fig = go.Figure()
+    for trace in _set_traces(ex.clarke, _CLARKE_Y, style.CLARKE_SET, "Clarke set"):
+        fig.add_trace(trace)
+    if ex.subdifferential is not None:
+        for trace in _set_traces(ex.subdifferential, _SUB_Y, style.SUBDIFFERENTIAL,
+                                 "subdifferential"):
+            fig.add_trace(trace)
+    if ex.clarke.kind != "unbounded":
+        for seq in ex.clarke.sequences:
+            grads = [g[0] for g in seq.gradients]
+            if not grads:
+                continue
+            colour = style.side_colour(seq.side)
+            n = len(grads)
+            fig.add_trace(go.Scatter(
+                x=grads, y=[_CLARKE_Y + 2.6 * _HALF] * n, mode="markers",
+                name=f"slopes f'(x_i) {_side_name(seq)} → {fmt(seq.target[0])}",
+                marker={"color": colour, "size": [7 + 5 * (i + 1) / n for i in range(n)],
+                        "opacity": [0.35 + 0.65 * (i + 1) / n for i in range(n)],
+                        "line": {"color": colour, "width": 1}},
+                customdata=list(range(1, n + 1)),
+                hovertemplate="i = %{customdata}<br>f'(x_i) = %{x:.6g}<extra></extra>",
+            ))
+    annotations = [a for a in (_set_word(ex.clarke, _CLARKE_Y, xr),
+                               _set_word(ex.subdifferential, _SUB_Y, xr)) if a]
+    fig.update_layout(**style.base_layout(
+        xaxis={"title": {"text": "slope s"}, "range": xr, "autorange": False,
+               "zeroline": False},
+        yaxis={"range": [-0.55, 1.55], "autorange": False, "tickvals": [_SUB_Y, _CLARKE_Y],
+               "ticktext": ["subdifferential ∂ₛf(x₀)", "Clarke set ∂f(x₀)"],
+               "showgrid": False, "zeroline": False, "fixedrange": True},
+        annotations=annotations, height=300, margin={"l": 170, "r": 20, "t": 40, "b": 50},
+    ))
+    return fig
+
+
+# --- witnesses -----------------------------------------------------------------------------
+
+
+def _bound_text(bound: str) -> str:
+    return bound.replace(">=", "≥").replace("<=", "≤")
+
+
+def witness_figure(ex: Exploration1D) -> go.Figure | None:
+    """Why the subdifferential is empty: each witness x' and the line it rules out.
+
+    The dotted line joins (x₀, f(x₀)) to (x', f(x')); a subgradient line must pass below
+    (x', f(x')), which bounds its slope s from one side. None when there are no witnesses.
+    """
+    if ex.subdifferential is None:
+        return None
+    witnesses = [w for w in ex.subdifferential.witnesses
+                 if w.point and math.isfinite(w.point[0]) and math.isfinite(w.value)]
+    if not witnesses:
+        return None
+    pts = [(w.point[0], w.value) for w in witnesses]
+    xr, yr = axis_ranges(ex, extra_points=pts)
+    xr = _padded(*xr, frac=0.05)
+    fig = go.Figure(data=[_curve_trace(ex)])
+    annotations = []
+    for w in witnesses:
+        wx, wy = w.point[0], w.value
+        where = exact_label(w.exact_point[0]) if w.exact_point else fmt(wx)
+        caption = f"x' = {where} forces {_bound_text(w.bound)}"
+        dx = wx - ex.point
+        if dx != 0:
+            slope = (wy - ex.value) / dx
+            fig.add_trace(go.Scatter(
+                x=list(xr), y=_line(ex.point, ex.value, slope, xr), mode="lines",
+                line={"color": style.WITNESS, "width": 1.5, "dash": "dot"}, showlegend=False,
+                name=f"line through x' = {where}",
+                hovertemplate=f"slope {fmt(slope)}: the boundary that x' = {where} sets"
+                              "<extra></extra>",
+            ))
+        fig.add_trace(go.Scatter(
+            x=[wx], y=[wy], mode="markers", name=caption,
+            marker={"color": style.WITNESS, "size": 13, "symbol": "x"},
+            hovertemplate=f"{caption}<br>f(x') = {fmt(wy)}<extra></extra>",
+        ))
+        annotations.append({
+            "text": caption, "x": wx, "y": wy, "xref": "x", "yref": "y", "showarrow": True,
+            "arrowhead": 2, "arrowcolor": style.WITNESS, "ax": 0, "ay": -45,
+            "font": {"color": style.WITNESS, "size": 14},
+        })
+    fig.add_trace(_point_trace(ex))
+    fig.update_layout(**style.base_layout(
+        xaxis={"title": {"text": "x"}, "range": xr, "autorange": False},
+        yaxis={"title": {"text": "f(x)"}, "range": yr, "autorange": False},
+        annotations=annotations, height=420,
+    ))
+    return fig
