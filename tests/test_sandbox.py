@@ -1,0 +1,217 @@
+"""The sandbox: answers come back, refusals keep their message, runaway workers die alone.
+
+Workers unpickle ``fn`` by reference, so the helpers below are module-level: a worker imports
+this module as ``test_sandbox`` (pyproject puts tests/ on the path, and the parent passes its
+path on). Most tests run under both start methods.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import resource
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from clarke_core import sandbox
+from clarke_core.errors import InputError, UndecidedError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- run in the worker (module level, so they pickle by reference) -----------------------------
+
+
+def _add(a, b, *, c=0):
+    return a + b + c
+
+
+def _blob(n_bytes):
+    return os.urandom(n_bytes)
+
+
+def _refuse(cls, message):
+    raise cls(message)
+
+
+def _spin():
+    while True:
+        pass
+
+
+def _sleep_then(value, seconds):
+    time.sleep(seconds)
+    return value
+
+
+def _allocate(gigabytes):
+    return len(bytearray(gigabytes * 2**30))
+
+
+def _divide(a, b):
+    return a / b
+
+
+def _unpicklable():
+    return threading.Lock()
+
+
+def _die(signum):
+    os.kill(os.getpid(), signum)
+    time.sleep(10)
+
+
+def _exit(code):
+    os._exit(code)
+
+
+def _limits():
+    return resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_CPU)
+
+
+def _chatter():
+    print("to stdout")
+    print("to stderr", file=sys.stderr)
+    os.write(1, b"straight to fd 1\n")
+    return "done"
+
+
+# --- tests -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=sandbox.METHODS)
+def method(request) -> str:
+    return request.param
+
+
+def test_returns_the_value(method):
+    assert sandbox.run(_add, 2, 3, c=4, method=method) == 9
+
+
+def test_returns_a_large_value(method):
+    # Bigger than a pipe buffer: the caller must read before it joins, or both wait forever.
+    assert len(sandbox.run(_blob, 5 * 2**20, method=method)) == 5 * 2**20
+
+
+@pytest.mark.parametrize("cls", [InputError, UndecidedError], ids=["InputError", "subclass"])
+def test_reraises_input_error_with_class_and_message(method, cls):
+    with pytest.raises(InputError) as info:
+        sandbox.run(_refuse, cls, "The point must be a number.", method=method)
+    assert type(info.value) is cls
+    assert str(info.value) == "The point must be a number."
+
+
+def test_infinite_loop_is_killed_within_timeout(method):
+    start = time.monotonic()
+    with pytest.raises(InputError, match=r"^This took too long to compute \(over 1 s\)"):
+        sandbox.run(_spin, timeout=1, method=method)
+    assert time.monotonic() - start < 2
+
+
+def test_allocating_4_gb_is_refused(method):
+    with pytest.raises(InputError, match="needs too much memory"):
+        sandbox.run(_allocate, 4, method=method)
+
+
+def test_worker_sets_its_limits(method):
+    (as_soft, as_hard), (cpu_soft, cpu_hard) = sandbox.run(
+        _limits, timeout=2.5, memory_mb=700, method=method
+    )
+    assert as_soft == as_hard == 700 * 2**20
+    assert (cpu_soft, cpu_hard) == (math.ceil(2.5) + 1, math.ceil(2.5) + 2)
+    assert resource.getrlimit(resource.RLIMIT_AS)[0] == resource.RLIM_INFINITY  # ours untouched
+
+
+def test_bug_is_a_runtime_error_with_the_traceback(method):
+    with pytest.raises(RuntimeError, match="ZeroDivisionError: division by zero") as info:
+        sandbox.run(_divide, 1, 0, method=method)
+    assert isinstance(info.value, sandbox.WorkerError)
+    assert "_divide" in info.value.child_traceback
+
+
+def test_unpicklable_result_is_a_bug(method):
+    with pytest.raises(RuntimeError, match="cannot send the result back"):
+        sandbox.run(_unpicklable, method=method)
+
+
+@pytest.mark.parametrize(
+    ("death", "message"),
+    [
+        (lambda m: sandbox.run(_die, signal.SIGXCPU, method=m), "took too long"),
+        # The OOM killer's way: SIGKILL from someone other than the caller.
+        (lambda m: sandbox.run(_die, signal.SIGKILL, method=m), "too much memory"),
+    ],
+    ids=["cpu-limit-signal", "killed-by-kernel"],
+)
+def test_deaths_by_signal_are_refusals(method, death, message):
+    with pytest.raises(InputError, match=message):
+        death(method)
+
+
+def test_unexplained_exit_is_a_bug(method):
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        sandbox.run(_exit, 3, method=method)
+
+
+def test_next_call_works_after_a_killed_worker(method):
+    with pytest.raises(InputError, match="took too long"):
+        sandbox.run(_spin, timeout=0.5, method=method)
+    assert sandbox.run(_add, 1, 2, method=method) == 3
+
+
+def test_worker_output_is_discarded(capfd):
+    # fork: the worker inherits this process's captured fds, so anything it wrote would show.
+    assert sandbox.run(_chatter, method="fork") == "done"
+    assert capfd.readouterr() == ("", "")
+
+
+def test_eight_threads_at_once_share_four_workers():
+    start = time.monotonic()
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda i: sandbox.run(_sleep_then, i, 0.3), range(8)))
+    assert results == list(range(8))
+    # At most MAX_WORKERS = 4 run at once, so 8 calls of 0.3 s need two rounds.
+    assert sandbox.MAX_WORKERS == 4
+    assert time.monotonic() - start >= 0.6
+
+
+def test_killed_workers_do_not_disturb_other_calls():
+    def call(i: int):
+        if i % 4 == 0:
+            with pytest.raises(InputError, match="took too long"):
+                sandbox.run(_spin, timeout=1)
+            return "killed"
+        return sandbox.run(_sleep_then, i, 0.1)
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(call, range(8)))
+    assert results == ["killed", 1, 2, 3, "killed", 5, 6, 7]
+
+
+def test_rejects_an_unknown_method():
+    with pytest.raises(ValueError, match="method"):
+        sandbox.run(abs, -1, method="spawn")
+
+
+def test_workers_do_not_rerun_the_main_script(tmp_path):
+    # Streamlit installs app.py as __main__; a forkserver worker would re-run it on every call.
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "main_without_guard.py"
+    script.write_text(
+        "from clarke_core import sandbox\n"
+        f"with open({str(marker)!r}, 'a') as f:\n"
+        "    f.write('ran\\n')\n"
+        "print(sandbox.run(abs, -3), sandbox.run(abs, -4))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    out = subprocess.run([sys.executable, str(script)], cwd=REPO_ROOT, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert (out.returncode, out.stdout) == (0, "3 4\n"), out.stderr
+    assert marker.read_text() == "ran\n"
