@@ -16,6 +16,8 @@ x
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sympy as sp
 
 from .errors import UndecidedError
@@ -24,6 +26,7 @@ from .primitives import NONSMOOTH_FUNCS, by_func
 _T = sp.Symbol("t", positive=True)
 _TAYLOR_ORDERS = 6
 _NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
+SignOracle = Callable[[sp.Expr], int]
 
 
 def is_finite_number(value: sp.Expr) -> bool:
@@ -42,20 +45,20 @@ def sign_of(c: sp.Expr) -> int:
     >>> sign_of(sp.sqrt(2) * sp.sqrt(3) - sp.sqrt(6)), sign_of(sp.pi - 3), sign_of(-sp.E)
     (0, 1, -1)
     """
-    if c.is_zero:
-        return 0
-    if c.is_extended_positive:
-        return 1
-    if c.is_extended_negative:
-        return -1
+    if c.is_Rational:
+        return int(sp.sign(c))
     if not is_finite_number(c):
         raise UndecidedError(f"Clarke Lab could not decide the sign of {c}, which is not finite.")
-    value = c.evalf(60)
+    # Numbers first: evalf tracks its error and raises the working precision on cancellation, so a
+    # value clearly away from zero at 40 digits has that sign. Only near-zeros need proofs.
+    value = c.evalf(40)
     re, im = value.as_real_imag()
-    if im != 0 and abs(im) > sp.Float(10) ** -50:
+    if im != 0 and abs(im) > sp.Float(10) ** -30:
         raise UndecidedError(f"The value {c} is not a real number.")
-    if abs(re) > sp.Float(10) ** -45:
+    if abs(re) > sp.Float(10) ** -30:
         return 1 if re > 0 else -1
+    if c.is_zero:
+        return 0
     try:
         if sp.minimal_polynomial(c, sp.Dummy()).is_Symbol:
             return 0
@@ -66,18 +69,21 @@ def sign_of(c: sp.Expr) -> int:
     raise UndecidedError(f"Clarke Lab could not decide whether {c} is exactly zero.")
 
 
-def finite_at(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> sp.Expr | None:
-    """``expr`` at x = a when every subexpression is finite there (so ``expr`` is continuous at a),
-    else None.
+def finite_at(expr: sp.Expr, x: sp.Symbol | dict, a: sp.Expr | None = None) -> sp.Expr | None:
+    """``expr`` at x = a (or at the substitution dict ``x``) when every subexpression is finite
+    there, so that ``expr`` is continuous there; else None.
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.primitives import X, Y
     >>> finite_at(sp.cos(X), X, sp.Integer(0)), finite_at(X * sp.sin(1 / X), X, sp.Integer(0))
     (1, None)
+    >>> finite_at(X + Y, {X: 1, Y: 2})
+    3
     """
+    subs = x if isinstance(x, dict) else {x: a}
     for sub in sp.preorder_traversal(expr):
-        if not is_finite_number(sub.xreplace({x: a})):
+        if not is_finite_number(sub.xreplace(subs)):
             return None
-    value = expr.xreplace({x: a})
+    value = expr.xreplace(subs)
     return value if is_finite_number(value) else None
 
 
@@ -125,52 +131,55 @@ def _sign_by_limit(g: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> int:
     )
 
 
-def _truth(cond: sp.Basic, x: sp.Symbol, a: sp.Expr, side: int, memo: dict) -> bool:
+def _truth(cond: sp.Basic, oracle: SignOracle, memo: dict) -> bool:
     if cond is sp.true or cond is True:
         return True
     if cond is sp.false or cond is False:
         return False
     if isinstance(cond, sp.And):
-        return all(_truth(c, x, a, side, memo) for c in cond.args)
+        return all(_truth(c, oracle, memo) for c in cond.args)
     if isinstance(cond, sp.Or):
-        return any(_truth(c, x, a, side, memo) for c in cond.args)
+        return any(_truth(c, oracle, memo) for c in cond.args)
     if isinstance(cond, sp.Not):
-        return not _truth(cond.args[0], x, a, side, memo)
+        return not _truth(cond.args[0], oracle, memo)
     if isinstance(cond, sp.core.relational.Relational):
-        g = _form(cond.lhs - cond.rhs, x, a, side, memo)
-        s = side_sign(sp.expand(g) if g.is_polynomial(x) else g, x, a, side)
+        s = oracle(_form(cond.lhs - cond.rhs, oracle, memo))
         return {
             ">": s > 0, ">=": s >= 0, "<": s < 0, "<=": s <= 0, "==": s == 0, "!=": s != 0,
         }[cond.rel_op]
     raise UndecidedError(f"Clarke Lab cannot evaluate the condition {cond}.")
 
 
-def _form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int, memo: dict) -> sp.Expr:
+def _form(expr: sp.Expr, oracle: SignOracle, memo: dict) -> sp.Expr:
     if not expr.has(*NONSMOOTH_FUNCS):
         return expr
-    key = expr
-    if key in memo:
-        return memo[key]
+    if expr in memo:
+        return memo[expr]
     if expr.func in NONSMOOTH_FUNCS:
         primitive = by_func(expr.func)
         if expr.func is sp.Piecewise:
             branches = primitive.branches(expr.args)
         else:
-            branches = primitive.branches([_form(u, x, a, side, memo) for u in expr.args])
+            branches = primitive.branches([_form(u, oracle, memo) for u in expr.args])
         for branch in branches:
-            if _truth(branch.condition, x, a, side, memo):
-                result = _form(branch.value, x, a, side, memo)
+            if _truth(branch.condition, oracle, memo):
+                result = _form(branch.value, oracle, memo)
                 break
         else:
-            where = {1: "just right of", -1: "just left of", 0: "at"}[side]
             raise UndecidedError(
-                f"The Piecewise conditions cover no branch {where} x = {a}; add a final "
+                "The Piecewise conditions cover no branch next to the point; add a final "
                 "(expression, True) branch."
             )
     else:
-        result = expr.func(*[_form(u, x, a, side, memo) for u in expr.args])
-    memo[key] = result
+        result = expr.func(*[_form(u, oracle, memo) for u in expr.args])
+    memo[expr] = result
     return result
+
+
+def form_by_signs(expr: sp.Expr, oracle: SignOracle) -> sp.Expr:
+    """The smooth branch of ``expr`` selected when every branch condition g (>, >=, ...) 0 is
+    decided by ``oracle(g)``, the sign (-1, 0, 1) of the smooth function g where we look."""
+    return _form(expr, oracle, {})
 
 
 def side_form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> sp.Expr:
@@ -183,5 +192,8 @@ def side_form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> sp.Expr:
     >>> side_form(sp.Piecewise((X**2 * sp.sin(1 / X), sp.Ne(X, 0)), (0, True)), X, sp.S(0), 0)
     0
     """
-    result = _form(expr, x, a, side, {})
+    def oracle(g: sp.Expr) -> int:
+        return side_sign(sp.expand(g) if g.is_polynomial(x) else g, x, a, side)
+
+    result = form_by_signs(expr, oracle)
     return result.xreplace({x: a}) if side == 0 else result

@@ -1,0 +1,215 @@
+"""The exact Clarke set of a function of two variables.
+
+Near p, f follows one smooth form in each cell (``plane.local_cells``), and the Clarke set is the
+convex hull of the limits of the forms' gradients along curves into their cells: a form that is
+C¹ at p contributes its exact gradient ∇F(p); a form whose gradient has no limit at p (the
+Euclidean norm at 0) contributes the curve of its limits along the rays of its sector, sampled
+densely, which gives a ``convex`` set with a curved boundary. Only cells with interior enter, so
+branches that are merely active are ignored, and no calculus rule is used.
+
+>>> from clarke_core.primitives import X, Y
+>>> s = clarke_2d(sp.Abs(X) + sp.Abs(Y), (sp.Integer(0), sp.Integer(0)))
+>>> s.kind, s.exact
+('polygon', [(-1, -1), (1, -1), (1, 1), (-1, 1)])
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .errors import UndecidedError
+from .local import finite_at, form_by_signs, is_finite_number, sign_of
+from .plane import Cell, Germ, S, local_cells
+from .primitives import X, Y
+from .sets import DifferentialSet, GradientSequence
+
+SEQUENCE_LENGTH = 10
+CURVE_SAMPLES = 720  # rays per full turn for curved sets: support error < 1e-4 for the unit disk
+_PROBE = (1e-7, 1e-8)
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A limiting gradient: float coordinates, exact ones when known, and the germ reaching it."""
+
+    point: tuple[float, float]
+    exact: tuple[sp.Expr, sp.Expr] | None
+    form: sp.Expr
+    germ: Germ
+
+
+def value_at(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> sp.Expr:
+    """f(p) exactly, every branch condition decided by its exact sign at p."""
+    form = form_by_signs(expr, lambda g: sign_of(g.xreplace({X: p[0], Y: p[1]})))
+    return form.xreplace({X: p[0], Y: p[1]})
+
+
+def _at(expr: sp.Expr, p: tuple) -> sp.Expr | None:
+    return finite_at(expr, {X: p[0], Y: p[1]})
+
+
+def _along(expr: sp.Expr, germ: Germ, p: tuple) -> sp.Expr:
+    cx, cy = germ.curve(p)
+    h = expr.xreplace({X: cx, Y: cy})
+    value = finite_at(h, S, sp.Integer(0))
+    if value is not None:
+        return value
+    try:
+        return sp.limit(h, S, 0, "+")
+    except (NotImplementedError, ValueError, TypeError, sp.PoleError) as exc:
+        message = f"Clarke Lab could not find the limit of {expr} at the point."
+        raise UndecidedError(message) from exc
+
+
+def _numeric_gradient(grad, p: tuple[float, float], theta: np.ndarray) -> np.ndarray:
+    """Gradient limits along the rays at angles ``theta``, probed at two radii that must agree."""
+    out = []
+    for r in _PROBE:
+        xs, ys = p[0] + r * np.cos(theta), p[1] + r * np.sin(theta)
+        with np.errstate(all="ignore"):
+            gx = np.asarray(grad[0](xs, ys), dtype=float) * np.ones_like(xs)
+            gy = np.asarray(grad[1](xs, ys), dtype=float) * np.ones_like(xs)
+        out.append(np.stack([gx, gy], axis=1))
+    if not np.all(np.isfinite(out[1])) or np.max(np.abs(out[0] - out[1])) > 1e-5:
+        raise UndecidedError("The gradient of f does not settle along some rays into the point.")
+    return out[1]
+
+
+def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
+    fx, fy = sp.diff(form, X), sp.diff(form, Y)
+    exact = (_at(fx, p), _at(fy, p))
+    if exact[0] is not None and exact[1] is not None:
+        return [Limit((float(exact[0]), float(exact[1])), exact, form, cells[0].germ)]
+    limits = []
+    for cell in cells:
+        along = (_along(fx, cell.germ, p), _along(fy, cell.germ, p))
+        if not all(is_finite_number(v) for v in along):
+            raise _NotLipschitz("the gradient of f is unbounded next to the point")
+        if cell.germ.span is None:
+            limits.append(Limit((float(along[0]), float(along[1])), along, form, cell.germ))
+    grad = [sp.lambdify((X, Y), d, "numpy") for d in (fx, fy)]
+    pf = (float(p[0]), float(p[1]))
+    for cell in cells:
+        if cell.germ.span is None:
+            continue
+        lo, hi = cell.germ.span
+        n = max(8, int(CURVE_SAMPLES * (hi - lo) / (2 * math.pi)))
+        theta = np.linspace(lo, hi, n + 2)[1:-1]
+        for g in _numeric_gradient(grad, pf, theta):
+            limits.append(Limit((float(g[0]), float(g[1])), None, form, cell.germ))
+    return limits
+
+
+class _NotLipschitz(Exception):
+    pass
+
+
+def _continuous(form: sp.Expr, cells: list[Cell], p: tuple, value: sp.Expr) -> bool:
+    at = _at(form, p)
+    if at is not None:
+        return sign_of(at - value) == 0
+    return all(sign_of(_along(form, c.germ, p) - value) == 0 for c in cells)
+
+
+def _cross(o: Limit, a: Limit, b: Limit) -> int:
+    value = (a.point[0] - o.point[0]) * (b.point[1] - o.point[1]) - (
+        a.point[1] - o.point[1]
+    ) * (b.point[0] - o.point[0])
+    if abs(value) > 1e-9 or None in (o.exact, a.exact, b.exact):
+        return (value > 1e-12) - (value < -1e-12)
+    exact = (a.exact[0] - o.exact[0]) * (b.exact[1] - o.exact[1]) - (
+        a.exact[1] - o.exact[1]
+    ) * (b.exact[0] - o.exact[0])
+    return sign_of(exact)
+
+
+def _hull(points: list[Limit]) -> list[Limit]:
+    """Extreme points, counter-clockwise from the lowest-leftmost; exact orientation tests on
+    near-collinear exact points, so collinear middle points are dropped, never kept by rounding."""
+    unique: list[Limit] = []
+    for q in sorted(points, key=lambda q: q.point):
+        if unique and max(abs(q.point[i] - unique[-1].point[i]) for i in (0, 1)) < 1e-12:
+            if q.exact is not None and unique[-1].exact is None:
+                unique[-1] = q
+            continue
+        unique.append(q)
+    if len(unique) <= 2:
+        return unique
+    lower: list[Limit] = []
+    upper: list[Limit] = []
+    for q in unique:
+        while len(lower) >= 2 and _cross(lower[-2], lower[-1], q) <= 0:
+            lower.pop()
+        lower.append(q)
+    for q in reversed(unique):
+        while len(upper) >= 2 and _cross(upper[-2], upper[-1], q) <= 0:
+            upper.pop()
+        upper.append(q)
+    hull = lower[:-1] + upper[:-1]
+    start = min(range(len(hull)), key=lambda i: (hull[i].point[1], hull[i].point[0]))
+    return hull[start:] + hull[:start]
+
+
+def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
+    cx, cy = limit.germ.curve(p)
+    fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
+    funcs = [sp.lambdify(S, e, "numpy") for e in (cx, cy, fx.xreplace({X: cx, Y: cy}),
+                                                    fy.xreplace({X: cx, Y: cy}),
+                                                    limit.form.xreplace({X: cx, Y: cy}))]
+    # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
+    q = limit.germ.beta.q if limit.germ.beta is not None else 1
+    norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
+    s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH) / q)
+    with np.errstate(all="ignore"):
+        px, py, gx, gy, fv = (np.asarray(fn(s), dtype=float) * np.ones_like(s) for fn in funcs)
+    return GradientSequence(
+        target=limit.point,
+        points=tuple(zip(px.tolist(), py.tolist(), strict=True)),
+        gradients=tuple(zip(gx.tolist(), gy.tolist(), strict=True)),
+        values=tuple(fv.tolist()),
+        side=f"direction {math.degrees(limit.germ.angle):.0f}°"
+        + ("" if limit.germ.beta is None else f", cusp t^{limit.germ.beta}"),
+    )
+
+
+def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> DifferentialSet:
+    """The exact Clarke set of f(x, y) at p, with a limiting-gradient sequence per vertex."""
+    value = value_at(expr, p)
+    if not is_finite_number(value):
+        raise UndecidedError("The function is not defined at the point.")
+    cells = local_cells(expr, p)
+    by_form: dict[sp.Expr, list[Cell]] = {}
+    for cell in cells:
+        by_form.setdefault(cell.form, []).append(cell)
+    limits: list[Limit] = []
+    try:
+        for form, group in by_form.items():
+            if not _continuous(form, group, p, value):
+                raise _NotLipschitz("f jumps at the point")
+            limits += _limits_of(form, group, p)
+    except _NotLipschitz as why:
+        return DifferentialSet(
+            "unbounded", [], None, reason=f"{str(why).capitalize()}, so it is not locally "
+            "Lipschitz there."
+        )
+    hull = _hull(limits)
+    curved = any(q.exact is None for q in hull)
+    exact = None if curved else [q.exact for q in hull]
+    kind = {1: "point", 2: "segment"}.get(len(hull), "convex" if curved else "polygon")
+    corners = [q for q in hull if q.exact is not None] if curved else hull
+    if curved:
+        step = max(1, len(hull) // 8)
+        corners += [q for q in hull[::step] if q.exact is None]
+    return DifferentialSet(
+        kind,
+        [q.point for q in hull],
+        exact,
+        tuple(_sequence(q, p, scale) for q in corners),
+        reason=f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose regions "
+        "have interior next to the point.",
+        extra={"pieces": [sp.latex(f) for f in by_form], "cells": len(cells)},
+    )
