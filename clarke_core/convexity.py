@@ -6,6 +6,8 @@ its Clarke set. The rules are conservative: ``UNKNOWN`` means "not certified", n
 >>> from clarke_core.primitives import X, Y
 >>> curvature(sp.Abs(X) + sp.Max(X, Y) + X**2)
 <Curvature.CONVEX: 'convex'>
+>>> curvature(sp.sqrt(X**2 + (Y - 1)**2))
+<Curvature.CONVEX: 'convex'>
 >>> curvature(sp.Max(X, 0) - sp.Max(-X, 0))
 <Curvature.UNKNOWN: 'unknown'>
 """
@@ -53,7 +55,25 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> Curvature:
         return Curvature.CONVEX
     if exponent.is_Rational and 0 < exponent < 1 and c.is_concave and base.is_nonnegative:
         return Curvature.CONCAVE
+    if exponent == sp.S.Half and _sum_of_squares(base):
+        return Curvature.CONVEX  # a Euclidean norm of affine functions
     return Curvature.UNKNOWN
+
+
+def _sum_of_squares(expr: sp.Expr) -> bool:
+    """expr = sum of c_i * (affine_i)^2 with c_i > 0, possibly plus a constant >= 0."""
+    terms = sp.Add.make_args(sp.factor_terms(expr))
+    for term in terms:
+        if not term.free_symbols:
+            if not term.is_nonnegative:
+                return False
+            continue
+        factor, rest = term.as_independent(*term.free_symbols)
+        if not (factor.is_positive and rest.is_Pow and rest.exp == 2):
+            return False
+        if curvature(rest.base) not in (Curvature.AFFINE, Curvature.CONSTANT):
+            return False
+    return True
 
 
 def curvature(expr: sp.Expr) -> Curvature:
