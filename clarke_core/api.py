@@ -15,20 +15,18 @@ from __future__ import annotations
 import sympy as sp
 
 from .clarke import clarke_from_local, local_1d
+from .clarke_2d import clarke_2d
 from .errors import InputError
 from .parsing import ParsedFunction, parse_function, parse_point
 from .sets import DifferentialSet
 from .subgradients import subdifferential_from_local
+from .subgradients_2d import subdifferential_2d
 
 
 def _parsed(expr: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
     if not isinstance(expr, str):
         raise InputError("The function must be given as text, for example 'max(0, x)'.")
     function = parse_function(expr)
-    if function.dim != 1:
-        raise InputError(
-            "Functions of x and y are not supported yet; type a function of x alone."
-        )
     return function, parse_point(at, function.dim)
 
 
@@ -47,10 +45,14 @@ def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSe
     [(1,)]
     >>> clarke_set("sqrt(abs(x))", 0).kind
     'unbounded'
+    >>> clarke_set("max(x, y)", "0, 0").exact
+    [(0, 1), (1, 0)]
     """
     if timeout is not None:
         return _limited(clarke_set, expr, at, timeout)
     function, point = _parsed(expr, at)
+    if function.dim == 2:
+        return clarke_2d(function.expr, point)
     return clarke_from_local(local_1d(function.expr, function.variables[0], point[0]))
 
 
@@ -64,4 +66,6 @@ def subdifferential(expr: str, at, *, timeout: float | None = None) -> Different
     if timeout is not None:
         return _limited(subdifferential, expr, at, timeout)
     function, point = _parsed(expr, at)
+    if function.dim == 2:
+        return subdifferential_2d(function.expr, point, clarke_2d(function.expr, point))
     return subdifferential_from_local(local_1d(function.expr, function.variables[0], point[0]))

@@ -211,5 +211,6 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         tuple(_sequence(q, p, scale) for q in corners),
         reason=f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose regions "
         "have interior next to the point.",
-        extra={"pieces": [sp.latex(f) for f in by_form], "cells": len(cells)},
+        extra={"pieces": [sp.latex(f) for f in by_form], "forms": list(by_form),
+               "cells": len(cells)},
     )

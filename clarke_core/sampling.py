@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
-from .primitives import X
+from .primitives import X, Y
 
 
 def sampled_slopes_1d(
@@ -52,3 +52,46 @@ def hausdorff_1d(p: tuple[float, float], q: tuple[float, float]) -> float:
     0.1
     """
     return max(abs(p[0] - q[0]), abs(p[1] - q[1]))
+
+
+def sampled_gradients_2d(
+    expr: sp.Expr, p: tuple[float, float], *, radius: float, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Random points in the disk of ``radius`` around p and central-difference gradients there.
+
+    >>> from clarke_core.primitives import Y
+    >>> _, g = sampled_gradients_2d(abs(X) + abs(Y), (0.0, 0.0), radius=1e-3, n=50,
+    ...                             rng=np.random.default_rng(0))
+    >>> bool(np.allclose(np.abs(g), 1.0))
+    True
+    """
+    f = sp.lambdify((X, Y), expr, "numpy")
+    r = radius * np.sqrt(rng.uniform(1e-6, 1.0, n))
+    theta = rng.uniform(0, 2 * np.pi, n)
+    xs, ys = p[0] + r * np.cos(theta), p[1] + r * np.sin(theta)
+    h = r * 1e-6
+    with np.errstate(all="ignore"):
+        gx = (np.asarray(f(xs + h, ys), dtype=float) - np.asarray(f(xs - h, ys), dtype=float))
+        gx = gx / (2 * h)
+        gy = (np.asarray(f(xs, ys + h), dtype=float) - np.asarray(f(xs, ys - h), dtype=float))
+        gy = gy / (2 * h)
+    points, grads = np.stack([xs, ys], axis=1), np.stack([gx, gy], axis=1)
+    keep = np.all(np.isfinite(grads), axis=1)
+    return points[keep], grads[keep]
+
+
+def support(points: np.ndarray, direction: np.ndarray) -> float:
+    """max over the points of ⟨point, direction⟩: the support function of their hull."""
+    return float(np.max(points @ direction))
+
+
+def hausdorff_2d(p: np.ndarray, q: np.ndarray, directions: int = 360) -> float:
+    """Hausdorff distance between the convex hulls of two point sets, via support functions.
+
+    >>> square = np.array([[1, 1], [-1, 1], [-1, -1], [1, -1]], dtype=float)
+    >>> round(hausdorff_2d(square, square * 0.9), 6)
+    0.141421
+    """
+    theta = np.linspace(0, 2 * np.pi, directions, endpoint=False)
+    u = np.stack([np.cos(theta), np.sin(theta)], axis=1)
+    return float(np.max(np.abs((p @ u.T).max(axis=0) - (q @ u.T).max(axis=0))))

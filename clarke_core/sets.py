@@ -90,14 +90,18 @@ class DifferentialSet:
         return r"\operatorname{conv}\left\{" + body + r"\right\}"
 
     def contains(self, s: tuple[float, ...] | float, tol: float = 1e-9) -> bool:
-        """Whether ``s`` lies in the set, up to ``tol`` (1D sets only for now)."""
-        s = (float(s),) if not isinstance(s, tuple) else s
+        """Whether ``s`` lies in the set, up to ``tol``.
+
+        >>> DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]).contains((0.5, 0.5))
+        True
+        """
+        s = (float(s),) if not isinstance(s, tuple) else tuple(float(c) for c in s)
         if self.kind in ("empty", "unbounded"):
             return False
-        if len(s) != 1:
-            raise NotImplementedError("membership is implemented for 1D sets")
-        lo, hi = self.vertices[0][0], self.vertices[-1][0]
-        return lo - tol <= s[0] <= hi + tol
+        if len(s) == 1:
+            lo, hi = self.vertices[0][0], self.vertices[-1][0]
+            return lo - tol <= s[0] <= hi + tol
+        return _distance_to_hull(s, self.vertices) <= tol
 
     def to_dict(self) -> dict:
         """The JSON form used by the command line: kind, vertices, exact (strings) and more."""
@@ -111,3 +115,25 @@ class DifferentialSet:
                 {"point": list(w.point), "value": w.value, "bound": w.bound} for w in self.witnesses
             ],
         }
+
+
+def _distance_to_hull(s: tuple[float, float], vertices: list[tuple[float, ...]]) -> float:
+    """Distance from s to a convex polygon, segment or point given counter-clockwise."""
+    if len(vertices) >= 3:
+        inside = all(
+            (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0]) >= 0
+            for a, b in zip(vertices, vertices[1:] + vertices[:1], strict=True)
+        )
+        if inside:
+            return 0.0
+    edges = zip(vertices, vertices[1:] + vertices[:1], strict=True) if len(vertices) > 1 else [
+        (vertices[0], vertices[0])
+    ]
+    best = float("inf")
+    for a, b in edges:
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        length = dx * dx + dy * dy
+        t = 0.0 if length == 0 else max(0.0, min(1.0, ((s[0] - a[0]) * dx + (s[1] - a[1]) * dy)
+                                                 / length))
+        best = min(best, ((s[0] - a[0] - t * dx) ** 2 + (s[1] - a[1] - t * dy) ** 2) ** 0.5)
+    return best

@@ -1,0 +1,110 @@
+"""Everything the 2D Clarke page shows, computed in one call (run in the sandbox by the app)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from .clarke_2d import clarke_2d, value_at
+from .errors import UndecidedError
+from .parsing import parse_function, parse_point
+from .primitives import X, Y
+from .sampling import sampled_gradients_2d
+from .sets import DifferentialSet
+from .subgradients_2d import subdifferential_2d
+
+HALF_WIDTH = 1.0
+GRID = 61
+SAMPLING_RADII = (1e-1, 1e-2, 1e-3)
+SAMPLES = 200
+
+
+@dataclass(frozen=True)
+class Exploration2D:
+    """Plain data for the 2D page.
+
+    ``grid_z[i][j]`` is f(grid_x[j], grid_y[i]) (nan where undefined); ``region[i][j]`` the index
+    into ``pieces`` (LaTeX of the smooth forms f follows next to the point) of the form f equals
+    there, or -1 for none of them. ``sampled[r]`` holds the gradients gradient sampling sees
+    within radius ``SAMPLING_RADII[r]`` (seeded). ``subdifferential`` is None when undecided.
+    """
+
+    text: str
+    latex: str
+    point: tuple[float, float]
+    point_latex: str
+    value: float
+    clarke: DifferentialSet
+    subdifferential: DifferentialSet | None
+    window: tuple[tuple[float, float], tuple[float, float]]
+    grid_x: tuple[float, ...]
+    grid_y: tuple[float, ...]
+    grid_z: tuple[tuple[float, ...], ...]
+    pieces: tuple[str, ...]
+    region: tuple[tuple[int, ...], ...]
+    sampled: tuple[tuple[tuple[float, float], ...], ...]
+    notes: tuple[str, ...] = ()
+
+
+def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    gx = np.linspace(p[0] - HALF_WIDTH, p[0] + HALF_WIDTH, GRID)
+    gy = np.linspace(p[1] - HALF_WIDTH, p[1] + HALF_WIDTH, GRID)
+    mx, my = np.meshgrid(gx, gy)
+    f = sp.lambdify((X, Y), expr, "numpy")
+    with np.errstate(all="ignore"):
+        z = np.asarray(f(mx.astype(complex), my.astype(complex)), dtype=complex) * np.ones_like(mx)
+    z = np.where(np.abs(z.imag) < 1e-12, z.real, np.nan)
+    return gx, gy, z
+
+
+def _regions(forms: list[sp.Expr], mx: np.ndarray, my: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Which local form f equals at each grid point, or -1 (a picture, not a proof)."""
+    region = np.full(z.shape, -1)
+    for k, form in reversed(list(enumerate(forms))):  # the first matching form wins
+        f = sp.lambdify((X, Y), form, "numpy")
+        with np.errstate(all="ignore"):
+            value = np.asarray(f(mx, my), dtype=float) * np.ones_like(mx)
+        region[np.abs(value - z) < 1e-9 * (1 + np.abs(z))] = k
+    return region
+
+
+def explore_2d(text: str, at) -> Exploration2D:
+    """Parse, analyse and sample a function of x and y at a point, for the 2D page.
+
+    >>> ex = explore_2d("abs(x) + abs(y)", "0, 0")
+    >>> ex.clarke.kind, ex.subdifferential.kind, len(ex.pieces)
+    ('polygon', 'polygon', 4)
+    """
+    function = parse_function(text)
+    p = parse_point(at, 2)
+    expr = function.expr
+    clarke = clarke_2d(expr, p)
+    notes = []
+    try:
+        subdiff = subdifferential_2d(expr, p, clarke)
+    except UndecidedError as err:
+        subdiff = None
+        notes.append(f"Subdifferential: {err}")
+    pf = (float(p[0]), float(p[1]))
+    gx, gy, z = _grid(expr, pf)
+    forms = list(clarke.extra.get("forms", []))
+    mx, my = np.meshgrid(gx, gy)
+    region = _regions(forms, mx, my, z) if forms else np.full(z.shape, -1)
+    sampled = []
+    for k, radius in enumerate(SAMPLING_RADII):
+        _, grads = sampled_gradients_2d(expr, pf, radius=radius, n=SAMPLES,
+                                        rng=np.random.default_rng(k))
+        sampled.append(tuple((float(a), float(b)) for a, b in grads))
+    return Exploration2D(
+        text=function.text, latex=sp.latex(expr), point=pf,
+        point_latex=r"\left(" + sp.latex(p[0]) + ", " + sp.latex(p[1]) + r"\right)",
+        value=float(value_at(expr, p)), clarke=clarke, subdifferential=subdiff,
+        window=((gx[0], gx[-1]), (gy[0], gy[-1])),
+        grid_x=tuple(gx.tolist()), grid_y=tuple(gy.tolist()),
+        grid_z=tuple(tuple(row) for row in z.tolist()),
+        pieces=tuple(sp.latex(f) for f in forms),
+        region=tuple(tuple(int(v) for v in row) for row in region),
+        sampled=tuple(sampled), notes=tuple(notes),
+    )
