@@ -25,12 +25,12 @@ def sampled_slopes_1d(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Random points within ``radius`` of a (never a itself) and central-difference slopes there.
 
-    The difference step is a millionth of each point's distance to a, so no stencil straddles a.
+    The difference step is a thousandth of each point's distance to a, so no stencil straddles a.
     """
     f = sp.lambdify(x, expr, "numpy")
     offsets = rng.uniform(radius * 1e-3, radius, n) * rng.choice([-1.0, 1.0], n)
     xs = a + offsets
-    h = np.abs(offsets) * 1e-6
+    h = np.abs(offsets) * 1e-3
     with np.errstate(all="ignore"):
         slopes = (np.asarray(f(xs + h), dtype=float) - np.asarray(f(xs - h), dtype=float)) / (2 * h)
     keep = np.isfinite(slopes)
@@ -69,7 +69,7 @@ def sampled_gradients_2d(
     r = radius * np.sqrt(rng.uniform(1e-6, 1.0, n))
     theta = rng.uniform(0, 2 * np.pi, n)
     xs, ys = p[0] + r * np.cos(theta), p[1] + r * np.sin(theta)
-    h = r * 1e-6
+    h = r * 1e-3
     with np.errstate(all="ignore"):
         gx = (np.asarray(f(xs + h, ys), dtype=float) - np.asarray(f(xs - h, ys), dtype=float))
         gx = gx / (2 * h)
