@@ -12,12 +12,15 @@ that is killed after that many seconds, raising ``InputError``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sympy as sp
 
 from .clarke import clarke_from_local, local_1d
 from .clarke_2d import clarke_2d
 from .errors import InputError
 from .parsing import ParsedFunction, parse_function, parse_point
+from .primitives import X, Y
 from .sets import DifferentialSet
 from .subgradients import subdifferential_from_local
 from .subgradients_2d import subdifferential_2d
@@ -27,7 +30,14 @@ def _parsed(expr: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
     if not isinstance(expr, str):
         raise InputError("The function must be given as text, for example 'max(0, x)'.")
     function = parse_function(expr)
-    return function, parse_point(at, function.dim)
+    try:
+        return function, parse_point(at, function.dim)
+    except InputError:
+        if function.dim == 2:
+            raise
+        # a function of x alone at a point (x0, y0): treat it as a function of x and y
+        point = parse_point(at, 2)
+        return replace(function, variables=(X, Y)), point
 
 
 def _limited(fn, expr, at, timeout):

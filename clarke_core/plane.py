@@ -29,6 +29,7 @@ import itertools
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import sympy as sp
 
 from .errors import UndecidedError
@@ -197,10 +198,10 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
             taylor[g] = _taylor(g, p)
         coeffs = taylor[g]
         if coeffs is None:
-            raise UndecidedError(
-                f"The kink curve {g} = 0 is not smooth at the point, so Clarke Lab cannot split "
-                "the neighbourhood exactly."
-            )
+            for u in _scanned_directions(g, p):
+                if not any(abs(_angle_gap(u, v)) < 1e-6 for v in criticals):
+                    criticals.append(u)
+            continue
         if not coeffs:
             continue
         for u in _critical_directions(coeffs):
@@ -225,6 +226,32 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
             tests += [(p1 + p2) / 2 for p1, p2 in zip(points, points[1:], strict=False)]
             germs += [Germ(u, beta, c) for c in tests]
     return germs
+
+
+def _angle_gap(u: tuple, v: tuple) -> float:
+    gap = math.atan2(float(u[1]), float(u[0])) - math.atan2(float(v[1]), float(v[0]))
+    return (gap + math.pi) % (2 * math.pi) - math.pi
+
+
+def _scanned_directions(g: sp.Expr, p: tuple) -> list[tuple[sp.Rational, sp.Rational]]:
+    """Where a switch function that is not smooth at p (2x - sqrt(x² + y²), say) changes sign
+    around p, found on rays every 0.05° at radius 1e-6: rational directions close to the sign
+    changes. Sectors are then tested exactly along rays between them; a sector thinner than the
+    scan step, or a cusp tangent to such a curve, is not searched."""
+    f = sp.lambdify((X, Y), g, "numpy")
+    theta = np.linspace(0, 2 * np.pi, 7200, endpoint=False)
+    with np.errstate(all="ignore"):
+        values = np.asarray(
+            f(float(p[0]) + 1e-6 * np.cos(theta), float(p[1]) + 1e-6 * np.sin(theta)), dtype=float
+        ) * np.ones_like(theta)
+    signs = np.sign(np.where(np.abs(values) < 1e-13, 0.0, values))
+    changes = np.flatnonzero(signs != np.roll(signs, 1))
+    out = []
+    for k in changes:
+        angle = theta[k] - np.pi / 7200  # between the two scanned rays
+        out.append((sp.Rational(round(math.cos(angle) * 10**6), 10**6),
+                    sp.Rational(round(math.sin(angle) * 10**6), 10**6)))
+    return out
 
 
 def _same_direction(u: tuple, v: tuple) -> bool:
