@@ -13,7 +13,9 @@ Start methods (the ``method`` argument of ``run``):
   call costs a fork (tens of ms) instead of a fresh import (~1 s), and it is safe to call from
   many threads. The server starts on the first call and keeps the modules it imported then:
   restart the app after editing ``clarke_core``. It is multiprocessing's process-wide forkserver;
-  if other code started it first, its preload list is the one in effect.
+  if other code started it first, its preload list is the one in effect. On Python 3.11 the
+  server ignores the caller's ``sys.path``: start the app from the repo root (as ``make run``
+  does) or put ``clarke_core`` on ``PYTHONPATH``, or workers start cold and re-run ``__main__``.
 - ``"fork"``: fork the calling process itself. No server to start, so it suits one-shot
   single-threaded programs like the command line, which has imported the engine anyway. Never use
   it from a program with threads (forking a multi-threaded process can deadlock the child).
@@ -182,6 +184,9 @@ def _run_in_worker(
     try:
         with _lock:
             worker.start()
+    except BaseException:  # e.g. fn does not pickle: nothing started, nothing to wait for
+        receiver.close()
+        raise
     finally:
         # The worker holds its own copy; ours would hide the worker's death (no EOF).
         sender.close()

@@ -8,6 +8,7 @@ path on). Most tests run under both start methods.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import resource
 import signal
@@ -215,3 +216,22 @@ def test_workers_do_not_rerun_the_main_script(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert (out.returncode, out.stdout) == (0, "3 4\n"), out.stderr
     assert marker.read_text() == "ran\n"
+
+
+def test_unpicklable_function_fails_in_the_caller():
+    with pytest.raises(Exception, match="pickle"):
+        sandbox.run(lambda: 1)
+    assert sandbox.run(_add, 1, 1) == 2
+
+
+def test_calls_leak_no_file_descriptors_or_processes(method):
+    sandbox.run(_add, 0, 0, method=method)  # the fork server, if any, is up before counting
+    before = len(os.listdir("/proc/self/fd"))
+    for i in range(10):
+        sandbox.run(_add, i, i, method=method)
+    with pytest.raises(InputError):
+        sandbox.run(_spin, timeout=0.3, method=method)
+    with pytest.raises(RuntimeError):
+        sandbox.run(_divide, 1, 0, method=method)
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert multiprocessing.active_children() == []

@@ -1,0 +1,242 @@
+"""The command line, ``python -m clarke_core SUBCOMMAND ...``.
+
+::
+
+    clarke EXPR --at P [--json]             the Clarke set of EXPR at P
+    subdifferential EXPR --at P [--json]    the convex-analysis subdifferential
+
+Exit 0: answered (with ``--json``, one JSON object on stdout). Exit 2: input refused, one line on
+stderr saying why. Exit 1: a bug, one line on stderr (``CLARKE_DEBUG=1`` adds the traceback).
+The text is untrusted: it is parsed and computed in a sandboxed worker (``sandbox.run``) with a
+5 s wall-clock limit and 1.5 GB of memory.
+
+Each subcommand is one function from parsed arguments to an ``Answer`` plus one entry in
+``SUBCOMMANDS`` naming its arguments. Expressions and points may start with ``-``
+(``clarke "-abs(x)" --at -1/2``): ``main`` shields such tokens from argparse, which would take
+them for options.
+
+>>> main(["clarke", "max(0, x)", "--at", "0"])
+Clarke set of max(0, x) at x = 0: [0, 1]
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .errors import InputError
+from .sets import DifferentialSet
+
+TIMEOUT_S = 5.0
+MEMORY_MB = 1536
+PROG = "python -m clarke_core"
+# argv cannot contain NUL, so a leading NUL marks, unambiguously, a token shielded from argparse.
+_SHIELD = "\0"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a subcommand answered: ``text`` for people, ``data`` for ``--json``."""
+
+    text: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    """One subcommand: a line of help, its arguments, and the function that answers it."""
+
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    answer: Callable[[argparse.Namespace], Answer]
+
+
+# --- the subcommands ---------------------------------------------------------------------------
+
+
+def _set_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expr", metavar="EXPR", help="the function, e.g. 'max(0, x)'")
+    parser.add_argument("--at", required=True, metavar="P", help="the point, e.g. 0, -1/2, pi")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def clarke(args: argparse.Namespace) -> Answer:
+    """``clarke EXPR --at P``: the Clarke set."""
+    return _set_answer("clarke", args.expr, args.at)
+
+
+def subdifferential(args: argparse.Namespace) -> Answer:
+    """``subdifferential EXPR --at P``: the convex-analysis subdifferential."""
+    return _set_answer("subdifferential", args.expr, args.at)
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "clarke": Subcommand("the Clarke set of EXPR at the point P", _set_arguments, clarke),
+    "subdifferential": Subcommand(
+        "the convex-analysis subdifferential of EXPR at P", _set_arguments, subdifferential
+    ),
+}
+
+_TITLES = {"clarke": "Clarke set", "subdifferential": "Subdifferential"}
+
+
+def compute_set(kind: str, expr: str, at: str) -> tuple[list[str], list[str], DifferentialSet]:
+    """What the worker computes for ``clarke`` and ``subdifferential``: variables, point, set.
+
+    The point comes back exact, as text; ``kind`` is ``"clarke"`` or ``"subdifferential"``.
+
+    >>> variables, point, s = compute_set("clarke", "-abs(x)", "-1/2")
+    >>> variables, point, s.exact
+    (['x'], ['-1/2'], [(1,)])
+    """
+    from . import api
+    from .parsing import parse_function, parse_point
+
+    function = parse_function(expr)
+    point = parse_point(at, function.dim)
+    engine = api.clarke_set if kind == "clarke" else api.subdifferential
+    return [str(v) for v in function.variables], [str(c) for c in point], engine(expr, at)
+
+
+def _set_answer(kind: str, expr: str, at: str) -> Answer:
+    from . import sandbox
+
+    variables, point, result = sandbox.run(
+        compute_set, kind, expr, at, timeout=TIMEOUT_S, memory_mb=MEMORY_MB, method="fork"
+    )
+    where = f"{_vector(variables)} = {_vector(point)}"
+    text = f"{_TITLES[kind]} of {expr} at {where}: {describe(result)}"
+    data = {"expression": expr, "variables": variables, "point": point, "set": result.to_dict()}
+    return Answer(text, data)
+
+
+def describe(s: DifferentialSet) -> str:
+    """The set in one line of plain text, with exact values where they are known.
+
+    >>> describe(DifferentialSet("interval", [(0.0,), (1.0,)]))
+    '[0, 1]'
+    >>> describe(DifferentialSet("segment", [(1.0, 0.0), (0.0, 1.0)]))
+    'conv{(1, 0), (0, 1)}'
+    """
+    if s.kind in ("empty", "unbounded"):
+        head = "empty" if s.kind == "empty" else "undefined (not locally Lipschitz)"
+        return f"{head}: {s.reason}" if s.reason else head
+    if s.exact is not None:
+        points = [_vector([str(c) for c in v]) for v in s.exact]
+    else:
+        points = [_vector([f"{c:.6g}" for c in v]) for v in s.vertices]
+    if s.kind == "point":
+        text = "{" + points[0] + "}"
+    elif s.kind == "interval":
+        text = f"[{points[0]}, {points[-1]}]"
+    else:
+        text = "conv{" + ", ".join(points) + "}"
+        if s.kind == "convex":
+            text = f"a convex set with a curved boundary, about {text}"
+    return text if s.certified else f"{text} (checked numerically, not proved)"
+
+
+def _vector(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+# --- parsing the command line ------------------------------------------------------------------
+
+
+class _UsageError(InputError):
+    """argparse's complaint about the command line itself."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print the usage too, on several lines
+        raise _UsageError(f"{self.prog}: {message}".replace(_SHIELD, ""))
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
+    """The top-level parser and one parser per subcommand."""
+    parser = _Parser(
+        prog=PROG, allow_abbrev=False, description="Clarke sets and subdifferentials, exactly."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    subparsers = {}
+    for name, sub in SUBCOMMANDS.items():
+        subparsers[name] = commands.add_parser(
+            name, help=sub.help, description=sub.help, allow_abbrev=False
+        )
+        sub.arguments(subparsers[name])
+    return parser, subparsers
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed, with tokens such as ``-abs(x)`` or ``-1/2`` kept as values.
+
+    >>> parse_args(["clarke", "-abs(x)", "--at", "-1/2"]).expr
+    '-abs(x)'
+    """
+    parser, subparsers = build_parser()
+    args = parser.parse_args(_shield(argv, parser, subparsers))
+    for key, value in vars(args).items():
+        if isinstance(value, str) and value.startswith(_SHIELD):
+            setattr(args, key, value[len(_SHIELD) :])
+    return args
+
+
+def _shield(
+    argv: Sequence[str],
+    parser: argparse.ArgumentParser,
+    subparsers: dict[str, argparse.ArgumentParser],
+) -> list[str]:
+    # A token that starts with '-' but is none of the options in scope is a value (a negative
+    # expression or point); marked, argparse reads it as one.
+    options = _option_strings(parser)
+    chosen = False
+    out = []
+    for token in argv:
+        if token.startswith("-") and token.split("=", 1)[0] not in options:
+            token = _SHIELD + token
+        elif not chosen and token in subparsers:
+            options, chosen = _option_strings(subparsers[token]), True
+        out.append(token)
+    return out
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    # argparse has no public accessor for this; the mapping has been stable since Python 2.7.
+    return set(parser._option_string_actions)
+
+
+# --- main --------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command line; the exit status (0 answered, 2 input refused, 1 a bug)."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        try:
+            args = parse_args(argv)
+        except SystemExit as done:  # --help has been printed
+            return done.code if isinstance(done.code, int) else 0
+        answer = SUBCOMMANDS[args.command].answer(args)
+        output = json.dumps(answer.data, allow_nan=False) if args.json else answer.text
+    except InputError as exc:
+        return _fail(2, str(exc) or "The input was refused.")
+    except KeyboardInterrupt:
+        return _fail(130, "clarke_core: interrupted")
+    except Exception as exc:
+        if os.environ.get("CLARKE_DEBUG") == "1":
+            traceback.print_exc()
+            print(getattr(exc, "child_traceback", ""), file=sys.stderr, end="")
+        return _fail(1, f"clarke_core: internal error ({type(exc).__name__}): {exc}")
+    print(output)
+    return 0
+
+
+def _fail(code: int, message: str) -> int:
+    print(" ".join(message.split()), file=sys.stderr)
+    return code

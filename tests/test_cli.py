@@ -1,0 +1,267 @@
+"""The command line: the public examples, hostile input, and the exit-status contract.
+
+End-to-end cases run ``python -m clarke_core`` in a fresh process from the repo root, as a user
+would; the argv and exit-status cases call ``cli.main`` in this process.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from clarke_core import cli
+from clarke_core.errors import InputError
+from clarke_core.sets import DifferentialSet
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# Hostile text must be refused within 3 s, by the parser's static limits rather than by the
+# sandbox's kill. Tests bound the CPU seconds of the command and its worker, not wall time: on a
+# loaded machine even a usage error has taken 5 s of wall time (see DESIGN.md, "Testing").
+HOSTILE_CPU_S = 3.0
+FIGURE_1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"
+
+
+def _cli(*args: str) -> tuple[subprocess.CompletedProcess, float, float]:
+    """The finished command, its wall time and the CPU time of it and its worker (seconds)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "clarke_core", *args], cwd=REPO_ROOT,
+                         capture_output=True, text=True, timeout=60)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return out, wall, cpu
+
+
+# --- the public examples (DESIGN.md), end to end -----------------------------------------------
+
+EXAMPLES = [
+    # command, expression, point, kind, 1D vertices
+    ("clarke", "max(0, x)", "0", "interval", [0, 1]),
+    ("subdifferential", "max(0, x)", "0", "interval", [0, 1]),
+    ("clarke", "-abs(x)", "0", "interval", [-1, 1]),
+    ("subdifferential", "-abs(x)", "0", "empty", []),
+    ("clarke", "relu(x) - relu(-x)", "0", "point", [1]),
+    ("subdifferential", "relu(x) - relu(-x)", "0", "point", [1]),
+    ("clarke", "sqrt(abs(x))", "0", "unbounded", []),
+    ("clarke", FIGURE_1, "-1", "interval", [-1, 1]),
+    ("subdifferential", FIGURE_1, "-1", "empty", []),
+]
+EXAMPLE_IDS = [
+    "max-clarke", "max-subdifferential", "neg-abs-clarke", "neg-abs-subdifferential",
+    "relu-difference-clarke", "relu-difference-subdifferential", "sqrt-abs-clarke",
+    "figure-1-clarke", "figure-1-subdifferential",
+]
+
+
+@pytest.mark.parametrize(("command", "expr", "point", "kind", "vertices"), EXAMPLES,
+                         ids=EXAMPLE_IDS)
+def test_public_examples_as_json(command, expr, point, kind, vertices):
+    out, _, _ = _cli(command, expr, "--at", point, "--json")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""
+    data = json.loads(out.stdout)  # exactly one JSON object, nothing else
+    assert data["expression"] == expr
+    assert data["point"] == [point]
+    assert data["set"]["kind"] == kind
+    assert [v[0] for v in data["set"]["vertices"]] == pytest.approx(vertices)
+    assert {"exact", "certified", "reason", "witnesses"} <= data["set"].keys()
+
+
+def test_plain_answer_is_one_readable_line():
+    out, _, _ = _cli("clarke", "max(0, x)", "--at", "0")
+    assert (out.returncode, out.stdout, out.stderr) == (
+        0, "Clarke set of max(0, x) at x = 0: [0, 1]\n", "")
+
+
+def test_plain_answer_says_why_a_set_is_empty():
+    out, _, _ = _cli("subdifferential", "-abs(x)", "--at", "0")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("Subdifferential of -abs(x) at x = 0: empty")
+
+
+@pytest.mark.parametrize(
+    ("args", "point", "vertices"),
+    [
+        (["clarke", "-abs(x)", "--at", "-1/2", "--json"], "-1/2", [1]),
+        (["clarke", "-abs(x)", "--at", "-pi", "--json"], "-pi", [1]),
+        (["clarke", "-abs(x)", "--at=-1/2", "--json"], "-1/2", [1]),
+        (["clarke", "--json", "--at", "-1", "-max(0, x)"], "-1", [0]),
+    ],
+    ids=["negative-expr-and-point", "negative-constant", "equals-form", "options-first"],
+)
+def test_leading_minus_is_a_value_not_an_option(args, point, vertices):
+    out, _, _ = _cli(*args)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["point"] == [point]
+    assert [v[0] for v in data["set"]["vertices"]] == pytest.approx(vertices)
+
+
+def test_help_still_works():
+    out, _, _ = _cli("clarke", "--help")
+    assert out.returncode == 0
+    assert "--at P" in out.stdout and out.stderr == ""
+
+
+# --- hostile input through the command line ----------------------------------------------------
+
+MARKER = Path(f"/tmp/pwned_{uuid.uuid4().hex}")
+INJECT = f"__import__('os').system('touch {MARKER}')"
+
+HOSTILE = [
+    ("inject-expression", ["clarke", INJECT, "--at", "0"]),
+    ("inject-point", ["clarke", "x", "--at", INJECT]),
+    ("inject-json", ["clarke", INJECT, "--at", "0", "--json"]),
+    ("subclasses", ["clarke", "().__class__.__base__.__subclasses__()", "--at", "0"]),
+    ("attribute", ["clarke", "x.__class__", "--at", "0"]),
+    ("sympy-attribute", ["clarke", "x.func(1)", "--at", "0"]),
+    ("lambda", ["clarke", "(lambda: 0)()", "--at", "0"]),
+    ("open-file", ["subdifferential", "open('/etc/passwd').read()", "--at", "0"]),
+    ("eval", ["clarke", "eval('1') * x", "--at", "0"]),
+    ("comprehension", ["clarke", "[x for x in ()]", "--at", "0"]),
+    ("string", ["clarke", "'abs(x)'", "--at", "0"]),
+    ("tower-9", ["clarke", "9**9**9", "--at", "0"]),
+    ("tower-9-times-x", ["clarke", "x * 9**9**9", "--at", "0"]),
+    ("tower-10", ["clarke", "10**10**10", "--at", "0"]),
+    ("huge-float", ["clarke", "1e999999999", "--at", "0"]),
+    ("factorial", ["clarke", "factorial(10**8)", "--at", "0"]),
+    ("20k-chars", ["clarke", "x + " * 5000 + "x", "--at", "0"]),
+    ("nested-500", ["clarke", "(" * 500 + "x" + ")" * 500, "--at", "0"]),
+    ("1000-abs", ["clarke", " + ".join(f"abs(x - {i})" for i in range(1000)), "--at", "0"]),
+    ("250-abs-short", ["clarke", "abs(x)+" * 250 + "x", "--at", "0"]),
+    ("unclosed-max", ["clarke", "max(", "--at", "0"]),
+    ("dangling-plus", ["clarke", "x +", "--at", "0"]),
+    ("implicit-product", ["clarke", "2x", "--at", "0"]),
+    ("empty-expression", ["clarke", "", "--at", "0"]),
+    ("unknown-variable", ["clarke", "abs(z)", "--at", "0"]),
+    ("point-variable", ["clarke", "abs(x)", "--at", "x"]),
+    ("point-div-zero", ["clarke", "abs(x)", "--at", "1/0"]),
+    ("point-complex", ["clarke", "abs(x)", "--at", "sqrt(-1)"]),
+    ("point-2d-for-1d", ["clarke", "abs(x)", "--at", "(1,2)"]),
+    ("point-empty", ["clarke", "abs(x)", "--at", ""]),
+    ("point-import", ["subdifferential", "abs(x)", "--at", "__import__('os')"]),
+    ("point-tower", ["clarke", "abs(x)", "--at", "9**9**9"]),
+    ("point-huge-float", ["clarke", "abs(x)", "--at", "1e999999999"]),
+    ("missing-at", ["clarke", "abs(x)"]),
+    ("at-without-value", ["clarke", "abs(x)", "--at"]),
+    ("unknown-subcommand", ["frobnicate", "abs(x)", "--at", "0"]),
+    ("unknown-option", ["clarke", "abs(x)", "--at", "0", "--frobnicate"]),
+    ("extra-argument", ["clarke", "abs(x)", "abs(x)", "--at", "0"]),
+    ("no-arguments", []),
+]
+
+
+@pytest.mark.parametrize("args", [a for _, a in HOSTILE], ids=[i for i, _ in HOSTILE])
+def test_hostile_input_is_refused_quickly_in_one_line(args):
+    out, wall, cpu = _cli(*args)
+    assert out.returncode == 2, (out.stdout, out.stderr)
+    assert out.stdout == ""
+    lines = out.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].strip(), out.stderr
+    assert "Traceback" not in out.stderr
+    assert "took too long" not in out.stderr  # refused up front, not killed after 5 s
+    assert cpu < HOSTILE_CPU_S, f"refused after {cpu:.2f} s of CPU ({wall:.2f} s wall)"
+    assert not MARKER.exists()
+
+
+# Within the parser's limits but expensive for the engine (found by probing): the sandbox's
+# wall-clock limit is what ends them. Answered or refused, never later than the timeout allows.
+EXPENSIVE = [
+    ("exp-tower-at-100", ["clarke", "exp(exp(exp(exp(x))))", "--at", "100"]),
+    ("max-of-49-sines", ["clarke", "max(" + ", ".join(f"sin({i}*x)" for i in range(1, 50)) + ")",
+                         "--at", "0"]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args", [a for _, a in EXPENSIVE], ids=[i for i, _ in EXPENSIVE])
+def test_expensive_input_ends_within_the_timeout(args):
+    out, wall, cpu = _cli(*args)
+    assert out.returncode in (0, 2), out.stderr
+    assert len((out.stdout if out.returncode == 0 else out.stderr).splitlines()) == 1
+    assert "Traceback" not in out.stderr
+    assert cpu < cli.TIMEOUT_S + HOSTILE_CPU_S, f"{cpu:.2f} s of CPU ({wall:.2f} s wall)"
+
+
+# --- argv and exit statuses, in process --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["clarke", "abs(x)", "--at", "0"], ("clarke", "abs(x)", "0", False)),
+        (["clarke", "-abs(x)", "--at", "-1/2"], ("clarke", "-abs(x)", "-1/2", False)),
+        (["subdifferential", "--at=-pi", "--json", "-x"], ("subdifferential", "-x", "-pi", True)),
+        (["clarke", "--x", "--at", "-(-1)"], ("clarke", "--x", "-(-1)", False)),
+        (["clarke", "-h(x)", "--at", "-0"], ("clarke", "-h(x)", "-0", False)),
+    ],
+    ids=["plain", "negative", "equals-and-json-first", "double-minus", "looks-like-help"],
+)
+def test_parse_args_keeps_leading_minus(argv, expected):
+    args = cli.parse_args(argv)
+    assert (args.command, args.expr, args.at, args.json) == expected
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["clarke", "abs(x)"], "required: --at"),
+        (["clarke", "-abs(x)", "--at", "0", "-q"], "unrecognized arguments: -q"),
+        (["clark", "abs(x)", "--at", "0"], "invalid choice: 'clark'"),
+        (["clarke", "abs(x)", "--at", "0", "--js"], "unrecognized arguments: --js"),
+    ],
+    ids=["missing-at", "unknown-short-option", "typo-subcommand", "no-abbreviations"],
+)
+def test_usage_errors_exit_2_in_one_line(capsys, argv, message):
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and message in err and "\0" not in err
+
+
+def test_input_error_exits_2_with_its_message(monkeypatch, capsys):
+    def refuse(kind, expr, at):
+        raise InputError("The point must be a number such as 0, 1/2 or pi.")
+
+    monkeypatch.setattr(cli, "_set_answer", refuse)
+    assert cli.main(["clarke", "abs(x)", "--at", "y"]) == 2
+    assert capsys.readouterr() == ("", "The point must be a number such as 0, 1/2 or pi.\n")
+
+
+@pytest.mark.parametrize("debug", ["", "1"], ids=["quiet", "CLARKE_DEBUG"])
+def test_bug_exits_1_traceback_only_when_debugging(monkeypatch, capsys, debug):
+    def crash(kind, expr, at):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "_set_answer", crash)
+    monkeypatch.setenv("CLARKE_DEBUG", debug)
+    assert cli.main(["clarke", "abs(x)", "--at", "0"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.endswith("clarke_core: internal error (KeyError): 'boom'\n")
+    assert ("Traceback" in err) == bool(debug)
+
+
+@pytest.mark.parametrize(
+    ("s", "text"),
+    [
+        (DifferentialSet("point", [(1.0,)]), "{1}"),
+        (DifferentialSet("interval", [(-0.5,), (2.0,)]), "[-0.5, 2]"),
+        (DifferentialSet("empty", [], reason="x' = -2 rules out s < 1."),
+         "empty: x' = -2 rules out s < 1."),
+        (DifferentialSet("unbounded", []), "undefined (not locally Lipschitz)"),
+        (DifferentialSet("polygon", [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0)], certified=False),
+         "conv{(1, 1), (-1, 1), (-1, -1)} (checked numerically, not proved)"),
+    ],
+    ids=["point", "interval", "empty-with-reason", "unbounded", "uncertified-polygon"],
+)
+def test_describe(s, text):
+    assert cli.describe(s) == text
