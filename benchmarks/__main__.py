@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import engine_1d
+from . import engine_1d, engine_2d
 
 if __name__ == "__main__":
     engine_1d.main()
+    print()
+    engine_2d.main()

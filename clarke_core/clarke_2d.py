@@ -157,15 +157,14 @@ def _hull(points: list[Limit]) -> list[Limit]:
 def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
     cx, cy = limit.germ.curve(p)
     fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
-    funcs = [sp.lambdify(S, e, "numpy") for e in (cx, cy, fx.xreplace({X: cx, Y: cy}),
-                                                    fy.xreplace({X: cx, Y: cy}),
-                                                    limit.form.xreplace({X: cx, Y: cy}))]
+    along = [cx, cy, *(e.xreplace({X: cx, Y: cy}) for e in (fx, fy, limit.form))]
+    trace = sp.lambdify(S, along, "numpy")
     # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
     q = limit.germ.beta.q if limit.germ.beta is not None else 1
     norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
     s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH) / q)
     with np.errstate(all="ignore"):
-        px, py, gx, gy, fv = (np.asarray(fn(s), dtype=float) * np.ones_like(s) for fn in funcs)
+        px, py, gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(s) for v in trace(s))
     return GradientSequence(
         target=limit.point,
         points=tuple(zip(px.tolist(), py.tolist(), strict=True)),

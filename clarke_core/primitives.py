@@ -102,14 +102,16 @@ def _concave_increasing(cs: list[Curvature]) -> Curvature:
 
 def _abs_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     (u,) = args
-    return [Branch(u >= 0, u), Branch(sp.true, -u)]
+    return [Branch(sp.Ge(u, 0, evaluate=False), u), Branch(sp.true, -u)]
 
 
 def _extremum_branches(args: Sequence[sp.Expr], larger: bool) -> list[Branch]:
     out = []
     for i, u in enumerate(args):
         others = [v for j, v in enumerate(args) if j != i]
-        cond = sp.And(*[(u >= v) if larger else (u <= v) for v in others])
+        # Unevaluated: sympy would otherwise try (slowly) to decide each comparison itself.
+        relation = sp.Ge if larger else sp.Le
+        cond = sp.And(*[relation(u, v, evaluate=False) for v in others], evaluate=False)
         out.append(Branch(cond, u))
     return out
 
@@ -117,12 +119,14 @@ def _extremum_branches(args: Sequence[sp.Expr], larger: bool) -> list[Branch]:
 def _sign_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     (u,) = args
     one = sp.Integer(1)
-    return [Branch(u > 0, one), Branch(u < 0, -one), Branch(sp.true, sp.Integer(0))]
+    return [Branch(sp.Gt(u, 0, evaluate=False), one), Branch(sp.Lt(u, 0, evaluate=False), -one),
+            Branch(sp.true, sp.Integer(0))]
 
 
 def _heaviside_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     u = args[0]
-    return [Branch(u > 0, sp.Integer(1)), Branch(u < 0, sp.Integer(0)), Branch(sp.true, sp.S.Half)]
+    return [Branch(sp.Gt(u, 0, evaluate=False), sp.Integer(1)),
+            Branch(sp.Lt(u, 0, evaluate=False), sp.Integer(0)), Branch(sp.true, sp.S.Half)]
 
 
 def _piecewise_branches(args: Sequence[sp.Expr]) -> list[Branch]:
