@@ -136,8 +136,9 @@ def _truth(cond: sp.Basic, oracle: SignOracle, memo: dict) -> bool:
         return True
     if cond is sp.false or cond is False:
         return False
-    if isinstance(cond, sp.And):
-        return all(_truth(c, oracle, memo) for c in cond.args)
+    if isinstance(cond, tuple | sp.And):
+        parts = cond if isinstance(cond, tuple) else cond.args
+        return all(_truth(c, oracle, memo) for c in parts)
     if isinstance(cond, sp.Or):
         return any(_truth(c, oracle, memo) for c in cond.args)
     if isinstance(cond, sp.Not):

@@ -44,9 +44,11 @@ class Curvature(Enum):
 
 @dataclass(frozen=True)
 class Branch:
-    """One smooth branch of a nonsmooth primitive: ``value`` wherever ``condition`` holds first."""
+    """One smooth branch of a nonsmooth primitive: ``value`` wherever ``condition`` holds first.
 
-    condition: sp.Basic
+    ``condition`` is a sympy boolean, or a tuple of them meaning all must hold."""
+
+    condition: sp.Basic | tuple
     value: sp.Expr
 
 
@@ -109,9 +111,10 @@ def _extremum_branches(args: Sequence[sp.Expr], larger: bool) -> list[Branch]:
     out = []
     for i, u in enumerate(args):
         others = [v for j, v in enumerate(args) if j != i]
-        # Unevaluated: sympy would otherwise try (slowly) to decide each comparison itself.
+        # A tuple is a conjunction; unevaluated relations, since sympy would otherwise try
+        # (slowly) to decide and sort each comparison itself.
         relation = sp.Ge if larger else sp.Le
-        cond = sp.And(*[relation(u, v, evaluate=False) for v in others], evaluate=False)
+        cond = tuple(relation(u, v, evaluate=False) for v in others)
         out.append(Branch(cond, u))
     return out
 
