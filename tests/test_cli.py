@@ -75,6 +75,22 @@ def test_public_examples_as_json(command, expr, point, kind, vertices):
     assert {"exact", "certified", "reason", "witnesses"} <= data["set"].keys()
 
 
+@pytest.mark.parametrize(
+    ("expr", "kind", "vertices"),
+    [
+        ("abs(x) + abs(y)", "polygon", {(1, 1), (-1, 1), (-1, -1), (1, -1)}),
+        ("max(x, y)", "segment", {(1, 0), (0, 1)}),
+    ],
+    ids=["square", "segment"],
+)
+def test_public_2d_examples_as_json(expr, kind, vertices):
+    out, _, _ = _cli("clarke", expr, "--at", "0, 0", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["point"], data["set"]["kind"]) == (["0", "0"], kind)
+    assert {tuple(round(c, 9) for c in v) for v in data["set"]["vertices"]} == vertices
+
+
 def test_plain_answer_is_one_readable_line():
     out, _, _ = _cli("clarke", "max(0, x)", "--at", "0")
     assert (out.returncode, out.stdout, out.stderr) == (
@@ -260,8 +276,11 @@ def test_bug_exits_1_traceback_only_when_debugging(monkeypatch, capsys, debug):
         (DifferentialSet("unbounded", []), "undefined (not locally Lipschitz)"),
         (DifferentialSet("polygon", [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0)], certified=False),
          "conv{(1, 1), (-1, 1), (-1, -1)} (checked numerically, not proved)"),
+        (DifferentialSet("convex", [(1.0, 0.0), (0.0, 1.0), (-1.0, 0.0), (0.0, -1.0)]),
+         "a convex set with a curved boundary (--json gives a 4-gon within 1e-3 of it)"),
     ],
-    ids=["point", "interval", "empty-with-reason", "unbounded", "uncertified-polygon"],
+    ids=["point", "interval", "empty-with-reason", "unbounded", "uncertified-polygon",
+         "curved"],
 )
 def test_describe(s, text):
     assert cli.describe(s) == text
