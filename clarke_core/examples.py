@@ -86,14 +86,87 @@ def example_1d(key: str) -> Example:
 
 
 def find_example_1d(expr: str, at: str) -> Example | None:
-    """The preset with exactly this function and point (spaces around them ignored), if any.
+    """The preset with this function and point, spelled the same up to spaces, if any.
 
-    >>> find_example_1d(" abs(x) ", "0").key
-    'abs'
+    >>> find_example_1d("max(0,x)", " 0 ").key
+    'relu'
     >>> find_example_1d("abs(x)", "1") is None
     True
     """
+    def bare(text: str) -> str:
+        return "".join(text.split())
+
     for example in EXAMPLES_1D:
-        if (example.expr, example.at) == (expr.strip(), at.strip()):
+        if (bare(example.expr), bare(example.at)) == (bare(expr), bare(at)):
+            return example
+    return None
+
+
+EXAMPLES_2D: tuple[Example, ...] = (
+    Example(
+        "l1-norm", "|x| + |y| (square)", "abs(x) + abs(y)", "0, 0",
+        "Four linear pieces meet at the origin; their gradients (±1, ±1) span a square, and since "
+        "f is convex the subdifferential is the same square.",
+    ),
+    Example(
+        "max-xy", "max(x, y) (segment)", "max(x, y)", "0, 0",
+        "The pieces x and y meet along the diagonal, so the Clarke set is the segment from (1, 0) "
+        "to (0, 1): a flat set in the plane.",
+    ),
+    Example(
+        "euclidean-norm", "Euclidean norm (unit disk)", "sqrt(x**2 + y**2)", "0, 0",
+        "One smooth piece whose gradient (x, y)/|(x, y)| points in every direction near 0, so the "
+        "Clarke set is the whole unit disk, a set with a curved boundary.",
+    ),
+    Example(
+        "minus-l1", "-|x| - |y| (no subgradient)", "-abs(x) - abs(y)", "0, 0",
+        "The Clarke set is the same square as for |x| + |y|, but the subdifferential is empty: "
+        "every plane through the peak cuts into the surface.",
+    ),
+    Example(
+        "max-minus-square", "max(x, y) - x² (nonconvex)", "max(x, y) - x**2", "0, 0",
+        "Subtracting x² bends the surface down so that no plane stays below it, yet the Clarke "
+        "set is still the segment from (1, 0) to (0, 1).",
+    ),
+    Example(
+        "thin-cusp", "Thin cusp region (sampling misses it)",
+        "Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "0, 0",
+        "f = x only in the thin cusp x² < y < 2x² that touches the origin; it still counts, so the "
+        "Clarke set is the segment from (-1, 0) to (1, 0), but random samples rarely land in it.",
+    ),
+    Example(
+        "cusp-ridge", "Thin cusp ridge (continuous)", "max(0, min(y - x**2, 2*x**2 - y))",
+        "0, 0",
+        "f is 0 except on a low ridge inside the cusp x² < y < 2x²; the ridge's slopes make the "
+        "Clarke set the segment from (0, -1) to (0, 1), which small-radius sampling never sees.",
+    ),
+    Example(
+        "three-pieces", "max(x² + y, -y, x) (triangle)", "max(x**2 + y, -y, x)", "0, 0",
+        "Three pieces meet at the origin, one of them curved; their gradients (0, 1), (0, -1) and "
+        "(1, 0) there span a triangle.",
+    ),
+    Example(
+        "irrational-point", "|x - √2| + |y| (irrational point)", "abs(x - sqrt(2)) + abs(y)",
+        "sqrt(2), 0",
+        "The kink sits at an irrational point, which must be handled exactly to find the square "
+        "with vertices (±1, ±1).",
+    ),
+)
+
+
+def _same_point(a: str, b: str) -> bool:
+    return "".join(a.split()) == "".join(b.split())
+
+
+def find_example_2d(expr: str, at: str) -> Example | None:
+    """The 2D preset with exactly this function and point (spaces in the point ignored), if any.
+
+    >>> find_example_2d("max(x, y)", "0,0").key
+    'max-xy'
+    >>> find_example_2d("max(x, y)", "1, 0") is None
+    True
+    """
+    for example in EXAMPLES_2D:
+        if example.expr == expr.strip() and _same_point(example.at, at):
             return example
     return None

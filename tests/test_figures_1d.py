@@ -91,7 +91,7 @@ def _frames_ok(fig: go.Figure) -> None:
         assert list(frame.traces) == list(fig.frames[0].traces)
         assert len(frame.data) == len(frame.traces)
     static = {i for i, t in enumerate(fig.data)
-              if t.name == "f(x)" or t.name.startswith("the point")}
+              if t.name == "f(x)" or t.name.startswith("point (x₀")}
     assert len(static) == 2 and not static & moving, "the curve and the point never move"
 
 
@@ -225,3 +225,9 @@ def test_undecided_subdifferential_is_said_so():
     assert "undecided" in " ".join(a.text for a in fig.layout.annotations)
     assert witness_figure(ex) is None
     assert len(fig.to_json()) <= MAX_JSON
+
+
+def test_limit_slopes_are_named_exactly():
+    names = [t.name for t in graph_figure(irrational_kink()).data if t.showlegend is not False]
+    assert "sequence from the left: slopes → -2√2" in names
+    assert "sequence from the right: slopes → 2√2" in names

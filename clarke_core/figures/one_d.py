@@ -19,7 +19,10 @@ from . import style
 
 FRAME_MS = 700
 TRANSITION_MS = 300
-_CONTROLS_MARGIN = 120  # room under the plot for play/pause and the slider
+# Pixels: the animated graph keeps play/pause and, under it, a full-width slider below the x axis.
+_GRAPH_HEIGHT, _GRAPH_TOP, _CONTROLS_MARGIN = 600, 70, 175
+_BUTTONS_BELOW, _SLIDER_BELOW = 58, 98  # pixels from the bottom of the plot area
+_SYMBOLS = ("circle", "diamond", "square", "triangle-up")
 
 
 def fmt(v: float) -> str:
@@ -63,6 +66,15 @@ def _endpoint_labels(dset: DifferentialSet) -> list[str]:
     if dset.exact is not None and len(dset.exact) == len(dset.vertices):
         return [exact_label(v[0]) for v in dset.exact]
     return [fmt(v[0]) for v in dset.vertices]
+
+
+def target_label(dset: DifferentialSet, t: float) -> str:
+    """A limit slope as text: the exact endpoint of ``dset`` it equals, if any, else a decimal."""
+    if dset.exact is not None and len(dset.exact) == len(dset.vertices):
+        for v, e in zip(dset.vertices, dset.exact, strict=True):
+            if abs(v[0] - t) <= 1e-9 * max(1.0, abs(t)):
+                return exact_label(e[0])
+    return fmt(t)
 
 
 def _finite(values: Iterable[float]) -> np.ndarray:
@@ -121,7 +133,7 @@ def _curve_trace(ex: Exploration1D) -> go.Scatter:
 def _point_trace(ex: Exploration1D) -> go.Scatter:
     return go.Scatter(
         x=[ex.point], y=[ex.value], mode="markers",
-        name=f"the point (x₀, f(x₀)) = ({fmt(ex.point)}, {fmt(ex.value)})",
+        name=f"point (x₀, f(x₀)) = ({fmt(ex.point)}, {fmt(ex.value)})",
         marker={"color": style.POINT, "size": 14, "symbol": "circle",
                 "line": {"color": "white", "width": 1.5}},
         hovertemplate="x₀ = %{x:.6g}<br>f(x₀) = %{y:.6g}<extra></extra>",
@@ -187,33 +199,37 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
         fig.update_layout(**layout)
         return fig
 
-    for seq in seqs:  # static dashed limit lines first, under the moving ones
+    for j, seq in enumerate(seqs):  # static dashed limit lines first, under the moving ones
         colour = style.side_colour(seq.side)
         t = seq.target[0]
         fig.add_trace(go.Scatter(
             x=list(xr), y=_line(ex.point, ex.value, t, xr), mode="lines",
-            name=f"limit line {_side_name(seq)}: slope {fmt(t)}",
-            legendgroup=seq.side, showlegend=False,
+            name=f"limit line {_side_name(seq)}: slope {target_label(ex.clarke, t)}",
+            legendgroup=f"sequence {j}", showlegend=False,
             line={"color": colour, "width": 2, "dash": "dash"},
-            hovertemplate=f"limit tangent {_side_name(seq)}, slope {fmt(t)}<extra></extra>",
+            hovertemplate=f"limit tangent {_side_name(seq)}, slope {target_label(ex.clarke, t)}"
+                          "<extra></extra>",
         ))
     moving: list[int] = []
-    for seq in seqs:
+    for j, seq in enumerate(seqs):
         colour = style.side_colour(seq.side)
+        # two sequences from one side share its colour; the marker tells them apart
+        symbol = _SYMBOLS[[s.side for s in seqs[:j]].count(seq.side) % len(_SYMBOLS)]
         tangent, dot = _sequence_state(seq, 0, ex, xr)
         moving.append(len(fig.data))
         fig.add_trace(go.Scatter(
-            **tangent, mode="lines", legendgroup=seq.side,
-            name=f"sequence {_side_name(seq)}: slopes → {fmt(seq.target[0])} (dashed: limit)",
+            **tangent, mode="lines", legendgroup=f"sequence {j}",
+            name=f"sequence {_side_name(seq)}: slopes → {target_label(ex.clarke, seq.target[0])}",
             line={"color": colour, "width": 2}, opacity=0.9, hoverinfo="skip",
         ))
         moving.append(len(fig.data))
         fig.add_trace(go.Scatter(
-            **dot, mode="markers+text", legendgroup=seq.side, showlegend=False,
+            **dot, mode="markers+text", legendgroup=f"sequence {j}", showlegend=False,
             name=f"x_i {_side_name(seq)}",
             textposition="top left" if seq.side == "left" else "bottom right",
             textfont={"color": colour},
-            marker={"color": colour, "size": 11, "line": {"color": "white", "width": 1}},
+            marker={"color": colour, "size": 11, "symbol": symbol,
+                    "line": {"color": "white", "width": 1}},
             hovertemplate="i = %{customdata[0]}<br>x_i = %{x:.6g}<br>f(x_i) = %{y:.6g}"
                           "<br>f'(x_i) = %{customdata[1]:.6g}<extra></extra>",
         ))
@@ -236,10 +252,13 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
                               "transition": {"duration": 0}}],
         })
     fig.frames = frames
-    layout["margin"] = {**layout["margin"], "b": _CONTROLS_MARGIN}
+    layout["height"] = _GRAPH_HEIGHT
+    layout["margin"] = {**layout["margin"], "t": _GRAPH_TOP, "b": _CONTROLS_MARGIN}
+    plot_px = _GRAPH_HEIGHT - _GRAPH_TOP - _CONTROLS_MARGIN
     layout["updatemenus"] = [{
         "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top", "pad": {"r": 10, "t": 0},
+        "x": 0, "xanchor": "left", "y": -_BUTTONS_BELOW / plot_px, "yanchor": "top",
+        "pad": {"r": 10, "t": 0},
         "buttons": [
             {"label": "▶ Play", "method": "animate",
              "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
@@ -251,8 +270,8 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
         ],
     }]
     layout["sliders"] = [{
-        "active": 0, "steps": steps, "x": 0.22, "len": 0.78, "y": -0.1, "yanchor": "top",
-        "pad": {"t": 0, "b": 0},
+        "active": 0, "steps": steps, "x": 0, "len": 1, "y": -_SLIDER_BELOW / plot_px,
+        "yanchor": "top", "pad": {"t": 0, "b": 0},
         "currentvalue": {"prefix": "step i = ", "visible": True, "xanchor": "left"},
         "transition": {"duration": 0},
     }]
@@ -272,12 +291,12 @@ def _set_traces(dset: DifferentialSet, y: float, colour: str, what: str) -> list
         band = go.Scatter(
             x=[lo, hi, hi, lo, lo], y=[y - _HALF, y - _HALF, y + _HALF, y + _HALF, y - _HALF],
             mode="lines", fill="toself", fillcolor=style.translucent(colour, 0.35),
-            line={"color": colour, "width": 2},
+            line={"color": colour, "width": 2}, showlegend=False,
             name=f"{what} [{labels[0]}, {labels[-1]}]",
             hovertemplate=f"{what}: [{labels[0]}, {labels[-1]}]<extra></extra>",
         )
         ends = go.Scatter(
-            x=[lo, hi], y=[y - _HALF, y - _HALF], mode="text", text=[labels[0], labels[-1]],
+            x=[lo, hi], y=[y - 1.4 * _HALF] * 2, mode="text", text=[labels[0], labels[-1]],
             textposition="bottom center", textfont={"color": colour, "size": 15},
             showlegend=False, hoverinfo="skip", name=f"{what} endpoints",
         )
@@ -287,20 +306,22 @@ def _set_traces(dset: DifferentialSet, y: float, colour: str, what: str) -> list
         return [go.Scatter(
             x=[v], y=[y], mode="markers+text", text=[labels[0]], textposition="bottom center",
             textfont={"color": colour, "size": 15},
-            marker={"color": colour, "size": 16, "symbol": "diamond"},
+            marker={"color": colour, "size": 16, "symbol": "diamond"}, showlegend=False,
             name=f"{what} {{{labels[0]}}}", hovertemplate=f"{what}: {{{labels[0]}}}<extra></extra>",
         )]
     return []
 
 
-def _set_word(dset: DifferentialSet | None, y: float, xr: list[float]) -> dict | None:
-    """The word shown on a row that has no band: "empty", or why the set is undefined."""
+def _set_word(dset: DifferentialSet | None, y: float, xr: list[float], clarke: bool) -> dict | None:
+    """The word shown on a row that has no band: "empty", or why the set is not shown."""
     if dset is None:
-        text = "<b>undecided</b>: the exact engine could not settle this set"
+        text = "<b>undecided</b> by the exact engine"
     elif dset.kind == "empty":
-        text = "<b>empty</b>: no line through (x₀, f(x₀)) stays below the graph"
+        text = "<b>empty</b>: no subgradient at x₀"
+    elif dset.kind == "unbounded" and clarke:
+        text = "<b>undefined</b>: not locally Lipschitz"
     elif dset.kind == "unbounded":
-        text = "<b>undefined</b>: slopes blow up, f is not locally Lipschitz at x₀"
+        text = "<b>not computed</b>: not locally Lipschitz"
     elif dset.kind not in ("interval", "point"):
         text = f"not a 1D set ({dset.kind})"
     else:
@@ -337,31 +358,41 @@ def slope_figure(ex: Exploration1D) -> go.Figure:
                                  "subdifferential"):
             fig.add_trace(trace)
     if ex.clarke.kind != "unbounded":
-        for seq in ex.clarke.sequences:
+        seqs = ex.clarke.sequences
+        for j, seq in enumerate(seqs):
             grads = [g[0] for g in seq.gradients]
             if not grads:
                 continue
             colour = style.side_colour(seq.side)
+            symbol = _SYMBOLS[[s.side for s in seqs[:j]].count(seq.side) % len(_SYMBOLS)]
             n = len(grads)
             fig.add_trace(go.Scatter(
                 x=grads, y=[_CLARKE_Y + 2.6 * _HALF] * n, mode="markers",
-                name=f"slopes f'(x_i) {_side_name(seq)} → {fmt(seq.target[0])}",
-                marker={"color": colour, "size": [7 + 5 * (i + 1) / n for i in range(n)],
+                name=f"slopes f'(x_i) {_side_name(seq)} → {target_label(ex.clarke, seq.target[0])}",
+                marker={"color": colour, "symbol": symbol,
+                        "size": [7 + 5 * (i + 1) / n for i in range(n)],
                         "opacity": [0.35 + 0.65 * (i + 1) / n for i in range(n)],
                         "line": {"color": colour, "width": 1}},
                 customdata=list(range(1, n + 1)),
                 hovertemplate="i = %{customdata}<br>f'(x_i) = %{x:.6g}<extra></extra>",
             ))
-    annotations = [a for a in (_set_word(ex.clarke, _CLARKE_Y, xr),
-                               _set_word(ex.subdifferential, _SUB_Y, xr)) if a]
+    annotations = [a for a in (_set_word(ex.clarke, _CLARKE_Y, xr, clarke=True),
+                               _set_word(ex.subdifferential, _SUB_Y, xr, clarke=False)) if a]
+    # Row titles sit above their rows, so the slope axis gets the figure's full width.
+    for y, title, colour in ((_CLARKE_Y, "Clarke set ∂f(x₀)", style.CLARKE_SET),
+                             (_SUB_Y, "subdifferential ∂ₛf(x₀)", style.SUBDIFFERENTIAL)):
+        annotations.append({"text": f"<b>{title}</b>", "x": 0, "xref": "paper", "xanchor": "left",
+                            "y": y + 5 * _HALF, "yref": "y", "yanchor": "middle",
+                            "showarrow": False, "font": {"color": colour, "size": 14}})
     fig.update_layout(**style.base_layout(
         xaxis={"title": {"text": "slope s"}, "range": xr, "autorange": False,
                "zeroline": False},
-        yaxis={"range": [-0.55, 1.55], "autorange": False, "tickvals": [_SUB_Y, _CLARKE_Y],
-               "ticktext": ["subdifferential ∂ₛf(x₀)", "Clarke set ∂f(x₀)"],
+        yaxis={"range": [-0.45, 1.6], "autorange": False, "showticklabels": False,
                "showgrid": False, "zeroline": False, "fixedrange": True},
-        annotations=annotations, height=300, margin={"l": 170, "r": 20, "t": 40, "b": 50},
+        annotations=annotations, height=340, margin={"l": 20, "r": 20, "t": 10, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.28, "x": 0},
     ))
+    fig.update_layout(margin={"b": 50 + 24 * len(ex.clarke.sequences)})
     return fig
 
 
@@ -369,7 +400,8 @@ def slope_figure(ex: Exploration1D) -> go.Figure:
 
 
 def _bound_text(bound: str) -> str:
-    return bound.replace(">=", "≥").replace("<=", "≤")
+    """``"s >= 2*sin(1/2)"`` -> ``"s ≥ 2sin(1/2)"``."""
+    return exact_label(bound.replace(">=", "≥").replace("<=", "≤"))
 
 
 def witness_figure(ex: Exploration1D) -> go.Figure | None:

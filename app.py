@@ -1,0 +1,10 @@
+"""Clarke Lab: the router. Each page lives in pages/ and reads like a description of its UI."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Clarke Lab", layout="wide")
+st.navigation([
+    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/clarke_1d.py", title="Clarke differential (1D)", icon=":material/show_chart:",
+            url_path="clarke-1d"),
+]).run()
