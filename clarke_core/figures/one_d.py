@@ -185,15 +185,21 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
     frame is the limit: the line through (x₀, f(x₀)) whose slope is the sequence's target.
     Frames carry only the moving traces; the axis ranges stay fixed while it plays.
     """
-    xr, yr = axis_ranges(ex)
+    seqs = [s for s in ex.clarke.sequences if _usable(s)]
+    if ex.clarke.kind == "unbounded":
+        seqs = []
+    # Headroom for the limit lines near x0, so the point never sits on the plot's edge.
+    reach = (ex.window[1] - ex.window[0]) / 4
+    near = [(ex.point + d, ex.value + s.target[0] * d) for s in seqs for d in (-reach, reach)
+            if math.isfinite(s.target[0]) and math.isfinite(reach)]
+    xr, yr = axis_ranges(ex, extra_points=near)
     fig = go.Figure(data=[_curve_trace(ex)])
     layout = style.base_layout(
         xaxis={"title": {"text": "x"}, "range": xr, "autorange": False, "zeroline": True},
         yaxis={"title": {"text": "f(x)"}, "range": yr, "autorange": False, "zeroline": True},
         height=520,
     )
-    seqs = [s for s in ex.clarke.sequences if _usable(s)]
-    if ex.clarke.kind == "unbounded" or not seqs:
+    if not seqs:
         fig.add_trace(_point_trace(ex))
         layout["annotations"] = [_note_annotation(_no_sequence_note(ex))]
         fig.update_layout(**layout)
@@ -214,7 +220,10 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
     for j, seq in enumerate(seqs):
         colour = style.side_colour(seq.side)
         # two sequences from one side share its colour; the marker tells them apart
-        symbol = _SYMBOLS[[s.side for s in seqs[:j]].count(seq.side) % len(_SYMBOLS)]
+        rank = [s.side for s in seqs[:j]].count(seq.side)  # earlier sequences from this side
+        symbol = _SYMBOLS[rank % len(_SYMBOLS)]
+        # labels of same-side sequences go above and below, so they do not overprint
+        where = ("top", "bottom")[rank % 2] if seq.side == "left" else ("bottom", "top")[rank % 2]
         tangent, dot = _sequence_state(seq, 0, ex, xr)
         moving.append(len(fig.data))
         fig.add_trace(go.Scatter(
@@ -226,7 +235,7 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
         fig.add_trace(go.Scatter(
             **dot, mode="markers+text", legendgroup=f"sequence {j}", showlegend=False,
             name=f"x_i {_side_name(seq)}",
-            textposition="top left" if seq.side == "left" else "bottom right",
+            textposition=f"{where} {'left' if seq.side == 'left' else 'right'}",
             textfont={"color": colour},
             marker={"color": colour, "size": 11, "symbol": symbol,
                     "line": {"color": "white", "width": 1}},
