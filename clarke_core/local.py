@@ -80,11 +80,25 @@ def finite_at(expr: sp.Expr, x: sp.Symbol | dict, a: sp.Expr | None = None) -> s
     3
     """
     subs = x if isinstance(x, dict) else {x: a}
-    for sub in sp.preorder_traversal(expr):
-        if not is_finite_number(sub.xreplace(subs)):
-            return None
-    value = expr.xreplace(subs)
-    return value if is_finite_number(value) else None
+    subs = {k: sp.Integer(v) if isinstance(v, int) else v for k, v in subs.items()}
+    return _finite_value(expr, subs, {})
+
+
+def _finite_value(expr: sp.Expr, subs: dict, memo: dict) -> sp.Expr | None:
+    # Bottom-up, so each subexpression is evaluated once.
+    if expr in memo:
+        return memo[expr]
+    if expr in subs:
+        value = subs[expr]
+    elif not expr.args:
+        value = expr
+    else:
+        args = [_finite_value(arg, subs, memo) for arg in expr.args]
+        value = None if any(v is None for v in args) else expr.func(*args)
+    if value is not None and not is_finite_number(value):
+        value = None
+    memo[expr] = value
+    return value
 
 
 def side_sign(g: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> int:
@@ -161,7 +175,11 @@ def _form(expr: sp.Expr, oracle: SignOracle, memo: dict) -> sp.Expr:
         if expr.func is sp.Piecewise:
             branches = primitive.branches(expr.args)
         else:
-            branches = primitive.branches([_form(u, oracle, memo) for u in expr.args])
+            args = [_form(u, oracle, memo) for u in expr.args]
+            if primitive.select is not None:
+                memo[expr] = primitive.select(args, oracle)
+                return memo[expr]
+            branches = primitive.branches(args)
         for branch in branches:
             if _truth(branch.condition, oracle, memo):
                 result = _form(branch.value, oracle, memo)

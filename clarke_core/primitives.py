@@ -57,7 +57,9 @@ class Primitive:
     """One name a student may type.
 
     ``branches`` (nonsmooth primitives only) splits an application into smooth branches in
-    first-match order; ``curvature`` maps the arguments' curvatures to the result's (None: unknown).
+    first-match order; ``select`` (optional) picks the active branch's value faster, given a sign
+    oracle for smooth functions; ``curvature`` maps the arguments' curvatures to the result's
+    (None: unknown).
     """
 
     name: str
@@ -70,6 +72,7 @@ class Primitive:
     constant: bool = False
     sympy_func: type | None = None
     branches: Callable[[Sequence[sp.Expr]], list[Branch]] | None = None
+    select: Callable[[Sequence[sp.Expr], Callable[[sp.Expr], int]], sp.Expr] | None = None
     curvature: Callable[[list[Curvature]], Curvature] | None = None
 
     @property
@@ -119,6 +122,16 @@ def _extremum_branches(args: Sequence[sp.Expr], larger: bool) -> list[Branch]:
     return out
 
 
+def _extremum_select(args: Sequence[sp.Expr], sign: Callable[[sp.Expr], int], larger: bool):
+    """A tournament: n - 1 comparisons instead of the branches' n (n - 1)."""
+    best = args[0]
+    for u in args[1:]:
+        s = sign(u - best)
+        if (s > 0) if larger else (s < 0):
+            best = u
+    return best
+
+
 def _sign_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     (u,) = args
     one = sp.Integer(1)
@@ -136,12 +149,14 @@ def _piecewise_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     return [Branch(c, e) for e, c in args]
 
 
+# Unevaluated: sympy's own Max compares every pair of arguments symbolically, which takes
+# seconds for a few dozen; the engine decides which argument is active itself.
 def _max(*args: sp.Expr) -> sp.Expr:
-    return sp.Max(*args)
+    return sp.Max(*args, evaluate=False)
 
 
 def _min(*args: sp.Expr) -> sp.Expr:
-    return sp.Min(*args)
+    return sp.Min(*args, evaluate=False)
 
 
 PRIMITIVES: tuple[Primitive, ...] = (
@@ -153,17 +168,19 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "max", "largest of its arguments; convex when every argument is", "max(0, x)",
         _max, arity=(2, None), aliases=("Max",), nonsmooth=True, sympy_func=sp.Max,
-        branches=lambda a: _extremum_branches(a, True), curvature=_max_curvature,
+        branches=lambda a: _extremum_branches(a, True),
+        select=lambda a, sign: _extremum_select(a, sign, True), curvature=_max_curvature,
     ),
     Primitive(
         "min", "smallest of its arguments; concave when every argument is", "min(x, 1 - x)",
         _min, arity=(2, None), aliases=("Min",), nonsmooth=True, sympy_func=sp.Min,
-        branches=lambda a: _extremum_branches(a, False), curvature=_min_curvature,
+        branches=lambda a: _extremum_branches(a, False),
+        select=lambda a, sign: _extremum_select(a, sign, False), curvature=_min_curvature,
     ),
     # relu is an alias of max(u, 0): it builds a Max, so it needs no branches of its own.
     Primitive(
         "relu", "the ReLU max(u, 0)", "relu(x) - relu(-x)",
-        lambda u: sp.Max(u, 0), aliases=("ReLU",), nonsmooth=True,
+        lambda u: _max(u, sp.Integer(0)), aliases=("ReLU",), nonsmooth=True,
     ),
     Primitive(
         "Piecewise", "Piecewise((expr, condition), ..., (expr, True)): first true condition wins",

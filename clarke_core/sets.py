@@ -79,7 +79,7 @@ class DifferentialSet:
         pts = self.exact if self.exact is not None else self.vertices
 
         def tex(v: tuple) -> str:
-            parts = [sp.latex(sp.sympify(c)) if self.exact is not None else f"{c:.4g}" for c in v]
+            parts = [sp.latex(c) if self.exact is not None else f"{c:.4g}" for c in v]
             return parts[0] if len(parts) == 1 else r"\left(" + ", ".join(parts) + r"\right)"
 
         if self.kind == "point":

@@ -23,7 +23,6 @@ import itertools
 
 import numpy as np
 import sympy as sp
-from scipy.optimize import linprog
 
 from .clarke_2d import value_at
 from .convexity import is_certified_convex
@@ -88,6 +87,8 @@ def _witnesses(expr: sp.Expr, p: tuple, d: np.ndarray, b: np.ndarray) -> tuple[W
 def _farkas(expr: sp.Expr, p: tuple, d: np.ndarray, b: np.ndarray) -> tuple[Witness, ...]:
     # Weights on unit normals n_k = d_k/|d_k| with Σ λ n = 0 and Σ λ b_k/|d_k| < 0 prove that no s
     # exists; among such certificates prefer points close to p (cost |d_k|).
+    from scipy.optimize import linprog  # imported here: it costs 0.7 s at start-up
+
     norms = np.linalg.norm(d, axis=1)
     result = linprog(norms, A_ub=[b / norms], b_ub=[-1e-6],
                      A_eq=np.vstack([(d / norms[:, None]).T, np.ones(len(d))]), b_eq=[0, 0, 1],
