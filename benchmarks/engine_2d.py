@@ -56,7 +56,7 @@ def main() -> None:
                  else f"{hausdorff_2d(np.array(exact.vertices), grads):.2e}")
         exact_times.append(t_exact)
         sample_times.append(t_sample)
-        label = f"{expr} @ {at}" if len(expr) < 50 else f"sum of 40 abs(k*x - (40-k)*y) @ {at}"
+        label = f"{expr} @ {at}" if len(expr) < 100 else f"sum of 40 abs(k*x - (40-k)*y) @ {at}"
         print(f"{label[:58]:58} {t_exact:9.1f} {t_sample:10.2f} {t_exact / t_sample:6.0f} "
               f"{error:>13}")
     me, ms = statistics.median(exact_times), statistics.median(sample_times)
