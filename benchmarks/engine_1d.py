@@ -11,9 +11,9 @@ import statistics
 import time
 
 import numpy as np
-from clarke_core.parsing import parse_function, parse_point
 
 from clarke_core import clarke_set, subdifferential
+from clarke_core.parsing import parse_function, parse_point
 from clarke_core.sampling import hausdorff_1d, sampled_interval_1d
 
 CASES = [

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from clarke_core.parsing import parse_function, parse_point
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clarke_core import InputError, UndecidedError, clarke_set
 from clarke_core.clarke import local_1d
+from clarke_core.parsing import parse_function, parse_point
 from clarke_core.sampling import sampled_slopes_1d
 
 S2 = sp.sqrt(2)

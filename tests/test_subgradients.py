@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
-from clarke_core.parsing import parse_function, parse_point
 
 from clarke_core import clarke_set, subdifferential
 from clarke_core.local import side_form
+from clarke_core.parsing import parse_function, parse_point
 
 CONVEX = [
     ("max(0, x)", "0", [0, 1]),
