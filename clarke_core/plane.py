@@ -193,6 +193,7 @@ def _between(u1: tuple, u2: tuple) -> tuple[sp.Rational, sp.Rational]:
 def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict) -> list[Germ]:
     criticals: list[tuple] = []
     cusps: dict[tuple, dict[sp.Rational, set]] = {}
+    owners: dict[tuple, sp.Expr] = {}
     for g in switches:
         if g not in taylor:
             taylor[g] = _taylor(g, p)
@@ -212,6 +213,8 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
             if max(i + j for i, j in coeffs) <= 1:
                 continue  # a straight kink line has no cusps
             for beta, roots in _cusp_offsets(_rotated(coeffs, key)).items():
+                for root in roots:
+                    _refuse_high_contact(owners, (key, beta, root), g)
                 cusps.setdefault(key, {}).setdefault(beta, set()).update(roots)
     axes = [(sp.Integer(1), sp.Integer(0)), (sp.Integer(-1), sp.Integer(0))]
     ordered = sorted(criticals or axes, key=lambda u: math.atan2(float(u[1]), float(u[0])))
@@ -252,6 +255,21 @@ def _scanned_directions(g: sp.Expr, p: tuple) -> list[tuple[sp.Rational, sp.Rati
         out.append((sp.Rational(round(math.cos(angle) * 10**6), 10**6),
                     sp.Rational(round(math.sin(angle) * 10**6), 10**6)))
     return out
+
+
+def _refuse_high_contact(owners: dict, branch: tuple, g: sp.Expr) -> None:
+    """Two different kink curves with the same tangent and the same first cusp coefficient
+    (y = x² and y = x² + x⁴) may enclose a region thinner still, which these germs would not
+    reach; rather than risk missing it, say so."""
+    u, beta, root = branch
+    for (v, other_beta, other_root), h in owners.items():
+        if v is u and other_beta == beta and sign_of(other_root - root) == 0 and h is not g:
+            if sp.simplify(sp.cancel(g / h)).free_symbols:
+                raise UndecidedError(
+                    "Two kink curves through the point touch to high order, so Clarke Lab "
+                    "cannot decide whether the region between them matters."
+                )
+    owners.setdefault(branch, g)
 
 
 def _same_direction(u: tuple, v: tuple) -> bool:

@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clarke_core import clarke_set
+from clarke_core import UndecidedError, clarke_set
 from clarke_core.parsing import parse_function, parse_point
 from clarke_core.sampling import sampled_gradients_2d
 
@@ -148,3 +148,9 @@ def test_sampled_gradients_lie_in_the_set_and_reach_every_vertex(normals, at, se
         assert result.contains(tuple(g), tol=1e-5)
     for v in result.vertices:
         assert np.min(np.hypot(*(grads - np.array(v)).T)) < 1e-5
+
+
+def test_curves_touching_to_high_order_are_refused_not_guessed():
+    # Between y = x^2 and y = x^2 + x^4 lies a region thinner than any parabola germ reaches.
+    with pytest.raises(UndecidedError):
+        clarke_set("Piecewise((x, (y > x**2) & (y < x**2 + x**4)), (-x, True))", "0, 0")
