@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .api import clarke_set, subdifferential
 from .errors import InputError, UndecidedError
+from .homogeneity import homogeneity_degree
 from .sets import DifferentialSet, GradientSequence, Witness
 
 __all__ = [
@@ -18,5 +19,6 @@ __all__ = [
     "UndecidedError",
     "Witness",
     "clarke_set",
+    "homogeneity_degree",
     "subdifferential",
 ]

@@ -1,0 +1,134 @@
+"""Positive homogeneity and Euler's identity over the Clarke set (lecture §3, Lemma 3.2)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from clarke_core import homogeneity_degree
+from clarke_core.homogeneity import (
+    cross_check,
+    euler_check,
+    explore_homogeneity,
+    homogeneity,
+)
+from clarke_core.parsing import parse_function
+
+R = sp.Rational
+
+HOMOGENEOUS = [
+    ("relu(x)", 1),
+    ("abs(x) + abs(y)", 1),
+    ("max(x, y)", 1),
+    ("sqrt(x**2 + y**2)", 1),
+    ("x*y", 2),
+    ("abs(x)**(1/2)", R(1, 2)),
+    ("Piecewise((x**2, x > 0), (-x**2, True))", 2),
+    ("max(x, 2*y) - min(x, y)", 1),
+    ("x**3 - 2*x*y**2 + y**3", 3),
+    ("abs(x)**(3/2)*abs(y)", R(5, 2)),
+    ("x*sign(x)", 1),
+    ("min(relu(x), abs(y))**2", 2),
+    ("Piecewise((x, (x > 0) & (y > x)), (abs(y), True))", 1),
+    ("relu(x) - relu(-x) - x + 1", 0),  # = 1: the degree-1 terms cancel
+    ("5", 0),
+    ("sin(x)**2 + cos(x)**2", 0),  # = 1, seen by the exact fallback
+]
+
+NOT_HOMOGENEOUS = [
+    ("x + 1", "mixes degrees"),
+    ("x**3 - y", "mixes degrees"),
+    ("exp(x)", "exp"),
+    ("max(x, 1)", "mixes degrees"),
+    ("abs(x) + x**2", "mixes degrees"),
+    ("sin(x)", "sin"),
+    ("sign(x)", "constant"),  # degree 0 for α > 0 only: sign(0·x) = 0 ≠ sign(x)
+    ("Piecewise((x, x > 1), (0, True))", "condition"),
+    ("1/x", "undefined"),
+    ("x**2*y/(x**2 + y**2)", "undefined at the origin"),
+    ("sqrt(x)", "not a real number"),
+    ("0*x", "identically 0"),
+    ("x**pi", "irrational"),
+]
+
+
+@pytest.mark.parametrize(("expr", "degree"), HOMOGENEOUS, ids=[e for e, _ in HOMOGENEOUS])
+def test_degree_of_homogeneous_functions(expr, degree):
+    found = homogeneity_degree(expr)
+    assert found == degree and isinstance(found, sp.Rational)
+    assert cross_check(parse_function(expr), found) < 1e-8
+
+
+@pytest.mark.parametrize(("expr", "why"), NOT_HOMOGENEOUS, ids=[e for e, _ in NOT_HOMOGENEOUS])
+def test_look_alikes_are_refused_with_a_reason(expr, why):
+    h = homogeneity(expr)
+    assert h.degree is None and not h.homogeneous
+    assert why in h.reason and h.reason.endswith(".")
+
+
+def test_the_derivation_ends_with_the_whole_function():
+    h = homogeneity("max(x, 2*y) - min(x, y)")
+    assert h.steps[-1].latex == h.latex and h.steps[-1].degree == 1
+    assert any("max" in s.rule for s in h.steps)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(a=st.integers(-3, 3), b=st.integers(-3, 3), p=st.integers(1, 3))
+def test_monomials_in_abs_have_the_sum_of_exponents(a, b, p):
+    # |x|^p |y|^q (the lecture's monomial example) plus a max of the same degree
+    expr = f"abs(x)**{p} * abs(y)**2 + {a}*max(x, {b}*y)**{p + 2}"
+    assert homogeneity_degree(expr) == p + 2
+
+
+# --- Euler's identity ---------------------------------------------------------------------------
+
+EULER = [
+    ("relu(x)", "0"), ("relu(x)", "2"), ("relu(x)", "-3/2"),
+    ("abs(x) + abs(y)", "0, 0"), ("abs(x) + abs(y)", "0, 1"), ("abs(x) + abs(y)", "1, -2"),
+    ("max(x, y)", "0, 0"), ("max(x, y)", "1, 1"), ("max(x, y)", "2, -1"),
+    ("sqrt(x**2 + y**2)", "0, 0"), ("sqrt(x**2 + y**2)", "3, 4"),
+    ("x*y", "1, 2"), ("max(x, 2*y) - min(x, y)", "1, 1"), ("max(x, 2*y) - min(x, y)", "2, 1"),
+    ("Piecewise((x**2, x > 0), (-x**2, True))", "0"),
+    ("Piecewise((x**2, x > 0), (-x**2, True))", "-2"),
+    ("abs(x)*x + abs(y)**2", "0, sqrt(2)"),
+]
+
+
+@pytest.mark.parametrize(("expr", "at"), EULER, ids=[f"{e}@{a}" for e, a in EULER])
+def test_euler_identity_on_the_whole_clarke_set(expr, at):
+    c = euler_check(expr, at)
+    assert c.holds, c
+    assert c.boundary_residual <= 1e-9
+    assert all(abs(p - float(c.target)) <= 1e-9 for p in c.products)
+
+
+def test_euler_identity_at_a_kink_with_a_segment():
+    c = euler_check("abs(x) + abs(y)", "0, 1")
+    assert c.clarke.kind == "segment"
+    assert c.exact_products == (1, 1) and c.target == 1
+
+
+def test_euler_fails_without_a_degree():
+    c = euler_check("x + 1", "0")
+    assert c.degree is None and not c.holds and c.target is None
+
+
+def test_euler_fails_for_a_wrong_degree():
+    # abs(x) + x**2 at 1: ⟨s, x⟩ = 3 but f = 2, so no L = 1 (nor any degree) fits
+    c = euler_check("abs(x) + x**2", "1", degree=1)
+    assert c.products == (3.0,) and c.target == 2 and not c.holds
+
+
+def test_euler_needs_local_lipschitz():
+    c = euler_check("abs(x)**(1/2)", "0")
+    assert c.degree == R(1, 2) and c.clarke.kind == "unbounded" and not c.holds
+
+
+def test_the_ray_follows_alpha_to_the_L():
+    v = explore_homogeneity("x*y", "1, 2")
+    assert np.allclose(v.along_ray, v.predicted)
+    assert v.predicted[0] == 0.0
+    assert explore_homogeneity("x + 1", "1").predicted is None
