@@ -1,0 +1,295 @@
+"""The ReLU-network lab (lecture §3–§4): bias-free networks, Euler's identity per layer, and
+norm preservation under gradient descent (Theorem 4.1, Du, Hu and Lee 2018).
+
+f(x; W) = W_{H+1} σ(W_H σ(… σ(W_1 x))) with W_1 ∈ R^{m×d}, W_2 … W_H ∈ R^{m×m}, W_{H+1} ∈ R^{1×m}.
+Because σ(z) = σ'(z) z, the network is f = W_{H+1} A_H W_H ⋯ A_1 W_1 x with the 0/1 activation
+patterns A_h = diag(σ'(z_h)) (the lecture's erratum 5: patterns, not activations), so it is
+1-homogeneous in each layer and ⟨W_h, ∂f/∂W_h⟩ = f for every h.
+
+Everything is NumPy over a batch: inputs are rows of an (n, d) array.
+
+>>> net = random_network(depth=2, width=4, input_dim=2, rng=np.random.default_rng(0))
+>>> x = np.array([[1.0, -0.5]])
+>>> f = net(x)
+>>> np.allclose(euler_products(net, x), f)
+True
+>>> np.allclose(net.scaled(2, 3.0)(x), 3 * f), np.allclose(net.scaled_all(2.0)(x), 2 ** 3 * f)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InputError
+
+SIGMA_PRIME_AT_ZERO = 0.0
+"""The one kink convention of the lab: σ'(0) = 0, as PyTorch and JAX take relu'(0).
+
+Any value in [0, 1] is an element of the Clarke set [0, 1] of the ReLU at 0; with 0 the pattern
+A_h is the indicator of z > 0. Euler's identity holds whatever the choice, because at z = 0 the
+factor z in σ(z) = σ'(z) z is 0 anyway. Random weights and data meet z = 0 with probability 0.
+"""
+
+DEPTH_RANGE = (1, 6)  # hidden layers H
+WIDTH_RANGE = (1, 64)  # neurons per hidden layer m
+STEPS_RANGE = (1, 100_000)
+LR_MAX = 1.0
+SEED_MAX = 2**32 - 1
+SAMPLES = 64  # size of the synthetic data set
+INPUT_DIM = 2
+
+
+def sigma(z: np.ndarray) -> np.ndarray:
+    """The ReLU σ(z) = max(z, 0), elementwise."""
+    return np.maximum(z, 0.0)
+
+
+def sigma_prime(z: np.ndarray) -> np.ndarray:
+    """σ'(z): 1 where z > 0, 0 where z < 0, ``SIGMA_PRIME_AT_ZERO`` at 0.
+
+    >>> sigma_prime(np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 1.])
+    """
+    return np.where(z > 0, 1.0, np.where(z < 0, 0.0, SIGMA_PRIME_AT_ZERO))
+
+
+@dataclass(frozen=True)
+class Network:
+    """A bias-free ReLU network: ``weights`` = (W_1, …, W_{H+1})."""
+
+    weights: tuple[np.ndarray, ...]
+
+    @property
+    def depth(self) -> int:
+        """H, the number of hidden layers (so there are H + 1 weight matrices)."""
+        return len(self.weights) - 1
+
+    @property
+    def width(self) -> int:
+        return self.weights[0].shape[0]
+
+    @property
+    def input_dim(self) -> int:
+        return self.weights[0].shape[1]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """f(x) for each row of ``x`` (shape (n,)); a single input of shape (d,) gives (1,)."""
+        return forward(self, x).output
+
+    def scaled(self, layer: int, alpha: float) -> Network:
+        """The network with W_layer (1-based, as in the lecture) multiplied by ``alpha``."""
+        ws = list(self.weights)
+        ws[layer - 1] = alpha * ws[layer - 1]
+        return Network(tuple(ws))
+
+    def scaled_all(self, alpha: float) -> Network:
+        """Every layer multiplied by ``alpha``: f scales by alpha^(H+1)."""
+        return Network(tuple(alpha * w for w in self.weights))
+
+    def sq_norms(self) -> np.ndarray:
+        """‖W_h‖_F² for h = 1 … H+1."""
+        return np.array([float(np.sum(w * w)) for w in self.weights])
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """One forward pass over a batch: pre-activations z_h = W_h a_{h-1}, activations
+    a_h = σ(z_h) (a_0 = x), the 0/1 patterns (the diagonals of A_h) and the outputs."""
+
+    inputs: np.ndarray
+    pre: tuple[np.ndarray, ...]
+    activations: tuple[np.ndarray, ...]
+    patterns: tuple[np.ndarray, ...]
+    output: np.ndarray
+
+
+def random_network(depth: int, width: int, input_dim: int, rng: np.random.Generator) -> Network:
+    """He-initialised weights (variance 2 / fan-in; 1 / fan-in for the output layer)."""
+    shapes = [(width, input_dim)] + [(width, width)] * (depth - 1) + [(1, width)]
+    gains = [2.0] * depth + [1.0]
+    return Network(tuple(rng.normal(size=s) * math.sqrt(g / s[1])
+                         for s, g in zip(shapes, gains, strict=True)))
+
+
+def forward(net: Network, x: np.ndarray) -> ForwardPass:
+    """The forward pass, keeping what the gradients and the pictures need."""
+    a = np.atleast_2d(np.asarray(x, dtype=float))
+    pre, acts, patterns = [], [a], []
+    for w in net.weights[:-1]:
+        z = a @ w.T
+        a = sigma(z)
+        pre.append(z)
+        acts.append(a)
+        patterns.append(sigma_prime(z))
+    pre.append(a @ net.weights[-1].T)
+    return ForwardPass(acts[0], tuple(pre), tuple(acts), tuple(patterns), pre[-1][:, 0])
+
+
+def _backward(net: Network, fp: ForwardPass, seed: np.ndarray) -> list[np.ndarray]:
+    """δ_h = ∂(Σ_i seed_i f(x_i))/∂z_h for h = 1 … H+1, each (n, rows of W_h)."""
+    delta = seed[:, None]
+    deltas = [delta]
+    for h in range(net.depth, 0, -1):
+        delta = (delta @ net.weights[h]) * fp.patterns[h - 1]
+        deltas.append(delta)
+    return deltas[::-1]
+
+
+def layer_gradients(net: Network, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """∂f/∂W_h at one input x (shape (d,)), each with the shape of W_h.
+
+    This is the lecture's (W_{H+1} A_H ⋯ W_{h+1} A_h)ᵀ (A_{h-1} W_{h-1} ⋯ W_1 x)ᵀ.
+    """
+    return tuple(g[0] for g in batch_layer_gradients(net, np.asarray(x, dtype=float)[None, :]))
+
+
+def batch_layer_gradients(net: Network, x: np.ndarray) -> tuple[np.ndarray, ...]:
+    """∂f(x_i)/∂W_h for every row x_i, each of shape (n, *W_h.shape)."""
+    fp = forward(net, x)
+    deltas = _backward(net, fp, np.ones(len(fp.inputs)))
+    return tuple(np.einsum("ni,nj->nij", d, a)
+                 for d, a in zip(deltas, fp.activations, strict=True))
+
+
+def euler_products(net: Network, x: np.ndarray) -> np.ndarray:
+    """⟨W_h, ∂f(x_i)/∂W_h⟩ for every layer h and row x_i, shape (H+1, n): each row equals f.
+
+    ⟨W_h, δ_h a_{h-1}ᵀ⟩ = δ_h · (W_h a_{h-1}) = δ_h · z_h, so no gradient matrix is formed.
+    """
+    fp = forward(net, x)
+    deltas = _backward(net, fp, np.ones(len(fp.inputs)))
+    return np.stack([np.sum(d * z, axis=1) for d, z in zip(deltas, fp.pre, strict=True)])
+
+
+def neuron_balance(net: Network) -> tuple[np.ndarray, ...]:
+    """For each hidden layer h: ‖row j of W_h‖² − ‖column j of W_{h+1}‖² per neuron j, which
+    gradient flow also preserves (each neuron is 1-homogeneous in its in- and out-weights)."""
+    return tuple(np.sum(w_in**2, axis=1) - np.sum(w_out**2, axis=0)
+                 for w_in, w_out in zip(net.weights[:-1], net.weights[1:], strict=True))
+
+
+def synthetic_data(n: int, input_dim: int,
+                   rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n Gaussian inputs and a smooth nonlinear target y = sin(2 x_1) + |x_2| / 2 (+ noise)."""
+    x = rng.normal(size=(n, input_dim))
+    y = np.sin(2 * x[:, 0]) + 0.5 * np.abs(x[:, -1]) + 0.05 * rng.normal(size=n)
+    return x, y
+
+
+@dataclass(frozen=True)
+class Training:
+    """Gradient descent on the squared loss ℓ = (1/2n) Σ (f(x_i) − y_i)², recorded per step t.
+
+    ``sq_norm_change[t, h]`` = ‖W_h(t)‖² − ‖W_h(0)‖²; ``loss[t]``; ``key_step[t, h]`` =
+    ⟨W_h, ∂ℓ/∂W_h⟩ at step t (the proof's key step: the same for every h);
+    ``euler_residual`` = max |⟨W_h, ∂f/∂W_h⟩ − f| over layers, inputs and steps;
+    ``balance_change`` = the largest change of a neuron-wise balance (``neuron_balance``);
+    ``diverged_at``: the step where the weights stopped being finite (the arrays stop there).
+    """
+
+    lr: float
+    start: Network
+    end: Network
+    sq_norm_change: np.ndarray
+    loss: np.ndarray
+    key_step: np.ndarray
+    euler_residual: float
+    balance_change: float
+    diverged_at: int | None
+
+    @property
+    def spread(self) -> float:
+        """How far the layers' final changes disagree, relative to their size (0: coincide)."""
+        last = self.sq_norm_change[-1]
+        return float(np.ptp(last) / max(np.mean(np.abs(last)), 1e-300))
+
+
+def train(net: Network, x: np.ndarray, y: np.ndarray, steps: int, lr: float) -> Training:
+    """``steps`` steps of full-batch gradient descent with step ``lr`` (vectorised over the batch).
+
+    >>> rng = np.random.default_rng(0)
+    >>> run = train(random_network(2, 8, 2, rng), *synthetic_data(32, 2, rng), 200, 0.01)
+    >>> bool(run.loss[-1] < run.loss[0]), run.euler_residual < 1e-12
+    (True, True)
+    """
+    ws = [w.copy() for w in net.weights]
+    n = len(y)
+    start_norms = net.sq_norms()
+    changes = np.zeros((steps + 1, len(ws)))
+    losses = np.zeros(steps + 1)
+    key = np.zeros((steps + 1, len(ws)))
+    euler = 0.0
+    diverged = None
+    with np.errstate(all="ignore"):
+        for t in range(steps + 1):
+            # forward (inlined: this loop is the benchmark)
+            a, acts, pre, pats = x, [x], [], []
+            for w in ws[:-1]:
+                z = a @ w.T
+                pre.append(z)
+                pats.append(z > 0)  # σ'(z) with σ'(0) = SIGMA_PRIME_AT_ZERO = 0
+                a = np.maximum(z, 0.0)
+                acts.append(a)
+            f = a @ ws[-1][0]
+            pre.append(f[:, None])
+            r = f - y
+            loss = 0.5 * float(r @ r) / n
+            if not math.isfinite(loss):
+                diverged = t
+                break
+            losses[t] = loss
+            changes[t] = [np.sum(w * w) for w in ws]
+            # backward: δ_h for f (seed 1), then the loss gradient is (1/n) Σ r_i δ_h,i a_{h-1,i}ᵀ
+            delta = np.ones((n, 1))
+            grads = [None] * len(ws)
+            for h in range(len(ws) - 1, -1, -1):
+                euler = max(euler, float(np.max(np.abs(np.sum(delta * pre[h], axis=1) - f))))
+                grads[h] = (delta * r[:, None]).T @ acts[h] / n
+                if h:
+                    delta = (delta @ ws[h]) * pats[h - 1]
+            key[t] = [np.sum(w * g) for w, g in zip(ws, grads, strict=True)]
+            if t < steps:
+                for w, g in zip(ws, grads, strict=True):
+                    w -= lr * g
+    last = steps if diverged is None else diverged - 1
+    end = Network(tuple(ws))
+    balance = max((float(np.max(np.abs(b1 - b0))) for b0, b1 in
+                   zip(neuron_balance(net), neuron_balance(end), strict=True)), default=0.0)
+    return Training(lr, net, end, changes[: last + 1] - start_norms, losses[: last + 1],
+                    key[: last + 1], euler, balance, diverged)
+
+
+def check_balance_arguments(depth: int, width: int, steps: int, lr: float, seed: int) -> None:
+    """Refuse out-of-range settings with one sentence (InputError).
+
+    >>> check_balance_arguments(3, 16, 100, 2.0, 0)
+    Traceback (most recent call last):
+    ...
+    clarke_core.errors.InputError: The step size --lr must be a number with 0 < lr ≤ 1, not 2.
+    """
+    for name, value, (lo, hi) in (("depth", depth, DEPTH_RANGE), ("width", width, WIDTH_RANGE),
+                                  ("steps", steps, STEPS_RANGE), ("seed", seed, (0, SEED_MAX))):
+        if not lo <= value <= hi:
+            raise InputError(f"The {name} must be a whole number from {lo} to {hi}, not {value}.")
+    if not 0 < lr <= LR_MAX:
+        raise InputError(f"The step size --lr must be a number with 0 < lr ≤ {LR_MAX:g}, "
+                         f"not {lr:g}.")
+
+
+def balance(depth: int, width: int, steps: int, lr: float, seed: int,
+            n: int = SAMPLES, input_dim: int = INPUT_DIM) -> Training:
+    """Theorem 4.1 on a seeded random network and data set: what ``balance`` on the CLI runs.
+
+    >>> run = balance(depth=3, width=16, steps=300, lr=0.001, seed=0)
+    >>> run.sq_norm_change.shape, run.spread < 0.01
+    ((301, 4), True)
+    """
+    check_balance_arguments(depth, width, steps, lr, seed)
+    rng = np.random.default_rng(seed)
+    net = random_network(depth, width, input_dim, rng)
+    x, y = synthetic_data(n, input_dim, rng)
+    return train(net, x, y, steps, lr)
