@@ -99,7 +99,13 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
         lo, hi = cell.germ.span
         n = max(8, int(CURVE_SAMPLES * (hi - lo) / (2 * math.pi)))
         theta = np.linspace(lo, hi, n + 2)[1:-1]
-        for g in _numeric_gradient(grad, pf, theta):
+        curve = _numeric_gradient(grad, pf, theta)
+        # Bounded on every ray is not enough: the limits may blow up towards the sector's edges
+        # (sqrt(|x y|) near the axes), and then f is not locally Lipschitz.
+        edges = _numeric_gradient(grad, pf, np.array([lo + 1e-8, hi - 1e-8]))
+        if np.abs(edges).max() > 10 * (1 + np.abs(curve).max()):
+            raise _NotLipschitz("the gradient of f is unbounded next to the point")
+        for g in curve:
             limits.append(Limit((float(g[0]), float(g[1])), None, form, cell.germ))
     return limits
 

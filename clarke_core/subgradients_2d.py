@@ -68,16 +68,41 @@ _SIMPLE = [sp.Rational(v) for v in ("0", "1/2", "-1/2", "1", "-1", "2", "-2", "3
                                       "10", "-10", "100", "-100")]
 
 
-def _witnesses(expr: sp.Expr, p: tuple, d: np.ndarray, b: np.ndarray) -> tuple[Witness, ...]:
-    """At most three exact points whose half-planes have no common point, or (): first among
-    simple offsets such as (1, 0) or (-2, 1/2), then among the dense samples."""
+def _clip_segment(vertices: list, d: np.ndarray, b: np.ndarray) -> list:
+    """A point or segment a + τ (c - a), τ in [0, 1], cut by every ⟨s, d_k⟩ <= b_k: an interval
+    of τ (flat sets clipped as polygons would vanish by rounding)."""
+    a = np.array(vertices[0])
+    c = np.array(vertices[-1])
+    slope, offset = d @ (c - a), b - d @ a  # each constraint: τ · slope <= offset
+    tol = 1e-9 * (1 + np.abs(b))
+    if np.any((np.abs(slope) <= 1e-15) & (offset < -tol)):
+        return []
+    pos, neg = slope > 1e-15, slope < -1e-15
+    hi = min(1.0, float(np.min((offset[pos] + tol[pos]) / slope[pos], initial=np.inf)))
+    lo = max(0.0, float(np.max((offset[neg] + tol[neg]) / slope[neg], initial=-np.inf)))
+    if lo > hi + 1e-12:
+        return []
+    ends = [tuple(a + lo * (c - a)), tuple(a + hi * (c - a))]
+    return ends[:1] if hi - lo <= 1e-12 else ends
+
+
+def _simple_samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets such as (1, 0) or (-2, 1/2) and the half-planes they impose: simple witnesses,
+    and points that often lie on kink curves (where f is smallest)."""
     simple = np.array([(float(u), float(v)) for u in _SIMPLE for v in _SIMPLE if u or v])
     f = sp.lambdify((X, Y), expr, "numpy")
     pf = (float(p[0]), float(p[1]))
     with np.errstate(all="ignore"):
         bs = np.asarray(f(pf[0] + simple[:, 0], pf[1] + simple[:, 1]), dtype=float) - f(*pf)
     keep = np.isfinite(bs)
-    found = _farkas(expr, p, simple[keep], bs[keep])
+    return simple[keep], bs[keep]
+
+
+def _witnesses(expr: sp.Expr, p: tuple, d: np.ndarray, b: np.ndarray) -> tuple[Witness, ...]:
+    """At most three exact points whose half-planes have no common point, or (): first among
+    simple offsets such as (1, 0) or (-2, 1/2), then among the dense samples."""
+    simple, bs = _simple_samples(expr, p)
+    found = _farkas(expr, p, simple, bs)
     if found:
         return found
     order = np.argsort(b / np.linalg.norm(d, axis=1))[:300]
@@ -144,19 +169,21 @@ def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Diff
             clarke.kind, clarke.vertices, clarke.exact, certified=True,
             reason="f is convex, so its subdifferential equals its Clarke set.",
         )
-    d, b = _samples(expr, p)
+    d, b = (np.concatenate(pair) for pair in zip(_samples(expr, p), _simple_samples(expr, p),
+                                                  strict=True))
     norms = np.linalg.norm(d, axis=1)
-    polygon = list(clarke.vertices)
-    if len(polygon) == 2:  # a segment: clip it as a thin polygon, then collapse back
-        polygon = [polygon[0], polygon[1], polygon[1], polygon[0]]
-    # Of all q in one direction, only the most restrictive half-plane matters.
-    bins = np.round(np.arctan2(d[:, 1], d[:, 0]) * _ANGLES / (2 * np.pi)).astype(int)
-    for k in np.unique(bins):
-        idx = np.flatnonzero(bins == k)
-        best = idx[np.argmin(b[idx] / norms[idx])]
-        polygon = _clip(polygon, d[best] / norms[best], b[best] / norms[best])
-        if not polygon:
-            break
+    if len(clarke.vertices) <= 2:
+        polygon = _clip_segment(clarke.vertices, d, b)
+    else:
+        polygon = list(clarke.vertices)
+        # Of all q in one direction, only the most restrictive half-plane matters.
+        bins = np.round(np.arctan2(d[:, 1], d[:, 0]) * _ANGLES / (2 * np.pi)).astype(int)
+        for k in np.unique(bins):
+            idx = np.flatnonzero(bins == k)
+            best = idx[np.argmin(b[idx] / norms[idx])]
+            polygon = _clip(polygon, d[best] / norms[best], b[best] / norms[best])
+            if not polygon:
+                break
     if not polygon:
         witnesses = _witnesses(expr, p, d, b)
         reason = (
@@ -170,9 +197,9 @@ def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Diff
     reason = "f is not certified convex; the inequality was checked numerically for |q - p| ≤ 10^4."
     unique = []
     for v in polygon:
-        if not unique or max(abs(v[0] - unique[-1][0]), abs(v[1] - unique[-1][1])) > 1e-9:
+        if not unique or max(abs(v[0] - unique[-1][0]), abs(v[1] - unique[-1][1])) > 1e-8:
             unique.append((float(v[0]), float(v[1])))
-    if len(unique) > 1 and max(abs(unique[0][i] - unique[-1][i]) for i in (0, 1)) <= 1e-9:
+    if len(unique) > 1 and max(abs(unique[0][i] - unique[-1][i]) for i in (0, 1)) <= 1e-8:
         unique.pop()
     same = len(unique) == len(clarke.vertices) and all(
         max(abs(u[i] - v[i]) for i in (0, 1)) <= 1e-9

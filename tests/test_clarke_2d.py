@@ -154,3 +154,8 @@ def test_curves_touching_to_high_order_are_refused_not_guessed():
     # Between y = x^2 and y = x^2 + x^4 lies a region thinner than any parabola germ reaches.
     with pytest.raises(UndecidedError):
         clarke_set("Piecewise((x, (y > x**2) & (y < x**2 + x**4)), (-x, True))", "0, 0")
+
+
+def test_gradients_blowing_up_towards_a_kink_mean_not_lipschitz():
+    # sqrt(|x y|) has bounded gradient limits along each ray, unbounded near the axes.
+    assert clarke_set("sqrt(abs(x*y))", "0, 0").kind == "unbounded"

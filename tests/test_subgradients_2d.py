@@ -61,3 +61,9 @@ def test_nonconvex_nonempty_is_marked_numeric_and_satisfies_the_inequality():
     q = np.random.default_rng(3).uniform(-20, 20, (5000, 2))
     for s in sub.vertices:
         assert np.all(f(q[:, 0], q[:, 1]) >= q @ np.array(s) - 1e-9)
+
+
+def test_points_on_a_curved_kink_cut_the_set_down_to_a_point():
+    # |y - x^3| vanishes on y = x^3, so s = (0, t) needs t x^3 <= 0 for every x: only t = 0.
+    sub = subdifferential("abs(y - x**3)", "0, 0")
+    assert sub.kind == "point" and np.allclose(sub.vertices[0], (0, 0), atol=1e-8)
