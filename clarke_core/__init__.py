@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .api import clarke_set, subdifferential
 from .errors import InputError, UndecidedError
+from .grading import Verdict, check_answer
 from .homogeneity import homogeneity_degree
 from .sets import DifferentialSet, GradientSequence, Witness
 
@@ -17,7 +18,9 @@ __all__ = [
     "GradientSequence",
     "InputError",
     "UndecidedError",
+    "Verdict",
     "Witness",
+    "check_answer",
     "clarke_set",
     "homogeneity_degree",
     "subdifferential",

@@ -1,0 +1,616 @@
+"""Checking answers: a student's answer against the exact set, with feedback that says why.
+
+``check_answer`` reads the answer (``answers.parse_answer``: a syntax problem raises
+``InputError`` and is not graded), computes the exact set once per (function, point, kind)
+(``exact_set``, cached), and compares.
+
+**Equality.** 1D endpoints typed exactly (``sqrt(2)/2``) are compared exactly (``local.sign_of``
+of the difference). A coordinate typed as a decimal (``0.7071067811865476``) is accepted within
+``DECIMAL_TOLERANCE`` relative (|a - b| <= 1e-6 max(1, |b|)), with a note. 2D sets are compared by
+the Hausdorff distance of their convex hulls, computed from support functions in floating point:
+within 1e-9 (relative to the set's size) for exact answers, 1e-6 for decimals, 2e-3 for a set with
+a curved boundary (the engine's polygon is within 1e-3 of it). So a polygon listed in another
+order, or with an extra collinear vertex, equals the same set.
+
+**Score** (in [0, 1]):
+
+- 1 for the right set; 0 when one of the two is empty (or undefined) and the other is not;
+- otherwise the overlap ratio |A ∩ S| / |A ∪ S| of the answer's hull A and the set S (length in
+  1D, area in 2D) when both have positive size; when one is a point or a segment in 2D (or a
+  finite set): 0.25 if one contains the other, else 0;
+- minus 0.25 per open end of an interval (the right interval, open, scores 0.5 or 0.75);
+- halved for an interval written backwards ([1, 0] is graded as [0, 1]);
+- a wrong answer scores at most ``MAX_WRONG_SCORE`` (0.9), however close;
+- yes/no and degree questions: 1 or 0.
+
+>>> v = check_answer("max(0, x)", "0", "[0, 1]")
+>>> v.correct, v.score
+(True, 1.0)
+>>> check_answer("max(0, x)", "0", "0").feedback  # doctest: +ELLIPSIS
+'{0} is one element of the Clarke set, e.g. what autodiff returns at a kink, but the set is ...'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import sympy as sp
+
+from .answers import ParsedAnswer, parse_answer
+from .errors import InputError, UndecidedError
+from .parsing import parse_function, parse_point
+from .sets import DifferentialSet, _distance_to_hull
+
+DECIMAL_TOLERANCE = 1e-6  # relative, for coordinates typed as decimals
+EXACT_TOLERANCE_2D = 1e-9  # relative, 2D comparisons of exact answers (floating point)
+CURVED_TOLERANCE = 2e-3  # sets with a curved boundary are polygons within 1e-3
+OPEN_END_PENALTY = 0.25
+CONTAINED_SCORE = 0.25
+MAX_WRONG_SCORE = 0.9
+KINDS = ("clarke", "subdifferential", "member", "homogeneity", "lipschitz")
+SET_KINDS = ("clarke", "subdifferential")
+_NAMES = {"clarke": "Clarke set", "subdifferential": "subdifferential"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A graded answer: ``correct``, ``score`` in [0, 1] and ``feedback`` (never empty).
+
+    ``answer_latex`` is the answer as parsed, for showing back (empty when not applicable).
+    """
+
+    correct: bool
+    score: float
+    feedback: str
+    answer_latex: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.feedback:
+            raise ValueError("a Verdict needs feedback")
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"score {self.score} is outside [0, 1]")
+
+
+# --- the exact sets, cached ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=512)
+def question_dim(expr: str, at: str) -> int:
+    """The dimension of the question: 2 when f uses y or the point has two coordinates.
+
+    >>> question_dim("abs(x)", "0"), question_dim("abs(x) + abs(y)", "0, 0")
+    (1, 2)
+    """
+    function = parse_function(expr)
+    if function.dim == 2:
+        return 2
+    try:
+        parse_point(at, 1)
+    except InputError:
+        parse_point(at, 2)
+        return 2
+    return 1
+
+
+@lru_cache(maxsize=512)
+def exact_set(expr: str, at: str, kind: str) -> DifferentialSet:
+    """The exact Clarke set (``kind="clarke"``) or subdifferential, cached per text.
+
+    A class's answers to one question reuse one computation.
+    """
+    from . import api
+
+    engine = api.clarke_set if kind == "clarke" else api.subdifferential
+    return engine(expr, at)
+
+
+@lru_cache(maxsize=512)
+def _sum_like(expr: str) -> bool:
+    """Whether f is a sum of two or more nonsmooth terms (where the sum rule tempts)."""
+    f = parse_function(expr).expr
+    nonsmooth = (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside)
+    return isinstance(f, sp.Add) and sum(1 for t in f.args if t.has(*nonsmooth)) >= 2
+
+
+def _text(at) -> str:
+    if isinstance(at, str):
+        return at
+    if isinstance(at, (tuple, list)):
+        return ", ".join(str(c) for c in at)
+    return str(at)
+
+
+# --- the entry point ----------------------------------------------------------------------------
+
+
+def check_answer(expr: str, at, answer: str, kind: str = "clarke", *, s=None,
+                 timeout: float | None = None) -> Verdict:
+    """Grade ``answer`` to a question about ``expr`` at ``at``.
+
+    ``kind``: ``"clarke"`` or ``"subdifferential"`` (the answer is a set), ``"member"`` (is
+    ``s`` in the Clarke set? yes/no), ``"lipschitz"`` (is f locally Lipschitz at the point?
+    yes/no), ``"homogeneity"`` (the degree of positive homogeneity, or ``none``; ``at`` is
+    ignored). An answer that cannot be read raises ``InputError``. With ``timeout`` the work
+    runs in a limited worker process (``sandbox.run``).
+
+    >>> print(check_answer("relu(x) - relu(-x)", "0", "[0, 2]").feedback)  # doctest: +ELLIPSIS
+    Too large: the Clarke set is {1}; ... This looks like the sum rule, ...
+    >>> check_answer("abs(x)", "0", "yes", "member", s="1/2").correct
+    True
+    """
+    if kind not in KINDS:
+        raise InputError(f"Unknown question kind {kind!r}; use one of {', '.join(KINDS)}.")
+    if timeout is not None:
+        from . import sandbox
+
+        return sandbox.run(check_answer, expr, at, answer, kind, s=s, timeout=timeout)
+    if not isinstance(expr, str):
+        raise InputError("The function must be given as text, for example 'max(0, x)'.")
+    if kind == "homogeneity":
+        return _check_degree(expr, answer)
+    at = _text(at)
+    dim = question_dim(expr, at)
+    expect = "yesno" if kind in ("member", "lipschitz") else "set"
+    parsed = parse_answer(answer, dim, expect=expect)
+    truth = exact_set(expr, at, "clarke" if kind != "subdifferential" else kind)
+    if kind == "member":
+        if s is None:
+            raise InputError("A membership question needs the slope s to ask about.")
+        return _check_member(truth, parsed, parse_point(_text(s), dim))
+    if kind == "lipschitz":
+        return _check_lipschitz(truth, parsed)
+    verdict = _compare(parsed, truth, kind, expr, at)
+    return replace(verdict, answer_latex=parsed.latex())
+
+
+# --- yes/no and degree questions ----------------------------------------------------------------
+
+
+def _check_member(truth: DifferentialSet, parsed: ParsedAnswer, s: tuple) -> Verdict:
+    shown = _vec(s)
+    if truth.kind == "unbounded":
+        inside, where = False, "f is not locally Lipschitz at this point, so it has no Clarke set"
+    else:
+        inside = _contains_exact(truth, s)
+        where = f"the Clarke set is {_show_set(truth)}"
+    said = parsed.form == "yes"
+    verdict = "in" if inside else "not in"
+    if said == inside:
+        return Verdict(True, 1.0, f"Right: s = {shown} is {verdict} it; {where}.",
+                       parsed.latex())
+    return Verdict(False, 0.0, f"No: s = {shown} is {verdict} the Clarke set; {where}.",
+                   parsed.latex())
+
+
+def _contains_exact(truth: DifferentialSet, s: tuple) -> bool:
+    if truth.kind == "empty":
+        return False
+    if len(s) == 1 and truth.exact is not None:
+        lo, hi = truth.exact[0][0], truth.exact[-1][0]
+        return _sign(s[0] - lo) >= 0 and _sign(hi - s[0]) >= 0
+    tol = CURVED_TOLERANCE / 2 if truth.kind == "convex" else 1e-9
+    return truth.contains(tuple(float(c) for c in s), tol)
+
+
+def _check_lipschitz(truth: DifferentialSet, parsed: ParsedAnswer) -> Verdict:
+    lipschitz = truth.kind != "unbounded"
+    why = (f"near the point the slopes stay bounded (the Clarke set is {_show_set(truth)})"
+           if lipschitz else (truth.reason or "the slopes blow up near the point"))
+    said = parsed.form == "yes"
+    if said == lipschitz:
+        return Verdict(True, 1.0, f"Right: {why}.", parsed.latex())
+    is_it = "is" if lipschitz else "is not"
+    return Verdict(False, 0.0, f"No: f {is_it} locally Lipschitz at this point: {why}.",
+                   parsed.latex())
+
+
+def _check_degree(expr: str, answer: str) -> Verdict:
+    try:
+        from .homogeneity import homogeneity_degree
+    except ImportError:
+        raise InputError("Homogeneity questions are not available yet.") from None
+    parse_function(expr)  # a bad function is refused before the answer is read
+    parsed = parse_answer(answer, expect="degree")
+    degree = homogeneity_degree(expr)
+    if degree is None:
+        if parsed.form == "none":
+            return Verdict(True, 1.0, "Right: f is not positively homogeneous.", parsed.latex())
+        return Verdict(False, 0.0, "No: f is not positively homogeneous; no degree d gives "
+                       "f(t x) = t^d f(x) for all t > 0.", parsed.latex())
+    if parsed.form == "none":
+        return Verdict(False, 0.0, f"No: f is positively homogeneous, of degree {degree}: "
+                       f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex())
+    same, approximate = _same(parsed.points[0][0], parsed.decimal[0], degree, float(degree))
+    if same:
+        note = _decimal_note(degree) if approximate else ""
+        return Verdict(True, 1.0, f"Right: f(t x) = {_power(degree)} f(x) for t > 0.{note}",
+                       parsed.latex())
+    return Verdict(False, 0.0, f"No: the degree is {degree}, not {parsed.points[0][0]}: "
+                   f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex())
+
+
+def _power(degree) -> str:
+    return f"t^{degree}" if sp.Integer(degree) == degree else f"t^({degree})"
+
+
+# --- comparing numbers --------------------------------------------------------------------------
+
+
+def _sign(c: sp.Expr) -> int:
+    from .local import sign_of
+
+    try:
+        return sign_of(sp.sympify(c))
+    except UndecidedError:
+        value = float(c)
+        return 0 if abs(value) < 1e-12 else (1 if value > 0 else -1)
+
+
+def _same(a: sp.Expr, decimal: bool, exact: sp.Expr | None, approx: float) -> tuple[bool, bool]:
+    """Whether the typed ``a`` equals the true value; and whether only within the tolerance."""
+    if exact is None:
+        return abs(float(a) - approx) <= DECIMAL_TOLERANCE * max(1.0, abs(approx)), decimal
+    difference = a - exact
+    if difference == 0:
+        return True, False
+    if decimal:
+        return abs(float(difference)) <= DECIMAL_TOLERANCE * max(1.0, abs(approx)), True
+    return _sign(difference) == 0, False
+
+
+def _decimal_note(exact) -> str:
+    return (f" (Accepted: your decimals are within {DECIMAL_TOLERANCE:g} (relative) of the exact "
+            f"values in {exact}; prefer the exact form.)")
+
+
+def _show(c) -> str:
+    if isinstance(c, float):
+        return f"{c:.6g}"
+    return str(c)
+
+
+def _vec(p: tuple) -> str:
+    parts = [_show(c) for c in p]
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+def _show_set(t: DifferentialSet) -> str:
+    if t.kind == "empty":
+        return "empty"
+    if t.kind == "unbounded":
+        return "undefined"
+    if t.kind == "convex":
+        return "a convex set with a curved boundary"
+    points = t.exact if t.exact is not None else t.vertices
+    if t.kind == "point":
+        return "{" + _vec(points[0]) + "}"
+    if t.kind == "interval":
+        return f"[{_vec(points[0])}, {_vec(points[-1])}]"
+    return "conv{" + ", ".join(_vec(p) for p in points) + "}"
+
+
+# --- comparing sets ------------------------------------------------------------------------------
+
+
+def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, expr: str,
+             at: str) -> Verdict:
+    name = _NAMES[kind]
+    if truth.kind == "unbounded":
+        if parsed.form == "undefined":
+            return Verdict(True, 1.0, f"Right: f is not locally Lipschitz here. {truth.reason}")
+        return Verdict(False, 0.0, f"f is not locally Lipschitz at this point, so it has no "
+                       f"{name} to give; answer 'undefined'. {truth.reason}")
+    if parsed.form == "undefined":
+        return Verdict(False, 0.0, f"f is locally Lipschitz at this point, so its {name} exists; "
+                       "give it as a set.")
+    verdict = _compare_sets(parsed, truth, kind, expr)
+    if verdict.correct or kind not in SET_KINDS:
+        return verdict
+    other_kind = "subdifferential" if kind == "clarke" else "clarke"
+    try:
+        other = exact_set(expr, at, other_kind)
+    except InputError:
+        return verdict
+    if other.kind == "unbounded" or _same_set(parsed, truth) or not _same_set(parsed, other):
+        return verdict
+    if kind == "clarke":
+        lead = ("This is the subdifferential (slopes of lines below the whole graph), but the "
+                "question asks for the Clarke set (hull of limits of nearby slopes). ")
+    else:
+        lead = ("This is the Clarke set (hull of limits of nearby slopes), but the question asks "
+                "for the subdifferential (slopes of lines below the whole graph). ")
+    return replace(verdict, feedback=lead + verdict.feedback)
+
+
+def _same_set(parsed: ParsedAnswer, truth: DifferentialSet) -> bool:
+    """Whether the answer, read generously (open ends closed, order fixed), is ``truth``."""
+    if parsed.form in ("empty", "undefined") or truth.kind in ("empty", "unbounded"):
+        return parsed.form == "empty" and truth.kind == "empty"
+    generous = replace(parsed, closed=(True, True))
+    return _compare_sets(generous, truth, "clarke", "").score == 1.0
+
+
+def _compare_sets(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
+                  expr: str) -> Verdict:
+    name = _NAMES.get(kind, "set")
+    if truth.kind == "empty":
+        if parsed.form == "empty":
+            return Verdict(True, 1.0, f"Right: the {name} is empty. {truth.reason}".strip())
+        return Verdict(False, 0.0, f"The {name} is empty here: no line through the point stays "
+                       f"below the whole graph. {truth.reason}".strip())
+    if parsed.form == "empty":
+        why = ("a Clarke set is never empty where f is locally Lipschitz (it holds every limit "
+               "of nearby slopes)" if kind == "clarke" else "some lines through the point stay "
+               "below the whole graph")
+        return Verdict(False, 0.0, f"Not empty: {why}; here the {name} is {_show_set(truth)}.")
+    if parsed.dim == 1:
+        return _compare_1d(parsed, truth, kind, expr)
+    return _compare_2d(parsed, truth, kind, expr)
+
+
+def _interval_text(lo, hi) -> str:
+    return f"[{_show(lo)}, {_show(hi)}]"
+
+
+def _compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
+                expr: str) -> Verdict:
+    name = _NAMES.get(kind, "set")
+    exact = truth.exact
+    t_lo, t_hi = truth.vertices[0][0], truth.vertices[-1][0]
+    e_lo, e_hi = (exact[0][0], exact[-1][0]) if exact is not None else (None, None)
+    shown = _show_set(truth)
+
+    def same(i: int, exact_value, approx: float) -> tuple[bool, bool]:
+        return _same(parsed.points[i][0], parsed.decimal[i], exact_value, approx)
+
+    values = [float(p[0]) for p in parsed.points]
+    notes: list[str] = []
+    factor, penalty = 1.0, 0.0
+
+    if parsed.form == "interval":
+        a, b = values
+        lo_i, hi_i = 0, 1
+        same_ends, _ = _same(parsed.points[0][0], False, parsed.points[1][0], b)
+        if not same_ends and a > b:
+            lo_i, hi_i = 1, 0
+            factor = 0.5
+            first, second = parsed.points[0][0], parsed.points[1][0]
+            notes.append(f"{_interval_text(first, second)} is written backwards (the left end "
+                         "must be the smaller one), so it is empty as written; read as "
+                         f"{_interval_text(second, first)}:")
+        open_ends = (not parsed.closed[0]) + (not parsed.closed[1])
+        penalty = OPEN_END_PENALTY * open_ends
+        (lo_ok, lo_approx), (hi_ok, hi_approx) = same(lo_i, e_lo, t_lo), same(hi_i, e_hi, t_hi)
+        a, b = values[lo_i], values[hi_i]
+        if lo_ok and hi_ok:
+            if open_ends:
+                closed = f"[{_show(e_lo if exact else t_lo)}, {_show(e_hi if exact else t_hi)}]"
+                return _verdict(False, (1 - penalty) * factor, notes + [
+                    f"The endpoints belong to the set: a {name} is always closed (it contains "
+                    f"the limits of its elements), so write {closed}."])
+            if factor < 1:
+                return _verdict(False, factor, notes + ["that is the right set."])
+            note = _decimal_note(shown) if (lo_approx or hi_approx) else ""
+            return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
+        lo_v, hi_v = (a, b)
+        finite = False
+    else:
+        lo_v, hi_v = min(values), max(values)
+        finite = True
+        matches = [same(i, e_lo, t_lo) for i in range(len(values))]
+        if t_lo == t_hi and all(ok for ok, _ in matches):
+            note = _decimal_note(shown) if any(ap for _, ap in matches) else ""
+            return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
+        if parsed.form == "hull" and len(values) >= 2:
+            finite = False  # conv{a, b} in 1D is an interval
+            ends = [values.index(lo_v), values.index(hi_v)]
+            (lo_ok, _), (hi_ok, _) = same(ends[0], e_lo, t_lo), same(ends[1], e_hi, t_hi)
+            if lo_ok and hi_ok:
+                return Verdict(True, 1.0, f"Right: the {name} is {shown}.")
+    tol = 1e-12 * max(1.0, abs(t_lo), abs(t_hi))
+    inside = lo_v >= t_lo - tol and hi_v <= t_hi + tol
+    covers = lo_v <= t_lo + tol and hi_v >= t_hi - tol
+    if penalty:
+        notes.append(f"Also, a {name} is closed: use square brackets.")
+    if finite or t_lo == t_hi or lo_v == hi_v:
+        base = CONTAINED_SCORE if (inside or covers) else 0.0
+    else:
+        overlap = max(0.0, min(hi_v, t_hi) - max(lo_v, t_lo))
+        base = overlap / (max(hi_v, t_hi) - min(lo_v, t_lo))
+    score = max(0.0, base - penalty) * factor
+
+    if finite and inside:
+        if len(values) == 1:
+            why = (f"{{{_show(parsed.points[0][0])}}} is one element of the {name}, e.g. what "
+                   f"autodiff returns at a kink, but the set is {shown}: every limit of nearby "
+                   "slopes and everything in between.")
+        else:
+            why = (f"These are elements of the {name}, but a {name} is convex: it is the whole "
+                   f"interval {shown}, not just some points of it.")
+        return _verdict(False, score, [*notes, why])
+    if inside and not covers:
+        missing = []
+        if lo_v > t_lo + tol:
+            missing.append(f"[{_show(e_lo if exact else t_lo)}, {lo_v:.6g})")
+        if hi_v < t_hi - tol:
+            missing.append(f"({hi_v:.6g}, {_show(e_hi if exact else t_hi)}]")
+        return _verdict(False, score, [*notes, f"Too small: the {name} is {shown}; your answer "
+                                       f"misses {' and '.join(missing)}."])
+    if covers and not inside:
+        extra = []
+        if lo_v < t_lo - tol:
+            extra.append(f"[{lo_v:.6g}, {_show(e_lo if exact else t_lo)})")
+        if hi_v > t_hi + tol:
+            extra.append(f"({_show(e_hi if exact else t_hi)}, {hi_v:.6g}]")
+        verb = "does" if len(extra) == 1 else "do"
+        why = f"Too large: the {name} is {shown}; {' and '.join(extra)} {verb} not belong to it."
+        if kind == "clarke" and expr and _sum_like(expr):
+            why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
+                    "superset: compute the limits of f' itself.")
+        elif kind == "subdifferential":
+            why += " Lines with those slopes cross the graph somewhere."
+        return _verdict(False, score, [*notes, why])
+    if finite:
+        outside = [_show(parsed.points[i][0]) for i, v in enumerate(values)
+                   if not (t_lo - tol <= v <= t_hi + tol)]
+        return _verdict(False, score, [*notes, f"{', '.join(outside)} is not in the {name}, "
+                                       f"which is {shown}."])
+    if hi_v < t_lo - tol or lo_v > t_hi + tol:
+        return _verdict(False, score, [*notes, f"Your interval does not meet the {name} at "
+                                       f"all: it is {shown}."])
+    wrong = []
+    if not same(lo_i, e_lo, t_lo)[0]:
+        wrong.append(f"the left endpoint should be {_show(e_lo if exact else t_lo)}, "
+                     f"not {parsed.points[lo_i][0]}")
+    if not same(hi_i, e_hi, t_hi)[0]:
+        wrong.append(f"the right endpoint should be {_show(e_hi if exact else t_hi)}, "
+                     f"not {parsed.points[hi_i][0]}")
+    return _verdict(False, score, [*notes, f"Wrong endpoint: {' and '.join(wrong)}."])
+
+
+def _do(items: list) -> str:
+    return "does" if len(items) == 1 else "do"
+
+
+def _verdict(correct: bool, score: float, parts: list[str]) -> Verdict:
+    text = " ".join(parts)
+    top = 1.0 if correct else MAX_WRONG_SCORE
+    return Verdict(correct, min(top, max(0.0, score)), text[:1].upper() + text[1:])
+
+
+# --- 2D -----------------------------------------------------------------------------------------
+
+
+def _hull_2d(points: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
+    """Convex hull, counter-clockwise, without collinear or repeated vertices (monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) <= 1:
+        return pts
+
+    def cross(o, a, b) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    def chain(seq):
+        out: list[tuple[float, float]] = []
+        for p in seq:
+            while len(out) >= 2 and cross(out[-2], out[-1], p) <= tol:
+                out.pop()
+            out.append(p)
+        return out
+
+    lower, upper = chain(pts), chain(reversed(pts))
+    hull = lower[:-1] + upper[:-1]
+    return hull or pts[:1]
+
+
+def _support(vertices: list[tuple[float, ...]], u: tuple[float, float]) -> float:
+    return max(v[0] * u[0] + v[1] * u[1] for v in vertices)
+
+
+_DIRECTIONS = [(math.cos(2 * math.pi * k / 720), math.sin(2 * math.pi * k / 720))
+               for k in range(720)]
+
+
+def hausdorff_2d(a: list[tuple[float, ...]], b: list[tuple[float, ...]]) -> float:
+    """Hausdorff distance of two convex hulls: max |h_A(u) - h_B(u)| over unit directions u.
+
+    The directions are 720 even ones plus the edge normals of both hulls.
+
+    >>> hausdorff_2d([(0, 0), (1, 0), (1, 1), (0, 1)], [(0, 0), (1, 0), (0.5, 0), (1, 1), (0, 1)])
+    0.0
+    """
+    directions = list(_DIRECTIONS)
+    for poly in (a, b):
+        for p, q in zip(poly, poly[1:] + poly[:1], strict=True):
+            dx, dy = q[0] - p[0], q[1] - p[1]
+            length = math.hypot(dx, dy)
+            if length > 0:
+                directions += [(dy / length, -dx / length), (-dy / length, dx / length)]
+    return max(abs(_support(a, u) - _support(b, u)) for u in directions)
+
+
+def _area(poly: list[tuple[float, ...]]) -> float:
+    if len(poly) < 3:
+        return 0.0
+    return abs(sum(p[0] * q[1] - q[0] * p[1]
+                   for p, q in zip(poly, poly[1:] + poly[:1], strict=True))) / 2
+
+
+def _clip(subject: list[tuple[float, ...]], clipper: list[tuple[float, ...]]) -> list:
+    """Sutherland-Hodgman: the intersection of two convex counter-clockwise polygons."""
+    out = list(subject)
+    for a, b in zip(clipper, clipper[1:] + clipper[:1], strict=True):
+        if not out:
+            break
+        current, out = out, []
+
+        def side(p, a=a, b=b) -> float:
+            return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
+
+        for p, q in zip(current, current[1:] + current[:1], strict=True):
+            sp_, sq = side(p), side(q)
+            if sp_ >= 0:
+                out.append(p)
+            if (sp_ >= 0) != (sq >= 0):
+                t = sp_ / (sp_ - sq)
+                out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return out
+
+
+def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
+                expr: str) -> Verdict:
+    name = _NAMES.get(kind, "set")
+    shown = _show_set(truth)
+    target = [tuple(v) for v in truth.vertices]
+    scale = max([1.0] + [abs(c) for v in target for c in v])
+    if truth.kind == "convex":
+        tol = CURVED_TOLERANCE * scale
+    elif any(parsed.decimal):
+        tol = DECIMAL_TOLERANCE * scale
+    else:
+        tol = EXACT_TOLERANCE_2D * scale
+    points = parsed.floats()
+    hull = _hull_2d(points, tol * tol)
+    finite = parsed.form == "finite" and len(hull) > 1
+    distance = hausdorff_2d(hull, target)
+    if distance <= tol and not finite:
+        note = _decimal_note(shown) if any(parsed.decimal) and truth.kind != "convex" else ""
+        if truth.kind == "convex":
+            note = " (Within 2e-3 of the set, whose boundary is curved.)"
+        return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
+    inside = all(_distance_to_hull(p, target) <= tol for p in hull)
+    covers = all(_distance_to_hull(v, hull) <= tol for v in target)
+    if finite or _area(hull) == 0 or _area(target) == 0:
+        base = CONTAINED_SCORE if (inside or covers) else 0.0
+    else:
+        base = _area(_clip(hull, target)) / (_area(hull) + _area(target)
+                                            - _area(_clip(hull, target)))
+    if finite and inside:
+        return _verdict(False, base, [f"These points belong to the {name}, but it is convex: "
+                                      f"it is {shown}, everything between them too."])
+    if inside:
+        if len(hull) == 1:
+            why = (f"{_vec(parsed.points[0])} is one element of the {name}, e.g. what autodiff "
+                   f"returns at a kink, but the set is {shown}.")
+        else:
+            missing = [_vec(v) for v in (truth.exact or truth.vertices)
+                       if _distance_to_hull(tuple(float(c) for c in v), hull) > tol]
+            corners = (f" It misses the corner(s) {', '.join(missing[:6])}."
+                       if missing and truth.kind != "convex" else "")
+            curved = (" A polygon can only approximate a curved set: within 2e-3 counts as right."
+                      if truth.kind == "convex" else "")
+            why = f"Too small: the {name} is {shown}.{corners}{curved}"
+        return _verdict(False, base, [why])
+    extra = [_vec(tuple(parsed.points[points.index(p)])) for p in hull
+             if p in points and _distance_to_hull(p, target) > tol]
+    if covers:
+        why = (f"Too large: the {name} is {shown}; {', '.join(extra[:6])} {_do(extra)} not "
+               "belong to it.")
+        if kind == "clarke" and expr and _sum_like(expr):
+            why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
+                    "superset.")
+        return _verdict(False, base, [why])
+    return _verdict(False, base, [f"Not the {name}: it is {shown}; {', '.join(extra[:6])} "
+                                  f"{_do(extra)} not belong to it."])
