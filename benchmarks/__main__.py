@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from . import engine_1d, engine_2d
+from . import engine_1d, engine_2d, networks
 
 if __name__ == "__main__":
     engine_1d.main()
     print()
     engine_2d.main()
+    print()
+    networks.main()

@@ -4,6 +4,8 @@
 
     clarke EXPR --at P [--json]             the Clarke set of EXPR at P
     subdifferential EXPR --at P [--json]    the convex-analysis subdifferential
+    homogeneity EXPR [--json]               the degree of positive homogeneity, or none
+    balance --depth D --width W --steps N --lr LR --seed S [--json]   norm preservation
 
 Exit 0: answered (with ``--json``, one JSON object on stdout). Exit 2: input refused, one line on
 stderr saying why. Exit 1: a bug, one line on stderr (``CLARKE_DEBUG=1`` adds the traceback).
@@ -76,8 +78,89 @@ def subdifferential(args: argparse.Namespace) -> Answer:
     return _set_answer("subdifferential", args.expr, args.at)
 
 
+def _homogeneity_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("expr", metavar="EXPR", help="the function, e.g. 'max(x, y)'")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def homogeneity(args: argparse.Namespace) -> Answer:
+    """``homogeneity EXPR``: the degree L with f(αx) = α^L f(x) for α ≥ 0, or none."""
+    from . import sandbox
+
+    degree, reason = sandbox.run(compute_homogeneity, args.expr, timeout=TIMEOUT_S,
+                                 memory_mb=MEMORY_MB, method="fork")
+    if degree is None:
+        text = f"{args.expr} is not positively homogeneous: {reason}"
+    else:
+        text = f"{args.expr} is positively homogeneous of degree {degree}."
+    return Answer(text, {"expression": args.expr, "homogeneous": degree is not None,
+                         "degree": degree, "reason": reason})
+
+
+def compute_homogeneity(expr: str) -> tuple[str | None, str]:
+    """What the worker computes for ``homogeneity``: the degree as text (or None) and why.
+
+    >>> compute_homogeneity("abs(x)**(1/2)")
+    ('1/2', 'Every part scales like α^(1/2).')
+    """
+    from .homogeneity import homogeneity as decide
+
+    h = decide(expr)
+    return (None if h.degree is None else str(h.degree)), h.reason
+
+
+def _number(kind: type, example: str) -> Callable[[str], float]:
+    # A negative number arrives shielded (see _shield); the range check happens later.
+    def read(text: str):
+        try:
+            return kind(text.removeprefix(_SHIELD))
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"expected a {'whole number' if kind is int else 'number'} such as {example}, "
+                f"not {text.removeprefix(_SHIELD)!r}") from None
+
+    return read
+
+
+def _balance_arguments(parser: argparse.ArgumentParser) -> None:
+    for flag, kind, example, meta, text in (
+        ("--depth", int, "3", "D", "hidden layers H (1 to 6)"),
+        ("--width", int, "16", "W", "neurons per hidden layer (1 to 64)"),
+        ("--steps", int, "3000", "N", "gradient steps (1 to 100000)"),
+        ("--lr", float, "0.01", "LR", "step size η (0 < η ≤ 1)"),
+        ("--seed", int, "0", "S", "random seed of the network and the data"),
+    ):
+        parser.add_argument(flag, type=_number(kind, example), required=True, metavar=meta,
+                            help=text)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def balance(args: argparse.Namespace) -> Answer:
+    """``balance``: gradient descent on a random ReLU network; ‖W_h(T)‖² − ‖W_h(0)‖² per layer.
+
+    Only numbers, range-checked before anything runs, so it computes in this process.
+    """
+    from .networks import balance as run_balance
+
+    run = run_balance(args.depth, args.width, args.steps, args.lr, args.seed)
+    if run.diverged_at is not None:
+        raise InputError(f"Gradient descent diverged at step {run.diverged_at} with step size "
+                         f"{args.lr:g}; try a smaller --lr.")
+    changes = [float(c) for c in run.sq_norm_change[-1]]
+    text = (f"After {args.steps} steps with lr={args.lr:g}: ||W_h(T)||^2 - ||W_h(0)||^2 = "
+            + ", ".join(f"{c:.6g}" for c in changes)
+            + f" (h = 1..{len(changes)}); spread {run.spread:.3g}; Euler residual "
+            f"{run.euler_residual:.3g}; loss {run.loss[0]:.4g} -> {run.loss[-1]:.4g}")
+    return Answer(text, {"sq_norm_change": changes, "euler_residual": run.euler_residual,
+                         "loss": [float(v) for v in run.loss], "spread": run.spread})
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "clarke": Subcommand("the Clarke set of EXPR at the point P", _set_arguments, clarke),
+    "homogeneity": Subcommand("the degree of positive homogeneity of EXPR",
+                              _homogeneity_arguments, homogeneity),
+    "balance": Subcommand("norm preservation under gradient descent on a random ReLU network",
+                          _balance_arguments, balance),
     "subdifferential": Subcommand(
         "the convex-analysis subdifferential of EXPR at P", _set_arguments, subdifferential
     ),

@@ -284,3 +284,69 @@ def test_bug_exits_1_traceback_only_when_debugging(monkeypatch, capsys, debug):
 )
 def test_describe(s, text):
     assert cli.describe(s) == text
+
+
+# --- homogeneity and balance (issue 4) ---------------------------------------------------------
+
+HOMOGENEITY_CASES = [
+    ("max(x, y)", True, "1"), ("abs(x)**(1/2)", True, "1/2"), ("x*y", True, "2"),
+    ("-abs(x)", True, "1"), ("x + 1", False, None), ("exp(x)", False, None),
+]
+
+
+@pytest.mark.parametrize(("expr", "homogeneous", "degree"), HOMOGENEITY_CASES,
+                         ids=[c[0] for c in HOMOGENEITY_CASES])
+def test_homogeneity_as_json(expr, homogeneous, degree):
+    out, _, _ = _cli("homogeneity", expr, "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert (data["homogeneous"], data["degree"]) == (homogeneous, degree)
+
+
+def test_homogeneity_refuses_bad_text_in_one_line(capsys):
+    assert cli.main(["homogeneity", "2x +"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and err.rstrip().endswith(".")
+
+
+def test_balance_as_json_follows_the_contract():
+    out, _, _ = _cli("balance", "--depth", "3", "--width", "8", "--steps", "200", "--lr",
+                     "0.001", "--seed", "1", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    changes = data["sq_norm_change"]
+    assert len(changes) == 4 and len(data["loss"]) == 201
+    assert max(changes) - min(changes) < 0.01 * abs(sum(changes) / 4)  # the layers agree
+    assert 0 <= data["euler_residual"] <= 1e-9
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["--depth", "0"], "The depth must be a whole number from 1 to 6, not 0."),
+    (["--width", "65"], "The width must be a whole number from 1 to 64, not 65."),
+    (["--steps", "200000"], "The steps must be a whole number from 1 to 100000, not 200000."),
+    (["--lr", "-1"], "The step size --lr must be a number with 0 < lr ≤ 1, not -1."),
+    (["--lr", "nan"], "The step size --lr must be a number with 0 < lr ≤ 1, not nan."),
+    (["--lr", "x"], "argument --lr: expected a number such as 0.01, not 'x'"),
+    (["--seed", "1.5"], "argument --seed: expected a whole number such as 0, not '1.5'"),
+], ids=lambda v: " ".join(v) if isinstance(v, list) else None)
+def test_balance_refuses_out_of_range_numbers(capsys, argv, message):
+    base = {"--depth": "2", "--width": "4", "--steps": "5", "--lr": "0.01", "--seed": "0"}
+    base.update(dict(zip(argv[::2], argv[1::2], strict=True)))
+    assert cli.main(["balance", *[t for kv in base.items() for t in kv]]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and message in err
+
+
+def test_balance_refuses_a_diverging_step(monkeypatch, capsys):
+    from clarke_core import networks
+
+    real = networks.balance
+
+    def exploding(*args, **kwargs):
+        run = real(*args, **kwargs)
+        return networks.Training(**{**run.__dict__, "diverged_at": 3})
+
+    monkeypatch.setattr(networks, "balance", exploding)
+    assert cli.main(["balance", "--depth", "1", "--width", "2", "--steps", "5", "--lr", "1",
+                     "--seed", "0"]) == 2
+    assert "diverged at step 3" in capsys.readouterr().err
