@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .errors import InputError, UndecidedError
+from .errors import InputError, NotFiniteError, UndecidedError
 from .local import finite_at, is_finite_number, side_form, sign_of
 from .primitives import X
 from .sets import DifferentialSet, GradientSequence
@@ -133,7 +133,10 @@ def _checked_bounds(
 
 def local_1d(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Local1D:
     """Exact one-sided analysis of f at a (value, side forms, derivative limits, Lipschitz)."""
-    value = side_form(expr, x, a, 0)
+    try:
+        value = side_form(expr, x, a, 0)
+    except NotFiniteError:
+        value = sp.nan
     if not is_finite_number(value):
         raise InputError(
             f"The function is not defined at x = {a}; define it there, for example with "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .errors import UndecidedError
+from .errors import InputError, NotFiniteError, UndecidedError
 from .local import finite_at, form_by_signs, is_finite_number, sign_of
 from .plane import Cell, Germ, S, local_cells
 from .primitives import X, Y
@@ -183,9 +183,15 @@ def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
 
 def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> DifferentialSet:
     """The exact Clarke set of f(x, y) at p, with a limiting-gradient sequence per vertex."""
-    value = value_at(expr, p)
+    try:
+        value = value_at(expr, p)
+    except NotFiniteError:
+        value = sp.nan
     if not is_finite_number(value):
-        raise UndecidedError("The function is not defined at the point.")
+        raise InputError(
+            "The function is not defined at the point; define it there, for example with "
+            "Piecewise((x**2*sin(1/x) + y, x != 0), (y, True))."
+        )
     cells = local_cells(expr, p)
     by_form: dict[sp.Expr, list[Cell]] = {}
     for cell in cells:

@@ -15,3 +15,7 @@ class InputError(ValueError):
 
 class UndecidedError(InputError):
     """The exact engine could not decide the answer; it says why rather than guess."""
+
+
+class NotFiniteError(UndecidedError):
+    """A value the engine needed is not a finite real number (f undefined somewhere)."""

@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from .errors import UndecidedError
+from .errors import NotFiniteError, UndecidedError
 from .primitives import NONSMOOTH_FUNCS, by_func
 
 _T = sp.Symbol("t", positive=True)
@@ -48,7 +48,7 @@ def sign_of(c: sp.Expr) -> int:
     if c.is_Rational:
         return int(sp.sign(c))
     if not is_finite_number(c):
-        raise UndecidedError(f"Clarke Lab could not decide the sign of {c}, which is not finite.")
+        raise NotFiniteError(f"Clarke Lab could not decide the sign of {c}, which is not finite.")
     # Numbers first: evalf tracks its error and raises the working precision on cancellation, so a
     # value clearly away from zero at 40 digits has that sign. Only near-zeros need proofs.
     value = c.evalf(40)

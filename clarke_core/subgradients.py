@@ -84,13 +84,22 @@ def _snapped(loc: Local1D, value: float, at: float | None) -> sp.Expr | None:
     recognisable number whose exact quotient matches the numeric one."""
     if at is None or not np.isfinite(value):
         return None
+    if abs(at - float(loc.a)) < 1e-3:
+        return None  # a bound from next to a is the one-sided derivative's business
     guess = sp.nsimplify(at, [sp.pi], tolerance=1e-9)
-    if sp.count_ops(guess) > 6 or not guess.is_real:
+    if not (_recognisable(guess) and guess.is_real):
         return None
     q = _exact_quotient(loc, guess)
-    if q is not None and abs(float(q) - value) < 1e-7:
-        return sp.nsimplify(sp.simplify(q))
-    return None
+    if q is None or abs(float(q) - value) >= 1e-7:
+        return None
+    q = sp.nsimplify(sp.simplify(q))
+    return q if _recognisable(q) else None
+
+
+def _recognisable(c: sp.Expr) -> bool:
+    """A short expression in small numbers, such as -sqrt(2) or 3*pi/4: worth showing exactly."""
+    small = all(abs(r.p) <= 1000 and r.q <= 1000 for r in c.atoms(sp.Rational))
+    return small and sp.count_ops(c) <= 6
 
 
 def _exact_quotient(loc: Local1D, c: sp.Expr) -> sp.Expr | None:
@@ -172,7 +181,7 @@ def subdifferential_from_local(loc: Local1D) -> DifferentialSet:
     exact_hi = hi if abs(upper - float(hi)) <= 1e-9 else _snapped(loc, upper, upper_at)
     reason = f"f is not certified convex; the inequality was checked numerically for {span}."
     if exact_lo is None or exact_hi is None:
-        vertices = [(lower,), (upper,)] if upper - lower > 1e-12 else [(lower,)]
+        vertices = [(lower,), (upper,)] if upper - lower > 1e-8 else [((lower + upper) / 2,)]
         kind = "interval" if len(vertices) == 2 else "point"
         return DifferentialSet(kind, vertices, None, certified=False, reason=reason)
     return _interval(exact_lo, exact_hi, reason, certified=False)
