@@ -155,6 +155,39 @@ def balance(args: argparse.Namespace) -> Answer:
                          "loss": [float(v) for v in run.loss], "spread": run.spread})
 
 
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    _set_arguments(parser)
+    parser.add_argument("--answer", required=True, metavar="A", help="the answer, e.g. '[0, 1]'")
+    parser.add_argument("--set", choices=("clarke", "subdifferential"), default="clarke",
+                        help="which set the answer gives (default: clarke)")
+
+
+def check(args: argparse.Namespace) -> Answer:
+    """``check EXPR --at P --answer A``: grade an answer, with feedback that says why."""
+    from . import sandbox
+    from .grading import check_answer
+
+    v = sandbox.run(check_answer, args.expr, args.at, args.answer, args.set, timeout=TIMEOUT_S,
+                    memory_mb=MEMORY_MB, method="fork")
+    text = f"{'correct' if v.correct else 'not correct'} (score {v.score:.2f}): {v.feedback}"
+    return Answer(text, {"correct": v.correct, "score": v.score, "feedback": v.feedback})
+
+
+def _grade_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("assignment", metavar="ASSIGNMENT.toml", help="the questions")
+    parser.add_argument("answers", metavar="ANSWERS.csv", help="columns student,question,answer")
+    parser.add_argument("--out", metavar="GRADES.csv", help="write the grades here, not stdout")
+    parser.add_argument("--gradescope", metavar="PATH", help="also write Gradescope results.json")
+    parser.add_argument("--json", action="store_true", help="print one JSON summary")
+
+
+def grade(args: argparse.Namespace) -> Answer:
+    """``grade ASSIGNMENT.toml ANSWERS.csv``: a class's answers, on two sandboxed processes."""
+    from .grading import grade_files
+
+    return Answer(*grade_files(args.assignment, args.answers, args.out, args.gradescope))
+
+
 SUBCOMMANDS: dict[str, Subcommand] = {
     "clarke": Subcommand("the Clarke set of EXPR at the point P", _set_arguments, clarke),
     "homogeneity": Subcommand("the degree of positive homogeneity of EXPR",
@@ -164,6 +197,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "subdifferential": Subcommand(
         "the convex-analysis subdifferential of EXPR at P", _set_arguments, subdifferential
     ),
+    "check": Subcommand("grade answer A about EXPR at P", _check_arguments, check),
+    "grade": Subcommand("grade a class's answers file against an assignment", _grade_arguments,
+                        grade),
 }
 
 _TITLES = {"clarke": "Clarke set", "subdifferential": "Subdifferential"}

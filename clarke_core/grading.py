@@ -200,9 +200,9 @@ def _check_lipschitz(truth: DifferentialSet, parsed: ParsedAnswer) -> Verdict:
            if lipschitz else (truth.reason or "the slopes blow up near the point"))
     said = parsed.form == "yes"
     if said == lipschitz:
-        return Verdict(True, 1.0, f"Right: {why}.", parsed.latex())
+        return Verdict(True, 1.0, f"Right: {why.rstrip('.')}.", parsed.latex())
     is_it = "is" if lipschitz else "is not"
-    return Verdict(False, 0.0, f"No: f {is_it} locally Lipschitz at this point: {why}.",
+    return Verdict(False, 0.0, f"No: f {is_it} locally Lipschitz at this point: {why.rstrip('.')}.",
                    parsed.latex())
 
 
@@ -614,3 +614,482 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         return _verdict(False, base, [why])
     return _verdict(False, base, [f"Not the {name}: it is {shown}; {', '.join(extra[:6])} "
                                   f"{_do(extra)} not belong to it."])
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+MAX_ASSIGNMENT_BYTES = 64_000
+MAX_QUESTIONS = 100
+MAX_CSV_BYTES = 20_000_000
+MAX_ROWS = 200_000
+ANSWER_TIMEOUT_S = 10.0  # per answer in a batch (first answer of a question computes its set)
+WORKER_MEMORY_MB = 1536
+_PROMPTS = {
+    "clarke": "Give the Clarke set ∂f(x₀).",
+    "subdifferential": "Give the subdifferential ∂ₛf(x₀) (slopes of lines below the whole graph).",
+    "member": "Is s in the Clarke set ∂f(x₀)? Answer yes or no.",
+    "lipschitz": "Is f locally Lipschitz at x₀? Answer yes or no.",
+    "homogeneity": "Give the degree of positive homogeneity of f, or none.",
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of an assignment (a ``[[question]]`` table of the TOML file)."""
+
+    id: str
+    function: str
+    kind: str = "clarke"
+    point: str = ""
+    points: float = 1.0
+    prompt: str = ""
+    hints: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    s: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The question in words: the prompt of the file, else one made from the kind."""
+        return self.prompt or _PROMPTS[self.kind]
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A titled list of questions with unique ids.
+
+    >>> a = load_assignment('title = "T"\\n[[question]]\\nid = "q1"\\nfunction = "relu(x)"\\n'
+    ...                     'point = "0"\\nkind = "clarke"\\npoints = 2\\nforbidden = ["relu"]')
+    >>> a.total, a.question("q1").forbidden
+    (2.0, ('relu',))
+    """
+
+    title: str
+    questions: tuple[Question, ...]
+
+    @property
+    def total(self) -> float:
+        return float(sum(q.points for q in self.questions))
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def load_assignment(text: str | bytes) -> Assignment:
+    """Read an assignment from TOML text (stdlib ``tomllib``); bad files raise ``InputError``.
+
+    Each ``[[question]]`` has ``id``, ``function``, ``kind`` (one of ``KINDS``), ``point``
+    (except for homogeneity), ``points`` (default 1), and optionally ``prompt``, ``hints`` (a list
+    of strings), ``forbidden`` (words the answer may not contain) and ``s`` (the slope of a
+    membership question). Functions are not parsed here: that is math, done in the sandbox.
+    """
+    import tomllib
+
+    if isinstance(text, bytes):
+        if len(text) > MAX_ASSIGNMENT_BYTES:
+            raise InputError(f"The assignment file is too large; the limit is "
+                             f"{MAX_ASSIGNMENT_BYTES // 1000} kB.")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError("The assignment file is not UTF-8 text.") from None
+    if len(text) > MAX_ASSIGNMENT_BYTES:
+        raise InputError(f"The assignment file is too large; the limit is "
+                         f"{MAX_ASSIGNMENT_BYTES // 1000} kB.")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise InputError(f"The assignment is not valid TOML ({err}).") from None
+    tables = data.get("question")
+    if not isinstance(tables, list) or not tables:
+        raise InputError("The assignment lists no questions: add [[question]] tables.")
+    if len(tables) > MAX_QUESTIONS:
+        raise InputError(f"The assignment has more than {MAX_QUESTIONS} questions.")
+    questions = tuple(_question(t, i) for i, t in enumerate(tables, 1))
+    ids = [q.id for q in questions]
+    duplicate = next((i for i in ids if ids.count(i) > 1), None)
+    if duplicate is not None:
+        raise InputError(f"Two questions have the id {duplicate!r}; ids must be unique.")
+    title = data.get("title", "Assignment")
+    return Assignment(str(title)[:200], questions)
+
+
+def _question(table, number: int) -> Question:
+    where = f"Question {number}"
+    if not isinstance(table, dict):
+        raise InputError(f"{where} is not a table of keys.")
+    known = {"id", "function", "kind", "point", "points", "prompt", "hints", "forbidden", "s"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise InputError(f"{where} has an unknown key {unknown[0]!r}; use "
+                         f"{', '.join(sorted(known))}.")
+
+    def text(key: str, default: str | None = None, limit: int = 2000) -> str:
+        value = table.get(key, default)
+        if value is None:
+            raise InputError(f"{where} needs a {key}.")
+        if isinstance(value, int | float) and not isinstance(value, bool) and key in ("point", "s"):
+            value = str(value)
+        if not isinstance(value, str) or len(value) > limit:
+            raise InputError(f"{where}: {key} must be text of at most {limit} characters.")
+        return value
+
+    def words(key: str) -> tuple[str, ...]:
+        value = table.get(key, [])
+        if not (isinstance(value, list) and all(isinstance(w, str) for w in value)):
+            raise InputError(f"{where}: {key} must be a list of strings.")
+        return tuple(w for w in value if w.strip())[:20]
+
+    kind = text("kind", "clarke")
+    if kind not in KINDS:
+        raise InputError(f"{where}: kind must be one of {', '.join(KINDS)}, not {kind!r}.")
+    points = table.get("points", 1)
+    if isinstance(points, bool) or not isinstance(points, int | float) or not 0 <= points <= 1000:
+        raise InputError(f"{where}: points must be a number from 0 to 1000.")
+    s = text("s") if kind == "member" else None
+    return Question(
+        id=text("id", limit=64), function=text("function"), kind=kind,
+        point="" if kind == "homogeneity" else text("point", limit=200),
+        points=float(points), prompt=text("prompt", "", 500), hints=words("hints"),
+        forbidden=words("forbidden"), s=s,
+    )
+
+
+def check_question(question: Question, answer: str) -> Verdict:
+    """``check_answer`` for one question of an assignment, refusing forbidden words first.
+
+    >>> q = Question("q", "relu(x)", "clarke", "0", forbidden=("relu",))
+    >>> check_question(q, "relu'(0)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    clarke_core.errors.InputError: Your answer may not use 'relu': give the answer itself, ...
+    """
+    lowered = answer.lower() if isinstance(answer, str) else ""
+    for word in question.forbidden:
+        if word.lower() in lowered:
+            raise InputError(f"Your answer may not use {word!r}: give the answer itself, not the "
+                             "question back.")
+    return check_answer(question.function, question.point, answer, question.kind, s=question.s)
+
+
+def question_latex(question: Question) -> tuple[str, str]:
+    """LaTeX of the question's function and point (for the page; parsed, never raw text)."""
+    function = parse_function(question.function)
+    f = sp.latex(function.expr)
+    if question.kind == "homogeneity":
+        return f, ""
+    point = parse_point(question.point, question_dim(question.function, question.point))
+    shown = ", ".join(sp.latex(c) for c in point)
+    return f, shown if len(point) == 1 else rf"\left({shown}\right)"
+
+
+def assignment_latex(assignment: Assignment) -> list[tuple[str, str]]:
+    """``question_latex`` of every question (one sandboxed call for the page)."""
+    return [question_latex(q) for q in assignment.questions]
+
+
+# --- batch grading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GradedRow:
+    """One graded line of a class's answers file.
+
+    ``status``: ``graded``, ``refused`` (the answer could not be read: 0 points, the reason as
+    feedback), ``bad row`` (the line itself is wrong: unknown question, missing field, duplicate),
+    ``no answer`` (a question the student did not answer) or ``error`` (a bug or a time-out).
+    """
+
+    line: int
+    student: str
+    question: str
+    answer: str
+    points: float
+    max_points: float
+    correct: bool
+    feedback: str
+    status: str
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """Every row graded, and per student the points earned (out of ``assignment.total``)."""
+
+    rows: tuple[GradedRow, ...]
+    totals: dict[str, float]
+    max_total: float
+
+    @property
+    def bad_rows(self) -> int:
+        return sum(r.status == "bad row" for r in self.rows)
+
+
+def read_answers(text: str) -> list[tuple[int, dict[str, str] | str]]:
+    """The rows of an answers CSV (columns student, question, answer) as (line, row or reason).
+
+    A row that cannot be used becomes (line, reason); a file without those columns raises
+    ``InputError``.
+
+    >>> for row in read_answers('student,question,answer\\nann,q1,"[0, 1]"\\nbob,q1\\n'):
+    ...     print(row)
+    (2, {'student': 'ann', 'question': 'q1', 'answer': '[0, 1]'})
+    (3, 'the row has 2 fields, not 3')
+    """
+    import csv
+    import io
+
+    if len(text) > MAX_CSV_BYTES:
+        raise InputError(f"The answers file is too large; the limit is {MAX_CSV_BYTES // 10**6} "
+                         "MB.")
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise InputError("The answers file is empty.") from None
+    except csv.Error as err:
+        raise InputError(f"The answers file is not valid CSV ({err}).") from None
+    columns = ("student", "question", "answer")
+    if not set(columns) <= set(header):
+        raise InputError("The answers file needs the columns student, question, answer in its "
+                         "first line.")
+    where = {c: header.index(c) for c in columns}
+    rows: list[tuple[int, dict[str, str] | str]] = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            rows.append((line, f"the line is not valid CSV ({err})"))
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise InputError(f"The answers file has more than {MAX_ROWS} rows.")
+        if not any(f.strip() for f in fields):
+            continue
+        if len(fields) != len(header):
+            rows.append((line, f"the row has {len(fields)} fields, not {len(header)}"))
+            continue
+        rows.append((line, {c: fields[i].strip() for c, i in where.items()}))
+    return rows
+
+
+def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str]:
+    """Grade one answer in a batch worker: (correct, score, feedback, status); never raises."""
+    import signal
+
+    question, answer, cache = task
+    if not cache:
+        exact_set.cache_clear()
+        question_dim.cache_clear()
+
+    def expire(*_):
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, ANSWER_TIMEOUT_S)
+    try:
+        verdict = check_question(question, answer)
+        return verdict.correct, verdict.score, verdict.feedback, "graded"
+    except InputError as err:
+        return False, 0.0, str(err), "refused"
+    except TimeoutError:
+        return False, 0.0, f"This took too long to grade (over {ANSWER_TIMEOUT_S:g} s).", "error"
+    except MemoryError:
+        return False, 0.0, "This needed too much memory to grade.", "error"
+    except Exception as err:  # noqa: BLE001 -- one bad answer must not stop the batch
+        return False, 0.0, f"Internal error while grading ({type(err).__name__}).", "error"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _limit_worker() -> None:
+    import resource
+
+    memory = WORKER_MEMORY_MB * 2**20
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or hard > memory:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def grade_batch(assignment: Assignment, answers_csv: str, *, processes: int = 2,
+                cache: bool = True, progress=None) -> BatchReport:
+    """Grade a class's answers (CSV text) against ``assignment``.
+
+    ``processes`` worker processes (forked, each with a memory limit and a per-answer time
+    limit; 0 grades in this process); ``cache=False`` recomputes each exact set for every
+    answer (the benchmark's baseline). ``progress(done, total)`` is called as answers finish.
+    A bad row is reported in the rows and never stops the batch.
+
+    >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "relu(x)"\\npoint = "0"')
+    >>> r = grade_batch(a, 'student,question,answer\\nann,q,"[0, 1]"\\nann,q2,1\\n', processes=0)
+    >>> [(row.status, row.points) for row in r.rows], r.totals
+    ([('graded', 1.0), ('bad row', 0.0)], {'ann': 1.0})
+    """
+    rows = read_answers(answers_csv)
+    slots: list[GradedRow | None] = []
+    tasks: list[tuple[int, tuple[Question, str, bool]]] = []
+    seen: set[tuple[str, str]] = set()
+    students: list[str] = []
+    for line, row in rows:
+        if isinstance(row, str):
+            slots.append(GradedRow(line, "", "", "", 0.0, 0.0, False, f"Line {line}: {row}.",
+                                   "bad row"))
+            continue
+        student, qid, answer = row["student"], row["question"], row["answer"]
+        question = assignment.question(qid)
+        problem = None
+        if not student:
+            problem = "no student name"
+        elif question is None:
+            problem = f"there is no question {qid!r} in the assignment"
+        elif (student, qid) in seen:
+            problem = f"a second answer by {student} to {qid}; the first one counts"
+        if student and student not in students:
+            students.append(student)
+        if problem:
+            slots.append(GradedRow(line, student, qid, answer, 0.0, 0.0, False,
+                                   f"Line {line}: {problem}.", "bad row"))
+            continue
+        seen.add((student, qid))
+        tasks.append((len(slots), (question, answer, cache)))
+        slots.append(None)
+    # Answers to one question next to each other: a worker's cached set serves the whole run.
+    order = sorted(range(len(tasks)), key=lambda i: tasks[i][1][0].id)
+    ordered = [tasks[i][1] for i in order]
+    results = _run(ordered, processes, progress)
+    for i, result in zip(order, results, strict=True):
+        slot, (question, answer, _) = tasks[i]
+        line = rows[slot][0]
+        correct, score, feedback, status = result
+        student = rows[slot][1]["student"]  # type: ignore[index]
+        slots[slot] = GradedRow(line, student, question.id, answer,
+                                round(score * question.points, 4), question.points, correct,
+                                feedback, status)
+    graded = [r for r in slots if r is not None]
+    for student in students:
+        for q in assignment.questions:
+            if (student, q.id) not in seen:
+                graded.append(GradedRow(0, student, q.id, "", 0.0, q.points, False,
+                                        "No answer given.", "no answer"))
+    totals = {s: round(sum(r.points for r in graded if r.student == s and r.status != "bad row"),
+                       4) for s in students}
+    return BatchReport(tuple(graded), totals, assignment.total)
+
+
+def _run(tasks: list, processes: int, progress) -> list:
+    total = len(tasks)
+    if processes <= 0 or total < 2:
+        out = []
+        for i, task in enumerate(tasks, 1):
+            out.append(_grade_task(task))
+            if progress:
+                progress(i, total)
+        return out
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(32, total // (8 * processes) or 1))
+    out = []
+    with context.Pool(processes, initializer=_limit_worker) as pool:
+        for i, result in enumerate(pool.imap(_grade_task, tasks, chunksize=chunk), 1):
+            out.append(result)
+            if progress and (i == total or i % 10 == 0):
+                progress(i, total)
+    return out
+
+
+def grades_csv(report: BatchReport) -> str:
+    """Per-question points and feedback, then one TOTAL row per student, as CSV text."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "question", "answer", "points", "max_points", "correct", "status",
+                     "feedback", "line"])
+    for r in report.rows:
+        writer.writerow([r.student, r.question, r.answer, f"{r.points:g}", f"{r.max_points:g}",
+                         "yes" if r.correct else "no", r.status, r.feedback, r.line or ""])
+    for student, points in report.totals.items():
+        writer.writerow([student, "TOTAL", "", f"{points:g}", f"{report.max_total:g}", "", "total",
+                         "", ""])
+    return buffer.getvalue()
+
+
+def gradescope_results(report: BatchReport) -> dict:
+    """Gradescope's ``results.json``: one object ``{"score", "tests"}`` for a single student,
+    else a mapping from each student to that object."""
+    per_student = {}
+    for student, total in report.totals.items():
+        tests = [{"name": r.question, "score": r.points, "max_score": r.max_points,
+                  "output": r.feedback, "status": "passed" if r.correct else "failed"}
+                 for r in report.rows if r.student == student and r.status != "bad row"]
+        per_student[student] = {"score": total, "tests": tests}
+    if len(per_student) == 1:
+        return next(iter(per_student.values()))
+    return per_student
+
+
+def grade_files(assignment_path: str, answers_path: str, out: str | None = None,
+                gradescope: str | None = None) -> tuple[str, dict]:
+    """The ``grade`` subcommand: read both files, grade, write the outputs.
+
+    Returns the text to print (the grades CSV, or a summary when ``out`` is given) and the
+    ``--json`` data. A progress bar goes to stderr when it is a terminal.
+    """
+    import json
+    import sys
+
+    assignment = load_assignment(_read_file(assignment_path, MAX_ASSIGNMENT_BYTES))
+    answers = _read_file(answers_path, MAX_CSV_BYTES)
+    try:
+        text = answers.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{answers_path} is not UTF-8 text.") from None
+    progress = _progress_bar(sys.stderr) if sys.stderr.isatty() else None
+    report = grade_batch(assignment, text, progress=progress)
+    table = grades_csv(report)
+    if out:
+        _write_file(out, table)
+    if gradescope:
+        _write_file(gradescope, json.dumps(gradescope_results(report), indent=2))
+    data = {"students": report.totals, "max_total": report.max_total,
+            "answers": sum(r.status in ("graded", "refused", "error") for r in report.rows),
+            "bad_rows": report.bad_rows, "out": out, "gradescope": gradescope}
+    summary = (f"Graded {data['answers']} answers of {len(report.totals)} student(s) "
+               f"({report.bad_rows} bad row(s)); totals out of {report.max_total:g}: "
+               + ", ".join(f"{s} {t:g}" for s, t in report.totals.items()))
+    return (summary if out else table.rstrip("\n")), data
+
+
+def _read_file(path: str, limit: int) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as err:
+        raise InputError(f"Cannot read {path}: {err.strerror or err}.") from None
+    if len(data) > limit:
+        raise InputError(f"{path} is too large; the limit is {limit // 1000} kB.")
+    return data
+
+
+def _write_file(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+    except OSError as err:
+        raise InputError(f"Cannot write {path}: {err.strerror or err}.") from None
+
+
+def _progress_bar(stream):
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        stream.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} answers")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show

@@ -350,3 +350,47 @@ def test_balance_refuses_a_diverging_step(monkeypatch, capsys):
     assert cli.main(["balance", "--depth", "1", "--width", "2", "--steps", "5", "--lr", "1",
                      "--seed", "0"]) == 2
     assert "diverged at step 3" in capsys.readouterr().err
+
+
+# --- check and grade (homework) ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("expr", "point", "answer", "kind", "correct", "phrase"), [
+    ("max(0, x)", "0", "[0, 1]", "clarke", True, "Right"),
+    ("relu(x) - relu(-x)", "0", "[0, 2]", "clarke", False, "sum rule"),
+    (FIGURE_1, "-1", "[-1, 1]", "subdifferential", False, "This is the Clarke set"),
+    ("-abs(x)", "0", "-1", "clarke", False, "autodiff"),
+], ids=["right", "sum-rule", "clarke-for-subdifferential", "negative-answer"])
+def test_check_as_json(expr, point, answer, kind, correct, phrase):
+    out, _, _ = _cli("check", expr, "--at", point, "--answer", answer, "--set", kind, "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"correct", "score", "feedback"}
+    assert data["correct"] is correct and phrase in data["feedback"]
+    assert 0 <= data["score"] <= 1
+
+
+@pytest.mark.parametrize("answer", ["__import__('os').getpid()", "9**9**9", "[0, 1", "x" * 3000])
+def test_check_refuses_unreadable_answers(answer):
+    out, _, cpu = _cli("check", "abs(x)", "--at", "0", "--answer", answer)
+    assert out.returncode == 2 and out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+    assert cpu < HOSTILE_CPU_S + 3
+
+
+def test_grade_writes_grades_totals_and_gradescope(tmp_path):
+    grades, results = tmp_path / "grades.csv", tmp_path / "results.json"
+    out, _, _ = _cli("grade", "assets/lecture_assignment.toml", "assets/example_answers.csv",
+                     "--out", str(grades), "--gradescope", str(results), "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["students"]["ada"] == summary["max_total"] == 14
+    assert summary["bad_rows"] == 4
+    table = grades.read_text()
+    assert "bad row" in table and "refused" in table and "ada,TOTAL,,14,14" in table
+    assert json.loads(results.read_text())["bob"]["tests"]
+
+
+def test_grade_refuses_a_missing_file():
+    out, _, _ = _cli("grade", "no-such.toml", "assets/example_answers.csv")
+    assert out.returncode == 2 and "Cannot read no-such.toml" in out.stderr

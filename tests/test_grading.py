@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 
 from clarke_core import InputError, Verdict, check_answer
-from clarke_core.grading import hausdorff_2d
+from clarke_core.grading import (
+    KINDS,
+    check_question,
+    grade_batch,
+    grades_csv,
+    gradescope_results,
+    hausdorff_2d,
+    load_assignment,
+    question_latex,
+    read_answers,
+)
 
 FIGURE_1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"
 WIGGLE = "Piecewise((x**2*sin(1/x), x != 0), (0, True))"
@@ -145,3 +156,73 @@ def test_hausdorff_is_symmetric_and_sees_a_missing_corner():
 def test_sandboxed_check_answer():
     verdict = check_answer("relu(x)", "0", "[0, 1]", timeout=20)
     assert verdict.correct
+
+
+# --- assignments and batch grading ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+LECTURE = ROOT / "assets" / "lecture_assignment.toml"
+ANSWERS = ROOT / "assets" / "example_answers.csv"
+
+
+def test_the_lecture_assignment_loads_and_every_model_answer_is_right():
+    assignment = load_assignment(LECTURE.read_bytes())
+    assert len(assignment.questions) >= 9
+    assert {q.kind for q in assignment.questions} == set(KINDS)
+    rows = [row for _, row in read_answers(ANSWERS.read_text()) if isinstance(row, dict)]
+    model = {r["question"]: r["answer"] for r in rows if r["student"] == "ada"}
+    for question in assignment.questions:
+        assert check_question(question, model[question.id]).correct, question.id
+        assert question_latex(question)[0]
+
+
+def test_forbidden_words_refuse_the_question_typed_back():
+    question = load_assignment(LECTURE.read_bytes()).question("relu-clarke")
+    with pytest.raises(InputError, match="may not use 'max'"):
+        check_question(question, "[MAX(0, -1), 1]")
+
+
+@pytest.mark.parametrize(("toml", "phrase"), [
+    ("title = 'x'", "no questions"),
+    ("[[question]]\nid = 'a'\nfunction = 'x'\npoint = '0'\nkind = 'nope'", "kind must be"),
+    ("[[question]]\nid = 'a'\nfunction = 'x'", "needs a point"),
+    ("[[question]]\nid = 'a'\nfunction = 'x'\npoint = '0'\n[[question]]\nid = 'a'\n"
+     "function = 'x'\npoint = '0'", "unique"),
+    ("[[question]]\nid = 'a'\nfunction = 'x'\npoint = '0'\npoints = -1", "points must"),
+    ("[[question]]\nid = 'a'\nfunction = 'x'\npoint = '0'\nweight = 1", "unknown key"),
+    ("[[question]\n", "not valid TOML"),
+    ("x" * 70_000, "too large"),
+])
+def test_bad_assignments_are_refused(toml, phrase):
+    with pytest.raises(InputError, match=phrase):
+        load_assignment(toml.encode())
+
+
+def test_batch_with_bad_rows_grades_the_rest_in_two_processes():
+    assignment = load_assignment(LECTURE.read_bytes())
+    report = grade_batch(assignment, ANSWERS.read_text(), processes=2)
+    statuses = [r.status for r in report.rows]
+    assert statuses.count("bad row") == 4 and "refused" in statuses and "no answer" in statuses
+    assert report.totals["ada"] == assignment.total
+    assert 0 < report.totals["bob"] < assignment.total
+    hostile = next(r for r in report.rows if "__import__" in r.answer)
+    assert hostile.status == "refused" and hostile.points == 0
+    table = grades_csv(report)
+    assert table.splitlines()[0].startswith("student,question,answer,points")
+    assert f"ada,TOTAL,,{assignment.total:g}" in table
+    # the same grades in this process, without the cache
+    again = grade_batch(assignment, ANSWERS.read_text(), processes=0, cache=False)
+    assert again.totals == report.totals
+
+
+def test_answers_file_without_the_columns_is_refused():
+    with pytest.raises(InputError, match="columns"):
+        read_answers("name,answer\nann,1\n")
+
+
+def test_gradescope_results_for_one_student():
+    assignment = load_assignment(LECTURE.read_bytes())
+    report = grade_batch(assignment, 'student,question,answer\nann,relu-clarke,"[0, 1]"\n',
+                         processes=0)
+    results = gradescope_results(report)
+    assert results["score"] == 1 and len(results["tests"]) == len(assignment.questions)
