@@ -7,4 +7,5 @@ st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/clarke_1d.py", title="Clarke differential (1D)", icon=":material/show_chart:",
             url_path="clarke-1d"),
+    st.Page("pages/homework.py", title="Homework", icon=":material/school:", url_path="homework"),
 ]).run()

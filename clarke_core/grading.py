@@ -779,7 +779,12 @@ def question_latex(question: Question) -> tuple[str, str]:
         return f, ""
     point = parse_point(question.point, question_dim(question.function, question.point))
     shown = ", ".join(sp.latex(c) for c in point)
-    return f, shown if len(point) == 1 else rf"\left({shown}\right)"
+    shown = shown if len(point) == 1 else rf"\left({shown}\right)"
+    if question.kind == "member" and question.s is not None:
+        s = ", ".join(sp.latex(c) for c in parse_point(question.s, len(point)))
+        s = s if len(point) == 1 else r"\left(" + s + r"\right)"
+        shown += r", \qquad s = " + s
+    return f, shown
 
 
 def assignment_latex(assignment: Assignment) -> list[tuple[str, str]]:
@@ -1093,3 +1098,15 @@ def _progress_bar(stream):
         stream.flush()
 
     return show
+
+
+def example_assignments() -> dict[str, str]:
+    """The example assignments shipped in ``assets/``: file stem -> path.
+
+    >>> "lecture_assignment" in example_assignments()
+    True
+    """
+    from pathlib import Path
+
+    assets = Path(__file__).resolve().parent.parent / "assets"
+    return {p.stem: str(p) for p in sorted(assets.glob("*.toml"))}

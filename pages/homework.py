@@ -1,0 +1,125 @@
+"""Homework: answer an assignment's questions, get feedback at once, download your answers."""
+
+import csv
+import io
+import re
+
+import streamlit as st
+
+from clarke_core import InputError, sandbox
+from clarke_core.grading import (
+    MAX_ASSIGNMENT_BYTES,
+    assignment_latex,
+    check_question,
+    example_assignments,
+    load_assignment,
+)
+
+PICK, UPLOAD, NAME = "homework_pick", "homework_upload", "homework_student"
+ANSWER, RESULT = "homework_answer_", "homework_result_"
+UPLOADED = "Upload a file…"
+TIMEOUT_S = 10.0
+EXAMPLES = example_assignments()
+
+
+def plain(text: str) -> str:
+    # Assignment text may come from an uploaded file: show it as words, never as markup or math.
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def prepare(data: bytes):
+    assignment = load_assignment(data)  # tomllib only; the functions are parsed in the sandbox
+    return assignment, sandbox.run(assignment_latex, assignment, timeout=TIMEOUT_S)
+
+
+def answers_csv(assignment, student: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "question", "answer"])
+    for q in assignment.questions:
+        writer.writerow([student, q.id, st.session_state.get(ANSWER + q.id, "")])
+    return buffer.getvalue()
+
+
+st.title("Homework")
+st.markdown("Answer each question and press **Check**: the feedback says what is right, what "
+            "is missing and what is extra. Nothing is stored on the server; download your "
+            "answers as CSV at the end.")
+with st.expander("How to type answers"):
+    st.markdown(
+        "| answer | type |\n|---|---|\n"
+        "| a number | `1/2`, `sqrt(2) - 1`, `pi`, `0.5` (decimals within 1e-6) |\n"
+        "| an interval | `[a, b]` (also `(a, b)`, `[a, b)`, `(a, b]`) |\n"
+        "| a finite set | `{a, b}` |\n| the empty set | `empty`, `∅` or `{}` |\n"
+        "| a point in 2D | `(a, b)` |\n| a segment | `[(a, b), (c, d)]` |\n"
+        "| a polygon | `conv{(a, b), (c, d), (e, f)}` |\n"
+        "| no Clarke set (not locally Lipschitz) | `undefined` |\n"
+        "| membership, Lipschitz | `yes` or `no` |\n| homogeneity degree | `2`, `1/2` or `none` |"
+    )
+
+source_col, name_col = st.columns([3, 2])
+source = source_col.selectbox("Assignment", [*EXAMPLES, UPLOADED], key=PICK)
+student = name_col.text_input("Your name (for the CSV)", key=NAME, max_chars=80)
+if source == UPLOADED:
+    uploaded = st.file_uploader("Assignment file (TOML)", type=["toml"], key=UPLOAD)
+    if uploaded is None:
+        st.info("Upload a TOML assignment, or pick an example above.")
+        st.stop()
+    if uploaded.size > MAX_ASSIGNMENT_BYTES:
+        st.error(f"The file is too large; the limit is {MAX_ASSIGNMENT_BYTES // 1000} kB.")
+        st.stop()
+    data = uploaded.getvalue()
+else:
+    with open(EXAMPLES[source], "rb") as f:
+        data = f.read()
+try:
+    with st.spinner("Reading the assignment…"):
+        assignment, formulas = prepare(data)
+except InputError as err:
+    st.error(str(err))
+    st.stop()
+except RuntimeError:
+    st.error("Something went wrong on our side while reading the assignment.")
+    st.stop()
+
+st.header(plain(assignment.title), divider="gray")
+earned = 0.0
+for number, (q, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas, strict=True),
+                                              1):
+    st.markdown(f"**{number}\\. {plain(q.text)}** · {q.points:g} point(s)")
+    formula = f"f = {f_tex}" + (rf", \qquad x_0 = {at_tex}" if at_tex else "")
+    st.latex(formula)
+    with st.form(f"homework_form_{q.id}", border=False):
+        answer_col, button_col = st.columns([5, 1], vertical_alignment="bottom")
+        answer_col.text_input("Your answer", key=ANSWER + q.id, max_chars=1000,
+                              placeholder="e.g. [0, 1]")
+        checked = button_col.form_submit_button("Check", use_container_width=True)
+    if checked:
+        answer = st.session_state.get(ANSWER + q.id, "")
+        try:
+            with st.spinner("Checking…"):
+                st.session_state[RESULT + q.id] = sandbox.run(check_question, q, answer,
+                                                              timeout=TIMEOUT_S)
+        except InputError as err:
+            st.session_state[RESULT + q.id] = str(err)
+        except RuntimeError:
+            st.session_state[RESULT + q.id] = "Something went wrong on our side; try again."
+    result = st.session_state.get(RESULT + q.id)
+    if isinstance(result, str):
+        st.error(plain(result))
+    elif result is not None:
+        earned += result.score * q.points
+        if result.answer_latex:
+            st.latex(r"\text{your answer: } " + result.answer_latex)
+        show = st.success if result.correct else st.warning
+        show(f"{plain(result.feedback)} (score {result.score:.2f})")
+    if q.hints:
+        with st.expander("Hint"):
+            for hint in q.hints:
+                st.markdown(plain(hint))
+
+st.divider()
+st.metric("Points so far (checked answers)", f"{earned:g} / {assignment.total:g}")
+st.download_button("Download my answers (CSV)", answers_csv(assignment, student or "me"),
+                   file_name="answers.csv", mime="text/csv")

@@ -1,0 +1,57 @@
+"""The homework page, run headless with Streamlit's AppTest (and the real grader in the sandbox)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+PAGE = "../pages/homework.py"
+TIMEOUT = 60
+ANSWER = "homework_answer_"
+
+
+def run_page() -> AppTest:
+    return AppTest.from_file(PAGE, default_timeout=TIMEOUT).run()
+
+
+def check(at: AppTest, question: str, answer: str) -> AppTest:
+    at.text_input(key=ANSWER + question).input(answer)
+    form_buttons = [b for b in at.button if b.label == "Check"]
+    index = [t.key for t in at.text_input if t.key.startswith(ANSWER)].index(ANSWER + question)
+    form_buttons[index].click()
+    return at.run()
+
+
+def test_the_lecture_assignment_renders():
+    at = run_page()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    inputs = [t for t in at.text_input if t.key.startswith(ANSWER)]
+    assert len(inputs) >= 9
+    assert any(r"\max\left(0, x\right)" in x.value for x in at.latex)
+    assert at.get("download_button")
+
+
+def test_a_right_answer_gets_success_and_points():
+    at = check(run_page(), "relu-clarke", "[0, 1]")
+    assert not at.exception, at.exception
+    assert [s.value for s in at.success][0].startswith("Right")
+    assert any("your answer" in x.value for x in at.latex)
+    assert at.metric[0].value.startswith("1 /")
+
+
+def test_a_wrong_answer_says_why():
+    at = check(run_page(), "relu-difference", "[0, 2]")
+    assert not at.exception, at.exception
+    assert "sum rule" in at.warning[0].value
+
+
+def test_an_unreadable_answer_is_a_syntax_message_not_a_grade():
+    at = check(run_page(), "relu-clarke", "__import__('os').getpid()")
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and "Traceback" not in at.error[0].value
+    assert not at.success and not at.warning
+
+
+def test_a_forbidden_word_is_refused():
+    at = check(run_page(), "relu-clarke", "[max(0, -1), 1]")
+    assert "may not use" in at.error[0].value
