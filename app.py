@@ -7,5 +7,9 @@ st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/clarke_1d.py", title="Clarke differential (1D)", icon=":material/show_chart:",
             url_path="clarke-1d"),
+    st.Page("pages/homogeneity.py", title="Positive homogeneity", icon=":material/open_in_full:",
+            url_path="homogeneity"),
+    st.Page("pages/relu_network.py", title="ReLU networks", icon=":material/hub:",
+            url_path="relu-network"),
     st.Page("pages/homework.py", title="Homework", icon=":material/school:", url_path="homework"),
 ]).run()

@@ -293,3 +293,46 @@ def balance(depth: int, width: int, steps: int, lr: float, seed: int,
     net = random_network(depth, width, input_dim, rng)
     x, y = synthetic_data(n, input_dim, rng)
     return train(net, x, y, steps, lr)
+
+
+# --- what the "ReLU networks" page shows -------------------------------------------------------
+
+SHOWN_INPUTS = 16  # inputs whose activation patterns the page draws
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """A seeded network and data set with everything the page draws before training:
+    the patterns of the first ``SHOWN_INPUTS`` inputs, ⟨W_h, ∂f/∂W_h⟩ for input 0, and f under
+    scaling of one layer (``one_layer[h, k]``: W_{h+1} scaled by ``alphas[k]``) or of all."""
+
+    net: Network
+    x: np.ndarray
+    y: np.ndarray
+    patterns: tuple[np.ndarray, ...]
+    f0: float
+    products: np.ndarray
+    alphas: np.ndarray
+    one_layer: np.ndarray
+    all_layers: np.ndarray
+
+
+def explore_network(depth: int, width: int, seed: int, *, n: int = SAMPLES,
+                    input_dim: int = INPUT_DIM) -> NetworkView:
+    """The page's network and data (the same ones ``balance`` trains, for equal arguments).
+
+    >>> v = explore_network(2, 4, 0)
+    >>> np.allclose(v.products, v.f0), np.allclose(v.one_layer[:, -1], 2 * v.f0)
+    (True, True)
+    """
+    check_balance_arguments(depth, width, 1, LR_MAX, seed)
+    rng = np.random.default_rng(seed)
+    net = random_network(depth, width, input_dim, rng)
+    x, y = synthetic_data(n, input_dim, rng)
+    fp = forward(net, x[:SHOWN_INPUTS])
+    x0 = x[:1]
+    alphas = np.linspace(0.0, 2.0, 41)
+    one = np.array([[net.scaled(h, a)(x0)[0] for a in alphas] for h in range(1, depth + 2)])
+    every = np.array([net.scaled_all(a)(x0)[0] for a in alphas])
+    return NetworkView(net, x, y, fp.patterns, float(fp.output[0]),
+                       euler_products(net, x0)[:, 0], alphas, one, every)

@@ -1,0 +1,197 @@
+"""Figures for positive homogeneity and the ReLU-network lab (lecture §3–§4): data in, plotly out.
+
+Homogeneity page: ``ray_figure`` (f along the ray α ↦ f(αx) next to α^L f(x)) and
+``euler_figure`` (the Clarke set and the line or plane ⟨s, x⟩ = L f(x) it lies on).
+Network page: ``scaling_figure``, ``patterns_figure`` (the 0/1 patterns A_h as heatmaps),
+``euler_bars_figure`` (⟨W_h, ∂f/∂W_h⟩ = f per layer), ``norm_figure`` (‖W_h(t)‖² − ‖W_h(0)‖²),
+``drift_figure`` (how far the layers disagree as η grows) and ``key_step_figure``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..homogeneity import HomogeneityView
+from ..networks import NetworkView, Training
+from . import style
+from .one_d import fmt
+
+# One colour per weight matrix W_1 … W_7 (depth ≤ 6), the palette's roles reused in order.
+LAYER_COLOURS = (style.FUNCTION, style.POINT, style.CLARKE_SET, style.SUBDIFFERENTIAL,
+                 style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#882255")
+_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
+
+
+def layer_colour(h: int) -> str:
+    """The colour of layer h (1-based) on every network figure."""
+    return LAYER_COLOURS[(h - 1) % len(LAYER_COLOURS)]
+
+
+# --- positive homogeneity ----------------------------------------------------------------------
+
+
+def ray_figure(view: HomogeneityView) -> go.Figure:
+    """f(αx) against α, and α^L f(x) dashed on top: they coincide exactly when f is L-homogeneous.
+
+    >>> from clarke_core.homogeneity import explore_homogeneity
+    >>> [t.name for t in ray_figure(explore_homogeneity("abs(x)", "2")).data]
+    ['f(αx)', 'α^1 f(x)']
+    """
+    fig = go.Figure()
+    fig.add_scatter(x=view.alphas, y=view.along_ray, mode="lines", name="f(αx)",
+                    line={"color": style.FUNCTION, "width": 4})
+    degree = view.homogeneity.degree
+    if view.predicted is not None:
+        power = f"α^{degree}" if degree.is_Integer else f"α^({degree})"
+        fig.add_scatter(x=view.alphas, y=view.predicted, mode="lines", name=f"{power} f(x)",
+                        line={"color": style.POINT, "width": 2, "dash": "dash"})
+    fig.add_vline(x=1.0, line={"color": style.NEUTRAL, "dash": "dot"})
+    fig.update_layout(**style.base_layout(height=380), xaxis_title="α",
+                      yaxis_title="value along the ray")
+    return fig
+
+
+def euler_figure(view: HomogeneityView) -> go.Figure:
+    """The Clarke set at x and where Euler's identity puts it.
+
+    1D: the line s ↦ s·x with the Clarke set drawn on it, and the level L f(x).
+    2D: the Clarke set in the s-plane and the line {s : ⟨s, x⟩ = L f(x)} (x ≠ 0).
+    """
+    e = view.euler
+    fig = go.Figure()
+    vertices = np.array(e.clarke.vertices, dtype=float).reshape(-1, len(e.point))
+    x = np.array([float(c) for c in e.point])
+    target = None if e.target is None else float(e.target)
+    if len(x) == 1:
+        lo, hi = (vertices[:, 0].min(), vertices[:, 0].max()) if len(vertices) else (-1, 1)
+        pad = max(1.0, hi - lo)
+        s = np.linspace(lo - pad, hi + pad, 2)
+        fig.add_scatter(x=s, y=s * x[0], mode="lines", name="⟨s, x⟩ = s·x",
+                        line={"color": style.NEUTRAL, "width": 2})
+        if len(vertices):
+            fig.add_scatter(x=[lo, hi], y=[lo * x[0], hi * x[0]], mode="lines+markers",
+                            name="Clarke set ∂f(x)",
+                            line={"color": style.CLARKE_SET, "width": 8},
+                            marker={"size": 12})
+        if target is not None:
+            fig.add_hline(y=target, line={"color": style.POINT, "dash": "dash"},
+                          annotation_text=f"L·f(x) = {fmt(target)}")
+        fig.update_layout(xaxis_title="s", yaxis_title="⟨s, x⟩")
+    else:
+        if len(vertices):
+            closed = np.vstack([vertices, vertices[:1]])
+            fig.add_scatter(x=closed[:, 0], y=closed[:, 1], mode="lines", fill="toself",
+                            name="Clarke set ∂f(x)",
+                            fillcolor=style.translucent(style.CLARKE_SET, 0.3),
+                            line={"color": style.CLARKE_SET, "width": 3})
+            if e.clarke.kind != "convex":
+                fig.add_scatter(x=vertices[:, 0], y=vertices[:, 1], mode="markers",
+                                name="vertices", marker={"color": style.CLARKE_SET, "size": 11})
+        centre = vertices.mean(axis=0) if len(vertices) else np.zeros(2)
+        span = max(1.5, float(np.ptp(vertices, axis=0).max()) if len(vertices) else 1.5)
+        if target is not None and np.any(x):
+            # the line ⟨s, x⟩ = t through the foot point t x / |x|², along x's normal
+            foot = target * x / float(x @ x)
+            direction = np.array([-x[1], x[0]]) / np.linalg.norm(x)
+            ends = np.array([foot - 3 * span * direction, foot + 3 * span * direction])
+            fig.add_scatter(x=ends[:, 0], y=ends[:, 1], mode="lines",
+                            name=f"⟨s, x⟩ = L·f(x) = {fmt(target)}",
+                            line={"color": style.POINT, "width": 2, "dash": "dash"})
+        fig.update_xaxes(range=[centre[0] - span, centre[0] + span], title="s₁")
+        fig.update_yaxes(range=[centre[1] - span, centre[1] + span], title="s₂",
+                         scaleanchor="x", scaleratio=1)
+    fig.update_layout(**style.base_layout(height=420))
+    return fig
+
+
+# --- ReLU networks -----------------------------------------------------------------------------
+
+
+def scaling_figure(view: NetworkView) -> go.Figure:
+    """f(x; W) with one layer scaled by α (one line per layer, all on α f) and with every layer
+    scaled (α^(H+1) f)."""
+    fig = go.Figure()
+    for h, values in enumerate(view.one_layer, start=1):
+        fig.add_scatter(x=view.alphas, y=values, mode="lines", name=f"W{_sub(h)} scaled",
+                        line={"color": layer_colour(h), "dash": _DASHES[h - 1], "width": 3})
+    depth = len(view.one_layer) - 1
+    fig.add_scatter(x=view.alphas, y=view.all_layers, mode="lines",
+                    name=f"all scaled: α^{depth + 1} f", line={"color": style.NEUTRAL,
+                                                               "width": 5})
+    fig.update_layout(**style.base_layout(height=360), xaxis_title="α",
+                      yaxis_title="f(x; scaled weights)")
+    return fig
+
+
+def patterns_figure(view: NetworkView) -> go.Figure:
+    """The 0/1 activation patterns diag(A_h) as heatmaps: neurons × inputs, one panel per layer."""
+    patterns = view.patterns
+    fig = make_subplots(rows=1, cols=len(patterns), shared_yaxes=True, horizontal_spacing=0.02,
+                        subplot_titles=[f"A{_sub(h)}" for h in range(1, len(patterns) + 1)])
+    scale = [[0.0, style.translucent("#808080", 0.15)], [0.5, style.translucent("#808080", 0.15)],
+             [0.5, style.FUNCTION], [1.0, style.FUNCTION]]
+    for h, p in enumerate(patterns, start=1):
+        fig.add_heatmap(z=p.T, zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=1, ygap=1,
+                        hovertemplate="input %{x}, neuron %{y}: σ′ = %{z}<extra></extra>",
+                        row=1, col=h)
+    fig.update_xaxes(title="input i")
+    fig.update_yaxes(title="neuron j", row=1, col=1)
+    fig.update_layout(**style.base_layout(height=320, margin={"l": 60, "r": 20, "t": 40,
+                                                              "b": 50}))
+    return fig
+
+
+def euler_bars_figure(view: NetworkView) -> go.Figure:
+    """⟨W_h, ∂f/∂W_h⟩ for each layer h at one input, next to the level f(x)."""
+    layers = [f"W{_sub(h)}" for h in range(1, len(view.products) + 1)]
+    fig = go.Figure()
+    fig.add_bar(x=layers, y=view.products, name="⟨W_h, ∂f/∂W_h⟩",
+                marker_color=[layer_colour(h) for h in range(1, len(layers) + 1)])
+    fig.add_hline(y=view.f0, line={"color": style.POINT, "dash": "dash", "width": 3},
+                  annotation_text=f"f(x) = {view.f0:.6g}")
+    fig.update_layout(**style.base_layout(height=340), yaxis_title="⟨W_h, ∂f/∂W_h⟩")
+    return fig
+
+
+def norm_figure(run: Training) -> go.Figure:
+    """‖W_h(t)‖² − ‖W_h(0)‖² against t, one curve per layer (they coincide for small η)."""
+    fig = go.Figure()
+    t = np.arange(len(run.loss))
+    for h in range(run.sq_norm_change.shape[1]):
+        fig.add_scatter(x=t, y=run.sq_norm_change[:, h], mode="lines", name=f"W{_sub(h + 1)}",
+                        line={"color": layer_colour(h + 1), "dash": _DASHES[h], "width": 3})
+    fig.update_layout(**style.base_layout(height=380), xaxis_title="step t",
+                      yaxis_title="‖W_h(t)‖² − ‖W_h(0)‖²")
+    return fig
+
+
+def drift_figure(lrs: Sequence[float], spreads: Sequence[float], chosen: float) -> go.Figure:
+    """The layers' disagreement (max − min of the final changes, over their mean) against η."""
+    fig = go.Figure()
+    fig.add_scatter(x=list(lrs), y=list(spreads), mode="lines+markers", name="spread",
+                    line={"color": style.FUNCTION, "width": 3}, marker={"size": 9})
+    fig.add_vline(x=chosen, line={"color": style.POINT, "dash": "dash"})
+    fig.update_xaxes(type="log", title="step size η")
+    fig.update_yaxes(type="log", title="relative spread of the layers")
+    fig.update_layout(**style.base_layout(height=340), showlegend=False)
+    return fig
+
+
+def key_step_figure(run: Training) -> go.Figure:
+    """⟨W_h, ∂ℓ/∂W_h⟩ against t for every layer: one curve, since the proof makes it h-free."""
+    fig = go.Figure()
+    t = np.arange(len(run.loss))
+    for h in range(run.key_step.shape[1]):
+        fig.add_scatter(x=t, y=run.key_step[:, h], mode="lines", name=f"W{_sub(h + 1)}",
+                        line={"color": layer_colour(h + 1), "dash": _DASHES[h], "width": 3})
+    fig.update_layout(**style.base_layout(height=340), xaxis_title="step t",
+                      yaxis_title="⟨W_h, ∂ℓ/∂W_h⟩")
+    return fig
+
+
+def _sub(h: int) -> str:
+    return str(h).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

@@ -1,0 +1,120 @@
+"""Positive homogeneity: the degree of f with its derivation, f along rays, and Euler's identity
+⟨s, x⟩ = L f(x) checked on the whole Clarke set (lecture §3, Lemma 3.2)."""
+
+import streamlit as st
+
+from clarke_core import InputError, sandbox
+from clarke_core.figures.networks import euler_figure, ray_figure
+from clarke_core.homogeneity import EXAMPLES, explore_homogeneity
+
+OWN = "Your own function"
+LABELS = [e.label for e in EXAMPLES] + [OWN]
+PICK, F, AT = "homogeneity_example", "homogeneity_f", "homogeneity_at"
+TIMEOUT_S = 10.0
+CHART_CONFIG = {"displaylogo": False}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def explore(text: str, at: str):
+    # All parsing and math happen in a limited worker process: the text is a stranger's.
+    return sandbox.run(explore_homogeneity, text, at, timeout=TIMEOUT_S)
+
+
+def picked_label(text: str, at: str) -> str:
+    return next((e.label for e in EXAMPLES if (e.expr, e.at) == (text, at)), OWN)
+
+
+def on_pick() -> None:
+    example = next((e for e in EXAMPLES if e.label == st.session_state[PICK]), None)
+    if example:
+        st.session_state[F], st.session_state[AT] = example.expr, example.at
+
+
+def on_type() -> None:
+    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
+
+
+if F not in st.session_state:
+    # First load: the URL's values are untrusted text that only ever goes to the sandbox.
+    st.session_state[F] = st.query_params.get("f", EXAMPLES[0].expr)
+    st.session_state[AT] = st.query_params.get("at", EXAMPLES[0].at)
+    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
+
+st.title("Positive homogeneity")
+st.markdown(
+    r"f is *positively homogeneous of degree L* when $f(\alpha x) = \alpha^L f(x)$ for every "
+    r"$\alpha \ge 0$: ReLU and norms have degree 1, a monomial the sum of its exponents. For such "
+    r"an f (locally Lipschitz), **every** element of the Clarke set satisfies Euler's identity "
+    r"$\langle s, x\rangle = L\, f(x)$ (Lemma 3.2), kinks included."
+)
+
+pick_col, f_col, at_col = st.columns([2, 3, 1])
+pick_col.selectbox("Example", LABELS, key=PICK, on_change=on_pick)
+f_col.text_input("f(x) or f(x, y) =", key=F, on_change=on_type,
+                 help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, sin, "
+                      "Piecewise((expr, condition), ..., (expr, True)).")
+at_col.text_input("at the point x =", key=AT, on_change=on_type,
+                  help="A number such as 0 or 1/2, or two numbers such as 1, -2.")
+text, at = st.session_state[F], st.session_state[AT]
+if st.query_params.get("f") != text or st.query_params.get("at") != at:
+    st.query_params.update({"f": text, "at": at})
+example = next((e for e in EXAMPLES if (e.expr, e.at) == (text, at)), None)
+if example:
+    st.caption(f"**What this example teaches.** {example.note}")
+
+if not text.strip() or not at.strip():
+    st.info("Type a function and a point to start.")
+    st.stop()
+try:
+    with st.spinner("Finding the degree and the Clarke set…"):
+        view = explore(text, at)
+except InputError as err:
+    st.error(str(err))
+    st.stop()
+except RuntimeError:
+    st.error("Something went wrong on our side; please try another function or point.")
+    st.stop()
+
+h, euler = view.homogeneity, view.euler
+st.latex(rf"f = {h.latex}, \qquad x = {view.point_latex}")
+if h.homogeneous:
+    st.success(f"f is positively homogeneous of degree L = {h.degree}. {h.reason}")
+else:
+    st.warning(f"f is not positively homogeneous. {h.reason}")
+
+ray_col, euler_col = st.columns(2, gap="large")
+with ray_col:
+    st.subheader("Scaling along the ray through x")
+    st.plotly_chart(ray_figure(view), config=CHART_CONFIG)
+    st.caption("Blue: f at the points αx. Dashed: α^L f(x). For a homogeneous f the two "
+               "curves are one; for a look-alike they part.")
+    if h.steps:
+        with st.expander("The derivation, node by node", expanded=h.homogeneous):
+            for step in h.steps:
+                degree = "none" if step.degree is None else step.degree
+                st.markdown(f"${step.latex}$ — degree **{degree}**: {step.rule}")
+with euler_col:
+    st.subheader("Euler's identity on the Clarke set")
+    st.plotly_chart(euler_figure(view), config=CHART_CONFIG)
+    st.latex(r"\partial f(x) = " + euler.clarke.latex())
+    if euler.target is not None and euler.products:
+        values = euler.exact_products or [f"{p:.6g}" for p in euler.products]
+        rows = [{"vertex s": str(v), "⟨s, x⟩": str(p), "L·f(x)": str(euler.target)}
+                for v, p in zip(euler.clarke.exact or euler.clarke.vertices, values,
+                                strict=False)]
+        if euler.clarke.kind != "convex":
+            st.dataframe(rows, hide_index=True)
+    if euler.holds:
+        st.success(euler.reason + f" (worst residual along the edges: "
+                                  f"{euler.boundary_residual:.1e})")
+    else:
+        st.info(euler.reason)
+
+with st.expander("Why the identity holds on the whole set"):
+    st.markdown(
+        r"Where f is differentiable, differentiate $f(\alpha x) = \alpha^L f(x)$ in α at α = 1: "
+        r"$\langle \nabla f(x), x\rangle = L f(x)$. The gradient ∇f is homogeneous of degree "
+        r"L − 1, so along $x_i = \alpha_i x \to x$ (and at nearby points) the limits of "
+        r"gradients keep the identity; it is linear in s, so it passes to their convex hull, "
+        r"the Clarke set."
+    )
