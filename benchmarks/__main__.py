@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import engine_1d, engine_2d, networks
+from . import engine_1d, engine_2d, grading, networks
 
 if __name__ == "__main__":
     engine_1d.main()
@@ -10,3 +10,5 @@ if __name__ == "__main__":
     engine_2d.main()
     print()
     networks.main()
+    print()
+    grading.main()

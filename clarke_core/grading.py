@@ -213,7 +213,7 @@ def _check_degree(expr: str, answer: str) -> Verdict:
         raise InputError("Homogeneity questions are not available yet.") from None
     parse_function(expr)  # a bad function is refused before the answer is read
     parsed = parse_answer(answer, expect="degree")
-    degree = homogeneity_degree(expr)
+    degree = _cached_degree(expr, homogeneity_degree)
     if degree is None:
         if parsed.form == "none":
             return Verdict(True, 1.0, "Right: f is not positively homogeneous.", parsed.latex())
@@ -229,6 +229,11 @@ def _check_degree(expr: str, answer: str) -> Verdict:
                        parsed.latex())
     return Verdict(False, 0.0, f"No: the degree is {degree}, not {parsed.points[0][0]}: "
                    f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex())
+
+
+@lru_cache(maxsize=256)
+def _cached_degree(expr: str, decide):
+    return decide(expr)
 
 
 def _power(degree) -> str:
@@ -505,10 +510,6 @@ def _hull_2d(points: list[tuple[float, float]], tol: float) -> list[tuple[float,
     return hull or pts[:1]
 
 
-def _support(vertices: list[tuple[float, ...]], u: tuple[float, float]) -> float:
-    return max(v[0] * u[0] + v[1] * u[1] for v in vertices)
-
-
 _DIRECTIONS = [(math.cos(2 * math.pi * k / 720), math.sin(2 * math.pi * k / 720))
                for k in range(720)]
 
@@ -528,7 +529,12 @@ def hausdorff_2d(a: list[tuple[float, ...]], b: list[tuple[float, ...]]) -> floa
             length = math.hypot(dx, dy)
             if length > 0:
                 directions += [(dy / length, -dx / length), (-dy / length, dx / length)]
-    return max(abs(_support(a, u) - _support(b, u)) for u in directions)
+    import numpy as np
+
+    u = np.asarray(directions, dtype=float)
+    h_a = (u @ np.asarray(a, dtype=float).T).max(axis=1)
+    h_b = (u @ np.asarray(b, dtype=float).T).max(axis=1)
+    return float(np.abs(h_a - h_b).max())
 
 
 def _area(poly: list[tuple[float, ...]]) -> float:
@@ -886,6 +892,7 @@ def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str
     if not cache:
         exact_set.cache_clear()
         question_dim.cache_clear()
+        _cached_degree.cache_clear()
 
     def expire(*_):
         raise TimeoutError
