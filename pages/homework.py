@@ -19,6 +19,8 @@ PICK, UPLOAD, NAME = "homework_pick", "homework_upload", "homework_student"
 ANSWER, RESULT = "homework_answer_", "homework_result_"
 UPLOADED = "Upload a file…"
 TIMEOUT_S = 10.0
+PLACEHOLDERS = {"clarke": "e.g. [0, 1]", "subdifferential": "e.g. [0, 1] or empty",
+                "member": "yes or no", "lipschitz": "yes or no", "homogeneity": "e.g. 2 or none"}
 EXAMPLES = example_assignments()
 
 
@@ -93,7 +95,7 @@ for number, (q, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas
     with st.form(f"homework_form_{q.id}", border=False):
         answer_col, button_col = st.columns([5, 1], vertical_alignment="bottom")
         answer_col.text_input("Your answer", key=ANSWER + q.id, max_chars=1000,
-                              placeholder="e.g. [0, 1]")
+                              placeholder=PLACEHOLDERS[q.kind])
         checked = button_col.form_submit_button("Check", use_container_width=True)
     if checked:
         answer = st.session_state.get(ANSWER + q.id, "")
