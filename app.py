@@ -7,6 +7,7 @@ st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/clarke_1d.py", title="Clarke differential (1D)", icon=":material/show_chart:",
             url_path="clarke-1d"),
+    st.Page("pages/clarke_2d.py", title="Clarke differential (2D)", url_path="clarke-2d"),
     st.Page("pages/homogeneity.py", title="Positive homogeneity", icon=":material/open_in_full:",
             url_path="homogeneity"),
     st.Page("pages/relu_network.py", title="ReLU networks", icon=":material/hub:",

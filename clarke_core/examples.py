@@ -154,19 +154,19 @@ EXAMPLES_2D: tuple[Example, ...] = (
 )
 
 
-def _same_point(a: str, b: str) -> bool:
-    return "".join(a.split()) == "".join(b.split())
+def _bare(text: str) -> str:
+    return "".join(text.split())
 
 
 def find_example_2d(expr: str, at: str) -> Example | None:
-    """The 2D preset with exactly this function and point (spaces in the point ignored), if any.
+    """The 2D preset with this function and point, spelled the same up to spaces, if any.
 
-    >>> find_example_2d("max(x, y)", "0,0").key
+    >>> find_example_2d("max(x,y)", "0,0").key
     'max-xy'
     >>> find_example_2d("max(x, y)", "1, 0") is None
     True
     """
     for example in EXAMPLES_2D:
-        if example.expr == expr.strip() and _same_point(example.at, at):
+        if (_bare(example.expr), _bare(example.at)) == (_bare(expr), _bare(at)):
             return example
     return None

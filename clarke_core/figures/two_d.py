@@ -1,0 +1,782 @@
+"""Figures for the 2D Clarke page: plain data (an ``Exploration2D``) in, plotly figures out.
+
+``contour_figure`` colours the region of each smooth piece on a map of f and animates the points
+x_i of the limiting-gradient sequences; ``gradient_figure`` is the gradient plane: the Clarke set
+shaded, the subdifferential outlined (or ruled out by its witnesses) and the gradients ∇f(x_i)
+converging to the vertices; ``surface_figure`` shows the graph of f with the plane
+f(x₀) + ⟨s, x − x₀⟩; ``sampling_figure`` shows what gradient sampling finds at one radius.
+
+Colours follow ``style``; in 2D each smooth piece also gets its own colour (``piece_colour``),
+shared by its region on the map and by the sequences that run inside it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import textwrap
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ..explore_2d import SAMPLING_RADII, Exploration2D
+from ..sampling import hausdorff_2d
+from ..sets import DifferentialSet, GradientSequence, Witness
+from . import style
+from .one_d import FRAME_MS, TRANSITION_MS, exact_label, fmt
+
+Point = tuple[float, float]
+
+# The two sequence colours first, then colours of Paul Tol's palettes that clash with no role.
+PIECE_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#CC6677", "#DDCC77", "#999933",
+                 "#882255", "#88CCEE", "#AA4499")
+_PATTERNS = ("/", "\\", "|", "-", "x", "+")
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+_SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+_CONTROLS_MARGIN = 150  # room under a plot for play/pause and the step slider
+_SQUARE = 520  # height of the two square plots (map and gradient plane)
+
+
+def piece_colour(index: int) -> str:
+    """The colour of the ``index``-th smooth piece (and of the sequences inside its region).
+
+    >>> piece_colour(0) == style.LEFT_SEQUENCE, piece_colour(len(PIECE_COLOURS)) == piece_colour(0)
+    (True, True)
+    """
+    return PIECE_COLOURS[index % len(PIECE_COLOURS)]
+
+
+def piece_name(index: int) -> str:
+    """``f₁``, ``f₂``, ... for piece 0, 1, ...
+
+    >>> piece_name(11)
+    'f₁₂'
+    """
+    return "f" + str(index + 1).translate(_SUBSCRIPTS)
+
+
+def piece_text(latex: str) -> str:
+    """LaTeX of a smooth piece as plain text for legends (plotly draws no LaTeX here).
+
+    >>> piece_text(r"- x^{2} + y"), piece_text(r"\\sqrt{x^{2} + y^{2}}")
+    ('−x² + y', '√(x² + y²)')
+    >>> piece_text(r"\\frac{x}{2} - \\sqrt{2}")
+    'x/2 − √2'
+    """
+    text, previous = latex, None
+    while text != previous:  # innermost braces first, until nothing changes
+        previous = text
+        text = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: "√" + _grouped(m[1]), text)
+        text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
+                      lambda m: _grouped(m[1]) + "/" + _grouped(m[2]), text)
+        text = re.sub(r"\^\{([^{}]*)\}", lambda m: _power(m[1]), text)
+        text = re.sub(r"\\(?:operatorname|mathrm|text)\{([^{}]*)\}", r"\1", text)
+    for tex, plain in ((r"\left", ""), (r"\right", ""), (r"\cdot", "·"), (r"\pi", "π"),
+                       (r"\infty", "∞"), ("{", ""), ("}", "")):
+        text = text.replace(tex, plain)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    text = re.sub(r"\s+", " ", text).strip().replace("( ", "(").replace(" )", ")")
+    text = re.sub(r"^- ?", "−", text)
+    return text.replace(" - ", " − ")
+
+
+def _grouped(inner: str) -> str:
+    inner = inner.strip()
+    return inner if re.fullmatch(r"[\w.]+", inner) else f"({inner})"
+
+
+def _power(exponent: str) -> str:
+    exponent = exponent.strip()
+    if re.fullmatch(r"-?\d+", exponent):
+        return exponent.translate(_SUPERSCRIPTS)
+    return "^" + _grouped(exponent)
+
+
+def vector_label(v: Sequence[object], exact: bool) -> str:
+    """A gradient as ``(a, b)``: exact numbers as short text, floats with 4 digits.
+
+    >>> import sympy as sp
+    >>> vector_label((sp.Integer(1), -sp.sqrt(2) / 2), True), vector_label((0.5, 1.0), False)
+    ('(1, -√2/2)', '(0.5, 1)')
+    """
+    parts = [exact_label(c) if exact else fmt(float(c)) for c in v]
+    return "(" + ", ".join(parts) + ")"
+
+
+def vertex_labels(dset: DifferentialSet) -> list[str]:
+    """One label per vertex of ``dset``: exact where the engine knows it, else 4 digits."""
+    if dset.exact is not None and len(dset.exact) == len(dset.vertices):
+        return [vector_label(v, True) for v in dset.exact]
+    return [vector_label(v, False) for v in dset.vertices]
+
+
+def set_latex(dset: DifferentialSet | None) -> str:
+    """LaTeX for a set on the page; a curved set is described, not listed vertex by vertex."""
+    if dset is None:
+        return r"\text{undecided}"
+    if dset.kind == "convex":
+        return r"\text{a curved convex set (see the plane)}"
+    return dset.latex()
+
+
+# --- geometry of the drawing ---------------------------------------------------------------
+
+
+def boundary_point(dset: DifferentialSet, t: float) -> Point | None:
+    """The point a fraction ``t`` in [0, 1] of the way around the boundary of ``dset``.
+
+    It starts at the first vertex and walks the vertices counter-clockwise (a segment from one
+    end to the other). None for sets with no points to walk (empty, unbounded).
+
+    >>> square = DifferentialSet("polygon", [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)])
+    >>> boundary_point(square, 0.0), boundary_point(square, 0.375), boundary_point(square, 1.0)
+    ((-1.0, -1.0), (1.0, 0.0), (-1.0, -1.0))
+    >>> boundary_point(DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]), 0.5)
+    (0.5, 0.5)
+    """
+    verts = [(float(v[0]), float(v[1])) for v in dset.vertices if len(v) == 2]
+    if dset.kind in ("empty", "unbounded") or not verts:
+        return None
+    if len(verts) == 1:
+        return verts[0]
+    path = verts if len(verts) == 2 else [*verts, verts[0]]
+    lengths = [math.dist(a, b) for a, b in zip(path, path[1:], strict=False)]
+    total = sum(lengths)
+    if total == 0:
+        return verts[0]
+    walk = min(max(t, 0.0), 1.0) * total
+    for (a, b), length in zip(zip(path, path[1:], strict=False), lengths, strict=True):
+        if walk <= length and length > 0:
+            u = walk / length
+            return (a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1]))
+        walk -= length
+    return path[-1]
+
+
+def _hull(points: Sequence[Point]) -> list[Point]:
+    """Convex hull, counter-clockwise (Andrew's monotone chain); 1 or 2 points when flat.
+
+    >>> _hull([(0, 0), (1, 0), (1, 1), (0, 1), (0.5, 0.5), (1 + 1e-14, 1 - 1e-14)])
+    [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+    """
+    # Finite-difference gradients carry rounding noise: near-duplicates would fold the hull.
+    pts = sorted({(round(p[0], 9) + 0.0, round(p[1], 9) + 0.0) for p in points})
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o: Point, a: Point, b: Point) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[Point] = []
+    upper: list[Point] = []
+    for chain, seq in ((lower, pts), (upper, reversed(pts))):
+        for p in seq:
+            while len(chain) >= 2 and cross(chain[-2], chain[-1], p) <= 0:
+                chain.pop()
+            chain.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def _clip_box(box: list[Point], normal: Point, offset: float) -> list[Point]:
+    """The part of the convex polygon ``box`` where ⟨s, normal⟩ ≥ offset (Sutherland–Hodgman)."""
+    def side(p: Point) -> float:
+        return p[0] * normal[0] + p[1] * normal[1] - offset
+
+    out: list[Point] = []
+    for a, b in zip(box, box[1:] + box[:1], strict=True):
+        sa, sb = side(a), side(b)
+        if sa >= 0:
+            out.append(a)
+        if (sa >= 0) != (sb >= 0):
+            u = sa / (sa - sb)
+            out.append((a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])))
+    return out
+
+
+def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
+    pts = [*points, points[0]]
+    return [p[0] for p in pts], [p[1] for p in pts]
+
+
+def _finite_pairs(points: Sequence[Sequence[float]]) -> list[Point]:
+    return [(float(p[0]), float(p[1])) for p in points
+            if len(p) == 2 and math.isfinite(p[0]) and math.isfinite(p[1])]
+
+
+def _square_range(points: Sequence[Point], pad: float = 0.18) -> tuple[list[float], list[float]]:
+    """Equal-span x and y ranges around ``points`` (so a disk looks round), with a margin."""
+    if not points:
+        points = [(0.0, 0.0)]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0) * (1 + 2 * pad)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return [cx - span / 2, cx + span / 2], [cy - span / 2, cy + span / 2]
+
+
+def _plane_range(ex: Exploration2D, extra: Sequence[Point] = ()) -> tuple[list[float], list[float]]:
+    """Fixed ranges for the gradient plane: both sets, the limits, the origin, nearby gradients."""
+    core = [(0.0, 0.0), *extra]
+    for dset in (ex.clarke, ex.subdifferential):
+        if dset is not None:
+            core += _finite_pairs(dset.vertices)
+    core += _finite_pairs([s.target for s in ex.clarke.sequences])
+    (x0, x1), (y0, y1) = _square_range(core, pad=0.0)
+    reach = max(x1 - x0, 1.0)  # far-off gradients (a blow-up) are clipped, not zoomed out to
+    grads = _finite_pairs([g for s in ex.clarke.sequences for g in s.gradients])
+    return _square_range(core + _within(grads, (x0, x1), (y0, y1), reach))
+
+
+def _within(points: Sequence[Point], xr: Sequence[float], yr: Sequence[float],
+            reach: float) -> list[Point]:
+    return [p for p in points if xr[0] - reach <= p[0] <= xr[1] + reach
+            and yr[0] - reach <= p[1] <= yr[1] + reach]
+
+
+def _equal_axes(xr: list[float], yr: list[float], x_title: str, y_title: str) -> dict:
+    # constrain="domain": the aspect ratio shrinks the plot area instead of changing the ranges.
+    return {
+        "xaxis": {"title": {"text": x_title}, "range": xr, "autorange": False,
+                  "constrain": "domain", "zeroline": True},
+        "yaxis": {"title": {"text": y_title}, "range": yr, "autorange": False,
+                  "scaleanchor": "x", "scaleratio": 1, "constrain": "domain", "zeroline": True},
+    }
+
+
+def _note(text: str, y: float = 0.99) -> dict:
+    # plotly does not wrap annotation text: break it into lines that fit a half-width column
+    text = "<br>".join(textwrap.wrap(text, 48))
+    return {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": y, "showarrow": False,
+            "xanchor": "center", "yanchor": "top", "font": {"size": 13},
+            "bgcolor": style.translucent("#808080", 0.18), "borderpad": 5}
+
+
+def _legend_above() -> dict:
+    return {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "font": {"size": 12}}
+
+
+# --- sequences -----------------------------------------------------------------------------
+
+
+def _usable(seq: GradientSequence) -> bool:
+    n = len(seq.points)
+    return n > 0 and len(seq.gradients) == n and len(seq.target) == 2
+
+
+def _sequences(ex: Exploration2D) -> list[GradientSequence]:
+    if ex.clarke.kind == "unbounded":
+        return []
+    return [s for s in ex.clarke.sequences if _usable(s)]
+
+
+def sequence_colour(ex: Exploration2D, seq: GradientSequence, index: int) -> str:
+    """The colour of the piece whose region the sequence starts in (by index when unknown)."""
+    if ex.pieces and ex.grid_x and ex.grid_y:
+        x, y = seq.points[0][0], seq.points[0][1]
+        j = int(np.argmin(np.abs(np.asarray(ex.grid_x) - x)))
+        i = int(np.argmin(np.abs(np.asarray(ex.grid_y) - y)))
+        piece = ex.region[i][j]
+        if piece >= 0:
+            return piece_colour(piece)
+    return piece_colour(index)
+
+
+def _n_steps(seqs: Sequence[GradientSequence]) -> int:
+    return max(len(s.points) for s in seqs) + 1  # + the limit frame
+
+
+def _step(seq: GradientSequence, k: int, n_steps: int) -> int:
+    """Index into ``seq`` shown at frame k; len(seq.points) means the limit."""
+    return len(seq.points) if k == n_steps - 1 else min(k, len(seq.points) - 1)
+
+
+def _frame_names(n_steps: int) -> list[str]:
+    return [str(k + 1) for k in range(n_steps - 1)] + ["∞"]
+
+
+def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict) -> None:
+    """Attach ``frames`` with play/pause buttons and a step slider under the plot."""
+    fig.frames = frames
+    still = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
+    steps = [{"method": "animate", "label": f.name, "args": [[f.name], {"mode": "immediate",
+                                                                       **still}]}
+             for f in frames]
+    layout["margin"] = {**layout.get("margin", {}), "b": _CONTROLS_MARGIN}
+    layout["updatemenus"] = [{
+        "type": "buttons", "direction": "left", "showactive": False,
+        "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top", "pad": {"r": 10, "t": 0},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
+                             "fromcurrent": True,
+                             "transition": {"duration": TRANSITION_MS, "easing": "linear"}}]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], {"mode": "immediate",
+                                                                         **still}]},
+        ],
+    }]
+    layout["sliders"] = [{
+        "active": 0, "steps": steps, "x": 0.32, "len": 0.68, "y": -0.15, "yanchor": "top",
+        "pad": {"t": 0, "b": 0}, "currentvalue": {"prefix": "step i = ", "xanchor": "right"},
+        "transition": {"duration": 0},
+    }]
+
+
+# --- the map of f --------------------------------------------------------------------------
+
+
+def _grid_z(ex: Exploration2D) -> list[list[float | None]]:
+    return [[round(v, 6) if math.isfinite(v) else None for v in row] for row in ex.grid_z]
+
+
+def _point_marker_2d(ex: Exploration2D) -> go.Scatter:
+    return go.Scatter(
+        x=[ex.point[0]], y=[ex.point[1]], mode="markers",
+        name=f"the point x₀ = ({fmt(ex.point[0])}, {fmt(ex.point[1])})",
+        marker={"color": style.POINT, "size": 14, "line": {"color": "white", "width": 1.5}},
+        hovertemplate="x₀ = (%{x:.6g}, %{y:.6g})<extra></extra>",
+    )
+
+
+def _map_state(ex: Exploration2D, seq: GradientSequence, i: int) -> dict:
+    if i >= len(seq.points):
+        p, g, label = ex.point, seq.target, "∞"
+    else:
+        p, g, label = seq.points[i], seq.gradients[i], str(i + 1)
+    return {"x": [p[0]], "y": [p[1]], "customdata": [[label, fmt(g[0]), fmt(g[1])]]}
+
+
+def contour_figure(ex: Exploration2D) -> go.Figure:
+    """A map of f near x₀: level curves, each smooth piece's region coloured, and the points
+    x_i of every limiting-gradient sequence moving to x₀ (frame k shows each sequence's x_k).
+
+    Frames carry only the moving points; ranges stay fixed.
+    """
+    (x0, x1), (y0, y1) = ex.window
+    xr, yr = [float(x0), float(x1)], [float(y0), float(y1)]
+    fig = go.Figure()
+    n = len(ex.pieces)
+    if n:
+        scale = [[v, piece_colour(k)] for k in range(n) for v in (k / n, (k + 1) / n)]
+        fig.add_trace(go.Heatmap(
+            x=list(ex.grid_x), y=list(ex.grid_y),
+            z=[[r + 1 if r >= 0 else None for r in row] for row in ex.region],
+            zmin=0.5, zmax=n + 0.5, colorscale=scale, showscale=False, opacity=0.5,
+            hoverongaps=False, name="regions",
+            hovertemplate="(%{x:.3g}, %{y:.3g}): f = f%{z}<extra></extra>",
+        ))
+        for k, tex in enumerate(ex.pieces):
+            fig.add_trace(go.Scatter(  # legend entries only: the heatmap has none of its own
+                x=[None], y=[None], mode="markers", name=f"{piece_name(k)} = {piece_text(tex)}",
+                marker={"color": piece_colour(k), "size": 13, "symbol": "square"},
+                hoverinfo="skip",
+            ))
+    fig.add_trace(go.Contour(
+        x=list(ex.grid_x), y=list(ex.grid_y), z=_grid_z(ex), ncontours=14, showscale=False,
+        contours={"coloring": "lines", "showlabels": True, "labelfont": {"size": 10}},
+        colorscale=[[0, style.FUNCTION], [1, style.FUNCTION]], line={"width": 1.2},
+        name="level curves of f", showlegend=True,
+        hovertemplate="(%{x:.3g}, %{y:.3g}): f = %{z:.4g}<extra></extra>",
+    ))
+    layout = style.base_layout(**_equal_axes(xr, yr, "x", "y"), height=_SQUARE + 60,
+                               legend=_legend_above(), margin={"l": 50, "r": 10, "t": 30, "b": 40})
+    seqs = _sequences(ex)
+    if not seqs:
+        fig.add_trace(_point_marker_2d(ex))
+        layout["annotations"] = [_note(ex.clarke.reason or "No limiting-gradient sequences.")]
+        fig.update_layout(**layout)
+        return fig
+
+    colours = [sequence_colour(ex, s, j) for j, s in enumerate(seqs)]
+    for seq, colour in zip(seqs, colours, strict=True):  # static trails under the moving dots
+        pts = [*seq.points, ex.point]
+        fig.add_trace(go.Scatter(
+            x=[p[0] for p in pts], y=[p[1] for p in pts], mode="lines+markers",
+            line={"color": colour, "width": 1.5, "dash": "dot"},
+            marker={"color": colour, "size": 5}, showlegend=False, hoverinfo="skip",
+            name="sequence path",
+        ))
+    fig.add_trace(_point_marker_2d(ex))
+    moving = []
+    for j, (seq, colour) in enumerate(zip(seqs, colours, strict=True)):
+        moving.append(len(fig.data))
+        fig.add_trace(go.Scatter(
+            **_map_state(ex, seq, 0), mode="markers", legendgroup="sequences",
+            showlegend=j == 0, name="points x_i → x₀ (press ▶ Play)",
+            marker={"color": colour, "size": 13, "line": {"color": "white", "width": 1.5}},
+            hovertemplate="i = %{customdata[0]}<br>x_i = (%{x:.4g}, %{y:.4g})"
+                          "<br>∇f(x_i) = (%{customdata[1]}, %{customdata[2]})<extra></extra>",
+        ))
+    n_steps = _n_steps(seqs)
+    frames = [go.Frame(name=name, traces=moving, data=[
+        go.Scatter(**_map_state(ex, seq, _step(seq, k, n_steps))) for seq in seqs])
+        for k, name in enumerate(_frame_names(n_steps))]
+    _animate(fig, frames, layout)
+    fig.update_layout(**layout)
+    return fig
+
+
+# --- the gradient plane --------------------------------------------------------------------
+
+
+def _set_traces(dset: DifferentialSet, colour: str, name: str, *, filled: bool,
+                labels: bool) -> list[go.Scatter]:
+    """A set in the gradient plane: shaded (``filled``) or a dashed outline; vertices labelled."""
+    verts = _finite_pairs(dset.vertices)
+    if not verts or dset.kind in ("empty", "unbounded"):
+        return []
+    text = vertex_labels(dset)
+    traces: list[go.Scatter] = []
+    if len(verts) == 1:
+        traces.append(go.Scatter(
+            x=[verts[0][0]], y=[verts[0][1]], mode="markers", name=name,
+            marker={"color": colour, "size": 16 if filled else 24,
+                    "symbol": "diamond" if filled else "diamond-open", "line": {"width": 2}},
+            hovertemplate=f"{name}<extra></extra>",
+        ))
+    else:
+        xs, ys = _closed(verts) if len(verts) > 2 else ([v[0] for v in verts],
+                                                        [v[1] for v in verts])
+        traces.append(go.Scatter(
+            x=xs, y=ys, name=name, mode="lines",
+            fill="toself" if filled and len(verts) > 2 else None,
+            fillcolor=style.translucent(colour, 0.3),
+            line={"color": colour, "width": 9 if filled and len(verts) == 2 else 2.5,
+                  "dash": None if filled else "dash"},
+            opacity=0.75 if filled and len(verts) == 2 else 1.0,
+            hovertemplate=f"{name}<extra></extra>",
+        ))
+    if labels and dset.kind != "convex":
+        traces.append(go.Scatter(
+            x=[v[0] for v in verts], y=[v[1] for v in verts], mode="markers+text",
+            text=text, textposition=[_label_position(v, verts) for v in verts],
+            textfont={"color": colour, "size": 14}, cliponaxis=False,
+            marker={"color": colour, "size": 8}, showlegend=False, name=f"{name}: vertices",
+            hovertemplate="vertex %{text}<extra></extra>",
+        ))
+    return traces
+
+
+def _label_position(v: Point, verts: Sequence[Point]) -> str:
+    """Put a vertex label outside the set: away from the centre of the vertices."""
+    cx = sum(p[0] for p in verts) / len(verts)
+    cy = sum(p[1] for p in verts) / len(verts)
+    dx, dy = v[0] - cx, v[1] - cy
+    if abs(dx) < 1e-9 and abs(dy) < 1e-9:
+        return "bottom right"
+    vertical = "top" if dy > 1e-9 else "bottom" if dy < -1e-9 else "middle"
+    horizontal = "right" if dx > 1e-9 else "left" if dx < -1e-9 else "center"
+    if vertical == "middle" and horizontal == "center":
+        return "top center"
+    return f"{vertical} {horizontal}"
+
+
+def _same_set(a: DifferentialSet, b: DifferentialSet | None) -> bool:
+    if b is None or a.kind != b.kind or len(a.vertices) != len(b.vertices):
+        return False
+    return bool(np.allclose(np.asarray(a.vertices, dtype=float),
+                            np.asarray(b.vertices, dtype=float), atol=1e-9))
+
+
+def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list[go.Scatter]:
+    """Each witness q′ rules out the half-plane ⟨s, q′ − x₀⟩ > f(q′) − f(x₀): hatched."""
+    sub = ex.subdifferential
+    if sub is None or sub.kind != "empty":
+        return []
+    box = [(xr[0], yr[0]), (xr[1], yr[0]), (xr[1], yr[1]), (xr[0], yr[1])]
+    traces = []
+    for k, w in enumerate(sub.witnesses):
+        if len(w.point) != 2 or not all(map(math.isfinite, (*w.point, w.value))):
+            continue
+        d = (w.point[0] - ex.point[0], w.point[1] - ex.point[1])
+        ruled_out = _clip_box(box, d, w.value - ex.value)
+        if len(ruled_out) < 3:
+            continue
+        xs, ys = _closed(ruled_out)
+        traces.append(go.Scatter(  # one legend line says what hatching means; hover says which
+            x=xs, y=ys, mode="lines", fill="toself", name=_witness_caption(w), showlegend=False,
+            line={"color": style.WITNESS, "width": 1, "dash": "dot"},
+            fillcolor="rgba(0,0,0,0)", hoveron="fills", hoverinfo="name",
+            fillpattern={"shape": _PATTERNS[k % len(_PATTERNS)], "fgcolor": style.WITNESS,
+                         "fgopacity": 0.4, "size": 10, "solidity": 0.12},
+        ))
+    return traces
+
+
+def witness_label(w: Witness) -> str:
+    """Where a witness q′ is, exactly when known."""
+    if w.exact_point is not None and len(w.exact_point) == len(w.point):
+        return vector_label(w.exact_point, True)
+    return vector_label(w.point, False)
+
+
+def _witness_caption(w: Witness) -> str:
+    return f"q′ = {witness_label(w)} needs {w.bound}; hatched: ruled out"
+
+
+def _gradient_state(seq: GradientSequence, i: int) -> dict:
+    g, label = (seq.target, "limit") if i >= len(seq.points) else (seq.gradients[i], str(i + 1))
+    return {"x": [0.0, g[0]], "y": [0.0, g[1]], "customdata": [label, label]}
+
+
+def gradient_figure(ex: Exploration2D) -> go.Figure:
+    """The gradient plane: the Clarke set shaded, the subdifferential outlined beside it (or
+    hatched half-planes of its witnesses when it is empty), vertices labelled exactly, and an
+    arrow per sequence from 0 to ∇f(x_k) that converges to the sequence's limit.
+
+    Frames carry only the arrows; the axes are fixed and equally scaled.
+    """
+    xr, yr = _plane_range(ex)
+    fig = go.Figure()
+    for trace in _witness_traces(ex, xr, yr):
+        fig.add_trace(trace)
+    clarke, sub = ex.clarke, ex.subdifferential
+    for trace in _set_traces(clarke, style.CLARKE_SET, "Clarke set ∂f(x₀)", filled=True,
+                             labels=True):
+        fig.add_trace(trace)
+    annotations = []
+    if sub is not None and sub.kind not in ("empty", "unbounded"):
+        same = _same_set(clarke, sub)
+        name = "subdifferential ∂ₛf(x₀)" + (" = the Clarke set" if same else " (dashed)")
+        for trace in _set_traces(sub, style.SUBDIFFERENTIAL, name, filled=False,
+                                 labels=not same):
+            fig.add_trace(trace)
+    else:  # a legend entry, not a banner: it must not hide the vertex labels
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_sub_word(sub),
+                                 line={"color": style.SUBDIFFERENTIAL, "width": 0},
+                                 hoverinfo="skip"))
+    if clarke.kind == "unbounded":
+        annotations.append(_note("No Clarke set: " + (clarke.reason or "f is not locally "
+                                                      "Lipschitz at x₀."), y=0.6))
+    layout = style.base_layout(**_equal_axes(xr, yr, "s₁ (∂f/∂x)", "s₂ (∂f/∂y)"),
+                               height=_SQUARE + 60, legend=_legend_above(),
+                               margin={"l": 50, "r": 10, "t": 30, "b": 40})
+    seqs = _sequences(ex)
+    if seqs:
+        colours = [sequence_colour(ex, s, j) for j, s in enumerate(seqs)]
+        for seq, colour in zip(seqs, colours, strict=True):
+            grads = _finite_pairs(seq.gradients)
+            fig.add_trace(go.Scatter(  # where the arrow tips have been, fading in
+                x=[g[0] for g in grads], y=[g[1] for g in grads], mode="markers",
+                marker={"color": colour, "size": 6, "opacity": 0.5}, showlegend=False,
+                name="gradients ∇f(x_i)", hovertemplate="∇f(x_i) = (%{x:.4g}, %{y:.4g})"
+                                                         "<extra></extra>",
+            ))
+        moving = []
+        for j, (seq, colour) in enumerate(zip(seqs, colours, strict=True)):
+            moving.append(len(fig.data))
+            fig.add_trace(go.Scatter(
+                **_gradient_state(seq, 0), mode="lines+markers", legendgroup="arrows",
+                showlegend=j == 0, name="gradients ∇f(x_i) → limits (press ▶ Play)",
+                line={"color": colour, "width": 3},
+                marker={"color": colour, "size": [0, 15], "symbol": "arrow",
+                        "angleref": "previous"},
+                hovertemplate="i = %{customdata}<br>∇f(x_i) = (%{x:.4g}, %{y:.4g})"
+                              "<extra></extra>",
+            ))
+        n_steps = _n_steps(seqs)
+        frames = [go.Frame(name=name, traces=moving, data=[
+            go.Scatter(**_gradient_state(seq, _step(seq, k, n_steps))) for seq in seqs])
+            for k, name in enumerate(_frame_names(n_steps))]
+        _animate(fig, frames, layout)
+    layout["annotations"] = annotations
+    fig.update_layout(**layout)
+    return fig
+
+
+def _sub_word(sub: DifferentialSet | None) -> str:
+    if sub is None:
+        return "subdifferential ∂ₛf(x₀) <b>undecided</b>: the engine could not settle it"
+    if sub.kind == "unbounded":
+        return "subdifferential ∂ₛf(x₀) <b>undefined</b> here"
+    if sub.witnesses:
+        return "subdifferential ∂ₛf(x₀) <b>empty</b>: each witness q′ rules out a hatched side"
+    return "subdifferential ∂ₛf(x₀) <b>empty</b>: no plane through the point stays below f"
+
+
+# --- the surface and a plane ---------------------------------------------------------------
+
+
+def plane_verdict(ex: Exploration2D, s: Point) -> str:
+    """One phrase on the plane f(x₀) + ⟨s, x − x₀⟩: a support plane, or one that crosses f."""
+    sub = ex.subdifferential
+    if sub is None:
+        return "undecided: the engine could not settle the subdifferential"
+    if sub.contains(s, tol=1e-6):
+        return "a support plane: it stays below f everywhere"
+    return "not a support plane: it crosses f (purple where it rises above f)"
+
+
+def _robust(values: np.ndarray) -> tuple[float, float]:
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return -1.0, 1.0
+    lo, hi = float(values.min()), float(values.max())
+    q_lo, q_hi = (float(q) for q in np.quantile(values, [0.02, 0.98]))
+    if hi - lo > 4 * max(q_hi - q_lo, 1e-9):
+        lo, hi = q_lo, q_hi  # a blow-up: show the bulk of the surface
+    return lo, hi
+
+
+def surface_figure(ex: Exploration2D, s: Point | None = None) -> go.Figure:
+    """The graph of f over the window with the point on it; with ``s``, also the plane
+    f(x₀) + ⟨s, x − x₀⟩, green where it lies below f and purple where it rises above f.
+
+    Its legend says "support plane" when s is in the subdifferential. ``uirevision`` keeps the
+    camera where the student turned it while s changes.
+    """
+    gx, gy = np.asarray(ex.grid_x, dtype=float), np.asarray(ex.grid_y, dtype=float)
+    z = np.asarray(ex.grid_z, dtype=float)
+    fig = go.Figure(go.Surface(
+        x=gx.round(6), y=gy.round(6), z=_grid_z(ex), name="graph of f",
+        colorscale=[[0, "#cfe3f3"], [1, style.FUNCTION]], showscale=False, showlegend=True,
+        hovertemplate="f(%{x:.3g}, %{y:.3g}) = %{z:.4g}<extra></extra>",
+        contours={"z": {"show": True, "usecolormap": False, "color": "white", "width": 1,
+                        "start": float(np.nanmin(z)) if np.isfinite(z).any() else 0,
+                        "end": float(np.nanmax(z)) if np.isfinite(z).any() else 1,
+                        "size": _level_step(z)}},
+    ))
+    lo, hi = _robust(z)
+    title = None
+    if s is not None:
+        mx, my = np.meshgrid(gx, gy)
+        plane = ex.value + s[0] * (mx - ex.point[0]) + s[1] * (my - ex.point[1])
+        tol = 1e-9 * (1 + np.abs(z))
+        above = np.where(np.isfinite(z), (plane > z + tol).astype(float), 0.0)
+        verdict = plane_verdict(ex, s)
+        fig.add_trace(go.Surface(
+            x=gx.round(6), y=gy.round(6), z=plane.round(6).tolist(), surfacecolor=above.tolist(),
+            cmin=0, cmax=1, showscale=False, opacity=0.75, showlegend=True,
+            colorscale=[[0, style.CLARKE_SET], [0.5, style.CLARKE_SET],
+                        [0.5, style.WITNESS], [1, style.WITNESS]],
+            name=f"plane with s = {_s_label(s)}: {verdict.split(':')[0]}",
+            hovertemplate="plane at (%{x:.3g}, %{y:.3g}): %{z:.4g}<extra></extra>",
+        ))
+        p_lo, p_hi = float(np.nanmin(plane)), float(np.nanmax(plane))
+        span = max(hi - lo, 1.0)
+        lo, hi = min(lo, max(p_lo, lo - span)), max(hi, min(p_hi, hi + span))
+        title = f"s = {_s_label(s)}: {verdict}"
+    fig.add_trace(go.Scatter3d(
+        x=[ex.point[0]], y=[ex.point[1]], z=[ex.value], mode="markers",
+        name=f"(x₀, f(x₀)), f(x₀) = {fmt(ex.value)}",
+        marker={"color": style.POINT, "size": 7, "line": {"color": "white", "width": 1}},
+        hovertemplate="x₀ = (%{x:.4g}, %{y:.4g})<br>f(x₀) = %{z:.4g}<extra></extra>",
+    ))
+    pad = 0.08 * max(hi - lo, 1e-6)
+    (x0, x1), (y0, y1) = ex.window
+    fig.update_layout(**style.base_layout(
+        height=560, uirevision="surface",
+        legend={"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0, "font": {"size": 12}},
+        margin={"l": 20, "r": 0, "t": 40 if title else 10, "b": 40},
+        title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
+        scene={"xaxis": {"title": {"text": "x"}, "range": [float(x0), float(x1)]},
+               "yaxis": {"title": {"text": "y"}, "range": [float(y0), float(y1)]},
+               "zaxis": {"title": {"text": "f(x, y)"}, "range": [lo - pad, hi + pad]},
+               "domain": {"x": [0.05, 1.0], "y": [0.0, 1.0]},
+               "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75},
+               "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.9}}},
+    ))
+    return fig
+
+
+def _s_label(s: Point) -> str:
+    """s as the slider sets it: three decimals are enough to read (-0.004351 -> -0.004)."""
+    return vector_label((round(s[0], 3) + 0.0, round(s[1], 3) + 0.0), False)
+
+
+def _level_step(z: np.ndarray) -> float:
+    finite = z[np.isfinite(z)]
+    span = float(finite.max() - finite.min()) if finite.size else 1.0
+    return span / 12 if span > 0 else 1.0
+
+
+# --- gradient sampling ---------------------------------------------------------------------
+
+
+def _sampled(ex: Exploration2D, k: int) -> list[Point]:
+    return _finite_pairs(ex.sampled[k]) if 0 <= k < len(ex.sampled) else []
+
+
+def _missed_vertices(ex: Exploration2D, k: int) -> list[int]:
+    """Indices of the Clarke set's vertices that no sampled gradient comes near."""
+    clarke, grads = ex.clarke, _sampled(ex, k)
+    if clarke.kind in ("convex", "empty", "unbounded") or not grads:
+        return []
+    verts = np.asarray(_finite_pairs(clarke.vertices))
+    if verts.size == 0:
+        return []
+    diameter = float(np.max(np.ptp(verts, axis=0))) if len(verts) > 1 else 0.0
+    tol = 0.05 * max(diameter, 1.0)
+    g = np.asarray(grads)
+    dist = np.min(np.linalg.norm(verts[:, None, :] - g[None, :, :], axis=2), axis=1)
+    return [i for i, d in enumerate(dist) if d > tol]
+
+
+def sampling_note(ex: Exploration2D, k: int) -> str:
+    """One sentence on what gradient sampling at radius ``SAMPLING_RADII[k]`` finds and misses."""
+    radius, grads = fmt(SAMPLING_RADII[k]), _sampled(ex, k)
+    if ex.clarke.kind == "unbounded":
+        return (f"Within ε = {radius} the sampled gradients keep growing: no finite set to "
+                "estimate.")
+    if not grads:
+        return f"No gradient could be sampled within ε = {radius}."
+    missed = _missed_vertices(ex, k)
+    labels = vertex_labels(ex.clarke)
+    n = len(grads)
+    if missed:
+        names = ", ".join(labels[i] for i in missed)
+        return (f"Within ε = {radius}, none of the {n} sampled gradients comes near {names}: "
+                "sampling misses the thin region where that gradient lives, so its estimate is "
+                "too small.")
+    distance = hausdorff_2d(np.asarray(grads), np.asarray(_finite_pairs(ex.clarke.vertices)))
+    gap = "less than 0.001" if distance < 1e-3 else f"{distance:.2g}"
+    return (f"Within ε = {radius}, the {n} sampled gradients reach every part of the Clarke set: "
+            f"the distance between their hull and the set is {gap}.")
+
+
+def sampling_figure(ex: Exploration2D, k: int) -> go.Figure:
+    """The gradients sampled within radius ``SAMPLING_RADII[k]`` over the exact Clarke set, their
+    hull (sampling's estimate), and rings on the vertices that no sample came near."""
+    grads = _sampled(ex, k)
+    (x0, x1), (y0, y1) = _plane_range(ex)
+    reach = x1 - x0  # far-off samples (a blow-up) are left outside the view, unless that is all
+    if ex.clarke.kind == "unbounded":
+        xr, yr = _square_range(grads, pad=0.05)
+    else:
+        xr, yr = _plane_range(ex, extra=_within(grads, (x0, x1), (y0, y1), reach))
+    fig = go.Figure()
+    for trace in _set_traces(ex.clarke, style.CLARKE_SET, "exact Clarke set ∂f(x₀)", filled=True,
+                             labels=True):
+        fig.add_trace(trace)
+    radius = fmt(SAMPLING_RADII[k])
+    if grads:
+        hull = _hull(grads)
+        if len(hull) >= 2:
+            xs, ys = _closed(hull) if len(hull) > 2 else ([p[0] for p in hull],
+                                                          [p[1] for p in hull])
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="lines", name="their hull: what sampling reports",
+                line={"color": style.FUNCTION, "width": 2, "dash": "dash"}, hoverinfo="skip",
+            ))
+        fig.add_trace(go.Scatter(
+            x=[round(g[0], 6) for g in grads], y=[round(g[1], 6) for g in grads],
+            mode="markers", name=f"{len(grads)} gradients sampled within ε = {radius}",
+            marker={"color": style.FUNCTION, "size": 7, "opacity": 0.55},
+            hovertemplate="∇f = (%{x:.4g}, %{y:.4g})<extra></extra>",
+        ))
+    missed = _missed_vertices(ex, k)
+    if missed:
+        verts = _finite_pairs(ex.clarke.vertices)
+        labels = vertex_labels(ex.clarke)
+        fig.add_trace(go.Scatter(
+            x=[verts[i][0] for i in missed], y=[verts[i][1] for i in missed], mode="markers",
+            name="missed: no sample came near " + ", ".join(labels[i] for i in missed),
+            marker={"color": style.POINT, "size": 26, "symbol": "circle-open",
+                    "line": {"width": 3}},
+            hoverinfo="skip",
+        ))
+    annotations = [] if grads else [_note(f"no gradients sampled within ε = {radius}")]
+    fig.update_layout(**style.base_layout(
+        **_equal_axes(xr, yr, "s₁", "s₂"), height=480, legend=_legend_above(),
+        annotations=annotations, margin={"l": 50, "r": 10, "t": 20, "b": 40},
+    ))
+    return fig
