@@ -100,13 +100,25 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
         n = max(8, int(CURVE_SAMPLES * (hi - lo) / (2 * math.pi)))
         theta = np.linspace(lo, hi, n + 2)[1:-1]
         curve = _numeric_gradient(grad, pf, theta)
+        # The limits along the sector's own edges close the curve, exactly where sympy can.
+        for edge, inward in zip(cell.germ.bounds or (), (1, -1), strict=False):
+            try:
+                at_edge = (_along(fx, Germ(edge), p), _along(fy, Germ(edge), p))
+            except UndecidedError:
+                continue
+            if all(is_finite_number(v) for v in at_edge):
+                # reached along a parabola tangent to the edge, bending into the sector
+                bend = Germ(edge, sp.Integer(2), sp.Integer(inward))
+                limits.append(Limit((float(at_edge[0]), float(at_edge[1])), at_edge, form, bend))
         # Bounded on every ray is not enough: the limits may blow up towards the sector's edges
         # (sqrt(|x y|) near the axes), and then f is not locally Lipschitz.
         edges = _numeric_gradient(grad, pf, np.array([lo + 1e-8, hi - 1e-8]))
         if np.abs(edges).max() > 10 * (1 + np.abs(curve).max()):
             raise _NotLipschitz("the gradient of f is unbounded next to the point")
-        for g in curve:
-            limits.append(Limit((float(g[0]), float(g[1])), None, form, cell.germ))
+        for angle, g in zip(theta, curve, strict=True):
+            ray = Germ((sp.Rational(round(math.cos(angle) * 10**6), 10**6),
+                        sp.Rational(round(math.sin(angle) * 10**6), 10**6)))
+            limits.append(Limit((float(g[0]), float(g[1])), None, form, ray))
     return limits
 
 

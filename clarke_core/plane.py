@@ -56,6 +56,7 @@ class Germ:
     beta: sp.Rational | None = None
     c: sp.Expr = sp.Integer(0)
     span: tuple[float, float] | None = None  # a ray's sector: angles of its bounding directions
+    bounds: tuple[tuple, tuple] | None = None  # ... and those directions, exactly
 
     def curve(self, p: tuple[sp.Expr, sp.Expr]) -> tuple[sp.Expr, sp.Expr]:
         ux, uy = self.direction
@@ -219,7 +220,7 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
     axes = [(sp.Integer(1), sp.Integer(0)), (sp.Integer(-1), sp.Integer(0))]
     ordered = sorted(criticals or axes, key=lambda u: math.atan2(float(u[1]), float(u[0])))
     germs = [
-        Germ(_between(u1, u2), span=_span(u1, u2))
+        Germ(_between(u1, u2), span=_span(u1, u2), bounds=(u1, u2))
         for u1, u2 in zip(ordered, ordered[1:] + ordered[:1], strict=True)
     ]
     for u, by_beta in cusps.items():

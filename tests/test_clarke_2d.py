@@ -51,6 +51,8 @@ CASES = [
     ("abs(x) - abs(x) + y", "0, 0", "point", [(0, 1)]),
     ("relu(x) - relu(-x) + abs(y)", "0, 0", "segment", [(1, -1), (1, 1)]),
     ("abs(x*y)", "0, 0", "point", [(0, 0)]),
+    # curved pieces whose limits along the sector edges are the corners, exactly
+    ("sqrt(x**2 + y**2) - abs(x)", "0, 0", "polygon", [(-1, -1), (1, -1), (1, 1), (-1, 1)]),
 ]
 
 
@@ -159,3 +161,10 @@ def test_curves_touching_to_high_order_are_refused_not_guessed():
 def test_gradients_blowing_up_towards_a_kink_mean_not_lipschitz():
     # sqrt(|x y|) has bounded gradient limits along each ray, unbounded near the axes.
     assert clarke_set("sqrt(abs(x*y))", "0, 0").kind == "unbounded"
+
+
+def test_curved_set_sequences_approach_their_own_boundary_points():
+    result = clarke_set("sqrt(x**2 + y**2)", "0, 0")
+    for s in result.sequences:
+        assert np.allclose(s.gradients[-1], s.target, atol=1e-3)
+        assert np.hypot(*s.points[-1]) < 1e-2

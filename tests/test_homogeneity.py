@@ -132,3 +132,9 @@ def test_the_ray_follows_alpha_to_the_L():
     assert np.allclose(v.along_ray, v.predicted)
     assert v.predicted[0] == 0.0
     assert explore_homogeneity("x + 1", "1").predicted is None
+
+
+def test_a_function_of_x_at_a_point_of_the_plane():
+    c = euler_check("relu(x)", "2, 5")
+    assert c.holds and c.exact_products == (2,)
+    assert explore_homogeneity("x + 1", "0, 1").euler.clarke.vertices == [(1.0, 0.0)]

@@ -1,0 +1,52 @@
+"""Lecture §3–§4 pages in a real headless Chromium: positive homogeneity and ReLU networks."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from browser_util import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+EXCEPTION = "[data-testid='stException']"
+ERROR = "[data-testid='stAlertContentError']"
+
+
+def _open(page, url: str, *, plotly: bool = True) -> None:
+    page.set_viewport_size({"width": 1400, "height": 1800})
+    page.goto(url)
+    wait_for_app(page, plotly=plotly)
+    # Streamlit 1.67 shows a "Page not found" dialog over the first deep link a fresh server
+    # gets (streamlit/streamlit#9624), though it runs the right page; close it if it is there.
+    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
+    if dialog.count():
+        page.keyboard.press("Escape")
+        dialog.wait_for(state="detached")
+
+
+def test_homogeneity_page_draws_and_checks_euler(streamlit_server, page, screenshot_dir):
+    _open(page, f"{streamlit_server}/homogeneity?f={quote('abs(x) + abs(y)')}&at={quote('0, 1')}")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
+                           timeout=60_000)
+    assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
+    assert page.get_by_text("degree L = 1").count() >= 1
+    page.screenshot(path=screenshot_dir / "homogeneity_l1_norm.png", full_page=True)
+
+    box = page.get_by_label("f(x) or f(x, y) =", exact=True)
+    box.fill("x + 1")
+    box.press("Enter")
+    page.wait_for_url("**f=x+%2B+1**", timeout=60_000)
+    wait_for_app(page, plotly=True)
+    assert page.get_by_text("not positively homogeneous").count() >= 1
+    assert page.locator(EXCEPTION).count() == 0
+    page.screenshot(path=screenshot_dir / "homogeneity_look_alike.png", full_page=True)
+
+
+def test_relu_network_page_draws_every_chart(streamlit_server, page, screenshot_dir):
+    _open(page, f"{streamlit_server}/relu-network?depth=3&width=12&lr=0.03")
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6",
+                           timeout=60_000)
+    assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
+    assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 1
+    page.screenshot(path=screenshot_dir / "relu_network.png", full_page=True)
