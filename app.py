@@ -1,4 +1,8 @@
-"""Clarke Lab: the router. Each page lives in pages/ and reads like a description of its UI."""
+"""Clarke Lab: the router. Each page lives in pages/ and reads like a description of its UI.
+
+No file stem in pages/ equals a url_path: before app.py has run once, Streamlit still serves
+pages/ by file name, and a first link to /homework would run pages/homework.py bare.
+"""
 
 import streamlit as st
 
@@ -7,10 +11,12 @@ st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("pages/clarke_1d.py", title="Clarke differential (1D)", icon=":material/show_chart:",
             url_path="clarke-1d"),
-    st.Page("pages/clarke_2d.py", title="Clarke differential (2D)", url_path="clarke-2d"),
-    st.Page("pages/homogeneity.py", title="Positive homogeneity", icon=":material/open_in_full:",
-            url_path="homogeneity"),
+    st.Page("pages/clarke_2d.py", title="Clarke differential (2D)", icon=":material/grid_on:",
+            url_path="clarke-2d"),
+    st.Page("pages/positive_homogeneity.py", title="Positive homogeneity",
+            icon=":material/open_in_full:", url_path="homogeneity"),
     st.Page("pages/relu_network.py", title="ReLU networks", icon=":material/hub:",
             url_path="relu-network"),
-    st.Page("pages/homework.py", title="Homework", icon=":material/school:", url_path="homework"),
+    st.Page("pages/homework_checker.py", title="Homework", icon=":material/school:",
+            url_path="homework"),
 ]).run()

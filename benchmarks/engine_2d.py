@@ -27,8 +27,8 @@ CASES = [
     ("max((x-1)**2 + y**2, (x+1)**2 + y**2, x**2 + (y-1)**2)", "0, 0"),
     ("abs(x - sqrt(2)) + abs(y - pi)", "sqrt(2), pi"),
     ("abs(x**2 + y**2 - 1)", "sqrt(2)/2, sqrt(2)/2"),
-    ("Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "0, 0"),
-    ("Piecewise((x + y, abs(x) < y), (0, True))", "0, 0"),
+    ("max(0, min(y - x**2, 2*x**2 - y))", "0, 0"),
+    ("Piecewise((y - abs(x), abs(x) < y), (0, True))", "0, 0"),
     ("max(sqrt(x**2 + y**2), 2*x)", "0, 0"),
     (" + ".join(f"abs({k}*x - {40 - k}*y)" for k in range(40)), "0, 0"),
 ]

@@ -129,10 +129,10 @@ EXAMPLES_2D: tuple[Example, ...] = (
         "set is still the segment from (1, 0) to (0, 1).",
     ),
     Example(
-        "thin-cusp", "Thin cusp region (sampling misses it)",
+        "jump-on-cusp", "Jump along a thin cusp (not Lipschitz)",
         "Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "0, 0",
-        "f = x only in the thin cusp x² < y < 2x² that touches the origin; it still counts, so the "
-        "Clarke set is the segment from (-1, 0) to (1, 0), but random samples rarely land in it.",
+        "f = x inside the cusp x² < y < 2x² and -x outside: both are 0 at the origin, but f jumps "
+        "along the cusp's edges arbitrarily close to it, so f is not locally Lipschitz there.",
     ),
     Example(
         "cusp-ridge", "Thin cusp ridge (continuous)", "max(0, min(y - x**2, 2*x**2 - y))",

@@ -60,3 +60,14 @@ def test_math_layer_imports_no_plotting(path):
 @pytest.mark.parametrize("path", UI_FILES, ids=_id)
 def test_pages_do_no_math(path):
     assert "sympy" not in imported_roots(path), "pages are UI only: math belongs in clarke_core"
+
+
+def test_no_page_file_is_named_like_a_url_path():
+    """Before app.py first runs, Streamlit serves pages/ by file stem; a stem equal to a
+    url_path would make a first deep link run that page without the router."""
+    import re
+
+    source = (ROOT / "app.py").read_text()
+    url_paths = set(re.findall(r'url_path="([^"]+)"', source))
+    stems = {p.stem for p in (ROOT / "pages").glob("*.py")}
+    assert not url_paths & stems

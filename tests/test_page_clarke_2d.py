@@ -97,14 +97,14 @@ def test_convex_example_has_support_planes():
 
 
 def test_sampling_radius_changes_the_note():
-    example = next(e for e in EXAMPLES_2D if e.key == "thin-cusp")
+    example = next(e for e in EXAMPLES_2D if e.key == "cusp-ridge")
     at = run_page(f=example.expr, at=example.at)
     assert_shown(at)
     assert at.radio(key=RADIUS).value == 2, "the smallest radius first: it shows what is missed"
-    assert any("misses" in m.value and "(1, 0)" in m.value for m in at.markdown)
+    assert any("misses" in m.value and "(0, 1)" in m.value for m in at.markdown)
     at.radio(key=RADIUS).set_value(0).run()
     assert not at.exception
-    assert any("reach every part" in m.value for m in at.markdown)
+    assert any("ε = 0.1," in m.value for m in at.markdown)
 
 
 def test_typing_own_function_switches_the_picker_and_the_url():

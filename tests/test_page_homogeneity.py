@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from clarke_core.homogeneity import EXAMPLES
 
-PAGE = "../pages/homogeneity.py"
+PAGE = "../pages/positive_homogeneity.py"
 TIMEOUT = 60
 F, AT, PICK = "homogeneity_f", "homogeneity_at", "homogeneity_example"
 
