@@ -34,7 +34,7 @@ from .sets import DifferentialSet, Witness
 GRID_REACH = 1e6
 _SIMPLE_POINTS = sorted(
     {sp.Rational(n, d) for d in (1, 2, 4) for n in range(-40, 41)},
-    key=lambda c: (c.q, abs(c), bool(c < 0)),
+    key=lambda c: (abs(c.p) + c.q, bool(c < 0)),  # simplest first: 0, ±1, ±1/2, ±2, ...
 )
 
 
@@ -148,14 +148,16 @@ def _find_witnesses(loc: Local1D, grid_left: np.ndarray, grid_right: np.ndarray,
 def subdifferential_from_local(loc: Local1D) -> DifferentialSet:
     """The subdifferential of f at a, given the exact local analysis."""
     if not loc.lipschitz:
-        return DifferentialSet("unbounded", [], None, reason=loc.lipschitz_reason)
-    lo, hi = loc.left.slope, loc.right.slope
+        # No local slopes to start from, but the global inequality still defines the set.
+        lo, hi = -sp.oo, sp.oo
+    else:
+        lo, hi = loc.left.slope, loc.right.slope
     if lo is None or hi is None:
         raise UndecidedError(
             f"f has no one-sided derivative at x = {loc.a}, so Clarke Lab cannot decide its "
             "subdifferential."
         )
-    if is_certified_convex(loc.expr):
+    if loc.lipschitz and is_certified_convex(loc.expr):
         reason = "f is convex, so its subdifferential is [f'₋, f'₊], equal to the Clarke set."
         return _interval(lo, hi, reason, certified=True)
     grid_left, grid_right = _grid(float(loc.a))
@@ -163,7 +165,7 @@ def subdifferential_from_local(loc: Local1D) -> DifferentialSet:
     lower_far, lower_at = _refined(loc, grid_left, q_left, 1.0)
     upper_far, upper_at = _refined(loc, grid_right, q_right, -1.0)
     lower, upper = max(float(lo), lower_far), min(float(hi), upper_far)
-    if sign_of(lo - hi) > 0 or lower > upper + 1e-9:
+    if (loc.lipschitz and sign_of(lo - hi) > 0) or lower > upper + 1e-9:
         witnesses = _find_witnesses(loc, grid_left, grid_right, q_left, q_right)
         reason = (
             "No slope s satisfies the subgradient inequality for every x': "
@@ -179,7 +181,13 @@ def subdifferential_from_local(loc: Local1D) -> DifferentialSet:
     span = f"|x' - {loc.a}| ≤ 10^6"
     exact_lo = lo if abs(lower - float(lo)) <= 1e-9 else _snapped(loc, lower, lower_at)
     exact_hi = hi if abs(upper - float(hi)) <= 1e-9 else _snapped(loc, upper, upper_at)
+    if not (np.isfinite(lower) and np.isfinite(upper)):
+        return DifferentialSet("unbounded", [], None, certified=False, reason=(
+            f"{loc.lipschitz_reason} No bound on s was found on a grid of x' values either."))
     reason = f"f is not certified convex; the inequality was checked numerically for {span}."
+    if not loc.lipschitz:
+        reason = (f"{loc.lipschitz_reason} The subdifferential is still defined by the global "
+                  f"inequality, checked numerically for {span}.")
     if exact_lo is None or exact_hi is None:
         vertices = [(lower,), (upper,)] if upper - lower > 1e-8 else [((lower + upper) / 2,)]
         kind = "interval" if len(vertices) == 2 else "point"

@@ -84,5 +84,14 @@ def test_every_reported_subgradient_satisfies_the_inequality_on_random_points(ex
         assert np.all(f(xs) >= float(f(float(a))) + s * (xs - float(a)) - 1e-9)
 
 
-def test_unbounded_clarke_gives_unbounded_subdifferential():
-    assert subdifferential("sqrt(abs(x))", "0").kind == "unbounded"
+def test_not_lipschitz_still_has_a_global_subdifferential():
+    # sqrt|x| >= s x for all x only for s = 0 (the bounds come from far away, so numerically).
+    sub = subdifferential("sqrt(abs(x))", "0")
+    assert sub.kind in ("point", "interval") and not sub.certified
+    assert max(abs(v[0]) for v in sub.vertices) < 2e-3 and "Lipschitz" in sub.reason
+
+
+def test_a_jump_up_to_the_value_empties_the_subdifferential():
+    # f(0) = 1 sits above the left branch's limit 0: no line through (0, 1) stays below.
+    sub = subdifferential("Piecewise((x, x < 0), (x + 1, True))", "0")
+    assert sub.kind == "empty" and sub.certified
