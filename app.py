@@ -19,4 +19,8 @@ st.navigation([
             url_path="relu-network"),
     st.Page("pages/homework_checker.py", title="Homework", icon=":material/school:",
             url_path="homework"),
+    st.Page("pages/autodiff_vs_clarke.py", title="Autodiff vs Clarke",
+            icon=":material/functions:", url_path="autodiff"),
+    st.Page("pages/lecture_check.py", title="Lecture check", icon=":material/fact_check:",
+            url_path="lecture-check"),
 ]).run()

@@ -1,0 +1,97 @@
+"""Autodiff vs Clarke: what PyTorch, JAX, SymPy, CVXPY and autograd return at a kink."""
+
+import math
+
+import streamlit as st
+
+from clarke_core import InputError, sandbox
+from clarke_core.autodiff import CONVENTIONS, TIE_TEXT, compare
+from clarke_core.figures.autodiff import conventions_figure
+
+F, AT = "autodiff_f", "autodiff_at"
+DEFAULT_F, DEFAULT_AT = "relu(x) - relu(-x)", "0"
+PROGRAMS = [("relu(x) - relu(-x)", "it is x, Clarke set {1}"),
+            ("abs(x) - abs(x)", "it is 0, Clarke set {0}"),
+            ("max(0, x)", "ReLU written as a max"),
+            ("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "lecture figure 1, at -1")]
+TIMEOUT_S = 10.0
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def compared(text: str, at: str):
+    return sandbox.run(compare, text, at, timeout=TIMEOUT_S)  # a stranger's text: sandboxed
+
+
+def fmt(value: float) -> str:
+    return "undefined (NaN)" if math.isnan(value) else f"{value:.6g}"
+
+
+if F not in st.session_state:
+    st.session_state[F] = st.query_params.get("f", DEFAULT_F)
+    st.session_state[AT] = st.query_params.get("at", DEFAULT_AT)
+
+st.title("Autodiff vs Clarke")
+st.markdown(
+    "An autodiff library differentiates the **program**, one primitive at a time, and at a kink "
+    "each primitive returns one conventional number. That number is not always in the Clarke "
+    "set of the **function**: `relu(x) - relu(-x)` computes x, whose Clarke set at 0 is {1}, "
+    "yet relu'(0) = 0 gives 0. Below, each library's documented convention is emulated in NumPy "
+    "(no library is installed) and checked against the exact Clarke set."
+)
+
+st.subheader("Conventions at a kink")
+st.table([{"library": c.library, "relu'(0)": f"{c.relu:g}", "|·|'(0)": f"{c.abs:g}",
+           "tie in max / min": TIE_TEXT[c.tie],
+           "sign'(0), H'(0)": "undefined (δ)" if c.step is None else f"{c.step:g}",
+           "stated in": ("docs" if c.documented else "docs + source")} for c in CONVENTIONS])
+with st.expander("Sources, as each library states them"):
+    for c in CONVENTIONS:
+        st.markdown(f"**{c.library}**\n" + "\n".join(f"- {s}" for s in c.sources))
+    st.caption("A max with the constant 0, as max(0, x), is read as relu(x) (the app's parser "
+               "turns relu into that max); JAX's jnp.maximum(x, 0) would give 1/2, its relu 0.")
+
+st.subheader("Your function")
+f_col, at_col = st.columns([4, 1])
+f_col.text_input("f(x) =", key=F, help="A function of x, as on the 1D Clarke page.")
+at_col.text_input("at x₀ =", key=AT)
+text, at = st.session_state[F], st.session_state[AT]
+if st.query_params.get("f") != text or st.query_params.get("at") != at:
+    st.query_params.update({"f": text, "at": at})
+st.caption("Programs whose value depends on how they are written:")
+cols = st.columns(len(PROGRAMS))
+for col, (program, why) in zip(cols, PROGRAMS, strict=True):
+    point = "-1" if "Piecewise" in program else "0"
+    col.page_link("pages/autodiff_vs_clarke.py", label=f"{program[:28]} — {why}",
+                  query_params={"f": program, "at": point})
+
+if not text.strip() or not at.strip():
+    st.info("Type a function of x and a point to start.")
+    st.stop()
+try:
+    with st.spinner("Emulating five libraries and computing the Clarke set…"):
+        result = compared(text, at)
+except InputError as err:
+    st.error(str(err))
+    st.stop()
+except RuntimeError:
+    st.error("Something went wrong on our side; please try another function or point.")
+    st.stop()
+
+st.latex(rf"f(x) = {result.latex}, \qquad \partial f({result.point_latex}) = "
+         + result.clarke.latex())
+rows = [{"library": v.library, "f'(x₀) as computed": fmt(v.value),
+         "in the Clarke set?": "✅ yes" if v.in_clarke else "❌ no"} for v in result.values]
+left, right = st.columns([2, 3], gap="large")
+left.table(rows)
+right.plotly_chart(conventions_figure(result), config={"displaylogo": False})
+outside = [v.library for v in result.values if not v.in_clarke]
+if result.clarke.kind == "unbounded":
+    st.warning("f is not locally Lipschitz here, so there is no Clarke set to land in, "
+               "whatever number a library returns.")
+elif outside:
+    st.markdown(f"**Outside the Clarke set:** {', '.join(outside)}. Each primitive's value is "
+                "a valid subgradient of that primitive, but the chain and sum rules give only a "
+                "superset, ∂(f + g) ⊆ ∂f + ∂g, so the program's value can miss the function's set.")
+else:
+    st.markdown("Every library's value lies in the Clarke set here.")
+st.caption("Why grading checks membership in the exact set, never equality with one value.")
