@@ -1,17 +1,58 @@
-"""Landing page: what Clarke Lab teaches, and where to start."""
+"""Landing page: what Clarke Lab teaches, the lecture's map, the example gallery, sharing."""
 
 import streamlit as st
 
+from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
+
+SECTIONS = [
+    ("§1 Subgradients", "the subdifferential, and the non-convex figure 1 where it is empty",
+     [("pages/clarke_1d.py", "Clarke differential (1D)"),
+      ("pages/clarke_2d.py", "Clarke differential (2D)")]),
+    ("§2 Clarke differential", "limits of nearby gradients and their convex hull",
+     [("pages/clarke_1d.py", "Clarke differential (1D)"),
+      ("pages/clarke_2d.py", "Clarke differential (2D)"),
+      ("pages/autodiff_vs_clarke.py", "Autodiff vs Clarke")]),
+    ("§3 Positive homogeneity", "g(αx) = α^L g(x), Lemma 3.2, ReLU networks layer by layer",
+     [("pages/positive_homogeneity.py", "Positive homogeneity"),
+      ("pages/relu_network.py", "ReLU networks")]),
+    ("§4 Norm preservation", "gradient flow keeps ½‖W_h‖² − ½‖W_h(0)‖² equal across layers",
+     [("pages/relu_network.py", "ReLU networks")]),
+    ("Errata", "each mistake of the notes, verified live",
+     [("pages/lecture_check.py", "Lecture check")]),
+]
+
 st.title("Clarke Lab")
 st.markdown(
-    "Activation functions like ReLU have kinks, where gradients do not exist. Clarke Lab lets "
-    "you see what replaces them: the **subdifferential** (slopes of lines that stay below the "
-    "graph) and the **Clarke differential** (all limits of nearby gradients, and their convex "
-    "hull), on the examples of the lecture or on any function you type."
+    "Activation functions like ReLU have kinks, where gradients do not exist. Clarke Lab shows "
+    "what replaces them: the **subdifferential** (slopes of lines that stay below the graph) and "
+    "the **Clarke differential** (all limits of nearby gradients, and their convex hull). It "
+    "follows the lecture from subgradients to positive homogeneity and norm preservation in "
+    "ReLU networks, on the lecture's examples or on any function you type."
 )
+
+st.header("The lecture, section by section")
+for title, what, pages in SECTIONS:
+    with st.container(border=True):
+        st.markdown(f"**{title}** — {what}")
+        for col, (page, label) in zip(st.columns(len(pages)), pages, strict=True):
+            col.page_link(page, label=label, icon=":material/arrow_forward:")
+st.page_link("pages/homework_checker.py", label="Check your homework answers",
+             icon=":material/school:")
+
+st.header("Example gallery")
+for title, page, examples in (("Functions of x", "pages/clarke_1d.py", EXAMPLES_1D),
+                              ("Functions of x and y", "pages/clarke_2d.py", EXAMPLES_2D)):
+    st.subheader(title)
+    cols = st.columns(3)
+    for i, example in enumerate(examples):
+        with cols[i % 3]:
+            st.page_link(page, label=example.label, query_params={"f": example.expr,
+                                                                  "at": example.at})
+            st.caption(example.note)
+
+st.header("Share a view")
 st.markdown(
-    "Start with ReLU, then try the lecture's non-convex example, where the subdifferential is "
-    "empty but the Clarke set is not."
+    "Every page keeps its state in the address bar: the function is `f` and the point is `at`, "
+    "for example `/clarke-1d?f=max(0, x)&at=0`. Copy the URL (or the link under each figure) "
+    "and whoever opens it sees the same function at the same point."
 )
-st.page_link("pages/clarke_1d.py", label="Clarke differential in 1D: sets, sequences, witnesses",
-             icon=":material/show_chart:")
