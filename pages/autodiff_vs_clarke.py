@@ -58,10 +58,11 @@ text, at = st.session_state[F], st.session_state[AT]
 if st.query_params.get("f") != text or st.query_params.get("at") != at:
     st.query_params.update({"f": text, "at": at})
 st.caption("Programs whose value depends on how they are written:")
-cols = st.columns(len(PROGRAMS))
+cols = st.columns(2) * 2
 for col, (program, why) in zip(cols, PROGRAMS, strict=True):
     point = "-1" if "Piecewise" in program else "0"
-    col.page_link("pages/autodiff_vs_clarke.py", label=f"{program[:28]} — {why}",
+    short = program if len(program) <= 24 else program[:24] + "…"
+    col.page_link("pages/autodiff_vs_clarke.py", label=f"{short} — {why}",
                   query_params={"f": program, "at": point})
 
 if not text.strip() or not at.strip():
@@ -80,7 +81,7 @@ except RuntimeError:
 st.latex(rf"f(x) = {result.latex}, \qquad \partial f({result.point_latex}) = "
          + result.clarke.latex())
 rows = [{"library": v.library, "f'(x₀) as computed": fmt(v.value),
-         "in the Clarke set?": "✅ yes" if v.in_clarke else "❌ no"} for v in result.values]
+         "in the Clarke set?": "✓ yes" if v.in_clarke else "✗ no"} for v in result.values]
 left, right = st.columns([2, 3], gap="large")
 left.table(rows)
 right.plotly_chart(conventions_figure(result), config={"displaylogo": False})

@@ -97,6 +97,7 @@ st.metric("Errata confirmed by the app", f"{passed} / {len(items)}")
 for n, item in enumerate(items, 1):
     with st.container(border=True):
         st.markdown(f"**{n}. {item['where']}** — {item['text']}")
-        st.markdown(("✅ " if item["ok"] else "❌ ") + item["shown"])
+        st.markdown((":green[**✓ confirmed**] " if item["ok"] else ":red[**✗ not confirmed**] ")
+                    + item["shown"])
         st.page_link(item["page"], label="See it on its page", icon=":material/arrow_forward:",
                      query_params=item["q"] or None)
