@@ -93,13 +93,7 @@ def find_example_1d(expr: str, at: str) -> Example | None:
     >>> find_example_1d("abs(x)", "1") is None
     True
     """
-    def bare(text: str) -> str:
-        return "".join(text.split())
-
-    for example in EXAMPLES_1D:
-        if (bare(example.expr), bare(example.at)) == (bare(expr), bare(at)):
-            return example
-    return None
+    return find_example(EXAMPLES_1D, expr, at)
 
 
 EXAMPLES_2D: tuple[Example, ...] = (
@@ -166,7 +160,65 @@ def find_example_2d(expr: str, at: str) -> Example | None:
     >>> find_example_2d("max(x, y)", "1, 0") is None
     True
     """
-    for example in EXAMPLES_2D:
+    return find_example(EXAMPLES_2D, expr, at)
+
+
+EXAMPLES_HOMOGENEITY: tuple[Example, ...] = (
+    Example(
+        "relu-kink", "ReLU at its kink", "relu(x)", "0",
+        "σ(αx) = ασ(x): degree 1. At 0 the Clarke set is [0, 1] and every s in it gives s·0 = "
+        "0 = 1·f(0).",
+    ),
+    Example(
+        "l1-kink-line", "ℓ¹ norm on a kink line", "abs(x) + abs(y)", "0, 1",
+        "A norm has degree 1. On the line x = 0 the Clarke set is a segment, and all of it "
+        "lies on ⟨s, x⟩ = f(x).",
+    ),
+    Example(
+        "max-diagonal", "max(x, y) on the diagonal", "max(x, y)", "1, 1",
+        "The segment from (1, 0) to (0, 1) lies on the line s₁ + s₂ = 1 = f(1, 1).",
+    ),
+    Example(
+        "norm-origin", "Euclidean norm at 0", "sqrt(x**2 + y**2)", "0, 0",
+        "The Clarke set is the unit disk; at x = 0 Euler's identity reads 0 = 0 for every s.",
+    ),
+    Example(
+        "monomial", "a monomial", "x*y**2", "1, -1",
+        "A monomial's degree is the sum of its exponents (here 3); smooth, so the Clarke set "
+        "is the gradient alone.",
+    ),
+    Example(
+        "sqrt-degree", "a square root degree", "abs(x)**(1/2)", "1",
+        "Fractional degrees count: 1/2. At 0 this f is not locally Lipschitz, so Lemma 3.2 "
+        "says nothing there.",
+    ),
+    Example(
+        "odd-square", "odd square", "Piecewise((x**2, x > 0), (-x**2, True))", "-2",
+        "Branches of one degree under conditions that scaling cannot change: degree 2.",
+    ),
+    Example(
+        "max-minus-min", "max minus min", "max(x, 2*y) - min(x, y)", "2, 1",
+        "Sums of degree-1 pieces have degree 1, kinks or not.",
+    ),
+    Example(
+        "lookalike-affine", "look-alike: x + 1", "x + 1", "1",
+        "Not homogeneous: f(0) = 1 but f(0·x) should be 0^1 f(x) = 0. Euler's identity has no "
+        "L to check.",
+    ),
+    Example(
+        "lookalike-max", "look-alike: max(x, 1)", "max(x, 1)", "2",
+        "Degrees 1 and 0 mixed inside a max: the kink at x = 1 moves when x is scaled.",
+    ),
+)
+
+
+def find_example(examples: tuple[Example, ...], expr: str, at: str) -> Example | None:
+    """The preset among ``examples`` with this function and point, up to spaces, if any.
+
+    >>> find_example(EXAMPLES_HOMOGENEITY, "relu( x )", "0").key
+    'relu-kink'
+    """
+    for example in examples:
         if (_bare(example.expr), _bare(example.at)) == (_bare(expr), _bare(at)):
             return example
     return None

@@ -503,35 +503,3 @@ def explore_homogeneity(expr: str, at, *, alpha_max: float = 3.0) -> Homogeneity
                            latex if len(euler.point) == 1 else rf"\left({latex}\right)")
 
 
-@dataclass(frozen=True)
-class Example:
-    """A preset of the "Positive homogeneity" page: what to type, where, and what it teaches."""
-
-    label: str
-    expr: str
-    at: str
-    note: str
-
-
-EXAMPLES: tuple[Example, ...] = (
-    Example("ReLU at its kink", "relu(x)", "0", "σ(αx) = ασ(x): degree 1. At 0 the Clarke set "
-            "is [0, 1] and every s in it gives s·0 = 0 = 1·f(0)."),
-    Example("ℓ¹ norm on a kink line", "abs(x) + abs(y)", "0, 1", "A norm has degree 1. On the "
-            "line x = 0 the Clarke set is a segment, and all of it lies on ⟨s, x⟩ = f(x)."),
-    Example("max(x, y) on the diagonal", "max(x, y)", "1, 1", "The segment from (1, 0) to "
-            "(0, 1) lies on the line s₁ + s₂ = 1 = f(1, 1)."),
-    Example("Euclidean norm at 0", "sqrt(x**2 + y**2)", "0, 0", "The Clarke set is the unit "
-            "disk; at x = 0 Euler's identity reads 0 = 0 for every s."),
-    Example("a monomial", "x*y**2", "1, -1", "A monomial's degree is the sum of its exponents "
-            "(here 3); smooth, so the Clarke set is the gradient alone."),
-    Example("a square root degree", "abs(x)**(1/2)", "1", "Fractional degrees count: 1/2. At 0 "
-            "this f is not locally Lipschitz, so Lemma 3.2 says nothing there."),
-    Example("odd square", "Piecewise((x**2, x > 0), (-x**2, True))", "-2", "Branches of one "
-            "degree under conditions that scaling cannot change: degree 2."),
-    Example("max minus min", "max(x, 2*y) - min(x, y)", "2, 1", "Sums of degree-1 pieces "
-            "have degree 1, kinks or not."),
-    Example("look-alike: x + 1", "x + 1", "1", "Not homogeneous: f(0) = 1 but f(0·x) should be "
-            "0^1 f(x) = 0. Euler's identity has no L to check."),
-    Example("look-alike: max(x, 1)", "max(x, 1)", "2", "Degrees 1 and 0 mixed inside a max: "
-            "the kink at x = 1 moves when x is scaled."),
-)

@@ -4,7 +4,8 @@ import math
 
 import streamlit as st
 
-from clarke_core import InputError, sandbox
+import ui
+from clarke_core import sandbox
 from clarke_core.autodiff import CONVENTIONS, TIE_TEXT, compare
 from clarke_core.figures.autodiff import conventions_figure
 
@@ -65,18 +66,9 @@ for col, (program, why) in zip(cols, PROGRAMS, strict=True):
     col.page_link("pages/autodiff_vs_clarke.py", label=f"{short} — {why}",
                   query_params={"f": program, "at": point})
 
-if not text.strip() or not at.strip():
-    st.info("Type a function of x and a point to start.")
-    st.stop()
-try:
-    with st.spinner("Emulating five libraries and computing the Clarke set…"):
-        result = compared(text, at)
-except InputError as err:
-    st.error(str(err))
-    st.stop()
-except RuntimeError:
-    st.error("Something went wrong on our side; please try another function or point.")
-    st.stop()
+result = ui.computed(compared, text, at,
+                     spinner="Emulating five libraries and computing the Clarke set…",
+                     hint="Type a function of x and a point to start.")
 
 st.latex(rf"f(x) = {result.latex}, \qquad \partial f({result.point_latex}) = "
          + result.clarke.latex())

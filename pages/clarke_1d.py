@@ -1,17 +1,13 @@
 """Clarke differential in 1D: pick or type f and a point; see both sets and why they differ."""
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
-from clarke_core import InputError, sandbox
-from clarke_core.examples import EXAMPLES_1D, find_example_1d
+import ui
+from clarke_core import sandbox
+from clarke_core.examples import EXAMPLES_1D
 from clarke_core.explore import explore_1d
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
 
-OWN = "Your own function"
-LABELS = [e.label for e in EXAMPLES_1D] + [OWN]
-PICK, F, AT = "clarke_1d_example", "clarke_1d_f", "clarke_1d_at"
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}
 
@@ -22,29 +18,6 @@ def explore(text: str, at: str):
     return sandbox.run(explore_1d, text, at, timeout=TIMEOUT_S)
 
 
-def picked_label(text: str, at: str) -> str:
-    example = find_example_1d(text, at)
-    return example.label if example else OWN
-
-
-def on_pick() -> None:
-    example = next((e for e in EXAMPLES_1D if e.label == st.session_state[PICK]), None)
-    if example:
-        st.session_state[F], st.session_state[AT] = example.expr, example.at
-
-
-def on_type() -> None:
-    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
-
-
-if F not in st.session_state:
-    # First load: the URL's values are untrusted text that only ever goes to the sandbox.
-    default = EXAMPLES_1D[0]
-    st.session_state[F] = st.query_params.get("f", default.expr)
-    st.session_state[AT] = st.query_params.get("at", default.at if "f" not in st.query_params
-                                               else "0")
-    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
-
 st.title("Clarke differential in 1D")
 st.markdown(
     "Where f has a kink there is no derivative. The Clarke differential keeps every limit of "
@@ -54,32 +27,13 @@ st.markdown(
     "below the whole graph."
 )
 
-pick_col, f_col, at_col = st.columns([2, 3, 1])
-pick_col.selectbox("Example", LABELS, key=PICK, on_change=on_pick)
-f_col.text_input("f(x) =", key=F, on_change=on_type,
-                 help="Use x, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
-                      "Piecewise((expr, condition), ..., (expr, True)).")
-at_col.text_input("at the point x₀ =", key=AT, on_change=on_type,
-                  help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
-text, at = st.session_state[F], st.session_state[AT]
-if st.query_params.get("f") != text or st.query_params.get("at") != at:
-    st.query_params.update({"f": text, "at": at})
-example = find_example_1d(text, at)
-if example:
-    st.caption(f"**What this example teaches.** {example.note}")
-
-if not text.strip() or not at.strip():
-    st.info("Type a function of x and a point to start.")
-    st.stop()
-try:
-    with st.spinner("Computing the Clarke set and the subdifferential…"):
-        ex = explore(text, at)
-except InputError as err:
-    st.error(str(err))
-    st.stop()
-except RuntimeError:
-    st.error("Something went wrong on our side; please try another function or point.")
-    st.stop()
+text, at = ui.function_inputs(
+    "clarke_1d", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
+    f_help="Use x, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
+           "Piecewise((expr, condition), ..., (expr, True)).",
+    at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
+ex = ui.computed(explore, text, at, spinner="Computing the Clarke set and the subdifferential…",
+                 hint="Type a function of x and a point to start.")
 
 sub = ex.subdifferential
 st.latex(rf"f(x) = {ex.latex}, \qquad x_0 = {ex.point_latex}")
@@ -126,7 +80,4 @@ with st.expander("Show how it is computed"):
         "when it is empty the points x′ that rule slopes out are shown."
     )
 
-query = urlencode({"f": text, "at": at})
-base = st.context.url or ""
-st.caption("**Share this view**: this link opens the same function and point.")
-st.code(f"{base}?{query}", language=None, wrap_lines=True)
+ui.share_link(text, at)

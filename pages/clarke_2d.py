@@ -1,18 +1,15 @@
 """Clarke differential in 2D: the pieces of f, the gradient plane, support planes and sampling."""
 
 import re
-from urllib.parse import urlencode
 
 import streamlit as st
 
-from clarke_core import InputError, sandbox
-from clarke_core.examples import EXAMPLES_2D, find_example_2d
+import ui
+from clarke_core import sandbox
+from clarke_core.examples import EXAMPLES_2D
 from clarke_core.explore_2d import SAMPLING_RADII, explore_2d
 from clarke_core.figures import two_d
 
-OWN = "Your own function"
-LABELS = [e.label for e in EXAMPLES_2D] + [OWN]
-PICK, F, AT = "clarke_2d_example", "clarke_2d_f", "clarke_2d_at"
 WALK, RADIUS = "clarke_2d_walk", "clarke_2d_radius"
 TIMEOUT_S = 20.0
 CHART_CONFIG = {"displaylogo": False}
@@ -22,21 +19,6 @@ CHART_CONFIG = {"displaylogo": False}
 def explore(text: str, at: str):
     # All parsing and math happen in a limited worker process: the text is a stranger's.
     return sandbox.run(explore_2d, text, at, timeout=TIMEOUT_S)
-
-
-def picked_label(text: str, at: str) -> str:
-    example = find_example_2d(text, at)
-    return example.label if example else OWN
-
-
-def on_pick() -> None:
-    example = next((e for e in EXAMPLES_2D if e.label == st.session_state[PICK]), None)
-    if example:
-        st.session_state[F], st.session_state[AT] = example.expr, example.at
-
-
-def on_type() -> None:
-    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
 
 
 def plain(text: str) -> str:
@@ -77,14 +59,6 @@ def sampling_section(ex) -> None:
     fig_col.plotly_chart(two_d.sampling_figure(ex, k), config=CHART_CONFIG)
 
 
-if F not in st.session_state:
-    # First load: the URL's values are untrusted text that only ever goes to the sandbox.
-    default = EXAMPLES_2D[0]
-    st.session_state[F] = st.query_params.get("f", default.expr)
-    st.session_state[AT] = st.query_params.get("at", default.at if "f" not in st.query_params
-                                               else "0, 0")
-    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
-
 st.title("Clarke differential in 2D")
 st.markdown(
     "In two variables a kink is a whole curve where smooth pieces of f meet. The Clarke set "
@@ -93,32 +67,15 @@ st.markdown(
     "in between: a point, a segment, a polygon, or a set with a curved boundary."
 )
 
-pick_col, f_col, at_col = st.columns([2, 3, 1.4])
-pick_col.selectbox("Example", LABELS, key=PICK, on_change=on_pick)
-f_col.text_input("f(x, y) =", key=F, on_change=on_type,
-                 help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
-                      "Piecewise((expr, condition), ..., (expr, True)).")
-at_col.text_input("at the point (x₀, y₀) =", key=AT, on_change=on_type,
-                  help="Two numbers separated by a comma, such as 0, 0 or sqrt(2), 1/2.")
-text, at = st.session_state[F], st.session_state[AT]
-if st.query_params.get("f") != text or st.query_params.get("at") != at:
-    st.query_params.update({"f": text, "at": at})
-example = find_example_2d(text, at)
-if example:
-    st.caption(f"**What this example teaches.** {example.note}")
-
-if not text.strip() or not at.strip():
-    st.info("Type a function of x and y and a point to start.")
-    st.stop()
-try:
-    with st.spinner("Computing the Clarke set, the subdifferential and the pictures…"):
-        ex = explore(text, at)
-except InputError as err:
-    st.error(str(err))
-    st.stop()
-except RuntimeError:
-    st.error("Something went wrong on our side; please try another function or point.")
-    st.stop()
+text, at = ui.function_inputs(
+    "clarke_2d", EXAMPLES_2D, f_label="f(x, y) =", at_label="at the point (x₀, y₀) =",
+    typed_at="0, 0",
+    f_help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
+           "Piecewise((expr, condition), ..., (expr, True)).",
+    at_help="Two numbers separated by a comma, such as 0, 0 or sqrt(2), 1/2.")
+ex = ui.computed(explore, text, at,
+                 spinner="Computing the Clarke set, the subdifferential and the pictures…",
+                 hint="Type a function of x and y and a point to start.")
 
 st.latex(rf"f(x, y) = {ex.latex}, \qquad x_0 = {ex.point_latex}")
 sub = ex.subdifferential
@@ -166,7 +123,4 @@ with st.expander("Show how it is computed"):
                 "of every neighbourhood of x₀, thin cusps included. The Clarke set is the hull of "
                 "their exact gradient limits; the subdifferential is checked globally.")
 
-query = urlencode({"f": text, "at": at})
-base = st.context.url or ""
-st.caption("**Share this view**: this link opens the same function and point.")
-st.code(f"{base}?{query}", language=None, wrap_lines=True)
+ui.share_link(text, at)

@@ -3,13 +3,12 @@
 
 import streamlit as st
 
-from clarke_core import InputError, sandbox
+import ui
+from clarke_core import sandbox
+from clarke_core.examples import EXAMPLES_HOMOGENEITY
 from clarke_core.figures.networks import euler_figure, ray_figure
-from clarke_core.homogeneity import EXAMPLES, explore_homogeneity
+from clarke_core.homogeneity import explore_homogeneity
 
-OWN = "Your own function"
-LABELS = [e.label for e in EXAMPLES] + [OWN]
-PICK, F, AT = "homogeneity_example", "homogeneity_f", "homogeneity_at"
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}
 
@@ -20,26 +19,6 @@ def explore(text: str, at: str):
     return sandbox.run(explore_homogeneity, text, at, timeout=TIMEOUT_S)
 
 
-def picked_label(text: str, at: str) -> str:
-    return next((e.label for e in EXAMPLES if (e.expr, e.at) == (text, at)), OWN)
-
-
-def on_pick() -> None:
-    example = next((e for e in EXAMPLES if e.label == st.session_state[PICK]), None)
-    if example:
-        st.session_state[F], st.session_state[AT] = example.expr, example.at
-
-
-def on_type() -> None:
-    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
-
-
-if F not in st.session_state:
-    # First load: the URL's values are untrusted text that only ever goes to the sandbox.
-    st.session_state[F] = st.query_params.get("f", EXAMPLES[0].expr)
-    st.session_state[AT] = st.query_params.get("at", EXAMPLES[0].at)
-    st.session_state[PICK] = picked_label(st.session_state[F], st.session_state[AT])
-
 st.title("Positive homogeneity")
 st.markdown(
     r"f is *positively homogeneous of degree L* when $f(\alpha x) = \alpha^L f(x)$ for every "
@@ -48,32 +27,14 @@ st.markdown(
     r"$\langle s, x\rangle = L\, f(x)$ (Lemma 3.2), kinks included."
 )
 
-pick_col, f_col, at_col = st.columns([2, 3, 1])
-pick_col.selectbox("Example", LABELS, key=PICK, on_change=on_pick)
-f_col.text_input("f(x) or f(x, y) =", key=F, on_change=on_type,
-                 help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, sin, "
-                      "Piecewise((expr, condition), ..., (expr, True)).")
-at_col.text_input("at the point x =", key=AT, on_change=on_type,
-                  help="A number such as 0 or 1/2, or two numbers such as 1, -2.")
-text, at = st.session_state[F], st.session_state[AT]
-if st.query_params.get("f") != text or st.query_params.get("at") != at:
-    st.query_params.update({"f": text, "at": at})
-example = next((e for e in EXAMPLES if (e.expr, e.at) == (text, at)), None)
-if example:
-    st.caption(f"**What this example teaches.** {example.note}")
-
-if not text.strip() or not at.strip():
-    st.info("Type a function and a point to start.")
-    st.stop()
-try:
-    with st.spinner("Finding the degree and the Clarke set…"):
-        view = explore(text, at)
-except InputError as err:
-    st.error(str(err))
-    st.stop()
-except RuntimeError:
-    st.error("Something went wrong on our side; please try another function or point.")
-    st.stop()
+text, at = ui.function_inputs(
+    "homogeneity", EXAMPLES_HOMOGENEITY, f_label="f(x) or f(x, y) =", at_label="at the point x =",
+    typed_at="1",
+    f_help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, sin, "
+           "Piecewise((expr, condition), ..., (expr, True)).",
+    at_help="A number such as 0 or 1/2, or two numbers such as 1, -2.")
+view = ui.computed(explore, text, at, spinner="Finding the degree and the Clarke set…",
+                   hint="Type a function and a point to start.")
 
 h, euler = view.homogeneity, view.euler
 st.latex(rf"f = {h.latex}, \qquad x = {view.point_latex}")

@@ -7,7 +7,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from clarke_core.homogeneity import EXAMPLES
+from clarke_core.examples import EXAMPLES_HOMOGENEITY as EXAMPLES
 
 PAGE = "../pages/positive_homogeneity.py"
 TIMEOUT = 60
