@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +42,7 @@ LR_MAX = 1.0
 SEED_MAX = 2**32 - 1
 SAMPLES = 64  # size of the synthetic data set
 INPUT_DIM = 2
+WEIGHT_MAX = 100.0  # largest |w| accepted for a hand-edited weight
 
 
 def sigma(z: np.ndarray) -> np.ndarray:
@@ -107,12 +109,57 @@ class ForwardPass:
     output: np.ndarray
 
 
+def layer_shapes(depth: int, width: int, input_dim: int) -> list[tuple[int, int]]:
+    """The shapes of W_1 … W_{H+1}.
+
+    >>> layer_shapes(2, 3, 2)
+    [(3, 2), (3, 3), (1, 3)]
+    """
+    return [(width, input_dim)] + [(width, width)] * (depth - 1) + [(1, width)]
+
+
 def random_network(depth: int, width: int, input_dim: int, rng: np.random.Generator) -> Network:
     """He-initialised weights (variance 2 / fan-in; 1 / fan-in for the output layer)."""
-    shapes = [(width, input_dim)] + [(width, width)] * (depth - 1) + [(1, width)]
+    shapes = layer_shapes(depth, width, input_dim)
     gains = [2.0] * depth + [1.0]
     return Network(tuple(rng.normal(size=s) * math.sqrt(g / s[1])
                          for s, g in zip(shapes, gains, strict=True)))
+
+
+def network_from_arrays(arrays: Sequence[object], depth: int, width: int,
+                        input_dim: int = INPUT_DIM) -> Network:
+    """A network from hand-edited matrices W_1 … W_{H+1}, refused with one sentence (InputError)
+    unless every matrix has its layer's shape and every entry is a finite number with
+    |w| ≤ ``WEIGHT_MAX``.
+
+    >>> network_from_arrays([[[1.0, -2.0]], [[3.0]]], depth=1, width=1).depth
+    1
+    >>> network_from_arrays([[[1.0, None]], [[3.0]]], depth=1, width=1)
+    Traceback (most recent call last):
+    ...
+    clarke_core.errors.InputError: Weight W_1[1, 2] must be a number with |w| ≤ 100, not empty.
+    """
+    shapes = layer_shapes(depth, width, input_dim)
+    if len(arrays) != len(shapes):
+        raise InputError(f"A depth-{depth} network needs {len(shapes)} weight matrices, "
+                         f"not {len(arrays)}.")
+    weights = []
+    for h, (raw, shape) in enumerate(zip(arrays, shapes, strict=True), start=1):
+        try:
+            w = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError):
+            raise InputError(f"Every entry of W_{h} must be a number.") from None
+        if w.shape != shape:
+            raise InputError(f"W_{h} must be a {shape[0]}×{shape[1]} matrix, "
+                             f"not {'×'.join(map(str, w.shape)) or 'a scalar'}.")
+        bad = ~(np.isfinite(w) & (np.abs(w) <= WEIGHT_MAX))
+        if bad.any():
+            i, j = np.argwhere(bad)[0]
+            value = "empty" if np.isnan(w[i, j]) else f"{w[i, j]:g}"
+            raise InputError(f"Weight W_{h}[{i + 1}, {j + 1}] must be a number with "
+                             f"|w| ≤ {WEIGHT_MAX:g}, not {value}.")
+        weights.append(w)
+    return Network(tuple(weights))
 
 
 def forward(net: Network, x: np.ndarray) -> ForwardPass:
@@ -280,19 +327,32 @@ def check_balance_arguments(depth: int, width: int, steps: int, lr: float, seed:
                          f"not {lr:g}.")
 
 
+def _seeded(depth: int, width: int, seed: int, n: int, input_dim: int,
+            start: Network | None) -> tuple[Network, np.ndarray, np.ndarray]:
+    """The seeded network (or ``start`` in its place) and the seeded data set, which does not
+    depend on whether ``start`` is given."""
+    rng = np.random.default_rng(seed)
+    net = random_network(depth, width, input_dim, rng)
+    if start is not None:
+        if [w.shape for w in start.weights] != layer_shapes(depth, width, input_dim):
+            raise InputError(f"The given weights do not fit depth {depth} and width {width}.")
+        net = start
+    x, y = synthetic_data(n, input_dim, rng)
+    return net, x, y
+
+
 def balance(depth: int, width: int, steps: int, lr: float, seed: int,
-            n: int = SAMPLES, input_dim: int = INPUT_DIM) -> Training:
+            n: int = SAMPLES, input_dim: int = INPUT_DIM,
+            start: Network | None = None) -> Training:
     """Theorem 4.1 on a seeded random network and data set: what ``balance`` on the CLI runs.
+    ``start``: W(0) in place of the seeded weights (same shapes; the data stay seeded).
 
     >>> run = balance(depth=3, width=16, steps=300, lr=0.001, seed=0)
     >>> run.sq_norm_change.shape, run.spread < 0.01
     ((301, 4), True)
     """
     check_balance_arguments(depth, width, steps, lr, seed)
-    rng = np.random.default_rng(seed)
-    net = random_network(depth, width, input_dim, rng)
-    x, y = synthetic_data(n, input_dim, rng)
-    return train(net, x, y, steps, lr)
+    return train(*_seeded(depth, width, seed, n, input_dim, start), steps, lr)
 
 
 # --- what the "ReLU networks" page shows -------------------------------------------------------
@@ -318,17 +378,19 @@ class NetworkView:
 
 
 def explore_network(depth: int, width: int, seed: int, *, n: int = SAMPLES,
-                    input_dim: int = INPUT_DIM) -> NetworkView:
-    """The page's network and data (the same ones ``balance`` trains, for equal arguments).
+                    input_dim: int = INPUT_DIM, start: Network | None = None) -> NetworkView:
+    """The page's network and data (the same ones ``balance`` trains, for equal arguments);
+    ``start`` replaces the seeded weights (edited ones), the data stay seeded.
 
     >>> v = explore_network(2, 4, 0)
     >>> np.allclose(v.products, v.f0), np.allclose(v.one_layer[:, -1], 2 * v.f0)
     (True, True)
+    >>> w = explore_network(2, 4, 0, start=v.net.scaled(3, 2.0))
+    >>> bool(np.isclose(w.f0, 2 * v.f0)), np.allclose(w.products, w.f0)
+    (True, True)
     """
     check_balance_arguments(depth, width, 1, LR_MAX, seed)
-    rng = np.random.default_rng(seed)
-    net = random_network(depth, width, input_dim, rng)
-    x, y = synthetic_data(n, input_dim, rng)
+    net, x, y = _seeded(depth, width, seed, n, input_dim, start)
     fp = forward(net, x[:SHOWN_INPUTS])
     x0 = x[:1]
     alphas = np.linspace(0.0, 2.0, 41)

@@ -1,20 +1,17 @@
 """ReLU networks: layer-wise homogeneity, activation patterns, Euler's identity per layer, and
 norm preservation under gradient descent (lecture §3–§4, Theorem 4.1)."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from clarke_core.figures.networks import (
-    drift_figure,
-    euler_bars_figure,
-    key_step_figure,
-    norm_figure,
-    patterns_figure,
-    scaling_figure,
-)
-from clarke_core.networks import SIGMA_PRIME_AT_ZERO, balance, explore_network
+from clarke_core import networks as nets
+from clarke_core.errors import InputError
+from clarke_core.figures import networks as charts
 
 DEPTH, WIDTH, SEED = "relu_network_depth", "relu_network_width", "relu_network_seed"
-LR, STEPS = "relu_network_lr", "relu_network_steps"
+LR, STEPS, MODE = "relu_network_lr", "relu_network_steps", "relu_network_weights"
+MODES = ["random (seed)", "edit"]
 LRS = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
 DEFAULTS = {DEPTH: 3, WIDTH: 16, SEED: 0, LR: 0.01, STEPS: 1000}
 LIMITS = {DEPTH: (1, 6), WIDTH: (1, 64), SEED: (0, 9999), STEPS: (100, 3000)}
@@ -22,14 +19,21 @@ URL = {DEPTH: "depth", WIDTH: "width", SEED: "seed", LR: "lr", STEPS: "steps"}
 CHART_CONFIG = {"displaylogo": False}
 
 
+# `weights`: the edited W_1 … W_{H+1} (validated), or None for the seeded ones.
 @st.cache_data(max_entries=32, show_spinner=False)
-def network(depth: int, width: int, seed: int):
-    return explore_network(depth, width, seed)
+def network(depth: int, width: int, seed: int, weights: tuple[np.ndarray, ...] | None):
+    return nets.explore_network(depth, width, seed, start=weights and nets.Network(weights))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def training(depth: int, width: int, steps: int, lr: float, seed: int):
-    return balance(depth, width, steps, lr, seed)
+def training(depth: int, width: int, steps: int, lr: float, seed: int,
+             weights: tuple[np.ndarray, ...] | None):
+    return nets.balance(depth, width, steps, lr, seed, start=weights and nets.Network(weights))
+
+
+def editor_key(h: int, depth: int, width: int, seed: int) -> str:
+    # New depth, width or seed: new editors, starting again from the seeded weights.
+    return f"relu_network_w{h}_{depth}_{width}_{seed}"
 
 
 def from_url(key: str):
@@ -60,25 +64,46 @@ c1.slider("depth H (hidden layers)", *LIMITS[DEPTH], key=DEPTH)
 c2.slider("width m", *LIMITS[WIDTH], key=WIDTH)
 c3.number_input("seed", *LIMITS[SEED], step=1, key=SEED)
 depth, width, seed = st.session_state[DEPTH], st.session_state[WIDTH], st.session_state[SEED]
+mode = st.radio("Weights", MODES, horizontal=True, key=MODE)
+
+weights = None
+if mode == "edit":
+    seeded = network(depth, width, seed, None).net.weights
+    tabs = st.tabs([charts.layer_label(h) for h in range(1, depth + 2)])
+    edited = []
+    for h, (tab, w) in enumerate(zip(tabs, seeded, strict=True), start=1):
+        table = pd.DataFrame(w, index=[str(i) for i in range(1, w.shape[0] + 1)],
+                             columns=[str(j) for j in range(1, w.shape[1] + 1)])
+        edited.append(tab.data_editor(table, key=editor_key(h, depth, width, seed),
+                                      num_rows="fixed", width="stretch")
+                      .to_numpy(dtype=float, na_value=np.nan))
+    st.caption(f"Row i, column j of W_h: the weight from neuron j of layer h − 1 to neuron i of "
+               f"layer h (|w| ≤ {nets.WEIGHT_MAX:g}). Another depth, width or seed, or the random "
+               "mode, starts again from the seeded weights; the data set stays the seeded one.")
+    try:
+        weights = nets.network_from_arrays(edited, depth, width).weights
+    except InputError as error:
+        st.error(str(error))
+        st.stop()
 
 with st.spinner("Building the network…"):
-    view = network(depth, width, seed)
+    view = network(depth, width, seed, weights)
 
 st.subheader("Scaling one layer, or all of them")
-st.plotly_chart(scaling_figure(view), config=CHART_CONFIG)
+st.plotly_chart(charts.scaling_figure(view), config=CHART_CONFIG)
 st.caption(f"At one input x: scaling any single W_h by α gives α·f (the lines coincide); "
            f"scaling all {depth + 1} layers gives α^{depth + 1}·f.")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Activation patterns A_h")
-    st.plotly_chart(patterns_figure(view), config=CHART_CONFIG)
+    st.plotly_chart(charts.patterns_figure(view), config=CHART_CONFIG)
     st.caption(f"Blue: σ′ = 1 (neuron active), grey: σ′ = 0, for {len(view.patterns[0])} "
-               f"inputs. Convention: σ′(0) = {SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; any value "
-               "in [0, 1] gives the same f, since z = 0 there.")
+               f"inputs. Convention: σ′(0) = {nets.SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; any "
+               "value in [0, 1] gives the same f, since z = 0 there.")
 with right:
     st.subheader("⟨W_h, ∂f/∂W_h⟩ = f, layer by layer")
-    st.plotly_chart(euler_bars_figure(view), config=CHART_CONFIG)
+    st.plotly_chart(charts.euler_bars_figure(view), config=CHART_CONFIG)
     worst = max(abs(p - view.f0) for p in view.products)
     st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
 
@@ -90,8 +115,8 @@ lr, steps = st.session_state[LR], st.session_state[STEPS]
 st.query_params.update({URL[k]: str(st.session_state[k]) for k in DEFAULTS})
 
 with st.spinner("Training…"):
-    run = training(depth, width, steps, lr, seed)
-    runs = [training(depth, width, steps, eta, seed) for eta in LRS]
+    run = training(depth, width, steps, lr, seed, weights)
+    runs = [training(depth, width, steps, eta, seed, weights) for eta in LRS]
 if run.diverged_at is not None:
     st.error(f"Gradient descent diverged at step {run.diverged_at} with η = {lr:g}; "
              "choose a smaller step size.")
@@ -99,14 +124,14 @@ if run.diverged_at is not None:
 
 norm_col, drift_col = st.columns([3, 2], gap="large")
 with norm_col:
-    st.plotly_chart(norm_figure(run), config=CHART_CONFIG)
+    st.plotly_chart(charts.norm_figure(run), config=CHART_CONFIG)
     st.caption(f"‖W_h(t)‖² − ‖W_h(0)‖² for each layer on {len(view.y)} samples (squared loss); "
                f"relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
                f"{run.loss[-1]:.3g}.")
 with drift_col:
     finished = [(eta, r.spread) for eta, r in zip(LRS, runs, strict=True)
                 if r.diverged_at is None and r.spread > 0]
-    st.plotly_chart(drift_figure([e for e, _ in finished], [s for _, s in finished], lr),
+    st.plotly_chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr),
                     config=CHART_CONFIG)
     st.caption("Gradient flow (η → 0) keeps the curves identical; each discrete step adds "
                "η²‖∂ℓ/∂W_h‖², which differs by layer, so they drift apart as η grows.")
@@ -116,7 +141,7 @@ st.markdown(
     r"\partial\ell/\partial W_h\rangle = -\frac1n\sum_i \ell'(f(x_i), y_i)\, f(x_i)$ by "
     r"Euler's identity, which does not depend on h: below, the curves of all layers are one."
 )
-st.plotly_chart(key_step_figure(run), config=CHART_CONFIG)
+st.plotly_chart(charts.key_step_figure(run), config=CHART_CONFIG)
 st.caption(f"Largest |⟨W_h, ∂f/∂W_h⟩ − f| over layers, inputs and steps: "
            f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of each "
            f"hidden neuron, also conserved by the flow) moved by at most "

@@ -16,8 +16,11 @@ from clarke_core.networks import (
     batch_layer_gradients,
     check_balance_arguments,
     euler_products,
+    explore_network,
     forward,
     layer_gradients,
+    layer_shapes,
+    network_from_arrays,
     random_network,
     sigma_prime,
     synthetic_data,
@@ -161,3 +164,53 @@ def test_out_of_range_arguments_are_refused(args, word):
     with pytest.raises(InputError, match=word) as err:
         check_balance_arguments(*args)
     assert str(err.value).endswith(".")
+
+
+# --- edited weights (the page's "edit" mode) ---------------------------------------------------
+
+
+def test_edited_arrays_build_the_network_they_describe():
+    seeded = random_network(3, 4, 2, np.random.default_rng(0))
+    tables = [w.tolist() for w in seeded.weights]  # what a table editor hands back
+    net = network_from_arrays(tables, 3, 4)
+    assert [w.shape for w in net.weights] == layer_shapes(3, 4, 2) == [(4, 2), (4, 4), (4, 4),
+                                                                          (1, 4)]
+    for a, b in zip(net.weights, seeded.weights, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (float("nan"), "empty"), (None, "empty"), (float("inf"), "inf"), (-100.5, "-100.5"),
+], ids=str)
+def test_edited_weights_must_be_finite_and_bounded(value, shown):
+    tables = [w.tolist() for w in random_network(2, 3, 2, np.random.default_rng(1)).weights]
+    tables[1][2][0] = value
+    with pytest.raises(InputError) as err:
+        network_from_arrays(tables, 2, 3)
+    message = str(err.value)
+    assert message == f"Weight W_2[3, 1] must be a number with |w| ≤ 100, not {shown}."
+    tables[1][2][0] = 100.0  # the bound itself is allowed
+    assert network_from_arrays(tables, 2, 3).weights[1][2, 0] == 100.0
+
+
+def test_edited_weights_must_have_the_layer_shapes():
+    tables = [w.tolist() for w in random_network(2, 3, 2, np.random.default_rng(1)).weights]
+    with pytest.raises(InputError, match="3 weight matrices"):
+        network_from_arrays(tables[:2], 2, 3)
+    with pytest.raises(InputError, match=r"W_1 must be a 3×2 matrix, not 3×3"):
+        network_from_arrays([tables[1], *tables[1:]], 2, 3)
+    with pytest.raises(InputError, match="Every entry of W_3"):
+        network_from_arrays([*tables[:2], [["a", "b", "c"]]], 2, 3)
+
+
+def test_edited_weights_replace_the_seeded_ones_but_not_the_data():
+    seeded = explore_network(2, 5, 3)
+    start = seeded.net.scaled(1, 0.5)
+    edited = explore_network(2, 5, 3, start=start)
+    np.testing.assert_array_equal(edited.x, seeded.x)
+    assert np.isclose(edited.f0, 0.5 * seeded.f0) and np.allclose(edited.products, edited.f0)
+    run = balance(2, 5, 50, 0.01, 3, start=start)
+    np.testing.assert_array_equal(run.start.weights[0], start.weights[0])
+    assert np.all(run.sq_norm_change[0] == 0) and run.euler_residual <= 1e-9
+    with pytest.raises(InputError, match="do not fit"):
+        balance(3, 5, 50, 0.01, 3, start=start)

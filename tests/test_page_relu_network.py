@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
+
+from clarke_core.networks import explore_network, forward
 
 PAGE = "../pages/relu_network.py"
 TIMEOUT = 60
 DEPTH, WIDTH, LR = "relu_network_depth", "relu_network_width", "relu_network_lr"
+MODE = "relu_network_weights"
 
 
 def run_page(**query: str) -> AppTest:
@@ -20,6 +25,13 @@ def run_page(**query: str) -> AppTest:
 
 def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def numbers(field) -> np.ndarray:
+    """A Plotly data field as numbers: a plain list, or {"dtype", "bdata"} (base64)."""
+    if isinstance(field, dict):
+        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+    return np.asarray(field, dtype=float)
 
 
 def test_default_network_renders_every_view():
@@ -52,3 +64,38 @@ def test_a_link_restores_the_settings_and_ignores_junk():
     at = run_page(depth="__import__('os')", width="1e9", lr="nan")
     assert not at.exception and not at.error
     assert at.slider(key=DEPTH).value == 3 and at.slider(key=WIDTH).value == 16
+
+
+def test_editing_one_weight_changes_f_and_the_euler_bars():
+    at = run_page()
+    before = numbers(figures(at)[2]["data"][0]["y"])
+    at.radio(key=MODE).set_value("edit").run()
+    assert not at.exception and not at.error
+    assert len(at.data_editor) == 4  # W_1 .. W_4, one tab each
+    assert [e.value.shape for e in at.data_editor] == [(16, 2), (16, 16), (16, 16), (1, 16)]
+    assert np.allclose(numbers(figures(at)[2]["data"][0]["y"]), before)  # unedited: seeded
+    # W_4[1, j] += 1 for a neuron j active at the shown input: f moves by its activation
+    view = explore_network(3, 16, 0)
+    j = int(np.argmax(forward(view.net, view.x[:1]).activations[-1][0]))
+    old = float(at.data_editor[3].value.iloc[0, j])
+    at.session_state["relu_network_w4_3_16_0"] = {
+        "edited_rows": {0: {str(j + 1): old + 1.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error
+    bars = numbers(figures(at)[2]["data"][0]["y"])
+    assert not np.allclose(bars, before)
+    gap = forward(view.net, view.x[:1]).activations[-1][0, j]
+    assert np.allclose(bars, view.f0 + gap)  # every layer's bar reaches the new f
+    assert any(f"f(x) = {view.f0 + gap:.6g}" in c.value for c in at.caption)
+
+
+def test_an_out_of_range_weight_is_refused_in_one_sentence():
+    at = run_page()
+    at.radio(key=MODE).set_value("edit").run()
+    at.session_state["relu_network_w1_3_16_0"] = {
+        "edited_rows": {2: {"1": 1e6}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Weight W_1[3, 1] must be a number with |w| ≤ 100, not 1e+06."]
+    assert not figures(at)

@@ -193,5 +193,10 @@ def key_step_figure(run: Training) -> go.Figure:
     return fig
 
 
+def layer_label(h: int) -> str:
+    """The name of layer h's weights as the charts write it: W₁, W₂, …"""
+    return f"W{_sub(h)}"
+
+
 def _sub(h: int) -> str:
     return str(h).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
