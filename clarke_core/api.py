@@ -12,32 +12,12 @@ that is killed after that many seconds, raising ``InputError``.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import sympy as sp
-
 from .clarke import clarke_from_local, local_1d
 from .clarke_2d import clarke_2d
-from .errors import InputError
-from .parsing import ParsedFunction, parse_function, parse_point
-from .primitives import X, Y
+from .parsing import parse_function_and_point
 from .sets import DifferentialSet
 from .subgradients import subdifferential_from_local
 from .subgradients_2d import subdifferential_2d
-
-
-def _parsed(expr: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
-    if not isinstance(expr, str):
-        raise InputError("The function must be given as text, for example 'max(0, x)'.")
-    function = parse_function(expr)
-    try:
-        return function, parse_point(at, function.dim)
-    except InputError:
-        if function.dim == 2:
-            raise
-        # a function of x alone at a point (x0, y0): treat it as a function of x and y
-        point = parse_point(at, 2)
-        return replace(function, variables=(X, Y)), point
 
 
 def _limited(fn, expr, at, timeout):
@@ -60,7 +40,7 @@ def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSe
     """
     if timeout is not None:
         return _limited(clarke_set, expr, at, timeout)
-    function, point = _parsed(expr, at)
+    function, point = parse_function_and_point(expr, at)
     if function.dim == 2:
         return clarke_2d(function.expr, point)
     return clarke_from_local(local_1d(function.expr, function.variables[0], point[0]))
@@ -75,7 +55,7 @@ def subdifferential(expr: str, at, *, timeout: float | None = None) -> Different
     """
     if timeout is not None:
         return _limited(subdifferential, expr, at, timeout)
-    function, point = _parsed(expr, at)
+    function, point = parse_function_and_point(expr, at)
     if function.dim == 2:
         return subdifferential_2d(function.expr, point, clarke_2d(function.expr, point))
     return subdifferential_from_local(local_1d(function.expr, function.variables[0], point[0]))

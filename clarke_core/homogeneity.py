@@ -33,15 +33,14 @@ max(1, x) mixes degrees 0 and 1 in a max or min.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import sympy as sp
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
-from .errors import InputError
-from .parsing import ParsedFunction, parse_function
+from .parsing import ParsedFunction, parse_function, parse_function_and_point
 
 # A nonzero function whose every part vanishes identically (0*x) is "zero"; a sentinel degree.
 ZERO = "zero"
@@ -406,7 +405,7 @@ def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerChe
     """
     from .api import clarke_set
 
-    function, point = _function_and_point(expr, at)
+    function, point = parse_function_and_point(expr, at)
     value = sp.nsimplify(function.expr.subs(dict(zip(function.variables, point, strict=True))))
     L = homogeneity_degree(expr) if degree is None else sp.Rational(degree)
     cset = clarke_set(expr, at)
@@ -439,21 +438,6 @@ def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerChe
     else:
         reason = "⟨s, x⟩ differs from L·f(x) somewhere on the Clarke set."
     return EulerCheck(L, point, value, target, cset, products, exact, residual, holds, reason)
-
-
-def _function_and_point(expr: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
-    """The parsed function and point; a function of x alone at a point (x, y) is read as a
-    function of x and y, as ``clarke_set`` does."""
-    from .parsing import parse_point
-    from .primitives import X, Y
-
-    function = parse_function(expr)
-    try:
-        return function, parse_point(at, function.dim)
-    except InputError:
-        if function.dim == 2:
-            raise
-        return replace(function, variables=(X, Y)), parse_point(at, 2)
 
 
 def _edge_points(vertices: np.ndarray) -> np.ndarray:
@@ -491,7 +475,7 @@ def explore_homogeneity(expr: str, at, *, alpha_max: float = 3.0) -> Homogeneity
     """
     h = homogeneity(expr)
     euler = euler_check(expr, at)
-    function, _ = _function_and_point(expr, at)
+    function, _ = parse_function_and_point(expr, at)
     x = np.array([float(c) for c in euler.point])
     alphas = np.linspace(0.0, alpha_max, 61)
     along = _evaluator(function)(alphas[:, None] * x[None, :]).real

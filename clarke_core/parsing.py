@@ -156,6 +156,26 @@ def parse_constant(text: str) -> sp.Expr:
     return _Builder(source, {}, function_page=False).constant(tree.body)
 
 
+def parse_function_and_point(text: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
+    """A function and a point to study it at. A function of x alone at a point (x0, y0) is read as
+    a function of x and y (constant in y).
+
+    >>> f, p = parse_function_and_point("abs(x)", "1, 2")
+    >>> f.dim, p
+    (2, (1, 2))
+    """
+    if not isinstance(text, str):
+        raise InputError("The function must be given as text, for example 'max(0, x)'.")
+    function = parse_function(text)
+    try:
+        return function, parse_point(at, function.dim)
+    except InputError:
+        if function.dim == 2:
+            raise
+        point = parse_point(at, 2)
+        return ParsedFunction(function.text, function.expr, (VARIABLES["x"], VARIABLES["y"])), point
+
+
 def parse_point(value: str | int | float | sp.Expr | tuple | list, dim: int) -> tuple[sp.Expr, ...]:
     """Parse a point with ``dim`` exact real coordinates.
 
