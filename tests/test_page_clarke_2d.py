@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from page_util import assert_refused, figures, page_runner
 from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_2D
@@ -14,16 +13,8 @@ TIMEOUT = 90
 F, AT, PICK = "clarke_2d_f", "clarke_2d_at", "clarke_2d_example"
 WALK, RADIUS = "clarke_2d_walk", "clarke_2d_radius"
 
+run_page = page_runner(PAGE, TIMEOUT)
 
-def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def trace_names(figure: dict) -> list[str]:
@@ -37,14 +28,6 @@ def assert_shown(at: AppTest) -> None:
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
 
-
-def assert_refused(at: AppTest) -> str:
-    assert not at.exception, at.exception
-    assert len(at.error) == 1 and not at.get("plotly_chart")
-    message = at.error[0].value
-    assert message[:1].isupper() and message.rstrip().endswith("."), message
-    assert "Traceback" not in message
-    return message
 
 
 def test_default_example_renders():

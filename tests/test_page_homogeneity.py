@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from streamlit.testing.v1 import AppTest
+from page_util import figures, page_runner
 
 from clarke_core.examples import EXAMPLES_HOMOGENEITY as EXAMPLES
 
@@ -13,16 +11,8 @@ PAGE = "../pages/positive_homogeneity.py"
 TIMEOUT = 60
 F, AT, PICK = "homogeneity_f", "homogeneity_at", "homogeneity_example"
 
+run_page = page_runner(PAGE, TIMEOUT)
 
-def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def test_default_example_renders():

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
-from streamlit.testing.v1 import AppTest
+from page_util import figures, page_runner
 
 from clarke_core.networks import explore_network, forward
 
@@ -15,16 +14,8 @@ TIMEOUT = 60
 DEPTH, WIDTH, LR = "relu_network_depth", "relu_network_width", "relu_network_lr"
 MODE = "relu_network_weights"
 
+run_page = page_runner(PAGE, TIMEOUT)
 
-def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def figures(at: AppTest) -> list[dict]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
 def numbers(field) -> np.ndarray:

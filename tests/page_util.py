@@ -1,0 +1,35 @@
+"""Helpers for AppTest page tests (import as `from page_util import page_runner, figures, ...`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from streamlit.testing.v1 import AppTest
+
+
+def page_runner(page: str, timeout: float = 60) -> Callable[..., AppTest]:
+    """A function that runs ``page`` (a path relative to tests/) with the given URL parameters."""
+
+    def run_page(**query: str) -> AppTest:
+        at = AppTest.from_file(page, default_timeout=timeout)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at.run()
+
+    return run_page
+
+
+def figures(at: AppTest) -> list[dict]:
+    """The plotly figures on the page, as JSON."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def assert_refused(at: AppTest) -> str:
+    """The page showed one error sentence, no chart and no exception; returns the sentence."""
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and not at.get("plotly_chart")
+    message = at.error[0].value
+    assert message[:1].isupper() and message.rstrip().endswith("."), message
+    assert "Traceback" not in message
+    return message
