@@ -9,6 +9,8 @@ import streamlit as st
 st.set_page_config(page_title="Clarke Lab", layout="wide")
 st.navigation([
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("pages/subgradients_page.py", title="Subgradients", icon=":material/trending_down:",
+            url_path="subgradients"),
     st.Page("pages/clarke_1d.py", title="Clarke differential (1D)", icon=":material/show_chart:",
             url_path="clarke-1d"),
     st.Page("pages/clarke_2d.py", title="Clarke differential (2D)", icon=":material/grid_on:",
@@ -17,6 +19,8 @@ st.navigation([
             icon=":material/open_in_full:", url_path="homogeneity"),
     st.Page("pages/relu_network.py", title="ReLU networks", icon=":material/hub:",
             url_path="relu-network"),
+    st.Page("pages/gradient_inclusion.py", title="Gradient inclusion", icon=":material/moving:",
+            url_path="gradient-inclusion"),
     st.Page("pages/homework_checker.py", title="Homework", icon=":material/school:",
             url_path="homework"),
     st.Page("pages/autodiff_vs_clarke.py", title="Autodiff vs Clarke",

@@ -222,3 +222,51 @@ def find_example(examples: tuple[Example, ...], expr: str, at: str) -> Example |
         if (_bare(example.expr), _bare(example.at)) == (_bare(expr), _bare(at)):
             return example
     return None
+
+
+EXAMPLES_SUBGRADIENTS: tuple[Example, ...] = (
+    Example(
+        "abs", "|x| (convex kink)", "abs(x)", "0",
+        "Every slope in [-1, 1] gives a line below the graph. Descent from 1 with constant step "
+        "0.3 never reaches 0: it oscillates between 0.1 and -0.2 around the kink.",
+    ),
+    Example(
+        "lecture-figure-1", "Lecture figure 1 (no subgradient)",
+        "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "-1",
+        "No line through (-1, -1) stays below the graph: x' = -2 forces s ≥ 1 and x' = 1 forces "
+        "s ≤ 0.",
+    ),
+    Example(
+        "relu", "ReLU at its kink", "max(0, x)", "0",
+        "Slopes from 0 to 1 support the graph at 0; descent stops as soon as an iterate has "
+        "slope 0.",
+    ),
+    Example(
+        "shifted-abs-plus-square", "|x - 1| + x²/4 (kink at the minimum)", "abs(x - 1) + x**2/4",
+        "1",
+        "The minimum sits on the kink at x = 1, where the subdifferential [-1/2, 3/2] holds 0.",
+    ),
+    Example(
+        "minus-abs", "-|x| (concave kink)", "-abs(x)", "0",
+        "Every line through the peak crosses above the graph: the subdifferential is empty.",
+    ),
+)
+
+
+EXAMPLES_FLOW: tuple[Example, ...] = (
+    Example(
+        "l1-weighted", "|x| + 2|y| from (1, 1)", "abs(x) + 2*abs(y)", "1, 1",
+        "The flow reaches the kink y = 0 at t = 1/2, slides along it and stops at 0 at t = 1; "
+        "steps of a fixed size zigzag across the kink instead.",
+    ),
+    Example(
+        "diagonal-valley", "2|x - y| + (x + y)²/8: a valley on a kink",
+        "2*abs(x - y) + (x + y)**2/8", "2, 0",
+        "The flow drops into the kink x = y and then follows it slowly down the valley.",
+    ),
+    Example(
+        "euclidean-norm", "√(x² + y²) (a cone)", "sqrt(x**2 + y**2)", "1, 1",
+        "Unit speed straight to the tip, reached at t = √2; steps of size η end up jumping "
+        "around the tip.",
+    ),
+)

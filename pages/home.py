@@ -6,7 +6,8 @@ from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
 
 SECTIONS = [
     ("§1 Subgradients", "the subdifferential, and the non-convex figure 1 where it is empty",
-     [("pages/clarke_1d.py", "Clarke differential (1D)"),
+     [("pages/subgradients_page.py", "Subgradients and descent"),
+      ("pages/clarke_1d.py", "Clarke differential (1D)"),
       ("pages/clarke_2d.py", "Clarke differential (2D)")]),
     ("§2 Clarke differential", "limits of nearby gradients and their convex hull",
      [("pages/clarke_1d.py", "Clarke differential (1D)"),
@@ -16,7 +17,8 @@ SECTIONS = [
      [("pages/positive_homogeneity.py", "Positive homogeneity"),
       ("pages/relu_network.py", "ReLU networks")]),
     ("§4 Norm preservation", "gradient flow keeps ½‖W_h‖² − ½‖W_h(0)‖² equal across layers",
-     [("pages/relu_network.py", "ReLU networks")]),
+     [("pages/gradient_inclusion.py", "Gradient inclusion"),
+      ("pages/relu_network.py", "ReLU networks")]),
     ("Errata", "each mistake of the notes, verified live",
      [("pages/lecture_check.py", "Lecture check")]),
 ]

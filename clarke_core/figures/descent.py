@@ -1,0 +1,183 @@
+"""Figures for lecture §1 (supporting lines, subgradient descent) and §4 (gradient inclusion).
+
+Every animation carries only its moving traces in the frames, keeps its axes fixed, and has
+play/pause buttons and a slider under the plot.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..descent import DescentPath, FlowPicture, supporting_lines
+from ..explore import Exploration1D
+from . import style
+
+FRAME_MS = 350
+_HEIGHT = 520
+_PATH_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, style.SUBDIFFERENTIAL)
+
+
+def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict, prefix: str,
+             active: int = 0, frame_ms: int = FRAME_MS) -> go.Figure:
+    """Attach ``frames`` with play/pause and a slider below the plot; apply ``layout``."""
+    fig.frames = frames
+    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+             "transition": {"duration": 0}}
+    layout["margin"] = {**layout["margin"], "b": 130}
+    layout["updatemenus"] = [{
+        "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left",
+        "y": -0.14, "yanchor": "top", "pad": {"r": 10, "t": 0},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": frame_ms, "redraw": False},
+                             "fromcurrent": True, "transition": {"duration": 0}}]},
+            {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
+        ],
+    }]
+    layout["sliders"] = [{
+        "active": active, "x": 0.2, "len": 0.8, "y": -0.12, "yanchor": "top",
+        "pad": {"t": 0, "b": 0}, "currentvalue": {"prefix": prefix, "visible": True},
+        "transition": {"duration": 0},
+        "steps": [{"method": "animate", "label": f.name, "args": [[f.name], still]}
+                  for f in frames],
+    }]
+    fig.update_layout(**layout)
+    return fig
+
+
+def _y_range(values, pad: float = 0.12) -> list[float]:
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    lo, hi = (float(v.min()), float(v.max())) if len(v) else (-1.0, 1.0)
+    span = max(hi - lo, 1.0)
+    return [lo - pad * span, hi + pad * span]
+
+
+def sweep_slopes(ex: Exploration1D, count: int = 25) -> list[float]:
+    """Slopes to sweep: across the Clarke set and the subdifferential, and a margin beyond."""
+    ends = [v[0] for d in (ex.clarke, ex.subdifferential) if d is not None
+            and d.kind not in ("empty", "unbounded") for v in d.vertices]
+    lo, hi = (min(ends), max(ends)) if ends else (-1.0, 1.0)
+    pad = max(0.5, 0.5 * (hi - lo))
+    return sorted(set(np.round(np.linspace(lo - pad, hi + pad, count), 6).tolist() + ends))
+
+
+def sweep_figure(ex: Exploration1D) -> go.Figure:
+    """Lines f(x0) + s(x - x0) swept over s: green while they stay below the graph, grey with
+    the point x' they pass above otherwise; the subdifferential's witness points stay marked."""
+    slopes = sweep_slopes(ex)
+    verdicts = supporting_lines(ex.curve_x, ex.curve_y, ex.point, ex.value, slopes)
+    x0, f0 = ex.point, ex.value
+    xs = np.array(ex.window)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=ex.curve_x, y=ex.curve_y, mode="lines", name="f",
+                             line={"color": style.FUNCTION, "width": 3}, hoverinfo="skip"))
+    sub = ex.subdifferential
+    for w in sub.witnesses if sub is not None else ():
+        fig.add_trace(go.Scatter(
+            x=[w.point[0]], y=[w.value], mode="markers+text", text=[f"x′ = {w.point[0]:.3g}: "
+                                                                     f"{w.bound}"],
+            textposition="bottom center", name="witness x′", showlegend=False,
+            marker={"color": style.WITNESS, "size": 12, "symbol": "diamond"}))
+    moving = [len(fig.data), len(fig.data) + 1]
+
+    def state(s: float, below: bool, worst: float) -> list[go.Scatter]:
+        colour = style.CLARKE_SET if below else style.NEUTRAL
+        line = go.Scatter(x=xs, y=f0 + s * (xs - x0), mode="lines", name="line of slope s",
+                          line={"color": colour, "width": 3, "dash": "solid" if below else "dash"})
+        fx = float(np.interp(worst, ex.curve_x, ex.curve_y))
+        mark = go.Scatter(x=[worst] if not below else [], y=[fx] if not below else [],
+                          mode="markers", name="passes above f here",
+                          marker={"color": style.WITNESS, "size": 13, "symbol": "x"})
+        return [line, mark]
+
+    first = next((i for i, (ok, _) in enumerate(verdicts) if ok), len(slopes) // 2)
+    for trace in state(slopes[first], *verdicts[first]):
+        fig.add_trace(trace)
+    fig.add_trace(go.Scatter(x=[x0], y=[f0], mode="markers", name="(x₀, f(x₀))",
+                             marker={"color": style.POINT, "size": 13}))
+    frames = [go.Frame(name=f"{s:.3g}", traces=moving, data=state(s, *v))
+              for s, v in zip(slopes, verdicts, strict=True)]
+    layout = style.base_layout(
+        height=_HEIGHT, xaxis={"range": list(ex.window), "title": {"text": "x"}},
+        yaxis={"range": _y_range(ex.curve_y), "title": {"text": "f(x)"}})
+    return _animate(fig, frames, layout, "slope s = ", active=first, frame_ms=500)
+
+
+def descent_figure(path: DescentPath) -> go.Figure:
+    """Iterates of subgradient descent on the graph of f (left) and x_t against t (right)."""
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.1)
+    fig.add_trace(go.Scatter(x=path.curve_x, y=path.curve_y, mode="lines", name="f",
+                             line={"color": style.FUNCTION, "width": 3}, hoverinfo="skip"),
+                  row=1, col=1)
+    t_all = np.arange(len(path.xs))
+    symbols = ["diamond" if k else "circle" for k in path.kinks]
+
+    def state(k: int) -> list[go.Scatter]:
+        n = k + 1
+        return [
+            go.Scatter(x=path.xs[:n], y=path.fs[:n], mode="lines+markers", name="iterates x_t",
+                       line={"color": style.LEFT_SEQUENCE, "width": 1},
+                       marker={"color": style.LEFT_SEQUENCE, "size": 8, "symbol": symbols[:n]},
+                       xaxis="x", yaxis="y"),
+            go.Scatter(x=[path.xs[k]], y=[path.fs[k]], mode="markers", name="x_t now",
+                       marker={"color": style.POINT, "size": 14}, xaxis="x", yaxis="y"),
+            go.Scatter(x=t_all[:n], y=path.xs[:n], mode="lines+markers", name="x_t against t",
+                       showlegend=False, line={"color": style.LEFT_SEQUENCE},
+                       marker={"size": 6, "symbol": symbols[:n]}, xaxis="x2", yaxis="y2"),
+        ]
+
+    moving = [1, 2, 3]
+    for trace in state(0):
+        fig.add_trace(trace)
+    frames = [go.Frame(name=str(k), traces=moving, data=state(k)) for k in range(len(path.xs))]
+    layout = style.base_layout(
+        height=_HEIGHT,
+        xaxis={"range": list(path.window), "title": {"text": "x"}},
+        yaxis={"range": _y_range(path.curve_y), "title": {"text": "f(x)"}},
+        xaxis2={"range": [-0.5, len(path.xs) - 0.5], "title": {"text": "step t"}},
+        yaxis2={"range": list(path.window), "title": {"text": "x_t"}})
+    return _animate(fig, frames, layout, "step t = ", frame_ms=250)
+
+
+def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
+    """Contours of f, the minimum-norm flow (green) and gradient-descent paths for each step size,
+    animated in time so that each path is where it is at t = (steps taken) × η."""
+    fig = go.Figure()
+    fig.add_trace(go.Contour(x=pic.grid_x, y=pic.grid_y, z=pic.grid_f, showscale=False,
+                             colorscale="Blues", opacity=0.35, ncontours=18, hoverinfo="skip",
+                             contours={"coloring": "lines"}, name="level sets of f"))
+    # about 150 flow points are plenty for a smooth line, and keep the frames light
+    every = max(1, len(pic.flow) // 150)
+    keep = sorted(set(range(0, len(pic.flow), every)) | {len(pic.flow) - 1})
+    flow = np.array(pic.flow)[keep]
+    times = np.array(pic.flow_t)[keep]
+    horizon = max([float(times[-1])] + [(len(p) - 1) * eta for eta, p in pic.paths.items()])
+
+    def state(tau: float) -> list[go.Scatter]:
+        n = int(np.searchsorted(times, tau + 1e-12))
+        data = [go.Scatter(x=flow[:n, 0], y=flow[:n, 1], mode="lines", name="flow dx/dt = −m(x)",
+                           line={"color": style.CLARKE_SET, "width": 5})]
+        for (eta, path), colour in zip(pic.paths.items(), _PATH_COLOURS, strict=False):
+            pts = np.array(path)[: min(len(path), int(tau / eta + 1e-9) + 1)]
+            data.append(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines+markers",
+                                   name=f"steps η = {eta:g}",
+                                   line={"color": colour, "width": 1.5},
+                                   marker={"color": colour, "size": 6}))
+        return data
+
+    for trace in state(0.0):
+        fig.add_trace(trace)
+    moving = list(range(1, len(fig.data)))
+    fig.add_trace(go.Scatter(x=[pic.start[0]], y=[pic.start[1]], mode="markers", name="start",
+                             marker={"color": style.POINT, "size": 13}))
+    taus = np.linspace(0.0, horizon, frames_count + 1)
+    frames = [go.Frame(name=f"{tau:.2f}", traces=moving, data=state(tau)) for tau in taus]
+    layout = style.base_layout(
+        height=_HEIGHT + 80,
+        xaxis={"range": [pic.grid_x[0], pic.grid_x[-1]], "title": {"text": "x"}},
+        yaxis={"range": [pic.grid_y[0], pic.grid_y[-1]], "title": {"text": "y"},
+               "scaleanchor": "x", "scaleratio": 1})
+    return _animate(fig, frames, layout, "time t = ", frame_ms=200)
