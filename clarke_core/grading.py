@@ -247,7 +247,10 @@ def _sign(c: sp.Expr) -> int:
     from .local import sign_of
 
     try:
-        return sign_of(sp.sympify(c))
+        # c is an engine value (sympy, int or float), never text
+        if not isinstance(c, sp.Basic):
+            c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
+        return sign_of(c)
     except UndecidedError:
         value = float(c)
         return 0 if abs(value) < 1e-12 else (1 if value > 0 else -1)
