@@ -255,9 +255,9 @@ EXAMPLES_SUBGRADIENTS: tuple[Example, ...] = (
 
 EXAMPLES_FLOW: tuple[Example, ...] = (
     Example(
-        "l1-weighted", "|x| + 2|y| from (1, 1)", "abs(x) + 2*abs(y)", "1, 1",
-        "The flow reaches the kink y = 0 at t = 1/2, slides along it and stops at 0 at t = 1; "
-        "steps of a fixed size zigzag across the kink instead.",
+        "l1-weighted", "|x| + 2|y| from (1, 0.9)", "abs(x) + 2*abs(y)", "1, 0.9",
+        "The flow reaches the kink y = 0 at t = 0.45, slides along it and stops at 0 at t = 1; "
+        "steps of a fixed size zigzag across the kink instead, by less the smaller the step.",
     ),
     Example(
         "diagonal-valley", "2|x - y| + (x + y)²/8: a valley on a kink",

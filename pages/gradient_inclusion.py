@@ -40,28 +40,28 @@ pic = ui.computed(lambda t, a: flow(t, a, float(horizon)), text, at,
                   hint="Type a function of x and y and a starting point.")
 
 st.latex(rf"f(x, y) = {pic.latex}, \qquad x(0) = ({pic.start[0]:.3g}, {pic.start[1]:.3g})")
-chart_col, text_col = st.columns([3, 2], gap="large")
-with chart_col:
-    st.plotly_chart(flow_figure(pic), config=CHART_CONFIG)
-with text_col:
-    st.subheader("What to look for")
+st.plotly_chart(flow_figure(pic), config=CHART_CONFIG)
+st.caption("Press ▶ Play or drag the time slider: at time t each path has taken t/η steps; "
+           "the faint lines show the whole run.")
+slide_col, steps_col = st.columns(2, gap="large")
+with slide_col:
     st.markdown(
         "**Sliding.** When the green flow reaches a kink, the gradients on the two sides point "
         "across it. The Clarke set there is the segment between them, and its minimum-norm "
         "element points *along* the kink: the flow slides down the crease instead of crossing "
         "it."
     )
+with steps_col:
     st.markdown(
         "**Steps.** A gradient step of size η only ever sees one side, so it overshoots the "
-        "kink and zigzags around it (orange, η = 0.3). Halving η halves the zigzag: the "
+        "kink and zigzags around it (orange, η = 0.3). The zigzag shrinks with η: the "
         "η = 0.02 path (purple) hugs the flow, as the flow is the limit of the steps as η → 0."
     )
-    if pic.arrival is not None:
-        st.success(f"The flow stops at a critical point (m(x) = 0) at t ≈ {pic.arrival:.2f}: "
-                   "a nonsmooth flow can arrive in finite time, which a smooth one cannot.")
-    else:
-        st.info("The flow is still moving at the end of the time horizon; try a longer T.")
-    st.caption("Press ▶ Play or drag the time slider: at time t each path has taken t/η steps.")
+if pic.arrival is not None:
+    st.success(f"The flow stops at a critical point (m(x) = 0) at t ≈ {pic.arrival:.2f}: "
+               "a nonsmooth flow can arrive in finite time, which a smooth one cannot.")
+else:
+    st.info("The flow is still moving at the end of the time horizon; try a longer T.")
 
 with st.expander("Show how it is computed"):
     st.markdown(

@@ -93,7 +93,8 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
                           marker={"color": style.WITNESS, "size": 13, "symbol": "x"})
         return [line, mark]
 
-    first = next((i for i, (ok, _) in enumerate(verdicts) if ok), len(slopes) // 2)
+    green = [i for i, (ok, _) in enumerate(verdicts) if ok]
+    first = green[len(green) // 2] if green else len(slopes) // 2
     for trace in state(slopes[first], *verdicts[first]):
         fig.add_trace(trace)
     fig.add_trace(go.Scatter(x=[x0], y=[f0], mode="markers", name="(x₀, f(x₀))",
@@ -114,6 +115,10 @@ def descent_figure(path: DescentPath) -> go.Figure:
                   row=1, col=1)
     t_all = np.arange(len(path.xs))
     symbols = ["diamond" if k else "circle" for k in path.kinks]
+    # the whole run, faint, so the still picture already shows where the iterates go
+    ghost = {"color": style.translucent(style.LEFT_SEQUENCE, 0.3), "width": 1}
+    fig.add_trace(go.Scatter(x=t_all, y=path.xs, mode="lines", line=ghost, showlegend=False,
+                             hoverinfo="skip"), row=1, col=2)
 
     def state(k: int) -> list[go.Scatter]:
         n = k + 1
@@ -129,7 +134,7 @@ def descent_figure(path: DescentPath) -> go.Figure:
                        marker={"size": 6, "symbol": symbols[:n]}, xaxis="x2", yaxis="y2"),
         ]
 
-    moving = [1, 2, 3]
+    moving = [2, 3, 4]
     for trace in state(0):
         fig.add_trace(trace)
     frames = [go.Frame(name=str(k), traces=moving, data=state(k)) for k in range(len(path.xs))]
@@ -147,14 +152,26 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
     animated in time so that each path is where it is at t = (steps taken) × η."""
     fig = go.Figure()
     fig.add_trace(go.Contour(x=pic.grid_x, y=pic.grid_y, z=pic.grid_f, showscale=False,
-                             colorscale="Blues", opacity=0.35, ncontours=18, hoverinfo="skip",
-                             contours={"coloring": "lines"}, name="level sets of f"))
+                             colorscale=[[0, style.FUNCTION], [1, style.FUNCTION]], opacity=0.35,
+                             ncontours=18, hoverinfo="skip", contours={"coloring": "lines"},
+                             name="level sets of f"))
     # about 150 flow points are plenty for a smooth line, and keep the frames light
     every = max(1, len(pic.flow) // 150)
     keep = sorted(set(range(0, len(pic.flow), every)) | {len(pic.flow) - 1})
     flow = np.array(pic.flow)[keep]
     times = np.array(pic.flow_t)[keep]
     horizon = max([float(times[-1])] + [(len(p) - 1) * eta for eta, p in pic.paths.items()])
+
+    # the whole run, faint, so the still picture already shows the zigzags and the slide
+    fig.add_trace(go.Scatter(x=flow[:, 0], y=flow[:, 1], mode="lines", showlegend=False,
+                             hoverinfo="skip", line={"color": style.translucent(
+                                 style.CLARKE_SET, 0.3), "width": 5}))
+    for path, colour in zip(pic.paths.values(), _PATH_COLOURS, strict=False):
+        pts = np.array(path)
+        fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines", showlegend=False,
+                                 hoverinfo="skip",
+                                 line={"color": style.translucent(colour, 0.3), "width": 1}))
+    first_moving = len(fig.data)
 
     def state(tau: float) -> list[go.Scatter]:
         n = int(np.searchsorted(times, tau + 1e-12))
@@ -170,7 +187,7 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
 
     for trace in state(0.0):
         fig.add_trace(trace)
-    moving = list(range(1, len(fig.data)))
+    moving = list(range(first_moving, len(fig.data)))
     fig.add_trace(go.Scatter(x=[pic.start[0]], y=[pic.start[1]], mode="markers", name="start",
                              marker={"color": style.POINT, "size": 13}))
     taus = np.linspace(0.0, horizon, frames_count + 1)
