@@ -15,6 +15,8 @@ st.navigation([
             url_path="clarke-1d"),
     st.Page("pages/clarke_2d.py", title="Clarke differential (2D)", icon=":material/grid_on:",
             url_path="clarke-2d"),
+    st.Page("pages/properties.py", title="Properties", icon=":material/rule:",
+            url_path="clarke-properties"),
     st.Page("pages/positive_homogeneity.py", title="Positive homogeneity",
             icon=":material/open_in_full:", url_path="homogeneity"),
     st.Page("pages/relu_network.py", title="ReLU networks", icon=":material/hub:",

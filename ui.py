@@ -83,3 +83,60 @@ def share_link(text: str, at: str) -> None:
     st.caption("**Share this view**: this link opens the same function and point.")
     st.code(f"{st.context.url or ''}?{urlencode({'f': text, 'at': at})}", language=None,
             wrap_lines=True)
+
+
+_EDITOR_START = {
+    1: [{"expression": "-x", "condition": "x < 0"}, {"expression": "x", "condition": "True"}],
+    2: [{"expression": "x + y", "condition": "x + y >= 0"},
+        {"expression": "-(x + y)", "condition": "True"}],
+}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _checked_pieces(rows: tuple[tuple[str, str], ...], dim: int):
+    from clarke_core import sandbox
+    from clarke_core.piecewise_editor import check_rows
+
+    # The cells are a stranger's text: parsed and checked in a limited worker process.
+    return sandbox.run(check_rows, rows, dim, timeout=10.0)
+
+
+def piecewise_editor(prefix: str, dim: int) -> str | None:
+    """Rows of (expression, condition) for students who do not know the ``Piecewise`` syntax,
+    checked as they type (cells, gaps, overlaps, continuity). When all is well, shows the
+    ``Piecewise(...)`` text and a button that puts it in the field ``<prefix>_f`` of
+    ``function_inputs``; returns the text (None while there are problems)."""
+    variables = "x" if dim == 1 else "x and y"
+    table = st.data_editor(
+        _EDITOR_START[dim], num_rows="dynamic", key=f"{prefix}_pieces", hide_index=True,
+        column_config={
+            "expression": st.column_config.TextColumn(
+                "expression", help=f"A function of {variables}, such as x**2 or abs(x) - 1."),
+            "condition": st.column_config.TextColumn(
+                "condition", help="Where this row holds, such as x < 0 or (x >= 0) & (x < 1); "
+                                  "end with True for everything else."),
+        })
+    rows = tuple((str(r.get("expression") or ""), str(r.get("condition") or ""))
+                 for r in table)
+    try:
+        check = _checked_pieces(rows, dim)
+    except InputError as err:
+        st.error(str(err))
+        return None
+    except RuntimeError:
+        st.error(SOMETHING_WRONG)
+        return None
+    if check.problems:
+        st.warning("\n".join(f"- {p}" for p in check.problems))
+    for note in check.notes:
+        st.caption(note)
+    if check.text is None:
+        return None
+
+    def fill() -> None:
+        st.session_state[f"{prefix}_f"] = check.text
+        st.session_state[f"{prefix}_example"] = OWN
+
+    st.code(check.text, language=None, wrap_lines=True)
+    st.button("Use this function", key=f"{prefix}_use_pieces", on_click=fill, type="primary")
+    return check.text

@@ -58,6 +58,7 @@ class PropertiesReport:
     strictly_differentiable: bool
     right_slope_latex: str | None  # f'(x0; 1)
     left_slope_latex: str | None  # f'(x0; -1)
+    one_sided: tuple[float | None, float | None]  # left and right derivative of f at x0
     regular: bool | None  # None: no Clarke set (not locally Lipschitz)
     regularity_reason: str
     curve_x: tuple[float, ...]
@@ -207,6 +208,7 @@ def study_properties(text: str, at, radius: float = 1.0) -> PropertiesReport:
         strictly_differentiable=strict,
         right_slope_latex=sp.latex(right) if finite[1] else None,
         left_slope_latex=sp.latex(-left) if finite[0] else None,
+        one_sided=(float(left) if finite[0] else None, float(right) if finite[1] else None),
         regular=regular, regularity_reason=why,
         curve_x=tuple(xs.tolist()), curve_y=tuple(float(v) for v in ys),
     )
@@ -233,7 +235,7 @@ def oscillation(frames: int = 60, reach: float = 0.25) -> Oscillation:
     (8, True)
     """
     # Dense in 1/x, so every wiggle near 0 is drawn; both sides of 0.
-    t = np.linspace(1 / reach, 400.0, 20000)
+    t = np.linspace(1 / reach, 400.0, 4000)
     right = 1 / t
     xs = np.concatenate([-right, right[::-1]])
     fx = xs**2 * np.sin(1 / xs)

@@ -12,6 +12,7 @@ SECTIONS = [
     ("§2 Clarke differential", "limits of nearby gradients and their convex hull",
      [("pages/clarke_1d.py", "Clarke differential (1D)"),
       ("pages/clarke_2d.py", "Clarke differential (2D)"),
+      ("pages/properties.py", "Properties: Lipschitz, convex, C¹, regular"),
       ("pages/autodiff_vs_clarke.py", "Autodiff vs Clarke")]),
     ("§3 Positive homogeneity", "g(αx) = α^L g(x), Lemma 3.2, ReLU networks layer by layer",
      [("pages/positive_homogeneity.py", "Positive homogeneity"),

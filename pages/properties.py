@@ -1,0 +1,112 @@
+"""Properties of the Clarke differential (lecture §2): locally Lipschitz, convex, differentiable,
+regular, each checked on the student's function at a point."""
+
+import streamlit as st
+
+import ui
+from clarke_core import sandbox
+from clarke_core.examples import EXAMPLES_1D
+from clarke_core.figures.properties import lipschitz_figure, oscillation_figure, regularity_figure
+from clarke_core.properties import oscillation, study_properties
+
+TIMEOUT_S = 10.0
+CHART_CONFIG = {"displaylogo": False}
+RADII = [0.25, 0.5, 1.0, 2.0]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def study(text: str, at: str, radius: float):
+    # All parsing and math happen in a limited worker process: the text is a stranger's.
+    return sandbox.run(study_properties, text, at, radius, timeout=TIMEOUT_S)
+
+
+@st.cache_data(max_entries=1, show_spinner=False)
+def erratum_4_figure():
+    return oscillation_figure(oscillation())
+
+
+st.title("Properties of the Clarke differential")
+st.markdown(
+    "The lecture lists three properties of $\\partial f$: it exists wherever f is locally "
+    "Lipschitz; it equals the subdifferential $\\partial_s f$ when f is convex; it is "
+    "$\\{\\nabla f\\}$ when f is differentiable — true only for *continuously* differentiable f. "
+    "Check each one, and Clarke regularity, on your own function."
+)
+
+text, at = ui.function_inputs(
+    "properties", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
+    f_help="Use x, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
+           "Piecewise((expr, condition), ..., (expr, True)); or build it from pieces below.",
+    at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
+with st.expander("Build f from pieces (no Piecewise syntax needed)"):
+    st.caption("One row per piece: its expression and the condition where it holds. Rows are "
+               "checked as you type; the theory needs a continuous f, so jumps are reported.")
+    ui.piecewise_editor("properties", 1)
+radius = st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII, value=1.0,
+                          key="properties_radius")
+p = ui.computed(lambda t, a: study(t, a, radius), text, at, spinner="Checking the properties…",
+                hint="Type a function of x and a point to start.")
+st.latex(rf"f(x) = {p.latex}, \qquad x_0 = {p.point_latex}")
+
+st.header("1. Locally Lipschitz")
+lip = p.lipschitz
+left, right = st.columns([3, 2], gap="large")
+with right:
+    if lip.holds:
+        st.success(f"Locally Lipschitz at x₀: on [x₀ − {lip.radius:g}, x₀ + {lip.radius:g}], "
+                   f"L ≈ {lip.constant:.4g}.")
+        st.markdown("The estimate is max |f′| over the exact one-sided limits of f′ at x₀ and "
+                    "a dense sample of the interval (an estimate: a sample can miss a narrow "
+                    "peak). The graph stays inside the cone $f(x_0) \\pm L|x - x_0|$.")
+    else:
+        st.warning(f"Not locally Lipschitz at x₀: {lip.reason}")
+        st.markdown("Every cone fails: the graph leaves it closer and closer to x₀.\n\n"
+                    + "\n".join(f"- L = {L:g}: outside for |x − x₀| up to about {h:.3g}"
+                                for L, h in lip.escapes))
+    st.caption("**Erratum 3.** The constant comes first: *there is* L such that for all x, x′ "
+               "in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which every "
+               "function satisfies away from x = x′, √|x| included.")
+with left:
+    st.plotly_chart(lipschitz_figure(p), config=CHART_CONFIG)
+
+st.header("2. Convex ⇒ Clarke set = subdifferential")
+sub = p.subdifferential
+st.latex(r"\partial f(x_0) = " + p.clarke.latex() + r", \qquad \partial_s f(x_0) = "
+         + (sub.latex() if sub else r"\text{undecided}"))
+if p.convex:
+    st.success("f is certified convex (by composition rules), and indeed the two sets are "
+               "equal." if p.sets_equal else "f is certified convex.")
+else:
+    verdict = {True: "here they happen to be equal.", False: "here they differ.",
+               None: "whether they are equal could not be decided here."}[p.sets_equal]
+    st.info("f is not certified convex (the composition rules cannot prove it), so the theorem "
+            f"says nothing; {verdict}")
+
+st.header("3. Differentiable ⇒ {f′} needs continuity of f′")
+if p.derivative_latex is None:
+    st.markdown("Your f is not differentiable at x₀ (the one-sided slopes differ or do not exist).")
+elif p.strictly_differentiable:
+    st.markdown(f"Your f is continuously differentiable at x₀: $f'(x_0) = {p.derivative_latex}$ "
+                f"and $\\partial f(x_0) = {p.clarke.latex()}$.")
+else:
+    st.markdown(f"Your f is differentiable at x₀ with $f'(x_0) = {p.derivative_latex}$, but f′ "
+                f"is not continuous there: $\\partial f(x_0) = {p.clarke.latex()}$.")
+st.markdown(
+    "**Erratum 4.** $f(x) = x^2\\sin(1/x)$, $f(0) = 0$, is differentiable at 0 with "
+    "$f'(0) = \\lim_{h \\to 0} h \\sin(1/h) = 0$, yet $f'(x) = 2x\\sin(1/x) - \\cos(1/x)$ keeps "
+    "sweeping $[-1, 1]$ as $x \\to 0$, so $\\partial f(0) = [-1, 1] \\neq \\{f'(0)\\}$. Press "
+    "▶ Play: the tangent at $x_k \\to 0$ never settles.")
+st.plotly_chart(erratum_4_figure(), config=CHART_CONFIG)
+
+st.header("4. Regular or not")
+st.markdown(
+    "f is *Clarke regular* at x₀ when its directional derivatives equal the Clarke support "
+    "function: in 1D, $f'(x_0; 1) = \\max \\partial f(x_0)$ and "
+    "$f'(x_0; -1) = -\\min \\partial f(x_0)$. Convex kinks like |x| are regular; −|x| is not.")
+if p.regular is None:
+    st.info(p.regularity_reason)
+else:
+    (st.success if p.regular else st.warning)(p.regularity_reason)
+    st.plotly_chart(regularity_figure(p), config=CHART_CONFIG)
+
+ui.share_link(text, at)

@@ -1,0 +1,72 @@
+"""The Properties page (lecture §2), run headless with Streamlit's AppTest and the real engine."""
+
+from __future__ import annotations
+
+from page_util import assert_refused, figures, page_runner
+
+PAGE = "../pages/properties.py"
+F, AT, PICK = "properties_f", "properties_at", "properties_example"
+
+run_page = page_runner(PAGE, 90)
+
+
+def texts(at) -> str:
+    parts = [m.value for m in at.markdown] + [s.value for s in at.success]
+    parts += [w.value for w in at.warning] + [i.value for i in at.info]
+    return "\n".join(parts)
+
+
+def test_default_renders_all_four_properties():
+    at = run_page()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert [h.value for h in at.header][:4] == [
+        "1. Locally Lipschitz", "2. Convex ⇒ Clarke set = subdifferential",
+        "3. Differentiable ⇒ {f′} needs continuity of f′", "4. Regular or not"]
+    figs = figures(at)
+    assert len(figs) == 3
+    animated = figs[1]
+    assert len(animated["frames"]) >= 20 and animated["layout"]["updatemenus"]
+    assert animated["layout"]["sliders"][0]["steps"]
+    assert all(len(f["data"]) == 3 for f in animated["frames"])  # only the moving traces
+    assert "L ≈ 1" in texts(at) and "certified convex" in texts(at)
+
+
+def test_sqrt_abs_is_not_lipschitz():
+    at = run_page(f="sqrt(abs(x))", at="0")
+    assert not at.exception, at.exception
+    assert not at.error
+    warning = at.warning[0].value
+    assert "Not locally Lipschitz" in warning and "unbounded" in warning
+    assert "L = 10" in texts(at)
+
+
+def test_minus_abs_is_not_regular_and_not_convex():
+    at = run_page(f="-abs(x)", at="0")
+    assert not at.exception, at.exception
+    shown = texts(at)
+    assert "not certified convex" in shown and "here they differ" in shown
+    assert "so f is not regular" in shown
+
+
+def test_x2_sin_is_differentiable_not_c1():
+    at = run_page(f="Piecewise((x**2*sin(1/x), x != 0), (0, True))", at="0")
+    assert not at.exception, at.exception
+    assert "is differentiable at x₀ with $f'(x_0) = 0$, but f′ is not continuous" in texts(at)
+
+
+def test_bad_input_gives_one_error_sentence():
+    at = run_page(f="x +", at="0")
+    assert_refused(at)
+
+
+def test_the_piecewise_editor_fills_the_function_field():
+    at = run_page()
+    assert not at.exception, at.exception
+    assert any("Piecewise((-x, x < 0), (x, True))" in c.value for c in at.code)
+    at.button(key="properties_use_pieces").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key=F).value == "Piecewise((-x, x < 0), (x, True))"
+    assert at.query_params["f"] == ["Piecewise((-x, x < 0), (x, True))"] or \
+        at.query_params["f"] == "Piecewise((-x, x < 0), (x, True))"
+    assert "L ≈ 1" in texts(at)
