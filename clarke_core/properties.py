@@ -240,7 +240,7 @@ def oscillation(frames: int = 60, reach: float = 0.25) -> Oscillation:
     xs = np.concatenate([-right, right[::-1]])
     fx = xs**2 * np.sin(1 / xs)
     fp = 2 * xs * np.sin(1 / xs) - np.cos(1 / xs)
-    tk = np.linspace(1 / reach, 1 / reach + frames * 0.7, frames)
+    tk = np.linspace(1 / reach + 2, 1 / reach + 2 + frames * 0.7, frames)
     xk = 1 / tk
     return Oscillation(
         tuple(xs.tolist()), tuple(fx.tolist()), tuple(fp.tolist()), tuple(xk.tolist()),

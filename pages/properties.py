@@ -71,9 +71,13 @@ with left:
 
 st.header("2. Convex ⇒ Clarke set = subdifferential")
 sub = p.subdifferential
-st.latex(r"\partial f(x_0) = " + p.clarke.latex() + r", \qquad \partial_s f(x_0) = "
-         + (sub.latex() if sub else r"\text{undecided}"))
-if p.convex:
+if lip.holds:
+    st.latex(r"\partial f(x_0) = " + p.clarke.latex() + r", \qquad \partial_s f(x_0) = "
+             + (sub.latex() if sub else r"\text{undecided}"))
+if not lip.holds:
+    st.info("f is not locally Lipschitz at x₀, so it has no Clarke set to compare with the "
+            "subdifferential.")
+elif p.convex:
     st.success("f is certified convex (by composition rules), and indeed the two sets are "
                "equal." if p.sets_equal else "f is certified convex.")
 else:

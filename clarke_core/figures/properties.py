@@ -72,10 +72,11 @@ def regularity_figure(p: PropertiesReport) -> go.Figure:
         (p.one_sided[1], "right derivative f′(x₀; 1)", style.RIGHT_SEQUENCE, 0.5),
         (p.one_sided[0], "left derivative −f′(x₀; −1)", style.LEFT_SEQUENCE, -0.5),
     ):
+        where = "top center" if y > 0 else "bottom center"
         if value is not None:
             fig.add_trace(go.Scatter(
                 x=[value, value], y=[0, y], mode="lines+markers+text", name=label,
-                text=["", f"{fmt(value)}"], textposition="top center",
+                text=["", f"{fmt(value)}"], textposition=where,
                 line={"color": colour, "width": 3}, marker={"color": colour, "size": 10}))
     span = max(hi - lo, 1.0)
     fig.update_layout(**style.base_layout(height=230), xaxis_title="slope",
@@ -105,7 +106,7 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
                              hoverinfo="skip"), 1, 1)
     fig.add_trace(go.Scatter(x=xs, y=np.array(o.f), mode="lines", name="f",
                              line={"color": style.FUNCTION, "width": 2}), 1, 1)
-    half = reach / 4
+    half = reach / 12  # short tangents: their slope near ±1 would leave the axes
 
     def moving(k: int) -> list[go.Scatter]:
         x, y, s = o.xk[k], o.f_xk[k], o.fprime_xk[k]
@@ -129,7 +130,7 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
                              marker={"color": style.POINT, "size": 12, "symbol": "diamond"}),
                   1, 2)
     fig.add_trace(go.Scatter(**first[2].to_plotly_json(), mode="markers+text",
-                             textposition="top right", showlegend=False,
+                             textposition="top left", showlegend=False,
                              marker={"color": style.RIGHT_SEQUENCE, "size": 13}), 1, 2)
     moving_ids = [3, 4, 8]
     frames, steps = [], []
