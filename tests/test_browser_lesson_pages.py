@@ -1,4 +1,4 @@
-"""Subgradients and Gradient inclusion in headless Chromium: drawn, playable, no exception."""
+"""Subgradients, Gradient inclusion, Properties in headless Chromium: drawn, playable, no error."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ def _dismiss_first_load_dialog(page) -> None:
 @pytest.mark.parametrize(("path", "title"), [
     ("/subgradients", "Subgradients and subgradient descent"),
     ("/gradient-inclusion", "Gradient inclusion"),
+    ("/clarke-properties", "Properties of the Clarke differential"),
 ])
 def test_lesson_page_draws_and_plays(streamlit_server, page, screenshot_dir, path, title):
     page.set_viewport_size({"width": 1400, "height": 1600})
