@@ -16,6 +16,8 @@ from clarke_core import clarke_set, subdifferential
 from clarke_core.parsing import parse_function, parse_point
 from clarke_core.sampling import hausdorff_1d, sampled_interval_1d
 
+from .table import Row
+
 CASES = [
     ("max(0, x)", "0"),
     ("-abs(x)", "0"),
@@ -52,7 +54,7 @@ def _sampled(expr: str, at: str) -> tuple[float, tuple[float, float]]:
     return (time.perf_counter() - start) * 1000, estimate
 
 
-def main() -> None:
+def main() -> list[Row]:
     print(__doc__.splitlines()[0])
     header = f"{'function @ point':58} {'clarke ms':>9} {'subdiff ms':>10} {'sampled ms':>10} "
     print(header + f"{'ratio':>6} {'sampled error':>13}")
@@ -77,6 +79,12 @@ def main() -> None:
     print(f"median exact clarke_set: {mc:.1f} ms, subdifferential: {ms:.1f} ms "
           f"(target <= 20 ms); max {max(clarke_times + sub_times):.1f} ms")
     print(f"median sampled estimate: {mt:.2f} ms; exact / sampled = {mc / mt:.0f}x")
+    return [
+        Row("1D exact clarke_set, median", mc, "ms", "1D gradient sampling, median", mt,
+            "≤ 20 ms", mc <= 20),
+        Row("1D exact subdifferential, median", ms, "ms", "1D gradient sampling, median", mt,
+            "≤ 20 ms", ms <= 20),
+    ]
 
 
 if __name__ == "__main__":

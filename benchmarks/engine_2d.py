@@ -17,6 +17,7 @@ from clarke_core.parsing import parse_function, parse_point
 from clarke_core.sampling import hausdorff_2d, sampled_gradients_2d
 
 from .engine_1d import REPEATS
+from .table import Row
 
 CASES = [
     ("abs(x) + abs(y)", "0, 0"),
@@ -34,7 +35,7 @@ CASES = [
 ]
 
 
-def main() -> None:
+def main() -> list[Row]:
     print(__doc__.splitlines()[0])
     print(f"{'function @ point':58} {'exact ms':>9} {'sampled ms':>10} {'ratio':>6} "
           f"{'sampled error':>13}")
@@ -63,6 +64,14 @@ def main() -> None:
     print(f"median exact 2D clarke_set: {me:.1f} ms (target <= 20 ms); "
           f"max {max(exact_times):.1f} ms (target <= 1000 ms)")
     print(f"median sampled estimate: {ms:.2f} ms; exact / sampled = {me / ms:.0f}x")
+    slowest = max(range(len(CASES)), key=exact_times.__getitem__)
+    return [
+        Row("2D exact clarke_set, median", me, "ms", "2D gradient sampling, median", ms,
+            "≤ 20 ms", me <= 20),
+        Row("2D exact clarke_set, slowest case", exact_times[slowest], "ms",
+            "2D gradient sampling, same case", sample_times[slowest], "≤ 1000 ms",
+            exact_times[slowest] <= 1000),
+    ]
 
 
 if __name__ == "__main__":

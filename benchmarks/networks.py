@@ -13,6 +13,8 @@ import numpy as np
 
 from clarke_core.networks import Network, balance, random_network, synthetic_data
 
+from .table import Row
+
 DEPTH, WIDTH, SAMPLES, STEPS, LR, SEED = 3, 16, 64, 3000, 0.01, 0
 LOOP_STEPS = 300
 
@@ -45,7 +47,7 @@ def loop_train(net: Network, x: np.ndarray, y: np.ndarray, steps: int,
     return ws, np.array([np.sum(w * w) for w in ws]) - start
 
 
-def main() -> None:
+def main() -> list[Row]:
     print(__doc__.splitlines()[0])
     balance(DEPTH, WIDTH, 10, LR, SEED)  # warm-up
     start = time.perf_counter()
@@ -65,6 +67,8 @@ def main() -> None:
     print(f"{'ratio loop / vectorised':44} {slow / fast:8.1f}x")
     print(f"spread of the layer changes at lr={LR}: {run.spread:.2e}; "
           f"Euler residual {run.euler_residual:.1e}")
+    return [Row("training, 3000 steps (vectorised)", fast, "s",
+                "per-sample loop (scaled)", slow, "≤ 1 s", fast <= 1.0)]
 
 
 if __name__ == "__main__":
