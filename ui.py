@@ -7,6 +7,8 @@ never mistaken for a page.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -140,3 +142,49 @@ def piecewise_editor(prefix: str, dim: int) -> str | None:
     st.code(check.text, language=None, wrap_lines=True)
     st.button("Use this function", key=f"{prefix}_use_pieces", on_click=fill, type="primary")
     return check.text
+
+
+def _png_renderer() -> Callable[[object], bytes] | None:
+    """A function that renders a plotly figure to PNG with kaleido and a locally installed
+    Chromium, or None when kaleido or a Chromium is missing. Nothing is downloaded: the browser
+    is the system's (``BROWSER_PATH``, else ``chromium`` on the PATH), plotly.js is plotly.py's
+    own copy, and MathJax is off (the labels are Unicode, and MathJax would come from a CDN)."""
+    try:
+        import kaleido
+    except ImportError:
+        return None
+    browser = os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which(
+        "chromium-browser")
+    if not browser:
+        return None
+    os.environ.setdefault("BROWSER_PATH", browser)
+
+    def render(fig) -> bytes:
+        return kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2},
+                                     kopts={"mathjax": False})
+
+    return render
+
+
+def _figure_html(fig) -> str:
+    """``fig`` as one HTML page with plotly.js inside (about 5 MB): opens offline, animation too."""
+    return fig.to_html(include_plotlyjs=True, full_html=True)
+
+
+def figure_downloads(fig, name: str) -> None:
+    """Buttons that download ``fig`` as a standalone HTML file (plotly.js inside, so it works
+    offline, animation included) and, when kaleido and a Chromium are installed, as a PNG of its
+    first frame. Both files are made only when a button is clicked, so reruns stay fast; ``name``
+    is the file name without extension and must be unique on the page."""
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Download HTML", lambda: _figure_html(fig),
+        file_name=f"{name}.html", mime="text/html", key=f"download_{name}_html",
+        on_click="ignore", icon=":material/download:",
+        help="The interactive figure as one HTML file (about 5 MB, works offline).")
+    render = _png_renderer()
+    if render is not None:
+        row.download_button(
+            "Download PNG", lambda: render(fig), file_name=f"{name}.png", mime="image/png",
+            key=f"download_{name}_png", on_click="ignore", icon=":material/image:",
+            help="A picture of the figure as it first appears (takes a few seconds to make).")

@@ -42,7 +42,8 @@ st.latex(r"\partial f(x_0) = " + ex.clarke.latex() + r", \qquad \partial_s f(x_0
 graph_col, sets_col = st.columns([5, 3], gap="large")
 with graph_col:
     st.subheader("Tangents along sequences that approach x₀")
-    st.plotly_chart(graph_figure(ex), config=CHART_CONFIG)
+    st.plotly_chart(graph := graph_figure(ex), config=CHART_CONFIG)
+    ui.figure_downloads(graph, "clarke-1d-tangents")
     if ex.clarke.sequences and ex.clarke.kind != "unbounded":
         st.caption(
             "Press ▶ Play or drag the slider: each solid tangent touches the graph at a point "
@@ -51,7 +52,8 @@ with graph_col:
         )
 with sets_col:
     st.subheader("On the slope axis")
-    st.plotly_chart(slope_figure(ex), config=CHART_CONFIG)
+    st.plotly_chart(slopes := slope_figure(ex), config=CHART_CONFIG)
+    ui.figure_downloads(slopes, "clarke-1d-slope-axis")
     for note in ex.notes:
         st.markdown(note)
     if sub is not None and sub.reason and sub.kind != "empty" and sub.reason != ex.clarke.reason:

@@ -82,7 +82,8 @@ sub = ex.subdifferential
 map_col, plane_col = st.columns(2, gap="large")
 with map_col:
     st.subheader("The pieces of f near x₀")
-    st.plotly_chart(two_d.contour_figure(ex), config=CHART_CONFIG)
+    st.plotly_chart(pieces := two_d.contour_figure(ex), config=CHART_CONFIG)
+    ui.figure_downloads(pieces, "clarke-2d-pieces")
     if ex.pieces:
         st.markdown("Smooth pieces next to x₀: " + ", ".join(
             rf"$\textcolor{{{two_d.piece_colour(k)}}}{{\blacksquare}}\ f_{{{k + 1}}} = {tex}$"
@@ -91,7 +92,8 @@ with map_col:
                    "points xᵢ run to x₀ inside the regions.")
 with plane_col:
     st.subheader("The gradient plane")
-    st.plotly_chart(two_d.gradient_figure(ex), config=CHART_CONFIG)
+    st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
+    ui.figure_downloads(plane, "clarke-2d-gradient-plane")
     if ex.clarke.sequences and ex.clarke.kind != "unbounded":
         st.caption("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on the "
                    "map; its limit is a vertex of the shaded Clarke set.")

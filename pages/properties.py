@@ -67,7 +67,8 @@ with right:
                "in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which every "
                "function satisfies away from x = x′, √|x| included.")
 with left:
-    st.plotly_chart(lipschitz_figure(p), config=CHART_CONFIG)
+    st.plotly_chart(cone := lipschitz_figure(p), config=CHART_CONFIG)
+    ui.figure_downloads(cone, "lipschitz-cone")
 
 st.header("2. Convex ⇒ Clarke set = subdifferential")
 sub = p.subdifferential
@@ -100,7 +101,8 @@ st.markdown(
     "$f'(0) = \\lim_{h \\to 0} h \\sin(1/h) = 0$, yet $f'(x) = 2x\\sin(1/x) - \\cos(1/x)$ keeps "
     "sweeping $[-1, 1]$ as $x \\to 0$, so $\\partial f(0) = [-1, 1] \\neq \\{f'(0)\\}$. Press "
     "▶ Play: the tangent at $x_k \\to 0$ never settles.")
-st.plotly_chart(erratum_4_figure(), config=CHART_CONFIG)
+st.plotly_chart(oscillating := erratum_4_figure(), config=CHART_CONFIG)
+ui.figure_downloads(oscillating, "x2-sin-1-over-x")
 
 st.header("4. Regular or not")
 st.markdown(
@@ -111,6 +113,7 @@ if p.regular is None:
     st.info(p.regularity_reason)
 else:
     (st.success if p.regular else st.warning)(p.regularity_reason)
-    st.plotly_chart(regularity_figure(p), config=CHART_CONFIG)
+    st.plotly_chart(regular := regularity_figure(p), config=CHART_CONFIG)
+    ui.figure_downloads(regular, "regularity")
 
 ui.share_link(text, at)

@@ -50,7 +50,8 @@ sub = ex.subdifferential
 st.header("1. Lines through the point")
 st.latex(rf"f(x) = {ex.latex}, \quad x_0 = {ex.point_latex}, \quad \partial_s f(x_0) = "
          + (sub.latex() if sub else r"\text{undecided}"))
-st.plotly_chart(sweep_figure(ex), config=CHART_CONFIG)
+st.plotly_chart(sweep := sweep_figure(ex), config=CHART_CONFIG)
+ui.figure_downloads(sweep, "subgradient-sweep")
 st.caption(
     "Drag the slider (or press ▶ Play) to turn the line f(x₀) + s(x − x₀) around the point. It "
     "is **green** while it stays below the graph (s is a subgradient) and dashed grey once it "
@@ -82,7 +83,8 @@ choice = right.radio("Subgradient at a kink", list(CHOICES), format_func=CHOICES
 path = ui.computed(lambda t, a: descend(t, float(start), float(eta), steps, schedule, choice),
                    text, at, spinner="Running subgradient descent…",
                    hint="Type a function of x to start.")
-st.plotly_chart(descent_figure(path), config=CHART_CONFIG)
+st.plotly_chart(descent := descent_figure(path), config=CHART_CONFIG)
+ui.figure_downloads(descent, "subgradient-descent")
 tail = ", ".join(f"{x:.3g}" for x in path.xs[-4:])
 kinks = sum(path.kinks)
 st.markdown(
