@@ -169,10 +169,13 @@ def parse_function_and_point(text: str, at) -> tuple[ParsedFunction, tuple[sp.Ex
     function = parse_function(text)
     try:
         return function, parse_point(at, function.dim)
-    except InputError:
+    except InputError as one_coordinate:
         if function.dim == 2:
             raise
-        point = parse_point(at, 2)
+        try:
+            point = parse_point(at, 2)
+        except InputError:
+            raise one_coordinate from None  # its reason (say, division by zero) is the useful one
         return ParsedFunction(function.text, function.expr, (VARIABLES["x"], VARIABLES["y"])), point
 
 
