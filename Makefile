@@ -4,6 +4,7 @@
 #   make test     lint, then every test incl. doctests and real-browser tests
 #   make lint     ruff check
 #   make bench    benchmarks (python -m benchmarks)
+#   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
 #   make install  runtime deps only;  make venv  runtime + dev deps
 #   make clean    caches and artifacts;  make distclean  also .venv
 #
@@ -17,7 +18,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install venv chromium clean distclean
+.PHONY: run test lint bench bench-browser install venv chromium clean distclean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,10 @@ test: venv chromium lint
 
 bench: venv
 	$(PY) -m benchmarks
+
+# Separate from bench: it starts two servers and a browser and takes about three minutes.
+bench-browser: venv chromium
+	$(PY) -m benchmarks.time_to_chart
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis artifacts

@@ -1,0 +1,156 @@
+"""Time to a drawn chart in a real browser: each page of the app against a bare Streamlit + plotly
+page served in the same run (target: at most 1.5 times the bare page).
+
+Both servers are started here, warmed once (their "/" opened and run to the end), then each page
+URL is opened in 3 fresh browser contexts of headless Chromium; the time counted runs from
+``page.goto`` to the first visible plotly chart, or to the end of the script run on a page that
+has no chart. The median of the 3 loads is reported. Needs Playwright and /usr/bin/chromium.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from .table import Row
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+PAGES = ("/", "/clarke-1d", "/clarke-2d", "/subgradients", "/clarke-properties", "/homogeneity",
+         "/relu-network", "/gradient-inclusion", "/autodiff", "/homework", "/lecture-check")
+BARE_PAGE = ("import streamlit as st, plotly.graph_objects as go\n"
+             "st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2])))\n")
+LOADS = 3
+TARGET = 1.5
+TIMEOUT_MS = 120_000
+
+GRACE_MS = 5_000
+
+# Polled in the page: {kind: "chart", t} once a plotly chart is drawn and visible; {kind: "idle",
+# t} when the script run has ended and no chart has appeared for GRACE_MS after it (t is when
+# the run was first seen ended). Plotly charts are drawn a moment after the run ends, so the
+# grace is needed to tell a page without charts; t is the page's clock (performance.now()).
+DRAWN = """(grace) => {
+  const now = performance.now();
+  for (const p of document.querySelectorAll('.js-plotly-plot')) {
+    const r = p.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0 && getComputedStyle(p).visibility !== 'hidden')
+      return {kind: 'chart', t: now, now};
+  }
+  const idle = document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']");
+  if (!idle) { window.__idleAt = undefined; return false; }
+  if (window.__idleAt === undefined) window.__idleAt = now;
+  return now - window.__idleAt >= grace ? {kind: 'idle', t: window.__idleAt, now} : false;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(script: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode} for {script}")
+        try:
+            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, base
+        except OSError:
+            time.sleep(0.2)
+    _stop(proc)
+    raise RuntimeError(f"streamlit did not start for {script}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _load(browser, url: str) -> tuple[float, str]:
+    """Seconds from goto to a drawn chart (or the end of the run), in a fresh context."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
+        handle = page.wait_for_function(DRAWN, arg=GRACE_MS, timeout=TIMEOUT_MS)
+        waited = time.perf_counter() - start
+        seen = handle.json_value()
+        # Back from the moment the poll returned to the moment the chart or the end was seen.
+        return waited - (seen["now"] - seen["t"]) / 1000, seen["kind"]
+    finally:
+        context.close()
+
+
+def _median(browser, url: str) -> tuple[float, str]:
+    loads = [_load(browser, url) for _ in range(LOADS)]
+    return statistics.median(t for t, _ in loads), loads[-1][1]
+
+
+def main() -> list[Row]:
+    from playwright.sync_api import sync_playwright
+
+    print(__doc__.splitlines()[0] + " " + __doc__.splitlines()[1])
+    with tempfile.TemporaryDirectory() as tmp:
+        bare_script = Path(tmp) / "bare.py"
+        bare_script.write_text(BARE_PAGE, encoding="utf-8")
+        app, app_url = _start(ROOT / "app.py", ROOT)
+        try:
+            bare, bare_url = _start(bare_script, Path(tmp))
+            try:
+                with sync_playwright() as pw:
+                    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=CHROMIUM_ARGS)
+                    try:
+                        _load(browser, app_url + "/")  # warm each server once
+                        _load(browser, bare_url + "/")
+                        bare_s, _ = _median(browser, bare_url + "/")
+                        results = [(path, *_median(browser, app_url + path)) for path in PAGES]
+                    finally:
+                        browser.close()
+            finally:
+                _stop(bare)
+        finally:
+            _stop(app)
+
+    print(f"{'page':22} {'until':6} {'median ms':>10} {'bare ms':>8} {'× bare':>7}  ≤ {TARGET}×")
+    rows = []
+    for path, seconds, until in results:
+        ratio = seconds / bare_s
+        met = ratio <= TARGET
+        print(f"{path:22} {until:6} {seconds * 1000:10.0f} {bare_s * 1000:8.0f} {ratio:7.2f}  "
+              f"{'yes' if met else 'NO'}")
+        rows.append(Row(f"time to chart {path}", seconds * 1000, "ms",
+                        "bare Streamlit + plotly page", bare_s * 1000,
+                        f"≤ {TARGET:g}× bare", met))
+    print(f"median of {LOADS} fresh loads each; 'until' is chart (drawn) or idle (no chart)")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
