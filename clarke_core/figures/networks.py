@@ -157,16 +157,20 @@ def euler_bars_figure(view: NetworkView) -> go.Figure:
     return fig
 
 
+def _per_layer_figure(values: np.ndarray, title: str, height: int) -> go.Figure:
+    """One curve per layer (columns of ``values``) against the step t."""
+    fig = go.Figure()
+    t = np.arange(values.shape[0])
+    for h in range(values.shape[1]):
+        fig.add_scatter(x=t, y=values[:, h], mode="lines", name=f"W{_sub(h + 1)}",
+                        line={"color": layer_colour(h + 1), "dash": _DASHES[h], "width": 3})
+    fig.update_layout(**style.base_layout(height=height), xaxis_title="step t", yaxis_title=title)
+    return fig
+
+
 def norm_figure(run: Training) -> go.Figure:
     """‖W_h(t)‖² − ‖W_h(0)‖² against t, one curve per layer (they coincide for small η)."""
-    fig = go.Figure()
-    t = np.arange(len(run.loss))
-    for h in range(run.sq_norm_change.shape[1]):
-        fig.add_scatter(x=t, y=run.sq_norm_change[:, h], mode="lines", name=f"W{_sub(h + 1)}",
-                        line={"color": layer_colour(h + 1), "dash": _DASHES[h], "width": 3})
-    fig.update_layout(**style.base_layout(height=380), xaxis_title="step t",
-                      yaxis_title="‖W_h(t)‖² − ‖W_h(0)‖²")
-    return fig
+    return _per_layer_figure(run.sq_norm_change, "‖W_h(t)‖² − ‖W_h(0)‖²", 380)
 
 
 def drift_figure(lrs: Sequence[float], spreads: Sequence[float], chosen: float) -> go.Figure:
@@ -183,14 +187,7 @@ def drift_figure(lrs: Sequence[float], spreads: Sequence[float], chosen: float) 
 
 def key_step_figure(run: Training) -> go.Figure:
     """⟨W_h, ∂ℓ/∂W_h⟩ against t for every layer: one curve, since the proof makes it h-free."""
-    fig = go.Figure()
-    t = np.arange(len(run.loss))
-    for h in range(run.key_step.shape[1]):
-        fig.add_scatter(x=t, y=run.key_step[:, h], mode="lines", name=f"W{_sub(h + 1)}",
-                        line={"color": layer_colour(h + 1), "dash": _DASHES[h], "width": 3})
-    fig.update_layout(**style.base_layout(height=340), xaxis_title="step t",
-                      yaxis_title="⟨W_h, ∂ℓ/∂W_h⟩")
-    return fig
+    return _per_layer_figure(run.key_step, "⟨W_h, ∂ℓ/∂W_h⟩", 340)
 
 
 def layer_label(h: int) -> str:
