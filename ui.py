@@ -16,9 +16,21 @@ import streamlit as st
 
 from clarke_core import InputError
 from clarke_core.examples import Example, find_example
+from clarke_core.primitives import PRIMITIVES
 
 OWN = "Your own function"
 SOMETHING_WRONG = "Something went wrong on our side; please try another function or point."
+
+
+def function_help(variables: str) -> str:
+    """What a student may type, from the primitive table (so a new primitive shows up here).
+
+    ``variables`` is "x" or "x and y".
+    """
+    functions = ", ".join(p.name for p in PRIMITIVES if not p.constant and p.name != "Piecewise")
+    constants = " and ".join(p.name for p in PRIMITIVES if p.constant)
+    return (f"Use {variables}, numbers, + - * / ^, {constants}, {functions}, and "
+            "Piecewise((expr, condition), ..., (expr, True)).")
 
 
 def function_inputs(prefix: str, examples: tuple[Example, ...], *, f_label: str, at_label: str,

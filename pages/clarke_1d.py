@@ -29,8 +29,7 @@ st.markdown(
 
 text, at = ui.function_inputs(
     "clarke_1d", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
-    f_help="Use x, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
-           "Piecewise((expr, condition), ..., (expr, True)).",
+    f_help=ui.function_help("x"),
     at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
 ex = ui.computed(explore, text, at, spinner="Computing the Clarke set and the subdifferential…",
                  hint="Type a function of x and a point to start.")

@@ -70,8 +70,7 @@ st.markdown(
 text, at = ui.function_inputs(
     "clarke_2d", EXAMPLES_2D, f_label="f(x, y) =", at_label="at the point (x₀, y₀) =",
     typed_at="0, 0",
-    f_help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
-           "Piecewise((expr, condition), ..., (expr, True)).",
+    f_help=ui.function_help("x and y"),
     at_help="Two numbers separated by a comma, such as 0, 0 or sqrt(2), 1/2.")
 ex = ui.computed(explore, text, at,
                  spinner="Computing the Clarke set, the subdifferential and the pictures…",

@@ -32,7 +32,7 @@ st.markdown(
 text, at = ui.function_inputs(
     "gradient_inclusion", EXAMPLES_FLOW, f_label="f(x, y) =", at_label="starting at (x, y) =",
     typed_at="1, 1",
-    f_help="A function of x and y: abs, max, min, relu, sqrt, exp, ... and Piecewise.",
+    f_help=ui.function_help("x and y"),
     at_help="Two numbers separated by a comma, such as 1, 1 or 1/2, -1.")
 horizon = st.slider("Time horizon T", 0.5, 5.0, 1.5, step=0.5, key="gradient_inclusion_horizon")
 pic = ui.computed(lambda t, a: flow(t, a, float(horizon)), text, at,

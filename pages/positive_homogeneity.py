@@ -30,8 +30,7 @@ st.markdown(
 text, at = ui.function_inputs(
     "homogeneity", EXAMPLES_HOMOGENEITY, f_label="f(x) or f(x, y) =", at_label="at the point x =",
     typed_at="1",
-    f_help="Use x and y, + - * / ^, abs, max, min, relu, sqrt, exp, sin, "
-           "Piecewise((expr, condition), ..., (expr, True)).",
+    f_help=ui.function_help("x or x and y"),
     at_help="A number such as 0 or 1/2, or two numbers such as 1, -2.")
 view = ui.computed(explore, text, at, spinner="Finding the degree and the Clarke set…",
                    hint="Type a function and a point to start.")

@@ -35,8 +35,7 @@ st.markdown(
 
 text, at = ui.function_inputs(
     "properties", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
-    f_help="Use x, + - * / ^, abs, max, min, relu, sqrt, exp, log, sin, cos, "
-           "Piecewise((expr, condition), ..., (expr, True)); or build it from pieces below.",
+    f_help=ui.function_help("x") + " Or build it from pieces below.",
     at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
 with st.expander("Build f from pieces (no Piecewise syntax needed)"):
     st.caption("One row per piece: its expression and the condition where it holds. Rows are "
