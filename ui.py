@@ -7,9 +7,11 @@ never mistaken for a page.
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -93,10 +95,70 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
 
 
 def share_link(text: str, at: str) -> None:
-    """The address that reopens this page with the same function and point."""
-    st.caption("**Share this view**: this link opens the same function and point.")
-    st.code(f"{st.context.url or ''}?{urlencode({'f': text, 'at': at})}", language=None,
-            wrap_lines=True)
+    """The address that reopens this page as it is: the function, the point and every control
+    kept in the URL by ``keep_in_url``."""
+    st.caption("**Share this view**: this link opens the same function, point and settings.")
+    params = {**st.query_params.to_dict(), "f": text, "at": at}
+    st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
+
+
+@dataclass(frozen=True)
+class UrlParam:
+    """A page control kept in the URL as ``name``: a number in [lo, hi] (an integer when
+    ``integer``) or, when ``choices`` is given, one of those strings."""
+
+    name: str
+    default: object
+    lo: float | None = None
+    hi: float | None = None
+    integer: bool = False
+    choices: tuple[str, ...] = ()
+
+    def read(self, raw: str):
+        """The value that URL text stands for, or None when it is not allowed."""
+        if self.choices:
+            return raw if raw in self.choices else None
+        try:
+            value = float(raw)
+        except ValueError:
+            return None
+        if not math.isfinite(value) or (self.integer and not value.is_integer()):
+            return None
+        if (self.lo is not None and value < self.lo) or (self.hi is not None and value > self.hi):
+            return None
+        return int(value) if self.integer else value
+
+    def allowed(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(self.choices)
+        what = "a whole number" if self.integer else "a number"
+        return f"{what} from {self.lo:g} to {self.hi:g}" if self.lo is not None else what
+
+
+def restore_from_url(params: dict[str, UrlParam]) -> None:
+    """Start each control (session key -> its URL parameter) from the URL, once per session.
+
+    URL values are untrusted text: only a value ``UrlParam.read`` allows is taken; any other
+    keeps the default and the page says so in one sentence. Call it before the widgets, and
+    give those widgets ``key=`` only (no ``value=``), so the session value is the one shown.
+    """
+    for key, param in params.items():
+        if key in st.session_state:
+            continue
+        raw = st.query_params.get(param.name)
+        value = None if raw is None else param.read(raw)
+        if raw is not None and value is None:
+            st.warning(f"The link's {param.name} = {raw[:40]!r} is not {param.allowed()}, so "
+                       f"{param.default} is used instead.")
+        st.session_state[key] = param.default if value is None else value
+
+
+def keep_in_url(params: dict[str, UrlParam]) -> None:
+    """Write the controls' current values into the URL, so that a copied address restores the
+    view (call it after the widgets)."""
+    wanted = {p.name: str(st.session_state[k]) for k, p in params.items() if k in st.session_state}
+    if any(st.query_params.get(name) != value for name, value in wanted.items()):
+        st.query_params.update(wanted)
 
 
 _EDITOR_START = {
