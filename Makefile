@@ -5,6 +5,7 @@
 #   make lint     ruff check
 #   make bench    benchmarks (python -m benchmarks)
 #   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
+#   make load     30 concurrent sessions against a local test server on loopback (bounded, ~2 min)
 #   make install  runtime deps only;  make venv  runtime + dev deps
 #   make clean    caches and artifacts;  make distclean  also .venv
 #
@@ -18,7 +19,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-browser install venv chromium clean distclean
+.PHONY: run test lint bench bench-browser load install venv chromium clean distclean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,10 @@ bench: venv
 # Separate from bench: it starts two servers and a browser and takes about three minutes.
 bench-browser: venv chromium
 	$(PY) -m benchmarks.time_to_chart
+
+# A load probe on loopback only: it starts its own test server and stops by itself.
+load: venv
+	$(PY) -m benchmarks.load
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis artifacts
