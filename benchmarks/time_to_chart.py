@@ -112,7 +112,8 @@ def _median(browser, url: str) -> tuple[float, str]:
     return statistics.median(t for t, _ in loads), loads[-1][1]
 
 
-def main() -> list[Row]:
+def main(pages: tuple[str, ...] = PAGES) -> list[Row]:
+    """Measure ``pages`` (URL paths; all pages by default)."""
     from playwright.sync_api import sync_playwright
 
     print(__doc__.splitlines()[0] + " " + __doc__.splitlines()[1])
@@ -130,7 +131,7 @@ def main() -> list[Row]:
                         _load(browser, app_url + "/")  # warm each server once
                         _load(browser, bare_url + "/")
                         bare_s, _ = _median(browser, bare_url + "/")
-                        results = [(path, *_median(browser, app_url + path)) for path in PAGES]
+                        results = [(path, *_median(browser, app_url + path)) for path in pages]
                     finally:
                         browser.close()
             finally:
@@ -153,4 +154,5 @@ def main() -> list[Row]:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m benchmarks.time_to_chart /clarke-2d /subgradients` measures only those pages.
+    main(tuple(sys.argv[1:]) or PAGES)
