@@ -76,7 +76,10 @@ rows = [{"library": v.library, "f'(x₀) as computed": fmt(v.value),
          "in the Clarke set?": "✓ yes" if v.in_clarke else "✗ no"} for v in result.values]
 left, right = st.columns([2, 3], gap="large")
 left.table(rows)
-right.plotly_chart(conventions_figure(result), config={"displaylogo": False})
+with right:
+    figure = conventions_figure(result)
+    st.plotly_chart(figure, config={"displaylogo": False})
+    ui.figure_downloads(figure, "autodiff-conventions")
 outside = [v.library for v in result.values if not v.in_clarke]
 if result.clarke.kind == "unbounded":
     st.warning("f is not locally Lipschitz here, so there is no Clarke set to land in, "
@@ -88,3 +91,5 @@ elif outside:
 else:
     st.markdown("Every library's value lies in the Clarke set here.")
 st.caption("Why grading checks membership in the exact set, never equality with one value.")
+
+ui.share_link(text, at)

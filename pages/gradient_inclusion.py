@@ -11,6 +11,8 @@ from clarke_core.figures.descent import flow_figure
 TIMEOUT_S = 15.0
 CHART_CONFIG = {"displaylogo": False}
 STEP_SIZES = (0.3, 0.1, 0.02)
+HORIZON = "gradient_inclusion_horizon"
+URL_STATE = {HORIZON: ui.UrlParam("T", 1.5, lo=0.5, hi=5.0)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -29,18 +31,22 @@ st.markdown(
     r"**minimum-norm element** $m(x)$ of the Clarke set, the point of $\partial f(x)$ nearest 0."
 )
 
+ui.restore_from_url(URL_STATE)
 text, at = ui.function_inputs(
     "gradient_inclusion", EXAMPLES_FLOW, f_label="f(x, y) =", at_label="starting at (x, y) =",
     typed_at="1, 1",
     f_help=ui.function_help("x and y"),
     at_help="Two numbers separated by a comma, such as 1, 1 or 1/2, -1.")
-horizon = st.slider("Time horizon T", 0.5, 5.0, 1.5, step=0.5, key="gradient_inclusion_horizon")
+horizon = st.slider("Time horizon T", 0.5, 5.0, step=0.5, key=HORIZON)
+ui.keep_in_url(URL_STATE)
 pic = ui.computed(lambda t, a: flow(t, a, float(horizon)), text, at,
                   spinner="Integrating the flow and the gradient steps…",
                   hint="Type a function of x and y and a starting point.")
 
 st.latex(rf"f(x, y) = {pic.latex}, \qquad x(0) = ({pic.start[0]:.3g}, {pic.start[1]:.3g})")
-st.plotly_chart(flow_figure(pic), config=CHART_CONFIG)
+figure = flow_figure(pic)
+st.plotly_chart(figure, config=CHART_CONFIG)
+ui.figure_downloads(figure, "gradient-inclusion")
 st.caption("Press ▶ Play or drag the time slider: at time t each path has taken t/η steps; "
            "the faint lines show the whole run.")
 slide_col, steps_col = st.columns(2, gap="large")

@@ -6,8 +6,10 @@ import re
 
 import streamlit as st
 
+import ui
 from clarke_core import InputError, sandbox
 from clarke_core.grading import (
+    KINDS,
     MAX_ASSIGNMENT_BYTES,
     assignment_latex,
     check_question,
@@ -15,13 +17,18 @@ from clarke_core.grading import (
     load_assignment,
 )
 
-PICK, UPLOAD, NAME = "homework_pick", "homework_upload", "homework_student"
-ANSWER, RESULT = "homework_answer_", "homework_result_"
+PICK, KIND, UPLOAD, NAME = "homework_pick", "homework_kind", "homework_upload", "homework_student"
+ANSWER, RESULT, SAVED = "homework_answer_", "homework_result_", "homework_saved_"
 UPLOADED = "Upload a file…"
 TIMEOUT_S = 10.0
 PLACEHOLDERS = {"clarke": "e.g. [0, 1]", "subdifferential": "e.g. [0, 1] or empty",
                 "member": "yes or no", "lipschitz": "yes or no", "homogeneity": "e.g. 2 or none"}
 EXAMPLES = example_assignments()
+SHOWN = {"all": "all questions", "clarke": "Clarke sets", "subdifferential": "subdifferentials",
+         "member": "membership", "lipschitz": "Lipschitz", "homogeneity": "homogeneity degrees"}
+# What a link keeps: the assignment and the kind of questions shown, never an uploaded file.
+URL_STATE = {PICK: ui.UrlParam("assignment", next(iter(EXAMPLES)), choices=(*EXAMPLES, UPLOADED)),
+             KIND: ui.UrlParam("kind", "all", choices=("all", *KINDS))}
 
 
 def plain(text: str) -> str:
@@ -40,7 +47,7 @@ def answers_csv(assignment, student: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "question", "answer"])
     for q in assignment.questions:
-        writer.writerow([student, q.id, st.session_state.get(ANSWER + q.id, "")])
+        writer.writerow([student, q.id, st.session_state.get(SAVED + q.id, "")])
     return buffer.getvalue()
 
 
@@ -60,9 +67,12 @@ with st.expander("How to type answers"):
         "| membership, Lipschitz | `yes` or `no` |\n| homogeneity degree | `2`, `1/2` or `none` |"
     )
 
-source_col, name_col = st.columns([3, 2])
+ui.restore_from_url(URL_STATE)
+source_col, kind_col, name_col = st.columns([3, 2, 2])
 source = source_col.selectbox("Assignment", [*EXAMPLES, UPLOADED], key=PICK)
+kind = kind_col.selectbox("Show", list(SHOWN), key=KIND, format_func=SHOWN.get)
 student = name_col.text_input("Your name (for the CSV)", key=NAME, max_chars=80)
+ui.keep_in_url(URL_STATE)
 if source == UPLOADED:
     uploaded = st.file_uploader("Assignment file (TOML)", type=["toml"], key=UPLOAD)
     if uploaded is None:
@@ -86,9 +96,14 @@ except RuntimeError:
     st.stop()
 
 st.header(plain(assignment.title), divider="gray")
-earned = 0.0
-for number, (q, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas, strict=True),
-                                              1):
+shown = [(n, q, tex) for n, (q, tex) in enumerate(zip(assignment.questions, formulas,
+                                                      strict=True), 1) if kind in ("all", q.kind)]
+if not shown:
+    st.info(f"This assignment has no questions on {SHOWN[kind]}; choose another kind above.")
+for number, q, (f_tex, at_tex) in shown:
+    # A hidden question's input is dropped by Streamlit, so its answer is also kept aside.
+    if ANSWER + q.id not in st.session_state and SAVED + q.id in st.session_state:
+        st.session_state[ANSWER + q.id] = st.session_state[SAVED + q.id]
     st.markdown(f"**{number}\\. {plain(q.text)}** · {q.points:g} point(s)")
     formula = f"f = {f_tex}" + (rf", \qquad x_0 = {at_tex}" if at_tex else "")
     st.latex(formula)
@@ -97,6 +112,7 @@ for number, (q, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas
         answer_col.text_input("Your answer", key=ANSWER + q.id, max_chars=1000,
                               placeholder=PLACEHOLDERS[q.kind])
         checked = button_col.form_submit_button("Check", use_container_width=True)
+    st.session_state[SAVED + q.id] = st.session_state.get(ANSWER + q.id, "")
     if checked:
         answer = st.session_state.get(ANSWER + q.id, "")
         try:
@@ -111,7 +127,6 @@ for number, (q, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas
     if isinstance(result, str):
         st.error(plain(result))
     elif result is not None:
-        earned += result.score * q.points
         if result.answer_latex:
             st.latex(r"\text{your answer: } " + result.answer_latex)
         show = st.success if result.correct else st.warning
@@ -122,6 +137,8 @@ for number, (q, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas
                 st.markdown(plain(hint))
 
 st.divider()
+earned = sum(r.score * q.points for q in assignment.questions
+             if not isinstance(r := st.session_state.get(RESULT + q.id), str | None))
 st.metric("Points so far (checked answers)", f"{earned:g} / {assignment.total:g}")
 st.download_button("Download my answers (CSV)", answers_csv(assignment, student or "me"),
                    file_name="answers.csv", mime="text/csv")

@@ -45,7 +45,9 @@ else:
 ray_col, euler_col = st.columns(2, gap="large")
 with ray_col:
     st.subheader("Scaling along the ray through x")
-    st.plotly_chart(ray_figure(view), config=CHART_CONFIG)
+    ray = ray_figure(view)
+    st.plotly_chart(ray, config=CHART_CONFIG)
+    ui.figure_downloads(ray, "homogeneity-ray")
     st.caption("Blue: f at the points αx. Dashed: α^L f(x). For a homogeneous f the two "
                "curves are one; for a look-alike they part.")
     if h.steps:
@@ -55,7 +57,9 @@ with ray_col:
                 st.markdown(f"${step.latex}$ — degree **{degree}**: {step.rule}")
 with euler_col:
     st.subheader("Euler's identity on the Clarke set")
-    st.plotly_chart(euler_figure(view), config=CHART_CONFIG)
+    euler_fig = euler_figure(view)
+    st.plotly_chart(euler_fig, config=CHART_CONFIG)
+    ui.figure_downloads(euler_fig, "homogeneity-euler")
     st.latex(r"\partial f(x) = " + euler.clarke.latex())
     if euler.target is not None and euler.products:
         values = euler.exact_products or [f"{p:.6g}" for p in euler.products]
@@ -78,3 +82,5 @@ with st.expander("Why the identity holds on the whole set"):
         r"gradients keep the identity; it is linear in s, so it passes to their convex hull, "
         r"the Clarke set."
     )
+
+ui.share_link(text, at)

@@ -5,17 +5,22 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import ui
 from clarke_core import networks as nets
 from clarke_core.errors import InputError
 from clarke_core.figures import networks as charts
 
 DEPTH, WIDTH, SEED = "relu_network_depth", "relu_network_width", "relu_network_seed"
 LR, STEPS, MODE = "relu_network_lr", "relu_network_steps", "relu_network_weights"
-MODES = ["random (seed)", "edit"]
-LRS = [0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3]
-DEFAULTS = {DEPTH: 3, WIDTH: 16, SEED: 0, LR: 0.01, STEPS: 1000}
+MODES = ("random (seed)", "edit")
+LRS = ("0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3")
 LIMITS = {DEPTH: (1, 6), WIDTH: (1, 64), SEED: (0, 9999), STEPS: (100, 3000)}
-URL = {DEPTH: "depth", WIDTH: "width", SEED: "seed", LR: "lr", STEPS: "steps"}
+URL_STATE = {DEPTH: ui.UrlParam("depth", 3, lo=1, hi=6, integer=True),
+             WIDTH: ui.UrlParam("width", 16, lo=1, hi=64, integer=True),
+             SEED: ui.UrlParam("seed", 0, lo=0, hi=9999, integer=True),
+             MODE: ui.UrlParam("weights", MODES[0], choices=MODES),
+             LR: ui.UrlParam("lr", "0.01", choices=LRS),
+             STEPS: ui.UrlParam("steps", 1000, lo=100, hi=3000, integer=True)}
 CHART_CONFIG = {"displaylogo": False}
 
 
@@ -36,22 +41,7 @@ def editor_key(h: int, depth: int, width: int, seed: int) -> str:
     return f"relu_network_w{h}_{depth}_{width}_{seed}"
 
 
-def from_url(key: str):
-    # URL values are untrusted text: only numbers in range are taken, anything else is ignored.
-    try:
-        value = float(st.query_params.get(URL[key], ""))
-    except ValueError:
-        return DEFAULTS[key]
-    if key == LR:
-        return value if value in LRS else DEFAULTS[key]
-    lo, hi = LIMITS[key]
-    return int(value) if value.is_integer() and lo <= value <= hi else DEFAULTS[key]
-
-
-if DEPTH not in st.session_state:
-    for key in DEFAULTS:
-        st.session_state[key] = from_url(key)
-
+ui.restore_from_url(URL_STATE)
 st.title("ReLU networks")
 st.markdown(
     r"A bias-free network $f(x; W) = W_{H+1}\,\sigma(W_H \cdots \sigma(W_1 x))$ is "
@@ -79,7 +69,8 @@ if mode == "edit":
                       .to_numpy(dtype=float, na_value=np.nan))
     st.caption(f"Row i, column j of W_h: the weight from neuron j of layer h − 1 to neuron i of "
                f"layer h (|w| ≤ {nets.WEIGHT_MAX:g}). Another depth, width or seed, or the random "
-               "mode, starts again from the seeded weights; the data set stays the seeded one.")
+               "mode, starts again from the seeded weights; the data set stays the seeded one. "
+               "A shared link opens the seeded weights: edits are not put in the URL.")
     try:
         weights = nets.network_from_arrays(edited, depth, width).weights
     except InputError as error:
@@ -90,7 +81,9 @@ with st.spinner("Building the network…"):
     view = network(depth, width, seed, weights)
 
 st.subheader("Scaling one layer, or all of them")
-st.plotly_chart(charts.scaling_figure(view), config=CHART_CONFIG)
+scaling = charts.scaling_figure(view)
+st.plotly_chart(scaling, config=CHART_CONFIG)
+ui.figure_downloads(scaling, "relu-network-scaling")
 st.caption(f"At one input x: scaling any single W_h by α gives α·f (the lines coincide); "
            f"scaling all {depth + 1} layers gives α^{depth + 1}·f.")
 
@@ -111,12 +104,12 @@ st.subheader("Norm preservation under gradient descent (Theorem 4.1)")
 s1, s2 = st.columns(2)
 s1.select_slider("step size η", LRS, key=LR)
 s2.slider("steps", *LIMITS[STEPS], step=100, key=STEPS)
-lr, steps = st.session_state[LR], st.session_state[STEPS]
-st.query_params.update({URL[k]: str(st.session_state[k]) for k in DEFAULTS})
+lr, steps = float(st.session_state[LR]), st.session_state[STEPS]
+ui.keep_in_url(URL_STATE)
 
 with st.spinner("Training…"):
     run = training(depth, width, steps, lr, seed, weights)
-    runs = [training(depth, width, steps, eta, seed, weights) for eta in LRS]
+    runs = [training(depth, width, steps, float(eta), seed, weights) for eta in LRS]
 if run.diverged_at is not None:
     st.error(f"Gradient descent diverged at step {run.diverged_at} with η = {lr:g}; "
              "choose a smaller step size.")
@@ -124,12 +117,14 @@ if run.diverged_at is not None:
 
 norm_col, drift_col = st.columns([3, 2], gap="large")
 with norm_col:
-    st.plotly_chart(charts.norm_figure(run), config=CHART_CONFIG)
+    norms = charts.norm_figure(run)
+    st.plotly_chart(norms, config=CHART_CONFIG)
+    ui.figure_downloads(norms, "relu-network-norms")
     st.caption(f"‖W_h(t)‖² − ‖W_h(0)‖² for each layer on {len(view.y)} samples (squared loss); "
                f"relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
                f"{run.loss[-1]:.3g}.")
 with drift_col:
-    finished = [(eta, r.spread) for eta, r in zip(LRS, runs, strict=True)
+    finished = [(float(eta), r.spread) for eta, r in zip(LRS, runs, strict=True)
                 if r.diverged_at is None and r.spread > 0]
     st.plotly_chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr),
                     config=CHART_CONFIG)

@@ -42,7 +42,7 @@ def test_default_network_renders_every_view():
 def test_changing_depth_and_step_size():
     at = run_page()
     at.slider(key=DEPTH).set_value(2).run()
-    at.select_slider(key=LR).set_value(0.1).run()
+    at.select_slider(key=LR).set_value("0.1").run()
     assert not at.exception and not at.error
     assert len(figures(at)[2]["data"][0]["x"]) == 3
     assert at.query_params["lr"] == "0.1"
