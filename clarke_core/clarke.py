@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import InputError, NotFiniteError, UndecidedError
-from .local import finite_at, is_finite_number, side_form, sign_of
+from .local import check_size_at, finite_at, is_finite_number, side_form, sign_of
 from .primitives import X
 from .sets import DifferentialSet, GradientSequence
 
@@ -133,6 +133,7 @@ def _checked_bounds(
 
 def local_1d(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Local1D:
     """Exact one-sided analysis of f at a (value, side forms, derivative limits, Lipschitz)."""
+    check_size_at(expr, {x: a})
     try:
         value = side_form(expr, x, a, 0)
     except NotFiniteError:

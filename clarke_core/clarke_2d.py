@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from .errors import InputError, NotFiniteError, UndecidedError
-from .local import finite_at, form_by_signs, is_finite_number, sign_of
+from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .plane import Cell, Germ, S, local_cells
 from .primitives import X, Y
 from .sets import DifferentialSet, GradientSequence
@@ -214,6 +214,7 @@ def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
 
 def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> DifferentialSet:
     """The exact Clarke set of f(x, y) at p, with a limiting-gradient sequence per vertex."""
+    check_size_at(expr, {X: p[0], Y: p[1]})
     try:
         value = value_at(expr, p)
     except NotFiniteError:

@@ -20,13 +20,49 @@ from collections.abc import Callable
 
 import sympy as sp
 
-from .errors import NotFiniteError, UndecidedError
+from .errors import InputError, NotFiniteError, UndecidedError
 from .primitives import NONSMOOTH_FUNCS, by_func
 
 _T = sp.Symbol("t", positive=True)
 _TAYLOR_ORDERS = 6
 _NONFINITE = (sp.nan, sp.zoo, sp.oo, -sp.oo)
+# The largest exponent (natural log of a value) computed with near a point: the parser's rule for
+# constants (exp of more than 10**4 is refused), applied to f at the point. exp(exp(exp(x))) at
+# 100 would otherwise hang the numerics on a number with 10**43 digits in its exponent.
+MAX_LOG_SIZE = 1e4
 SignOracle = Callable[[sp.Expr], int]
+
+
+def check_size_at(expr: sp.Expr, at: dict[sp.Symbol, sp.Expr]) -> None:
+    """Refuse (InputError) a function whose exponentials grow past e**MAX_LOG_SIZE at the point.
+
+    Exponentials are visited innermost first, so each exponent is evaluated only once everything
+    inside it is known to be of reasonable size.
+
+    >>> x = sp.Symbol("x")
+    >>> check_size_at(sp.exp(sp.exp(x)), {x: sp.Integer(9)})  # e**8103: fine
+    >>> try:
+    ...     check_size_at(sp.exp(sp.exp(x)), {x: sp.Integer(10)})
+    ... except InputError as err:
+    ...     print(str(err)[:53])
+    At this point the function reaches about e**2.203e+04
+    """
+    for node in sp.postorder_traversal(expr):
+        if isinstance(node, sp.exp):
+            size = node.args[0]
+        elif isinstance(node, sp.Pow) and node.exp.free_symbols:
+            size = node.exp * sp.log(sp.Abs(node.base))
+        else:
+            continue
+        try:
+            value = complex(size.xreplace(at).evalf(15))
+        except (TypeError, ValueError):  # not a number there (undefined): left to the engine
+            continue
+        if abs(value.real) > MAX_LOG_SIZE:
+            raise InputError(
+                f"At this point the function reaches about e**{value.real:.4g}, too large to "
+                f"compute with (Clarke Lab stops at e**{MAX_LOG_SIZE:.0f}); try a point nearer 0 "
+                "or a smaller function.")
 
 
 def is_finite_number(value: sp.Expr) -> bool:

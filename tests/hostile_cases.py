@@ -163,6 +163,10 @@ POINTS = [
     ("point-outside-domain", "sqrt(x)", "-1"),
     ("point-undefined", "1/x", "0"),
     ("point-undefined-2d", "log(x) + y", "0, 0"),
+    # Fine functions at points where they are astronomically large (e**(2.7e43)).
+    ("point-exp-tower-1d", "exp(exp(exp(x)))", "100"),
+    ("point-exp-tower-2d", "exp(exp(exp(x + y)))", "50, 50"),
+    ("point-variable-power", "abs(x) + 2**(x**3)", "30"),
 ]
 
 ANSWERS = [
@@ -191,7 +195,7 @@ CLI_IDS = [
     "power-tower-9", "power-tower-10", "float-exponent-huge", "huge-integer-literal",
     "deep-nesting-300", "abs-terms-1000", "piecewise-60", "factorial-huge", "exp-exp-exp",
     "unbalanced-open", "unknown-function", "point-zero-division", "point-nan", "point-oo",
-    "point-three-coordinates", "point-injection",
+    "point-three-coordinates", "point-injection", "point-exp-tower-1d",
 ]
 
 PAGES = [
