@@ -48,3 +48,44 @@ def test_bad_input_gives_one_sentence():
         assert len(at.error) == 1 and not at.get("plotly_chart"), (f, point)
         message = at.error[0].value
         assert message[:1].isupper() and message.rstrip().endswith("."), message
+
+
+def _figure(at: AppTest) -> tuple[dict, int]:
+    (chart,) = at.get("plotly_chart")
+    return json.loads(chart.proto.spec), len(chart.proto.spec)
+
+
+def test_a_url_restores_the_horizon_and_keeps_it():
+    at = run_page(f="abs(x) + 2*abs(y)", at="1, 0.9", T="3")
+    assert not at.exception and not at.error and not at.warning
+    assert at.slider(key="gradient_inclusion_horizon").value == 3.0
+    assert at.text_input(key="gradient_inclusion_at").value == "1, 0.9"
+    fig, _ = _figure(at)
+    assert float(fig["frames"][-1]["name"]) >= 3.0  # the animation runs to the chosen T
+    at.slider(key="gradient_inclusion_horizon").set_value(2.0).run()
+    assert at.query_params["T"] == "2.0" and at.query_params["f"] == "abs(x) + 2*abs(y)"
+    assert any("T=2.0" in c.value for c in at.code)  # the share box carries the horizon
+
+
+def test_a_bad_url_horizon_keeps_the_default_with_one_sentence():
+    at = run_page(T="1e9")
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "The link's T = '1e9' is not a number from 0.5 to 5, so 1.5 is used instead."]
+    assert at.slider(key="gradient_inclusion_horizon").value == 1.5
+    assert at.get("plotly_chart")
+
+
+def test_the_animation_moves_only_its_moving_traces_on_fixed_axes():
+    fig, size = _figure(run_page())
+    assert size < 1_000_000, size
+    moving = set(fig["frames"][0]["traces"])
+    assert all(set(f["traces"]) == moving for f in fig["frames"])
+    assert len(moving) < len(fig["data"])  # contours, faint runs and the start stay put
+    assert all(len(f["data"]) == len(moving) for f in fig["frames"])
+    for axis in ("xaxis", "yaxis"):
+        assert len(fig["layout"][axis]["range"]) == 2
+    labels = [b["label"] for b in fig["layout"]["updatemenus"][0]["buttons"]]
+    assert labels == ["▶ Play", "❚❚ Pause"]
+    assert len(fig["layout"]["sliders"][0]["steps"]) == len(fig["frames"])
+    assert fig["layout"]["xaxis"]["title"]["text"] == "x"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from page_util import figures, page_runner
+from page_util import assert_refused, figures, page_runner
 
 from clarke_core.examples import EXAMPLES_HOMOGENEITY as EXAMPLES
 
@@ -55,3 +55,31 @@ def test_bad_input_shows_one_sentence(f, point):
     assert len(at.error) == 1 and not at.get("plotly_chart")
     message = at.error[0].value
     assert message[:1].isupper() and message.rstrip().endswith("."), message
+
+
+def test_a_url_restores_state_and_the_share_box_carries_it():
+    at = run_page(f="x*y**2", at="1, -1")
+    assert not at.exception and not at.error and not at.warning
+    assert at.text_input(key=F).value == "x*y**2" and at.text_input(key=AT).value == "1, -1"
+    assert at.selectbox(key=PICK).value == "a monomial"
+    assert any("degree L = 3" in s.value for s in at.success)
+    (share,) = at.code
+    assert "f=x%2Ay%2A%2A2" in share.value and "at=1%2C+-1" in share.value
+
+
+def test_a_bad_url_value_gives_one_clear_sentence():
+    at = run_page(f="abs(x", at="0")
+    message = assert_refused(at)
+    assert at.text_input(key=F).value == "abs(x"  # shown as typed, never run as code
+    assert "brackets do not match" in message, message
+
+
+def test_main_figures_have_downloads_and_stay_small():
+    at = run_page(f="abs(x) + abs(y)", at="0, 1")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download HTML") == 2, labels
+    for chart in at.get("plotly_chart"):
+        assert len(chart.proto.spec) < 1_000_000
+    ray, euler = figures(at)
+    assert ray["layout"]["xaxis"]["title"]["text"] == "α"
+    assert euler["layout"]["xaxis"]["title"]["text"] == "s₁"

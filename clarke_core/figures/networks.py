@@ -22,7 +22,7 @@ from .one_d import fmt
 
 # One colour per weight matrix W_1 … W_7 (depth ≤ 6), the palette's roles reused in order.
 LAYER_COLOURS = (style.FUNCTION, style.POINT, style.CLARKE_SET, style.SUBDIFFERENTIAL,
-                 style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#882255")
+                 style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#AA4499")
 _DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot", "solid")
 
 

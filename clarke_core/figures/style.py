@@ -1,27 +1,54 @@
-"""One colour language for every Clarke Lab figure (Okabe–Ito, safe for colour-blind readers).
+"""One colour language for every Clarke Lab figure, readable in Streamlit's light and dark themes.
 
 Each role keeps its colour on every page: the function is blue, the point vermillion, the Clarke
 set green, the convex subdifferential purple, sequences from the left orange and from the right
-sky blue. Black and yellow are left out of the palette: each vanishes in one of Streamlit's themes.
+sky blue. The hues are Okabe–Ito's (safe for colour-blind readers); four of them are set a little
+darker than Okabe–Ito's own values so that every role colour keeps a WCAG contrast of at least 3:1
+(the level WCAG 2.1 asks of graphics, SC 1.4.11) against the white light theme *and* the near-black
+dark theme. Okabe–Ito's orange and sky blue reach only 2.3:1 on white, and a darker orange alone
+would meet the vermillion for a deuteranope, so the vermillion and the green are darkened with it.
+tests/test_style.py checks both: the contrast on each background, and that every pair of role
+colours stays apart under simulated protanopia, deuteranopia and tritanopia. Black and yellow are
+left out: each vanishes in one of the themes.
 
 >>> base_layout()["paper_bgcolor"]
 'rgba(0,0,0,0)'
+>>> round(contrast_ratio(FUNCTION, LIGHT_BACKGROUND), 2)
+5.19
 """
 
 from __future__ import annotations
 
-FUNCTION = "#0072B2"  # blue
-POINT = "#D55E00"  # vermillion
-CLARKE_SET = "#009E73"  # bluish green
-SUBDIFFERENTIAL = "#CC79A7"  # reddish purple
-LEFT_SEQUENCE = "#E69F00"  # orange
-RIGHT_SEQUENCE = "#56B4E9"  # sky blue
+FUNCTION = "#0072B2"  # blue (Okabe–Ito)
+POINT = "#AD4B00"  # vermillion, darker than Okabe–Ito's #D55E00
+CLARKE_SET = "#008D66"  # bluish green, darker than #009E73
+SUBDIFFERENTIAL = "#CC79A7"  # reddish purple (Okabe–Ito)
+LEFT_SEQUENCE = "#C48700"  # orange, darker than #E69F00
+RIGHT_SEQUENCE = "#499BC9"  # sky blue, darker than #56B4E9
 # Witnesses explain why the subdifferential is empty, so they speak in its colour.
 WITNESS = SUBDIFFERENTIAL
-# Grey at half opacity reads on white and on Streamlit's near-black background alike.
-NEUTRAL = "rgba(128,128,128,0.55)"
+# Guides (reference lines, the rejected line of a sweep, zero lines): a mid grey, solid, so that
+# it keeps 3.5:1 on white and 5:1 on the dark background (a half-transparent grey fell to 2:1).
+NEUTRAL = "#888888"
+# Level curves of f, drawn over regions filled at REGION_OPACITY: the function's blue, lighter, so
+# that the curves stay visible on the dark theme's dimmed fills as well as on the light pastels.
+LEVEL_CURVE = "#0087D2"
+REGION_OPACITY = 0.3
+# Level curves on a bare background (no fills under them) are a backdrop: this opacity.
+LEVEL_CURVE_OPACITY = 0.6
+# The alpha of "the whole run, faint" lines drawn under an animation.
+GHOST_ALPHA = 0.5
 
+ROLE_COLOURS = {"function": FUNCTION, "point": POINT, "Clarke set": CLARKE_SET,
+                "subdifferential": SUBDIFFERENTIAL, "left sequence": LEFT_SEQUENCE,
+                "right sequence": RIGHT_SEQUENCE}
 SIDE_COLOURS = {"left": LEFT_SEQUENCE, "right": RIGHT_SEQUENCE}
+
+# Streamlit's page backgrounds: the light theme, the dark theme of Streamlit 1.67 (measured on a
+# screenshot) and the dark theme of earlier versions.
+LIGHT_BACKGROUND = "#FFFFFF"
+DARK_BACKGROUNDS = ("#171614", "#0E1117")
+MIN_CONTRAST = 3.0
 
 
 def translucent(colour: str, alpha: float) -> str:
@@ -30,13 +57,62 @@ def translucent(colour: str, alpha: float) -> str:
     >>> translucent("#009E73", 0.25)
     'rgba(0,158,115,0.25)'
     """
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    r, g, b = _rgb(colour)
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def ghost(colour: str) -> str:
+    """The faint version of a role colour, for a whole run drawn under its animation."""
+    return translucent(colour, GHOST_ALPHA)
 
 
 def side_colour(side: str) -> str:
     """The colour of a gradient sequence coming from ``side`` ("left", "right", or other)."""
     return SIDE_COLOURS.get(side, CLARKE_SET)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return r, g, b
+
+
+def over(colour: str, background: str) -> str:
+    """What ``colour`` (``#rrggbb`` or ``rgba(...)``) looks like drawn on ``background``
+    (``#rrggbb``): the browser's alpha blend, as ``#rrggbb``.
+
+    >>> over("rgba(255,255,255,0.5)", "#000000")
+    '#808080'
+    """
+    if colour.startswith("rgba("):
+        *rgb, alpha = (float(v) for v in colour[5:-1].split(","))
+    else:
+        rgb, alpha = list(_rgb(colour)), 1.0
+    mixed = (round(alpha * c + (1 - alpha) * b) for c, b in zip(rgb, _rgb(background),
+                                                                  strict=True))
+    return "#" + "".join(f"{v:02X}" for v in mixed)
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG 2.1's relative luminance of an sRGB ``#rrggbb`` colour (0 for black, 1 for white)."""
+
+    def linear(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.04045 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _rgb(colour))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(colour: str, background: str) -> float:
+    """WCAG 2.1's contrast ratio (L1 + 0.05) / (L2 + 0.05), from 1 to 21; a translucent
+    ``colour`` is first blended onto ``background``.
+
+    >>> contrast_ratio("#000000", "#FFFFFF")
+    21.0
+    """
+    lighter, darker = sorted((relative_luminance(over(colour, background)),
+                              relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
 
 
 def base_layout(**overrides: object) -> dict:
