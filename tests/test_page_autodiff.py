@@ -36,3 +36,31 @@ def test_a_bad_function_gives_one_sentence():
     assert len(at.error) == 1
     message = at.error[0].value
     assert message[:1].isupper() and message.endswith(".") and "Traceback" not in message
+
+
+def test_a_url_restores_state_and_the_share_box_carries_it():
+    at = run_page(f="max(0, x)", at="0")
+    assert not at.exception and not at.error
+    assert at.text_input(key="autodiff_f").value == "max(0, x)"
+    assert at.text_input(key="autodiff_at").value == "0"
+    share = at.code[-1].value
+    assert "f=max%280%2C+x%29" in share and "at=0" in share
+    at.text_input(key="autodiff_at").set_value("1").run()
+    assert at.query_params["at"] == "1"
+
+
+def test_a_bad_url_value_gives_one_clear_sentence():
+    at = run_page(f="relu(x", at="0")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "The brackets do not match at column 5: every ( needs a matching )."]
+    assert at.text_input(key="autodiff_f").value == "relu(x"
+    assert not at.get("plotly_chart")
+
+
+def test_the_figure_has_downloads_and_stays_small():
+    at = run_page()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download HTML") == 1, labels
+    (chart,) = at.get("plotly_chart")
+    assert len(chart.proto.spec) < 1_000_000

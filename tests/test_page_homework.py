@@ -55,3 +55,42 @@ def test_an_unreadable_answer_is_a_syntax_message_not_a_grade():
 def test_a_forbidden_word_is_refused():
     at = check(run_page(), "relu-clarke", "[max(0, -1), 1]")
     assert "may not use" in at.error[0].value
+
+
+def run_with(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _shown(at: AppTest) -> list[str]:
+    return [t.key.removeprefix(ANSWER) for t in at.text_input if t.key.startswith(ANSWER)]
+
+
+def test_a_url_restores_the_assignment_and_the_kind_of_questions():
+    at = run_with(assignment="lecture_assignment", kind="member")
+    assert not at.exception and not at.error and not at.warning
+    assert at.selectbox(key="homework_kind").value == "member"
+    assert len(_shown(at)) == 1  # the lecture assignment has one membership question
+    at.selectbox(key="homework_kind").set_value("clarke").run()
+    assert at.query_params["kind"] == "clarke" and len(_shown(at)) >= 5
+    assert at.query_params["assignment"] == "lecture_assignment"
+
+
+def test_a_bad_url_value_keeps_the_default_with_one_sentence():
+    at = run_with(kind="../../etc/passwd", assignment="secret")
+    assert not at.exception and not at.error
+    messages = [w.value for w in at.warning]
+    assert any("kind = '../../etc/passwd' is not one of all, clarke" in m for m in messages)
+    assert any("assignment = 'secret' is not one of lecture_assignment" in m for m in messages)
+    assert at.selectbox(key="homework_kind").value == "all" and len(_shown(at)) >= 9
+
+
+def test_an_answer_survives_hiding_its_question():
+    at = check(run_page(), "relu-clarke", "[0, 1]")
+    at.selectbox(key="homework_kind").set_value("member").run()
+    assert "relu-clarke" not in _shown(at)
+    assert at.metric[0].value.startswith("1 /")  # checked points still count
+    at.selectbox(key="homework_kind").set_value("all").run()
+    assert at.text_input(key=ANSWER + "relu-clarke").value == "[0, 1]"

@@ -90,3 +90,38 @@ def test_an_out_of_range_weight_is_refused_in_one_sentence():
     assert [e.value for e in at.error] == [
         "Weight W_1[3, 1] must be a number with |w| ≤ 100, not 1e+06."]
     assert not figures(at)
+
+
+def test_a_url_restores_every_control():
+    at = run_page(depth="2", width="8", seed="7", lr="0.003", steps="300", weights="edit")
+    assert not at.exception and not at.error and not at.warning
+    assert (at.slider(key=DEPTH).value, at.slider(key=WIDTH).value) == (2, 8)
+    assert at.number_input(key="relu_network_seed").value == 7
+    assert at.select_slider(key=LR).value == "0.003"
+    assert at.slider(key="relu_network_steps").value == 300
+    assert at.radio(key=MODE).value == "edit" and len(at.data_editor) == 3
+    assert len(numbers(figures(at)[3]["data"][0]["y"])) == 301  # 300 steps and the start
+    at.slider(key=WIDTH).set_value(4).run()
+    assert at.query_params["width"] == "4" and at.query_params["seed"] == "7"
+
+
+def test_bad_url_values_keep_the_defaults_with_one_sentence_each():
+    at = run_page(depth="__import__('os')", width="1e9", lr="nan", weights="mine")
+    assert not at.exception and not at.error
+    messages = [w.value for w in at.warning]
+    assert len(messages) == 4, messages
+    assert "The link's width = '1e9' is not a whole number from 1 to 64, so 16 is used " \
+           "instead." in messages
+    assert any("lr = 'nan' is not one of 0.0003, 0.001" in m for m in messages)
+    assert at.radio(key=MODE).value == "random (seed)"
+    assert len(figures(at)) == 6
+
+
+def test_main_figures_have_downloads_and_stay_small():
+    at = run_page()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download HTML") == 2, labels
+    assert all(len(c.proto.spec) < 1_000_000 for c in at.get("plotly_chart"))
+    scaling = figures(at)[0]
+    assert scaling["layout"]["xaxis"]["title"]["text"] == "α"
+    assert scaling["data"][0]["name"] == "W₁ scaled"
