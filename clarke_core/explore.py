@@ -8,6 +8,8 @@ import numpy as np
 import sympy as sp
 
 from .clarke import SideLimits, clarke_from_local, local_1d
+from .comparison import why_they_differ
+from .convexity import is_certified_convex
 from .errors import UndecidedError
 from .local import sign_of
 from .parsing import parse_function, parse_point
@@ -21,7 +23,7 @@ class Exploration1D:
 
     ``curve_y`` holds nan where f is undefined. ``notes`` are sentences (Markdown with $LaTeX$)
     explaining the sets. ``subdifferential`` is None when it could not be decided (a note says
-    why).
+    why). ``why`` is the paragraph comparing the two sets (``comparison.why_they_differ``).
     """
 
     text: str
@@ -35,6 +37,7 @@ class Exploration1D:
     curve_x: tuple[float, ...]
     curve_y: tuple[float, ...]
     notes: tuple[str, ...] = ()
+    why: str = ""
 
 
 _HALF_WIDTH = 2.0
@@ -96,4 +99,5 @@ def explore_1d(text: str, at) -> Exploration1D:
         text=function.text, latex=sp.latex(function.expr), point=float(a), point_latex=a_tex,
         value=float(loc.value), clarke=clarke, subdifferential=subdiff, window=window,
         curve_x=curve_x, curve_y=curve_y, notes=tuple(notes),
+        why=why_they_differ(clarke, subdiff, convex=is_certified_convex(function.expr), dim=1),
     )

@@ -8,6 +8,8 @@ import numpy as np
 import sympy as sp
 
 from .clarke_2d import clarke_2d, value_at
+from .comparison import why_they_differ
+from .convexity import is_certified_convex
 from .errors import UndecidedError
 from .parsing import parse_function, parse_point
 from .primitives import X, Y
@@ -29,6 +31,7 @@ class Exploration2D:
     into ``pieces`` (LaTeX of the smooth forms f follows next to the point) of the form f equals
     there, or -1 for none of them. ``sampled[r]`` holds the gradients gradient sampling sees
     within radius ``SAMPLING_RADII[r]`` (seeded). ``subdifferential`` is None when undecided.
+    ``why`` is the paragraph comparing the two sets (``comparison.why_they_differ``).
     """
 
     text: str
@@ -46,6 +49,7 @@ class Exploration2D:
     region: tuple[tuple[int, ...], ...]
     sampled: tuple[tuple[tuple[float, float], ...], ...]
     notes: tuple[str, ...] = ()
+    why: str = ""
 
 
 def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,4 +111,5 @@ def explore_2d(text: str, at) -> Exploration2D:
         pieces=tuple(sp.latex(f) for f in forms),
         region=tuple(tuple(int(v) for v in row) for row in region),
         sampled=tuple(sampled), notes=tuple(notes),
+        why=why_they_differ(clarke, subdiff, convex=is_certified_convex(expr), dim=2),
     )

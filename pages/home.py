@@ -7,11 +7,9 @@ from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
 SECTIONS = [
     ("§1 Subgradients", "the subdifferential, and the non-convex figure 1 where it is empty",
      [("pages/subgradients_page.py", "Subgradients and descent"),
-      ("pages/clarke_1d.py", "Clarke differential (1D)"),
-      ("pages/clarke_2d.py", "Clarke differential (2D)")]),
+      ("pages/clarke_lesson.py", "Subdifferential beside the Clarke set")]),
     ("§2 Clarke differential", "limits of nearby gradients and their convex hull",
-     [("pages/clarke_1d.py", "Clarke differential (1D)"),
-      ("pages/clarke_2d.py", "Clarke differential (2D)"),
+     [("pages/clarke_lesson.py", "Clarke differential (1D and 2D)"),
       ("pages/properties.py", "Properties: Lipschitz, convex, C¹, regular"),
       ("pages/autodiff_vs_clarke.py", "Autodiff vs Clarke")]),
     ("§3 Positive homogeneity", "g(αx) = α^L g(x), Lemma 3.2, ReLU networks layer by layer",
@@ -43,19 +41,19 @@ st.page_link("pages/homework_checker.py", label="Check your homework answers",
              icon=":material/school:")
 
 st.header("Example gallery")
-for title, page, examples in (("Functions of x", "pages/clarke_1d.py", EXAMPLES_1D),
-                              ("Functions of x and y", "pages/clarke_2d.py", EXAMPLES_2D)):
+for title, dim, examples in (("Functions of x", "1", EXAMPLES_1D),
+                             ("Functions of x and y", "2", EXAMPLES_2D)):
     st.subheader(title)
     cols = st.columns(3)
     for i, example in enumerate(examples):
         with cols[i % 3]:
-            st.page_link(page, label=example.label, query_params={"f": example.expr,
-                                                                  "at": example.at})
+            st.page_link("pages/clarke_lesson.py", label=example.label,
+                         query_params={"f": example.expr, "at": example.at, "dim": dim})
             st.caption(example.note)
 
 st.header("Share a view")
 st.markdown(
     "Every page keeps its state in the address bar: the function is `f` and the point is `at`, "
-    "for example `/clarke-1d?f=max(0, x)&at=0`. Copy the URL (or the link under each figure) "
+    "for example `/clarke?dim=1&f=max(0, x)&at=0`. Copy the URL (or the link under each figure) "
     "and whoever opens it sees the same function at the same point."
 )

@@ -4,7 +4,8 @@
 x_i of the limiting-gradient sequences; ``gradient_figure`` is the gradient plane: the Clarke set
 shaded, the subdifferential outlined (or ruled out by its witnesses) and the gradients ∇f(x_i)
 converging to the vertices; ``surface_figure`` shows the graph of f with the plane
-f(x₀) + ⟨s, x − x₀⟩; ``sampling_figure`` shows what gradient sampling finds at one radius.
+f(x₀) + ⟨s, x − x₀⟩; ``plane_map_figure`` is the same test seen from above (fast to draw: no WebGL);
+``sampling_figure`` shows what gradient sampling finds at one radius.
 
 Colours follow ``style``; in 2D each smooth piece also gets its own colour (``piece_colour``),
 shared by its region on the map and by the sequences that run inside it.
@@ -34,6 +35,9 @@ PIECE_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#CC6677", "#DDCC77"
 _PATTERNS = ("/", "\\", "|", "-", "x", "+")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+# Level curves in a lighter shade of the function's blue: style.FUNCTION itself all but vanishes
+# on Streamlit's near-black background, this one reads on white and on black alike.
+LEVEL_COLOUR = "#5AA0DC"
 _CONTROLS_MARGIN = 150  # room under a plot for play/pause and the step slider
 _SQUARE = 520  # height of the two square plots (map and gradient plane)
 
@@ -372,9 +376,9 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
             ))
     fig.add_trace(go.Contour(
         x=list(ex.grid_x), y=list(ex.grid_y), z=_grid_z(ex), ncontours=14, showscale=False,
-        contours={"coloring": "lines", "showlabels": True, "labelfont": {"size": 10}},
-        colorscale=[[0, style.FUNCTION], [1, style.FUNCTION]], line={"width": 1.2},
-        name="level curves of f", showlegend=True,
+        contours={"coloring": "lines", "showlabels": False},
+        colorscale=[[0, LEVEL_COLOUR], [1, LEVEL_COLOUR]], line={"width": 1.6},
+        name="level curves of f (hover: values)", showlegend=True,
         hovertemplate="(%{x:.3g}, %{y:.3g}): f = %{z:.4g}<extra></extra>",
     ))
     layout = style.base_layout(**_equal_axes(xr, yr, "x", "y"), height=_SQUARE + 60,
@@ -675,6 +679,49 @@ def surface_figure(ex: Exploration2D, s: Point | None = None) -> go.Figure:
                "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75},
                "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.9}}},
     ))
+    return fig
+
+
+def plane_map_figure(ex: Exploration2D, s: Point | None) -> go.Figure:
+    """The support-plane test seen from above: over the map of x, green where the plane
+    f(x₀) + ⟨s, x − x₀⟩ lies on or below f, purple where it rises above f. Without ``s`` (no
+    Clarke set), only the point and a note. A flat picture: it draws far faster than the 3D
+    ``surface_figure`` (no WebGL), so it is the one a page shows first.
+    """
+    (x0, x1), (y0, y1) = ex.window
+    xr, yr = [float(x0), float(x1)], [float(y0), float(y1)]
+    fig = go.Figure()
+    layout = style.base_layout(**_equal_axes(xr, yr, "x", "y"), height=_SQUARE,
+                               legend=_legend_above(), margin={"l": 50, "r": 10, "t": 60, "b": 40})
+    if s is None:
+        fig.add_trace(_point_marker_2d(ex))
+        layout["annotations"] = [_note("No Clarke set here, so no s to try.")]
+        fig.update_layout(**layout)
+        return fig
+    gx, gy = np.asarray(ex.grid_x, dtype=float), np.asarray(ex.grid_y, dtype=float)
+    z = np.asarray(ex.grid_z, dtype=float)
+    mx, my = np.meshgrid(gx, gy)
+    plane = ex.value + s[0] * (mx - ex.point[0]) + s[1] * (my - ex.point[1])
+    above = plane > z + 1e-9 * (1 + np.abs(z))
+    cells = np.where(np.isfinite(z), above.astype(float), np.nan)
+    fig.add_trace(go.Heatmap(
+        x=gx.round(6).tolist(), y=gy.round(6).tolist(),
+        z=[[None if math.isnan(v) else int(v) for v in row] for row in cells],
+        customdata=(z - plane).round(4).tolist(), zmin=0, zmax=1, showscale=False,
+        colorscale=[[0, style.CLARKE_SET], [0.5, style.CLARKE_SET], [0.5, style.WITNESS],
+                    [1, style.WITNESS]], opacity=0.6, hoverongaps=False, name="plane test",
+        hovertemplate="(%{x:.3g}, %{y:.3g}): f − plane = %{customdata:.3g}<extra></extra>",
+    ))
+    for colour, what in ((style.CLARKE_SET, "plane on or below f"),
+                         (style.WITNESS, "plane above f")):
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=what,
+                                 marker={"color": colour, "size": 13, "symbol": "square"},
+                                 hoverinfo="skip"))
+    fig.add_trace(_point_marker_2d(ex))
+    layout["title"] = {"text": f"s = {_s_label(s)}: {plane_verdict(ex, s)}",
+                       "font": {"size": 15}, "x": 0.01, "y": 0.99, "yanchor": "top"}
+    layout["legend"] = {**_legend_above(), "y": 1.0, "yanchor": "bottom"}
+    fig.update_layout(**layout)
     return fig
 
 

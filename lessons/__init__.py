@@ -1,0 +1,18 @@
+"""The bodies of lesson pages, too long for one page file: streamlit UI only, like ui.py.
+
+Pages import these modules; clarke_core never does (tests/test_layering.py checks both). Kept
+out of pages/ so that Streamlit never mistakes them for pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def plain(text: str) -> str:
+    """Engine text shown as Markdown literally (no emphasis, links, HTML or $…$ maths).
+
+    >>> plain("conv{(0, 1)} <b>x_i</b> $s$")
+    'conv\\\\{(0, 1)\\\\} \\\\<b\\\\>x\\\\_i\\\\</b\\\\> \\\\$s\\\\$'
+    """
+    return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", text)

@@ -1,0 +1,135 @@
+"""The Clarke lesson for a function of x and y: the pieces of f, the gradient plane, the
+support-plane test and gradient sampling (the body of pages/clarke_lesson.py when dim = 2)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from clarke_core import sandbox
+from clarke_core.examples import EXAMPLES_2D
+from clarke_core.explore_2d import SAMPLING_RADII, explore_2d
+from clarke_core.figures import two_d
+from lessons import plain
+
+PREFIX = "clarke_2d"
+WALK, RADIUS, VIEW = "clarke_2d_walk", "clarke_2d_radius", "clarke_2d_view"
+RADII = tuple(f"{r:g}" for r in SAMPLING_RADII)
+VIEWS = {"map": "From above (quick)", "3d": "3D graph"}
+URL = {WALK: ui.UrlParam("walk", 0.0, lo=0.0, hi=1.0),
+       RADIUS: ui.UrlParam("eps", RADII[-1], choices=RADII),  # the smallest shows what is missed
+       VIEW: ui.UrlParam("view", "map", choices=tuple(VIEWS))}
+URL_NAMES = tuple(p.name for p in URL.values())
+TIMEOUT_S = 20.0
+CHART_CONFIG = {"displaylogo": False}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def explore(text: str, at: str):
+    # All parsing and math happen in a limited worker process: the text is a stranger's.
+    return sandbox.run(explore_2d, text, at, timeout=TIMEOUT_S)
+
+
+def plane_section(ex) -> None:
+    st.subheader("Planes through the point: which ones stay below f?")
+    fig_col, text_col = st.columns([3, 2], gap="large")
+    with text_col:
+        st.markdown("s is a subgradient when the plane f(x₀) + ⟨s, x − x₀⟩ stays below the "
+                    "graph everywhere (a **support plane**): green where it is on or below f, "
+                    "purple where it rises above f.")
+        s = two_d.boundary_point(ex.clarke, 0.0)
+        if ex.clarke.kind in ("segment", "polygon", "convex"):
+            st.slider("Where s sits on the boundary of ∂f(x₀) (0 = first vertex, 1 = once "
+                      "around)", 0.0, 1.0, step=0.01, key=WALK)
+            s = two_d.boundary_point(ex.clarke, st.session_state[WALK])
+        if s is None:
+            st.markdown("Here there is no Clarke set, so no s to try.")
+        else:
+            st.markdown(f"s = {plain(two_d.vector_label(s, False))}: "
+                        f"{plain(two_d.plane_verdict(ex, s))}.")
+        st.radio("Show the test", tuple(VIEWS), key=VIEW, horizontal=True,
+                 format_func=VIEWS.get, help="The 3D graph takes a few seconds to draw.")
+    with fig_col:
+        if st.session_state[VIEW] == "3d":
+            st.plotly_chart(two_d.surface_figure(ex, s), config=CHART_CONFIG)
+        else:
+            st.plotly_chart(two_d.plane_map_figure(ex, s), config=CHART_CONFIG)
+
+
+def sampling_section(ex) -> None:
+    st.subheader("What gradient sampling sees")
+    fig_col, text_col = st.columns([3, 2], gap="large")
+    with text_col:
+        st.markdown("Gradient sampling takes the hull of gradients at random points within ε "
+                    "of x₀. A region that is thin near x₀ is hit with probability about ε, so "
+                    "its gradient goes unseen.")
+        st.radio("Sampling radius", RADII, key=RADIUS, horizontal=True,
+                 format_func=lambda r: f"ε = {r}")
+        k = RADII.index(st.session_state[RADIUS])
+        st.markdown(plain(two_d.sampling_note(ex, k)))
+    fig_col.plotly_chart(two_d.sampling_figure(ex, k), config=CHART_CONFIG)
+
+
+def body() -> tuple[str, str]:
+    """Draw the 2D lesson; returns the function and point typed (for the share link)."""
+    text, at = ui.function_inputs(
+        PREFIX, EXAMPLES_2D, f_label="f(x, y) =", at_label="at the point (x₀, y₀) =",
+        typed_at="0, 0", f_help=ui.function_help("x and y"),
+        at_help="Two numbers separated by a comma, such as 0, 0 or sqrt(2), 1/2.")
+    ui.restore_from_url(URL)
+    ex = ui.computed(explore, text, at,
+                     spinner="Computing the Clarke set, the subdifferential and the pictures…",
+                     hint="Type a function of x and y and a point to start.")
+    sub = ex.subdifferential
+    st.latex(rf"f(x, y) = {ex.latex}, \qquad x_0 = {ex.point_latex}")
+
+    clarke_col, sub_col = st.columns(2, gap="large")
+    clarke_col.latex(r"\partial f(x_0) = " + two_d.set_latex(ex.clarke))
+    clarke_col.caption("Clarke set: limits of gradients next to x₀, and their hull.")
+    sub_col.latex(r"\partial_s f(x_0) = " + two_d.set_latex(sub))
+    sub_col.caption("Subdifferential: slopes s of planes through the point below the whole "
+                    "graph.")
+    st.markdown("**Why they differ.** " + plain(ex.why))
+
+    map_col, plane_col = st.columns(2, gap="large")
+    with map_col:
+        st.subheader("The sequences: xᵢ → x₀ in each piece")
+        st.plotly_chart(pieces := two_d.contour_figure(ex), config=CHART_CONFIG)
+        ui.figure_downloads(pieces, "clarke-2d-pieces")
+        if ex.pieces:
+            st.markdown("Smooth pieces next to x₀: " + ", ".join(
+                rf"$\textcolor{{{two_d.piece_colour(k)}}}{{\blacksquare}}\ f_{{{k + 1}}} = {tex}$"
+                for k, tex in enumerate(ex.pieces)))
+            st.caption("Each colour is a region where f follows one smooth piece. Press ▶ Play: "
+                       "points xᵢ run to x₀ inside the regions.")
+    with plane_col:
+        st.subheader("The hull, in the gradient plane")
+        st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
+        ui.figure_downloads(plane, "clarke-2d-gradient-plane")
+        if ex.clarke.sequences and ex.clarke.kind != "unbounded":
+            st.caption("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on "
+                       "the map; its limit is a vertex of the shaded Clarke set.")
+        for sentence in dict.fromkeys((ex.clarke.reason, sub.reason if sub else "", *ex.notes)):
+            if sentence:  # dict.fromkeys: the same sentence once, in order
+                st.markdown(plain(sentence))
+        if not (ex.clarke.certified and (sub is None or sub.certified)):
+            st.caption("Part of this answer was checked numerically, not proved exactly.")
+
+    if sub is not None and sub.kind == "empty" and sub.witnesses:
+        st.subheader("Why there is no subgradient")
+        st.markdown("A subgradient s needs f(q′) ≥ f(x₀) + ⟨s, q′ − x₀⟩ for **every** q′. Each q′ "
+                    "below rules out a half-plane of s (hatched in the gradient plane); together "
+                    "they rule out all s.")
+        st.markdown("\n".join(f"- q′ = {plain(two_d.witness_label(w))} forces {plain(w.bound)}"
+                              for w in sub.witnesses))
+
+    plane_section(ex)
+    sampling_section(ex)
+    ui.keep_in_url(URL)
+    with st.expander("Show how it is computed"):
+        st.markdown("f is split into smooth pieces (one per branch of abs, max, min, relu and "
+                    "Piecewise). Only *essentially active* pieces count: those whose region fills "
+                    "part of every neighbourhood of x₀, thin cusps included. The Clarke set is the "
+                    "hull of their exact gradient limits; the subdifferential is checked "
+                    "globally.")
+    return text, at
