@@ -14,7 +14,7 @@ def interval(s) -> str:
     return "[" + ", ".join(f"{v[0]:g}" for v in s.vertices) + "]" if s.vertices else s.kind
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=1, show_spinner=False)  # no arguments: one entry
 def checks() -> list[dict]:
     """Each erratum: where it belongs, its text, whether the app confirms it, and the evidence."""
     out = []
