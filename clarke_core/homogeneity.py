@@ -240,13 +240,16 @@ def _finish(function: ParsedFunction, base: dict, degree: sp.Rational, steps: tu
                        reason=fallback or f"Every part scales like {power_text(degree)}.")
 
 
-def power_text(degree: sp.Rational) -> str:
-    """α^L as plain text, with brackets around a fraction.
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
-    >>> power_text(sp.Integer(2)), power_text(sp.Rational(1, 2))
-    ('α^2', 'α^(1/2)')
+
+def power_text(degree: sp.Rational) -> str:
+    """α^L as Unicode text: a superscript for a whole number, brackets around a fraction.
+
+    >>> power_text(sp.Integer(2)), power_text(sp.Integer(10)), power_text(sp.Rational(1, 2))
+    ('α²', 'α¹⁰', 'α^(1/2)')
     """
-    return f"α^{degree}" if degree.is_Integer else f"α^({degree})"
+    return f"α{str(degree).translate(_SUPERSCRIPT)}" if degree.is_Integer else f"α^({degree})"
 
 
 def _domain_problem(function: ParsedFunction) -> str:

@@ -63,7 +63,8 @@ with euler_col:
     st.latex(r"\partial f(x) = " + euler.clarke.latex())
     if euler.target is not None and euler.products:
         values = euler.exact_products or [f"{p:.6g}" for p in euler.products]
-        rows = [{"vertex s": str(v), "⟨s, x⟩": str(p), "L·f(x)": str(euler.target)}
+        rows = [{"vertex s": str(v[0]) if len(v) == 1 else f"({', '.join(map(str, v))})",
+                 "⟨s, x⟩": str(p), "L·f(x)": str(euler.target)}
                 for v, p in zip(euler.clarke.exact or euler.clarke.vertices, values,
                                 strict=False)]
         if euler.clarke.kind != "convex":

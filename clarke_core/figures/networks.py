@@ -13,9 +13,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import sympy as sp
 from plotly.subplots import make_subplots
 
-from ..homogeneity import HomogeneityView
+from ..homogeneity import HomogeneityView, power_text
 from ..networks import NetworkView, Training
 from . import style
 from .one_d import fmt
@@ -39,15 +40,15 @@ def ray_figure(view: HomogeneityView) -> go.Figure:
 
     >>> from clarke_core.homogeneity import explore_homogeneity
     >>> [t.name for t in ray_figure(explore_homogeneity("abs(x)", "2")).data]
-    ['f(αx)', 'α^1 f(x)']
+    ['f(αx)', 'α¹ f(x)']
     """
     fig = go.Figure()
     fig.add_scatter(x=view.alphas, y=view.along_ray, mode="lines", name="f(αx)",
                     line={"color": style.FUNCTION, "width": 4})
     degree = view.homogeneity.degree
     if view.predicted is not None:
-        power = f"α^{degree}" if degree.is_Integer else f"α^({degree})"
-        fig.add_scatter(x=view.alphas, y=view.predicted, mode="lines", name=f"{power} f(x)",
+        fig.add_scatter(x=view.alphas, y=view.predicted, mode="lines",
+                        name=f"{power_text(degree)} f(x)",
                         line={"color": style.POINT, "width": 2, "dash": "dash"})
     fig.add_vline(x=1.0, line={"color": style.NEUTRAL, "dash": "dot"})
     fig.update_layout(**style.base_layout(height=380), xaxis_title="α",
@@ -120,8 +121,8 @@ def scaling_figure(view: NetworkView) -> go.Figure:
                         line={"color": layer_colour(h), "dash": _DASHES[h - 1], "width": 3})
     depth = len(view.one_layer) - 1
     fig.add_scatter(x=view.alphas, y=view.all_layers, mode="lines",
-                    name=f"all scaled: α^{depth + 1} f", line={"color": style.NEUTRAL,
-                                                               "width": 5})
+                    name=f"all scaled: {power_text(sp.Integer(depth + 1))} f",
+                    line={"color": style.NEUTRAL, "width": 5})
     fig.update_layout(**style.base_layout(height=360), xaxis_title="α",
                       yaxis_title="f(x; scaled weights)")
     return fig
