@@ -28,7 +28,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY --chown=root:root . .
 # Byte-compile now: at run time the app directory is read-only (Kubernetes mounts the root
 # file system read-only), so Python could not write its caches there.
-RUN python -m compileall -q clarke_core pages ui.py app.py
+RUN python -m compileall -q .
 
 USER 10001
 EXPOSE 8501
