@@ -52,7 +52,7 @@ def body() -> tuple[str, str]:
                        "a point $x_i$ closer to $x_0$, and its slope $f'(x_i)$ tends to the slope "
                        "of the dashed limit line.")
     with sets_col:
-        st.subheader("The hull, on the slope axis")
+        st.subheader("The hull of the slopes")
         st.plotly_chart(slopes := slope_figure(ex), config=CHART_CONFIG)
         ui.figure_downloads(slopes, "clarke-1d-slope-axis")
         for note in ex.notes:

@@ -44,9 +44,6 @@ def plane_section(ex) -> None:
             s = two_d.boundary_point(ex.clarke, st.session_state[WALK])
         if s is None:
             st.markdown("Here there is no Clarke set, so no s to try.")
-        else:
-            st.markdown(f"s = {plain(two_d.vector_label(s, False))}: "
-                        f"{plain(two_d.plane_verdict(ex, s))}.")
         st.radio("Show the test", tuple(VIEWS), key=VIEW, horizontal=True,
                  format_func=VIEWS.get, help="The 3D graph takes a few seconds to draw.")
     with fig_col:
@@ -93,7 +90,7 @@ def body() -> tuple[str, str]:
 
     map_col, plane_col = st.columns(2, gap="large")
     with map_col:
-        st.subheader("The sequences: xᵢ → x₀ in each piece")
+        st.subheader("The sequences xᵢ → x₀")
         st.plotly_chart(pieces := two_d.contour_figure(ex), config=CHART_CONFIG)
         ui.figure_downloads(pieces, "clarke-2d-pieces")
         if ex.pieces:
@@ -103,7 +100,7 @@ def body() -> tuple[str, str]:
             st.caption("Each colour is a region where f follows one smooth piece. Press ▶ Play: "
                        "points xᵢ run to x₀ inside the regions.")
     with plane_col:
-        st.subheader("The hull, in the gradient plane")
+        st.subheader("The hull of the gradients")
         st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
         ui.figure_downloads(plane, "clarke-2d-gradient-plane")
         if ex.clarke.sequences and ex.clarke.kind != "unbounded":

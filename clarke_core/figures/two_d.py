@@ -13,6 +13,7 @@ shared by its region on the map and by the sequences that run inside it.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import textwrap
@@ -38,7 +39,8 @@ _SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻
 # Level curves in a lighter shade of the function's blue: style.FUNCTION itself all but vanishes
 # on Streamlit's near-black background, this one reads on white and on black alike.
 LEVEL_COLOUR = "#5AA0DC"
-_CONTROLS_MARGIN = 150  # room under a plot for play/pause and the step slider
+_CONTROLS_MARGIN = 170  # room under a plot for play/pause and the step slider
+_BUTTONS_BELOW, _SLIDER_BELOW = 48, 84  # pixels from the bottom of the plot area
 _SQUARE = 520  # height of the two square plots (map and gradient plane)
 
 
@@ -121,6 +123,9 @@ def set_latex(dset: DifferentialSet | None) -> str:
         return r"\text{undecided}"
     if dset.kind == "convex":
         return r"\text{a curved convex set (see the plane)}"
+    if dset.exact is None:  # numeric vertices: rounding noise (-1e-13) is shown as 0
+        dset = dataclasses.replace(dset, vertices=[
+            tuple(0.0 if abs(c) < 1e-9 else c for c in v) for v in dset.vertices])
     return dset.latex()
 
 
@@ -306,9 +311,13 @@ def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict) -> None:
                                                                        **still}]}
              for f in frames]
     layout["margin"] = {**layout.get("margin", {}), "b": _CONTROLS_MARGIN}
+    # Buttons on one row under the x axis title, the slider on its own full-width row below:
+    # side by side they overlapped once equal axes narrowed the plot. Placed in pixels.
+    plot_px = layout["height"] - layout["margin"].get("t", 0) - _CONTROLS_MARGIN
     layout["updatemenus"] = [{
         "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0, "xanchor": "left", "y": -0.2, "yanchor": "top", "pad": {"r": 10, "t": 0},
+        "x": 0, "xanchor": "left", "y": -_BUTTONS_BELOW / plot_px, "yanchor": "top",
+        "pad": {"r": 10, "t": 0},
         "buttons": [
             {"label": "▶ Play", "method": "animate",
              "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
@@ -319,8 +328,9 @@ def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict) -> None:
         ],
     }]
     layout["sliders"] = [{
-        "active": 0, "steps": steps, "x": 0.32, "len": 0.68, "y": -0.15, "yanchor": "top",
-        "pad": {"t": 0, "b": 0}, "currentvalue": {"prefix": "step i = ", "xanchor": "right"},
+        "active": 0, "steps": steps, "x": 0, "len": 1, "y": -_SLIDER_BELOW / plot_px,
+        "yanchor": "top", "pad": {"t": 0, "b": 0},
+        "currentvalue": {"prefix": "step i = ", "xanchor": "right"},
         "transition": {"duration": 0},
     }]
 
