@@ -1,25 +1,44 @@
-"""Subgradients (lecture §1): supporting lines swept through the subdifferential, the witnesses
-when it is empty, and subgradient descent animated."""
+"""Subgradients (lecture §1): supporting lines (f of x) and planes (f of x and y) swept through the
+subdifferential, the witnesses when it is empty, and subgradient descent animated."""
 
 import streamlit as st
 
 import ui
 from clarke_core import sandbox
-from clarke_core.descent import subgradient_descent
-from clarke_core.examples import EXAMPLES_SUBGRADIENTS
-from clarke_core.explore import explore_1d
+from clarke_core.descent import SCHEDULES, subgradient_descent
+from clarke_core.explore import Exploration1D
 from clarke_core.figures.descent import descent_figure, sweep_figure
+from clarke_core.figures.planes import plane_sweep_figure
+from clarke_core.sweep_2d import EXAMPLES_SUBGRADIENTS_ALL, PATHS, explore_subgradients
 
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}
 CHOICES = {"min-norm": "minimum-norm element (nearest 0)", "smallest": "smallest slope",
            "largest": "largest slope"}
+PATH_NAMES = {"auto": "across the set", "0": "horizontal", "45": "diagonal ↗", "90": "vertical",
+              "135": "diagonal ↖"}
+SHORTCUTS = {"lecture-figure-1": "Lecture figure 1: no subgradient",
+             "minus-l1": "In 2D: −|x| − |y|, no supporting plane"}
+CONTROLS = {
+    "subgradients_path": ui.UrlParam("path", "auto", choices=PATHS),
+    "subgradients_start": ui.UrlParam("x0", 1.0, lo=-100.0, hi=100.0),
+    "subgradients_eta": ui.UrlParam("eta", 0.3, lo=0.001, hi=5.0),
+    "subgradients_schedule": ui.UrlParam("schedule", "constant", choices=SCHEDULES),
+    "subgradients_steps": ui.UrlParam("steps", 50, lo=10, hi=100, integer=True),
+    "subgradients_choice": ui.UrlParam("choice", "min-norm", choices=tuple(CHOICES)),
+}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def explore(text: str, at: str):
     # The text is a stranger's: parse and compute in a limited worker process.
-    return sandbox.run(explore_1d, text, at, timeout=TIMEOUT_S)
+    return sandbox.run(explore_subgradients, text, at, timeout=TIMEOUT_S)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)  # read-only figures, shared, not copied
+def sweep_chart(text: str, at: str, path: str):
+    ex = explore(text, at)
+    return sweep_figure(ex) if isinstance(ex, Exploration1D) else plane_sweep_figure(ex, path)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -28,61 +47,105 @@ def descend(text: str, start: float, eta: float, steps: int, schedule: str, choi
                        schedule=schedule, choice=choice, timeout=TIMEOUT_S)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def descent_chart(*args):
+    return descent_figure(descend(*args))
+
+
+def show(key: str) -> None:
+    example = next(e for e in EXAMPLES_SUBGRADIENTS_ALL if e.key == key)
+    st.session_state.update(subgradients_f=example.expr, subgradients_at=example.at,
+                            subgradients_example=example.label)
+
+
 st.title("Subgradients and subgradient descent")
 st.markdown(
-    "A **subgradient** of f at x₀ is the slope s of a line through (x₀, f(x₀)) that stays below "
-    "the whole graph: "
-    r"$\partial_s f(x_0) = \{s : f(x') \ge f(x_0) + s\,(x' - x_0) \text{ for all } x'\}$. "
+    "A **subgradient** of f at p is the slope s of a line (for f of x) or a plane (for f of x "
+    "and y) through (p, f(p)) that stays below the whole graph: "
+    r"$\partial_s f(p) = \{s : f(q) \ge f(p) + \langle s, q - p\rangle \text{ for all } q\}$. "
     "Subgradient descent steps against one of them: "
     r"$x_{t+1} = x_t - \eta_t\, g_t$ with $g_t \in \partial f(x_t)$."
 )
-
+row = st.container(horizontal=True)
+for key, label in SHORTCUTS.items():
+    row.button(label, on_click=show, args=(key,), key=f"subgradients_show_{key}",
+               icon=":material/bolt:")
 text, at = ui.function_inputs(
-    "subgradients", EXAMPLES_SUBGRADIENTS, f_label="f(x) =", at_label="at the point x₀ =",
-    typed_at="0",
-    f_help=ui.function_help("x"),
-    at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
+    "subgradients", EXAMPLES_SUBGRADIENTS_ALL, f_label="f(x) or f(x, y) =",
+    at_label="at the point p =", typed_at="0",
+    f_help=ui.function_help("x (lines and descent), or x and y (planes)"),
+    at_help="For f(x), a number such as 0, -1, 1/2, sqrt(2) or pi; for f(x, y), two numbers "
+            "such as 0, 0.")
+ui.restore_from_url(CONTROLS)
 ex = ui.computed(explore, text, at, spinner="Computing the subdifferential…",
-                 hint="Type a function of x and a point to start.")
+                 hint="Type a function of x (or of x and y) and a point to start.")
 sub = ex.subdifferential
+one_d = isinstance(ex, Exploration1D)
+sub_tex = sub.latex() if sub else r"\text{undecided}"
 
-st.header("1. Lines through the point")
-st.latex(rf"f(x) = {ex.latex}, \quad x_0 = {ex.point_latex}, \quad \partial_s f(x_0) = "
-         + (sub.latex() if sub else r"\text{undecided}"))
-st.plotly_chart(sweep := sweep_figure(ex), config=CHART_CONFIG)
+if one_d:
+    st.header("1. Lines through the point")
+    st.latex(rf"f(x) = {ex.latex}, \quad p = {ex.point_latex}, \quad \partial_s f(p) = {sub_tex}")
+else:
+    st.header("1. Planes through the point")
+    st.latex(rf"f(x, y) = {ex.latex}, \quad p = {ex.point_latex}, \quad "
+             rf"\partial_s f(p) = {sub_tex}")
+    st.radio("Path of s", list(PATH_NAMES), format_func=PATH_NAMES.get, horizontal=True,
+             key="subgradients_path", help="The straight path that s follows through the "
+             "subdifferential (or the Clarke set, when the subdifferential is empty).")
+st.plotly_chart(sweep := sweep_chart(text, at, st.session_state["subgradients_path"]),
+                config=CHART_CONFIG)
 ui.figure_downloads(sweep, "subgradient-sweep")
 st.caption(
-    "Drag the slider (or press ▶ Play) to turn the line f(x₀) + s(x − x₀) around the point. It "
+    "Drag the slider (or press ▶ Play) to turn the line f(p) + s(x − p) around the point. It "
     "is **green** while it stays below the graph (s is a subgradient) and dashed grey once it "
-    "passes above f somewhere; the × marks the x′ where it rises highest above f."
+    "passes above f somewhere; the × marks the x′ where it rises highest above f." if one_d else
+    "Drag the slider (or press ▶ Play): s moves along the dotted path in the s-plane (right) and "
+    "the plane f(p) + ⟨s, q − p⟩ turns with it (left; drag to rotate). It is a **supporting "
+    "plane** (✓) exactly when s lies in the subdifferential (dashed purple). Where the plane "
+    "rises above the graph it turns purple, and the purple bar marks where it rises highest."
 )
 if sub is not None and sub.kind == "empty":
-    bounds = "; ".join(f"x′ = {w.point[0]:.3g} forces {w.bound}" for w in sub.witnesses)
+    if one_d:
+        bounds = "; ".join(f"x′ = {w.point[0]:.3g} forces {w.bound}" for w in sub.witnesses)
+        what = "Each diamond is a point x′ whose inequality f(x′) ≥ f(p) + s(x′ − p)"
+    else:
+        bounds = "; ".join(f"q′ = ({', '.join(str(c) for c in w.exact_point or w.point)}) "
+                           f"forces {w.bound}" for w in sub.witnesses)
+        what = ("Each diamond on the surface is a point q′ whose inequality f(q′) ≥ f(p) + "
+                "⟨s, q′ − p⟩ rules out a half-plane of s (hatched on the right); together")
     st.warning(
-        "**No subgradient here.** Each diamond is a point x′ whose inequality "
-        "f(x′) ≥ f(x₀) + s(x′ − x₀) bounds s from one side, and the bounds contradict each other"
-        + (f": {bounds}." if bounds else ".") + " The Clarke set is still "
-        f"${ex.clarke.latex()}$: it only asks for limits of nearby slopes."
+        f"**No subgradient here.** {what} bounds s from one side, and the bounds contradict "
+        "each other" + (f": {bounds}." if bounds else ".") + " The Clarke set is still "
+        f"${ex.clarke.latex()}$: it only asks for limits of nearby gradients."
     )
 elif sub is None:
     st.info("The subdifferential could not be decided for this function; the sweep is numeric.")
 
 st.header("2. Subgradient descent")
+if not one_d:
+    st.info("Descent is drawn here for functions of x only. For a function of x and y, the "
+            "[Gradient inclusion](/gradient-inclusion) page runs gradient steps next to the "
+            "minimum-norm flow.")
+    ui.keep_in_url(CONTROLS)
+    ui.share_link(text, at)
+    st.stop()
 left, mid, right = st.columns(3)
-start = left.number_input("Start x₀", value=1.0, step=0.1, format="%.3f",
-                          key="subgradients_start")
-eta = left.number_input("Step size η₀", value=0.3, min_value=0.001, max_value=5.0, step=0.05,
+start = left.number_input("Start x₀", min_value=-100.0, max_value=100.0, step=0.1,
+                          format="%.3f", key="subgradients_start")
+eta = left.number_input("Step size η₀", min_value=0.001, max_value=5.0, step=0.05,
                         format="%.3f", key="subgradients_eta")
-schedule = mid.radio("Step sizes", ["constant", "diminishing"], key="subgradients_schedule",
+schedule = mid.radio("Step sizes", SCHEDULES, key="subgradients_schedule",
                      format_func=lambda s: "constant η_t = η₀" if s == "constant"
                      else "diminishing η_t = η₀/√(t+1)")
-steps = mid.slider("Steps", 10, 100, 50, key="subgradients_steps")
+steps = mid.slider("Steps", 10, 100, key="subgradients_steps")
 choice = right.radio("Subgradient at a kink", list(CHOICES), format_func=CHOICES.get,
                      key="subgradients_choice")
-path = ui.computed(lambda t, a: descend(t, float(start), float(eta), steps, schedule, choice),
-                   text, at, spinner="Running subgradient descent…",
-                   hint="Type a function of x to start.")
-st.plotly_chart(descent := descent_figure(path), config=CHART_CONFIG)
+ui.keep_in_url(CONTROLS)
+args = (float(start), float(eta), int(steps), schedule, choice)
+path = ui.computed(lambda t, a: descend(t, *args), text, at, spinner="Running subgradient "
+                   "descent…", hint="Type a function of x to start.")
+st.plotly_chart(descent := descent_chart(text, *args), config=CHART_CONFIG)
 ui.figure_downloads(descent, "subgradient-descent")
 tail = ", ".join(f"{x:.3g}" for x in path.xs[-4:])
 kinks = sum(path.kinks)
@@ -103,10 +166,11 @@ st.caption(
 with st.expander("Show how it is computed"):
     st.markdown(
         "The subdifferential is decided exactly (one-sided limits of f′, then a global check; "
-        "when it is empty, the points x′ that rule slopes out are found). The sweep checks each "
-        "line against the graph sampled on the window. Descent runs in floating point: at each "
-        "iterate the slopes just left and right of x_t are read; when they differ, x_t is on a "
-        "kink and the Clarke set between them supplies the chosen subgradient."
+        "when it is empty, the points x′ that rule slopes out are found; in 2D, two or three "
+        "points with Farkas weights). The sweep checks each line or plane against the graph "
+        "sampled on the window. Descent runs in floating point: at each iterate the slopes just "
+        "left and right of x_t are read; when they differ, x_t is on a kink and the Clarke set "
+        "between them supplies the chosen subgradient."
     )
 
 ui.share_link(text, at)

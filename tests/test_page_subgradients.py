@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_SUBGRADIENTS
@@ -60,3 +61,106 @@ def test_bad_input_gives_one_sentence():
     assert len(at.error) == 1 and not at.get("plotly_chart")
     message = at.error[0].value
     assert message[:1].isupper() and message.rstrip().endswith("."), message
+
+
+# --- the 2D plane sweep and the controls kept in the URL -------------------------------------
+
+
+def _s(label: str) -> tuple[float, float]:
+    inside = label[label.index("(") + 1:label.index(")")]
+    a, b = (float(v) for v in inside.split(","))
+    return a, b
+
+
+def test_a_function_of_x_and_y_gets_the_plane_sweep():
+    at = run_page(f="abs(x) + abs(y)", at="0, 0")
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "1. Planes through the point" in [h.value for h in at.header]
+    (sweep,) = figures(at)  # descent stays 1D: no second chart, a sentence instead
+    assert any("functions of x only" in i.value for i in at.info)
+    assert "scene" in sweep["layout"] and any(t["type"] == "surface" for t in sweep["data"])
+    moving = sweep["frames"][0]["traces"]
+    assert len(moving) == 3 and all(f["traces"] == moving for f in sweep["frames"])
+    assert all(len(f["data"]) == 3 for f in sweep["frames"])  # the plane, the bar, the marker
+    steps = sweep["layout"]["sliders"][0]["steps"]
+    assert len(steps) == len(sweep["frames"]) >= 20
+    assert all(s["args"][1]["frame"]["redraw"] for s in steps)  # 3D needs a redraw per frame
+    assert len(json.dumps(sweep)) <= 1_000_000
+
+
+def test_plane_verdicts_on_the_page_match_the_exact_square():
+    # |x| + |y| at 0: the subdifferential is [-1, 1]²; a plane supports exactly for s in it
+    for path in ("auto", "45", "90"):
+        at = run_page(f="abs(x) + abs(y)", at="0, 0", path=path)
+        labels = [s["label"] for s in figures(at)[0]["layout"]["sliders"][0]["steps"]]
+        seen = set()
+        for label in labels:
+            s1, s2 = _s(label)
+            inside = max(abs(s1), abs(s2)) <= 1 + 1e-9
+            assert ("supporting plane" in label) == inside, label
+            seen.add(inside)
+        assert seen == {True, False}  # the path goes through the set and out of it
+
+
+def test_no_supporting_plane_for_minus_l1_and_its_farkas_witnesses():
+    at = run_page(f="-abs(x) - abs(y)", at="0, 0")
+    assert not at.exception, at.exception
+    assert len(at.warning) == 1 and "No subgradient" in at.warning[0].value
+    sweep = figures(at)[0]
+    labels = [s["label"] for s in sweep["layout"]["sliders"][0]["steps"]]
+    assert labels and all("crosses f" in label for label in labels)
+    (wit,) = [t for t in sweep["data"] if t.get("name") == "witnesses q′"]
+    q = np.column_stack([wit["x"], wit["y"]])
+    gaps = np.asarray(wit["z"]) - 0.0  # f(q) - f(p), p = 0 and f(p) = 0
+    # Farkas: weights λ >= 0, Σλ = 1, with Σλ q = 0 and Σλ (f(q) - f(p)) < 0 rule out every s
+    system = np.vstack([q.T, np.ones(len(q))])
+    lam, *_ = np.linalg.lstsq(system, np.array([0.0, 0.0, 1.0]), rcond=None)
+    assert np.allclose(system @ lam, [0, 0, 1]) and np.all(lam >= -1e-12)
+    assert lam @ gaps < 0
+    assert any(t.get("name", "").startswith("ruled out by q′") for t in sweep["data"])
+
+
+def test_the_url_restores_the_2d_function_and_every_control():
+    at = run_page(f="max(x, y)", at="0, 0", path="45")
+    assert not at.exception, at.exception
+    assert (at.text_input(key=F).value, at.text_input(key=AT).value) == ("max(x, y)", "0, 0")
+    assert at.radio(key="subgradients_path").value == "45" and not at.warning
+    at = run_page(x0="2", eta="0.25", schedule="diminishing", steps="20", choice="largest")
+    assert not at.exception, at.exception
+    assert at.number_input(key="subgradients_start").value == 2.0
+    assert at.number_input(key="subgradients_eta").value == 0.25
+    assert at.radio(key="subgradients_schedule").value == "diminishing"
+    assert at.slider(key="subgradients_steps").value == 20
+    assert at.radio(key="subgradients_choice").value == "largest"
+    assert len(figures(at)[1]["frames"]) == 21  # 20 steps and the start
+    at.slider(key="subgradients_steps").set_value(30).run()
+    assert at.query_params["steps"] in ("30", ["30"])
+    assert at.query_params["choice"] in ("largest", ["largest"])
+
+
+def test_bad_url_values_keep_the_defaults_with_one_sentence_each():
+    at = run_page(path="sideways", steps="7", eta="nan")
+    assert not at.exception, at.exception
+    messages = " ".join(w.value for w in at.warning)
+    assert "path" in messages and "one of auto, 0, 45, 90, 135" in messages
+    assert "whole number from 10 to 100" in messages and "eta" in messages
+    assert at.slider(key="subgradients_steps").value == 50
+    assert at.number_input(key="subgradients_eta").value == 0.3
+
+
+def test_lecture_figure_1_is_one_click_away():
+    at = run_page()
+    at.button(key="subgradients_show_lecture-figure-1").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key=F).value.startswith("Piecewise((-1 - abs(x + 1)")
+    assert any("No subgradient" in w.value for w in at.warning)
+    at.button(key="subgradients_show_minus-l1").click().run()
+    assert at.text_input(key=F).value == "-abs(x) - abs(y)"
+    assert "1. Planes through the point" in [h.value for h in at.header]
+
+
+def test_a_function_of_x_and_y_at_a_number_asks_for_two_coordinates():
+    at = run_page(f="abs(x) + abs(y)", at="0")
+    assert not at.exception, at.exception
+    assert len(at.error) == 1 and "2 coordinates" in at.error[0].value

@@ -20,10 +20,14 @@ _PATH_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, style.SUBDIFFERENTIA
 
 
 def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict, prefix: str,
-             active: int = 0, frame_ms: int = FRAME_MS) -> go.Figure:
-    """Attach ``frames`` with play/pause and a slider below the plot; apply ``layout``."""
+             active: int = 0, frame_ms: int = FRAME_MS, redraw: bool = False,
+             labels: list[str] | None = None) -> go.Figure:
+    """Attach ``frames`` with play/pause and a slider below the plot; apply ``layout``.
+
+    ``redraw`` must be True for 3D scenes (plotly redraws WebGL traces only then); ``labels``
+    name the slider steps (default: the frame names)."""
     fig.frames = frames
-    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": redraw},
              "transition": {"duration": 0}}
     layout["margin"] = {**layout["margin"], "b": 130}
     layout["updatemenus"] = [{
@@ -31,17 +35,18 @@ def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict, prefix: str,
         "y": -0.14, "yanchor": "top", "pad": {"r": 10, "t": 0},
         "buttons": [
             {"label": "▶ Play", "method": "animate",
-             "args": [None, {"frame": {"duration": frame_ms, "redraw": False},
+             "args": [None, {"frame": {"duration": frame_ms, "redraw": redraw},
                              "fromcurrent": True, "transition": {"duration": 0}}]},
             {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
         ],
     }]
+    labels = labels or [f.name for f in frames]
     layout["sliders"] = [{
         "active": active, "x": 0.2, "len": 0.8, "y": -0.12, "yanchor": "top",
         "pad": {"t": 0, "b": 0}, "currentvalue": {"prefix": prefix, "visible": True},
         "transition": {"duration": 0},
-        "steps": [{"method": "animate", "label": f.name, "args": [[f.name], still]}
-                  for f in frames],
+        "steps": [{"method": "animate", "label": label, "args": [[f.name], still]}
+                  for f, label in zip(frames, labels, strict=True)],
     }]
     fig.update_layout(**layout)
     return fig
@@ -64,16 +69,25 @@ def sweep_slopes(ex: Exploration1D, count: int = 25) -> list[float]:
     return sorted(set(np.round(np.linspace(lo - pad, hi + pad, count), 6).tolist() + ends))
 
 
+def _rounded(values) -> np.ndarray:
+    """Six decimals are plenty on screen and keep the JSON (and the frames) small."""
+    return np.round(np.asarray(values, dtype=float), 6)
+
+
 def sweep_figure(ex: Exploration1D) -> go.Figure:
     """Lines f(x0) + s(x - x0) swept over s: green while they stay below the graph, grey with
-    the point x' they pass above otherwise; the subdifferential's witness points stay marked."""
+    the point x' they pass above otherwise; the subdifferential's witness points stay marked.
+
+    Frames are plain dicts holding only what moves (plotly merges them into the traces), which
+    keeps the figure quick to build and small to send."""
     slopes = sweep_slopes(ex)
     verdicts = supporting_lines(ex.curve_x, ex.curve_y, ex.point, ex.value, slopes)
     x0, f0 = ex.point, ex.value
     xs = np.array(ex.window)
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=ex.curve_x, y=ex.curve_y, mode="lines", name="f",
-                             line={"color": style.FUNCTION, "width": 3}, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=_rounded(ex.curve_x), y=_rounded(ex.curve_y), mode="lines",
+                             name="f", line={"color": style.FUNCTION, "width": 3},
+                             hoverinfo="skip"))
     sub = ex.subdifferential
     for w in sub.witnesses if sub is not None else ():
         fig.add_trace(go.Scatter(
@@ -83,20 +97,22 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
             marker={"color": style.WITNESS, "size": 12, "symbol": "diamond"}))
     moving = [len(fig.data), len(fig.data) + 1]
 
-    def state(s: float, below: bool, worst: float) -> list[go.Scatter]:
-        colour = style.CLARKE_SET if below else style.NEUTRAL
-        line = go.Scatter(x=xs, y=f0 + s * (xs - x0), mode="lines", name="line of slope s",
-                          line={"color": colour, "width": 3, "dash": "solid" if below else "dash"})
+    def state(s: float, below: bool, worst: float) -> list[dict]:
         fx = float(np.interp(worst, ex.curve_x, ex.curve_y))
-        mark = go.Scatter(x=[worst] if not below else [], y=[fx] if not below else [],
-                          mode="markers", name="passes above f here",
-                          marker={"color": style.WITNESS, "size": 13, "symbol": "x"})
-        return [line, mark]
+        return [
+            {"x": xs.tolist(), "y": _rounded(f0 + s * (xs - x0)).tolist(),
+             "line": {"color": style.CLARKE_SET if below else style.NEUTRAL,
+                      "dash": "solid" if below else "dash"}},
+            {"x": [] if below else [worst], "y": [] if below else [round(fx, 6)]},
+        ]
 
     green = [i for i, (ok, _) in enumerate(verdicts) if ok]
     first = green[len(green) // 2] if green else len(slopes) // 2
-    for trace in state(slopes[first], *verdicts[first]):
-        fig.add_trace(trace)
+    line, mark = state(slopes[first], *verdicts[first])
+    fig.add_trace(go.Scatter(**line, mode="lines", name="line of slope s",
+                             line_width=3))
+    fig.add_trace(go.Scatter(**mark, mode="markers", name="passes above f here",
+                             marker={"color": style.WITNESS, "size": 13, "symbol": "x"}))
     fig.add_trace(go.Scatter(x=[x0], y=[f0], mode="markers", name="(x₀, f(x₀))",
                              marker={"color": style.POINT, "size": 13}))
     frames = [go.Frame(name=f"{s:.3g}", traces=moving, data=state(s, *v))
@@ -108,41 +124,51 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
 
 
 def descent_figure(path: DescentPath) -> go.Figure:
-    """Iterates of subgradient descent on the graph of f (left) and x_t against t (right)."""
+    """Iterates of subgradient descent on the graph of f (left) and x_t against t (right);
+    iterates that started on a kink are diamonds. Frames hold only the moving coordinates."""
     fig = make_subplots(rows=1, cols=2, column_widths=[0.6, 0.4], horizontal_spacing=0.1)
-    fig.add_trace(go.Scatter(x=path.curve_x, y=path.curve_y, mode="lines", name="f",
-                             line={"color": style.FUNCTION, "width": 3}, hoverinfo="skip"),
-                  row=1, col=1)
-    t_all = np.arange(len(path.xs))
-    symbols = ["diamond" if k else "circle" for k in path.kinks]
+    fig.add_trace(go.Scatter(x=_rounded(path.curve_x), y=_rounded(path.curve_y), mode="lines",
+                             name="f", line={"color": style.FUNCTION, "width": 3},
+                             hoverinfo="skip"), row=1, col=1)
+    xs, fs = _rounded(path.xs).tolist(), _rounded(path.fs).tolist()
+    t_all = list(range(len(xs)))
+    kinks = [k for k, on in enumerate(path.kinks) if on]
     # the whole run, faint, so the still picture already shows where the iterates go
     ghost = {"color": style.translucent(style.LEFT_SEQUENCE, 0.3), "width": 1}
-    fig.add_trace(go.Scatter(x=t_all, y=path.xs, mode="lines", line=ghost, showlegend=False,
+    fig.add_trace(go.Scatter(x=t_all, y=xs, mode="lines", line=ghost, showlegend=False,
                              hoverinfo="skip"), row=1, col=2)
 
-    def state(k: int) -> list[go.Scatter]:
+    def state(k: int) -> list[dict]:
         n = k + 1
+        on = [j for j in kinks if j <= k]
         return [
-            go.Scatter(x=path.xs[:n], y=path.fs[:n], mode="lines+markers", name="iterates x_t",
-                       line={"color": style.LEFT_SEQUENCE, "width": 1},
-                       marker={"color": style.LEFT_SEQUENCE, "size": 8, "symbol": symbols[:n]},
-                       xaxis="x", yaxis="y"),
-            go.Scatter(x=[path.xs[k]], y=[path.fs[k]], mode="markers", name="x_t now",
-                       marker={"color": style.POINT, "size": 14}, xaxis="x", yaxis="y"),
-            go.Scatter(x=t_all[:n], y=path.xs[:n], mode="lines+markers", name="x_t against t",
-                       showlegend=False, line={"color": style.LEFT_SEQUENCE},
-                       marker={"size": 6, "symbol": symbols[:n]}, xaxis="x2", yaxis="y2"),
+            {"x": xs[:n], "y": fs[:n]},
+            {"x": [xs[j] for j in on], "y": [fs[j] for j in on]},
+            {"x": [xs[k]], "y": [fs[k]]},
+            {"x": t_all[:n], "y": xs[:n]},
         ]
 
-    moving = [2, 3, 4]
-    for trace in state(0):
-        fig.add_trace(trace)
-    frames = [go.Frame(name=str(k), traces=moving, data=state(k)) for k in range(len(path.xs))]
+    moving = [2, 3, 4, 5]
+    first = state(0)
+    fig.add_trace(go.Scatter(**first[0], mode="lines+markers", name="iterates x_t",
+                             line={"color": style.LEFT_SEQUENCE, "width": 1},
+                             marker={"color": style.LEFT_SEQUENCE, "size": 8}), row=1, col=1)
+    fig.add_trace(go.Scatter(**first[1], mode="markers", name="on a kink",
+                             marker={"color": style.LEFT_SEQUENCE, "size": 13,
+                                     "symbol": "diamond", "line": {"width": 1.5,
+                                                                   "color": style.POINT}}),
+                  row=1, col=1)
+    fig.add_trace(go.Scatter(**first[2], mode="markers", name="x_t now",
+                             marker={"color": style.POINT, "size": 14}), row=1, col=1)
+    fig.add_trace(go.Scatter(**first[3], mode="lines+markers", name="x_t against t",
+                             showlegend=False, line={"color": style.LEFT_SEQUENCE},
+                             marker={"size": 6}), row=1, col=2)
+    frames = [go.Frame(name=str(k), traces=moving, data=state(k)) for k in range(len(xs))]
     layout = style.base_layout(
         height=_HEIGHT,
         xaxis={"range": list(path.window), "title": {"text": "x"}},
         yaxis={"range": _y_range(path.curve_y), "title": {"text": "f(x)"}},
-        xaxis2={"range": [-0.5, len(path.xs) - 0.5], "title": {"text": "step t"}},
+        xaxis2={"range": [-0.5, len(xs) - 0.5], "title": {"text": "step t"}},
         yaxis2={"range": list(path.window), "title": {"text": "x_t"}})
     return _animate(fig, frames, layout, "step t = ", frame_ms=250)
 
