@@ -49,7 +49,7 @@ with ray_col:
     st.plotly_chart(ray, config=CHART_CONFIG)
     ui.figure_downloads(ray, "homogeneity-ray")
     st.caption("Blue: f at the points αx. Dashed: α^L f(x). For a homogeneous f the two "
-               "curves are one; for a look-alike they part.")
+               "curves are one; for a look-alike they part. Press ▶ Play to walk α along the ray.")
     if h.steps:
         with st.expander("The derivation, node by node", expanded=h.homogeneous):
             for step in h.steps:

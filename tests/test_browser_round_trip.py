@@ -56,9 +56,8 @@ def _no_exception(page) -> None:
     assert page.locator(EXCEPTION).count() == 0
 
 
-def test_gradient_inclusion_plays_and_its_link_round_trips(streamlit_server, browser, page,
-                                                           screenshot_dir):
-    _open(page, f"{streamlit_server}/gradient-inclusion")
+def _play_advances(page) -> None:
+    """▶ Play on the first chart moves its slider's value (the first .slider-label)."""
     current = page.locator(".js-plotly-plot .slider-label").first
     before = current.text_content()
     page.locator(".js-plotly-plot .updatemenu-button").first.click()  # ▶ Play
@@ -66,6 +65,12 @@ def test_gradient_inclusion_plays_and_its_link_round_trips(streamlit_server, bro
         "t => document.querySelector('.js-plotly-plot .slider-label').textContent != t",
         arg=before, timeout=20_000)
     assert current.text_content() != before
+
+
+def test_gradient_inclusion_plays_and_its_link_round_trips(streamlit_server, browser, page,
+                                                           screenshot_dir):
+    _open(page, f"{streamlit_server}/gradient-inclusion")
+    _play_advances(page)
     _no_exception(page)
     # change the example and the horizon, then open the share box's link in a fresh context
     _type(page, "starting at (x, y) =", "1, -0.8")
@@ -84,10 +89,12 @@ def test_gradient_inclusion_plays_and_its_link_round_trips(streamlit_server, bro
         context.close()
 
 
-def test_homogeneity_link_round_trips(streamlit_server, browser, page, screenshot_dir):
+def test_homogeneity_plays_and_its_link_round_trips(streamlit_server, browser, page,
+                                                    screenshot_dir):
     _open(page, f"{streamlit_server}/homogeneity")
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
                            timeout=60_000)
+    _play_advances(page)  # α walks along the ray
     _type(page, "f(x) or f(x, y) =", "x*y**2")
     _type(page, "at the point x =", "1, -1")
     link = _share_link(page, "at=1%2C+-1")

@@ -35,7 +35,7 @@ def test_examples_render(example):
     names = [t.get("name", "") for t in euler["data"]]
     assert any("Clarke set" in n for n in names)
     if example.expr == "x + 1":
-        assert len(ray["data"]) == 1  # no α^L f(x) to draw
+        assert [t["name"] for t in ray["data"]] == ["f(αx)", "f(αx) now"]  # no α^L f(x)
         assert any("not positively homogeneous" in w.value for w in at.warning)
 
 
@@ -83,3 +83,19 @@ def test_main_figures_have_downloads_and_stay_small():
     ray, euler = figures(at)
     assert ray["layout"]["xaxis"]["title"]["text"] == "α"
     assert euler["layout"]["xaxis"]["title"]["text"] == "s₁"
+
+
+def test_the_ray_animation_moves_only_the_dots_on_fixed_axes():
+    at = run_page(f="max(x, 2*y) - min(x, y)", at="2, 1")
+    ray = figures(at)[0]
+    assert [t["name"] for t in ray["data"]] == ["f(αx)", "α¹ f(x)", "f(αx) now", "α¹ f(x) now"]
+    assert len(ray["frames"]) == 31
+    assert all(f["traces"] == [2, 3] and len(f["data"]) == 2 for f in ray["frames"])
+    assert ray["layout"]["xaxis"]["range"] == [0.0, 3.0]
+    assert len(ray["layout"]["yaxis"]["range"]) == 2
+    buttons = ray["layout"]["updatemenus"][0]["buttons"]
+    assert [b["label"] for b in buttons] == ["▶ Play", "❚❚ Pause"]
+    assert ray["layout"]["sliders"][0]["currentvalue"]["prefix"] == "α = "
+    # the dots sit on f(αx) and α f(x): at α = 3 both are 3 f(x) = 3 (max(2, 2) - min(2, 1))
+    last = ray["frames"][-1]["data"]
+    assert last[0]["y"] == last[1]["y"] == [3.0]

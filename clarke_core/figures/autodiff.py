@@ -42,7 +42,8 @@ def conventions_figure(comparison: Comparison) -> go.Figure:
                   if v.in_clarke == inside and math.isfinite(v.value)]
         fig.add_trace(go.Scatter(
             x=[v.value for _, v in picked], y=[i for i, _ in picked], mode="markers+text",
-            marker={"size": 16, "symbol": symbol, "color": POINT, "line": {"width": 3}},
+            marker={"size": 16, "symbol": symbol, "color": POINT,
+                    "line": {"width": 3, "color": POINT}},
             text=[f"{v.value:.4g}" for _, v in picked], textposition="top center",
             name=name, hovertemplate="%{x}<extra></extra>"))
     fig.update_layout(**base_layout(height=110 + 55 * len(rows)))

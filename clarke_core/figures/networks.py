@@ -35,24 +35,54 @@ def layer_colour(h: int) -> str:
 # --- positive homogeneity ----------------------------------------------------------------------
 
 
-def ray_figure(view: HomogeneityView) -> go.Figure:
+def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
     """f(αx) against α, and α^L f(x) dashed on top: they coincide exactly when f is L-homogeneous.
+    ▶ Play walks α along the ray (every ``every``-th sample): the frames move only the two dots.
 
     >>> from clarke_core.homogeneity import explore_homogeneity
-    >>> [t.name for t in ray_figure(explore_homogeneity("abs(x)", "2")).data]
-    ['f(αx)', 'α¹ f(x)']
+    >>> fig = ray_figure(explore_homogeneity("abs(x)", "2"))
+    >>> [t.name for t in fig.data], len(fig.frames), fig.frames[0].traces
+    (['f(αx)', 'α¹ f(x)', 'f(αx) now', 'α¹ f(x) now'], 31, (2, 3))
     """
     fig = go.Figure()
     fig.add_scatter(x=view.alphas, y=view.along_ray, mode="lines", name="f(αx)",
                     line={"color": style.FUNCTION, "width": 4})
-    degree = view.homogeneity.degree
-    if view.predicted is not None:
-        fig.add_scatter(x=view.alphas, y=view.predicted, mode="lines",
-                        name=f"{power_text(degree)} f(x)",
+    power = None if view.predicted is None else f"{power_text(view.homogeneity.degree)} f(x)"
+    if power is not None:
+        fig.add_scatter(x=view.alphas, y=view.predicted, mode="lines", name=power,
                         line={"color": style.POINT, "width": 2, "dash": "dash"})
-    fig.add_vline(x=1.0, line={"color": style.NEUTRAL, "dash": "dot"})
-    fig.update_layout(**style.base_layout(height=380), xaxis_title="α",
-                      yaxis_title="value along the ray")
+    fig.add_vline(x=1.0, line={"color": style.NEUTRAL, "dash": "dot"}, layer="below")
+
+    def state(i: int) -> list[go.Scatter]:
+        a = view.alphas[i]
+        dots = [go.Scatter(x=[a], y=[view.along_ray[i]], mode="markers", name="f(αx) now",
+                           showlegend=False, marker={"color": style.FUNCTION, "size": 15},
+                           hovertemplate="α = %{x:.2f}: f(αx) = %{y:.4g}<extra></extra>")]
+        if power is not None:
+            dots.append(go.Scatter(
+                x=[a], y=[view.predicted[i]], mode="markers", name=f"{power} now",
+                showlegend=False, hovertemplate="α = %{x:.2f}: %{y:.4g}<extra></extra>",
+                marker={"color": style.POINT, "size": 9, "symbol": "diamond"}))
+        return dots
+
+    steps = list(range(0, len(view.alphas), every))
+    start = min(steps, key=lambda i: abs(view.alphas[i] - 1.0))  # α = 1: f(x) itself
+    first_moving = len(fig.data)
+    fig.add_traces(state(start))
+    moving = list(range(first_moving, len(fig.data)))
+    names = [f"{view.alphas[i]:.2f}" for i in steps]
+    fig.frames = [go.Frame(name=n, traces=moving, data=state(i))
+                  for n, i in zip(names, steps, strict=True)]
+    values = np.array([*view.along_ray, *(view.predicted or ())], dtype=float)
+    values = values[np.isfinite(values)]
+    lo, hi = (float(values.min()), float(values.max())) if len(values) else (-1.0, 1.0)
+    pad = 0.08 * max(hi - lo, 1.0)
+    fig.update_layout(**style.base_layout(height=460, margin={"l": 60, "r": 20, "t": 40,
+                                                              "b": 150}),
+                      **style.play_controls(names, "α = ", active=steps.index(start)),
+                      xaxis={"title": {"text": "α"}, "range": [view.alphas[0], view.alphas[-1]]},
+                      yaxis={"title": {"text": "value along the ray"}, "range": [lo - pad,
+                                                                                  hi + pad]})
     return fig
 
 
