@@ -63,6 +63,23 @@ PRELOAD = (
     "clarke_core.api",
 )
 
+# Run once by the fork server after its imports, so that every worker it forks starts with the
+# engine's modules imported and sympy's caches warm. A worker started cold spends ~150 ms of CPU
+# redoing that work for a simple input that a warm one answers in ~20 ms (benchmarks/load.py).
+# (module, function, args); fixed, tiny inputs that touch the parser and both engines. A warm-up
+# that fails or takes over WARM_UP_LIMIT seconds is skipped: workers then just start colder.
+WARM_UP = (
+    ("clarke_core.explore", "explore_1d", ("max(0, x) + abs(x - 1) - relu(-x)", "0")),
+    ("clarke_core.explore", "explore_1d", ("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))",
+                                           "-1")),
+    ("clarke_core.explore_2d", "explore_2d", ("abs(x) + max(x, y)", "0, 0")),
+)
+WARM_IMPORTS = (  # the other modules whose functions the pages run in workers
+    "clarke_core.descent", "clarke_core.homogeneity", "clarke_core.comparison",
+    "clarke_core.properties", "clarke_core.piecewise_editor", "clarke_core.grading",
+)
+WARM_UP_LIMIT = 10.0
+
 TOO_LONG = (
     "This took too long to compute (over {seconds:g} s); "
     "try a simpler function or a nearby point."
@@ -342,5 +359,32 @@ def _keep_main(*_: object) -> None:
 # is app.py, which Streamlit installs as ``__main__``: every call would run the whole page. Workers
 # need nothing from ``__main__`` (``fn`` lives in a module), so the server, and only the server,
 # turns that step off for the workers it forks.
+def _warm_up() -> None:
+    """Import and run ``WARM_UP`` in the fork server (its main thread, before any fork), each
+    step bounded by ``WARM_UP_LIMIT`` seconds of wall clock; never raises."""
+
+    def too_long(*_: object) -> None:
+        raise TimeoutError
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    try:
+        for name in WARM_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except Exception:  # a module half-way through an edit must not break the server
+                pass
+        for module, function, args in WARM_UP:
+            signal.setitimer(signal.ITIMER_REAL, WARM_UP_LIMIT)
+            try:
+                getattr(importlib.import_module(module), function)(*args)
+            except Exception:
+                pass
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
 if _imported_by_fork_server():
     spawn._fixup_main_from_path = spawn._fixup_main_from_name = _keep_main
+    _warm_up()

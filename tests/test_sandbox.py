@@ -77,6 +77,10 @@ def _limits():
     return resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_CPU)
 
 
+def _loaded(names):
+    return {name: name in sys.modules for name in names}
+
+
 def _chatter():
     print("to stdout")
     print("to stderr", file=sys.stderr)
@@ -235,3 +239,25 @@ def test_calls_leak_no_file_descriptors_or_processes(method):
         sandbox.run(_divide, 1, 0, method=method)
     assert len(os.listdir("/proc/self/fd")) == before
     assert multiprocessing.active_children() == []
+
+
+def test_fork_server_workers_start_with_the_engine_imported():
+    # The fork server ran the warm-up before forking: a worker need not import the engine (or
+    # fill sympy's caches) again for every call.
+    names = sorted({m for m, _, _ in sandbox.WARM_UP} | set(sandbox.WARM_IMPORTS))
+    assert sandbox.run(_loaded, names) == dict.fromkeys(names, True)
+    assert sandbox.run(_loaded, names, method="fork") == _loaded(names)  # "fork": as the caller
+
+
+def test_a_failing_or_hanging_warm_up_step_is_skipped(monkeypatch):
+    monkeypatch.setattr(sandbox, "WARM_IMPORTS", ("clarke_core.no_such_module",))
+    monkeypatch.setattr(sandbox, "WARM_UP", (
+        ("time", "sleep", (60,)), ("clarke_core.no_such_module", "f", ()),
+        ("math", "sqrt", (-1,)), ("test_sandbox", "_add", (1, 2))))
+    monkeypatch.setattr(sandbox, "WARM_UP_LIMIT", 0.3)
+    handler = signal.getsignal(signal.SIGALRM)
+    started = time.monotonic()
+    sandbox._warm_up()
+    assert time.monotonic() - started < 3
+    assert signal.getsignal(signal.SIGALRM) is handler
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
