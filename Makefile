@@ -6,6 +6,7 @@
 #   make bench    benchmarks (python -m benchmarks)
 #   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
 #   make load     30 concurrent sessions against a local test server on loopback (bounded, ~2 min)
+#   make image    the Docker image clarke-lab:latest (needs Docker and the python:3.11-slim base)
 #   make install  runtime deps only;  make venv  runtime + dev deps
 #   make clean    caches and artifacts;  make distclean  also .venv
 #
@@ -19,7 +20,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-browser load install venv chromium clean distclean
+.PHONY: run test lint bench bench-browser load image install venv chromium clean distclean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +62,10 @@ bench-browser: venv chromium
 # A load probe on loopback only: it starts its own test server and stops by itself.
 load: venv
 	$(PY) -m benchmarks.load
+
+# deploy/README.md says how to run it on Kubernetes; tests/test_deploy.py lints it offline.
+image:
+	docker build -t clarke-lab:latest .
 
 clean:
 	rm -rf .pytest_cache .ruff_cache .hypothesis artifacts

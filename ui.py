@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -218,6 +219,11 @@ def piecewise_editor(prefix: str, dim: int) -> str | None:
     return check.text
 
 
+# One PNG at a time per server: each render starts a Chromium of about 1 GiB, and the pod's memory
+# limit (deploy/k8s/deployment.yaml) counts one.
+_PNG_SLOT = threading.BoundedSemaphore(1)
+
+
 def _png_renderer() -> Callable[[object], bytes] | None:
     """A function that renders a plotly figure to PNG with kaleido and a locally installed
     Chromium, or None when kaleido or a Chromium is missing. Nothing is downloaded: the browser
@@ -234,8 +240,9 @@ def _png_renderer() -> Callable[[object], bytes] | None:
     os.environ.setdefault("BROWSER_PATH", browser)
 
     def render(fig) -> bytes:
-        return kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2},
-                                     kopts={"mathjax": False})
+        with _PNG_SLOT:
+            return kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2},
+                                         kopts={"mathjax": False})
 
     return render
 
