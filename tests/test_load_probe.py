@@ -1,0 +1,71 @@
+"""The load probe (`make load`, benchmarks/load.py) in small: a few students against its own
+loopback test server, normal and hostile input, one sandbox worker killed mid-computation.
+
+Keeps the probe working: the real run (30 students, ~3 minutes) is `make load`, not a test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import load
+
+
+@pytest.fixture(scope="module")
+def probe() -> load.Probe:
+    # One student sends the slow input (computes until the 10 s sandbox timeout) at its third
+    # rerun; the probe kills its worker after 1.5 s. Hostile text in a third of the other reruns.
+    return load.run_probe(load.Probe(
+        sessions=3, reruns=4, seconds=40, think=(0.2, 0.6), ramp=1.0, hostile_share=0.34,
+        slow=1, kill_after=1.5, seed=1, verbose=False,
+        pages=(load.PageSpec("clarke-1d", 1, 2), load.PageSpec("clarke-2d", 2, 1))))
+
+
+@pytest.mark.slow
+def test_every_rerun_is_timed_and_checked(probe):
+    assert len(probe.opens) == 3
+    assert len(probe.results) == 3 * 4
+    assert all(r.seconds > 0 for r in probe.results)
+    assert {r.kind for r in probe.results} >= {"hostile", "slow"}
+    assert {r.kind for r in probe.results} & {"lecture", "own"}
+    assert probe.solo and probe.peak_pss_mb > probe.idle_pss_mb * 0.5 > 0
+
+
+@pytest.mark.slow
+def test_no_errors_and_no_session_shows_another(probe):
+    assert [r.error for r in probe.results if r.error] == []
+    assert [r.leak for r in probe.results if r.leak] == []
+    assert probe.server_alive_at_end
+
+
+@pytest.mark.slow
+def test_hostile_text_gets_one_sentence(probe):
+    hostile = [r for r in probe.results if r.kind == "hostile"]
+    assert hostile and all(load._one_sentence(r.refusal) for r in hostile)
+
+
+@pytest.mark.slow
+def test_a_killed_worker_costs_one_student_one_sentence(probe):
+    assert len(probe.killed) == 1 and probe.healthy_after_kill
+    victims = [r for r in probe.results if r.victim]
+    assert len(victims) == 1  # most likely the slow input's, but any one worker will do
+    assert victims[0].seconds < load.PAGE_TIMEOUT_S  # the kill, not the timeout, ended it
+    # the victim's session goes on: its later reruns were answered and checked like any other
+    later = [r for r in probe.results
+             if r.student == victims[0].student and r.sent_at > victims[0].done_at]
+    assert later and not any(r.error or r.leak for r in later)
+
+
+def test_percentile():
+    assert load.percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert load.percentile([float(k) for k in range(1, 101)], 95) == 95.0
+
+
+@pytest.mark.slow
+def test_report_gives_rows_and_a_verdict(probe, capsys):
+    rows, ok = load.report(probe)
+    out = capsys.readouterr().out
+    assert ok
+    assert "Verdict:" in out and "each reruns every 0.2–0.6 s" in out
+    assert [r.name.split(",")[0] for r in rows] == [
+        "load: p50 rerun", "load: p95 rerun", "load: peak memory (PSS)", "load: errors + leaks"]
