@@ -11,7 +11,8 @@ from clarke_core.properties import oscillation, study_properties
 
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}
-RADII = [0.25, 0.5, 1.0, 2.0]
+RADII = ("0.25", "0.5", "1", "2")
+CONTROLS = {"properties_radius": ui.UrlParam("r", "1", choices=RADII)}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -20,9 +21,15 @@ def study(text: str, at: str, radius: float):
     return sandbox.run(study_properties, text, at, radius, timeout=TIMEOUT_S)
 
 
-@st.cache_data(max_entries=1, show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)  # read-only figures: shared, not copied
 def erratum_4_figure():
     return oscillation_figure(oscillation())
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def charts(text: str, at: str, radius: float):
+    p = study(text, at, radius)
+    return lipschitz_figure(p), regularity_figure(p) if p.regular is not None else None
 
 
 st.title("Properties of the Clarke differential")
@@ -37,14 +44,36 @@ text, at = ui.function_inputs(
     "properties", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
     f_help=ui.function_help("x") + " Or build it from pieces below.",
     at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
-with st.expander("Build f from pieces (no Piecewise syntax needed)"):
-    st.caption("One row per piece: its expression and the condition where it holds. Rows are "
-               "checked as you type; the theory needs a continuous f, so jumps are reported.")
-    ui.piecewise_editor("properties", 1)
-radius = st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII, value=1.0,
-                          key="properties_radius")
-p = ui.computed(lambda t, a: study(t, a, radius), text, at, spinner="Checking the properties…",
+# Filled at the end of the script, so that its rows are checked after the charts are drawn.
+pieces = st.expander("Build f from pieces (no Piecewise syntax needed)")
+ui.restore_from_url(CONTROLS)
+st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII,
+                 key="properties_radius")
+ui.keep_in_url(CONTROLS)
+radius = float(st.session_state["properties_radius"])
+
+
+def fill_pieces() -> None:
+    with pieces:
+        st.caption("One row per piece: its expression and the condition where it holds. Rows "
+                   "are checked as you type; the theory needs a continuous f, so jumps are "
+                   "reported.")
+        ui.piecewise_editor("properties", 1)
+
+
+def study_here(t: str, a: str):
+    try:
+        return study(t, a, radius)
+    except Exception:
+        fill_pieces()  # the page stops on bad input: the editor must still be there to fix it
+        raise
+
+
+if not text.strip() or not at.strip():
+    fill_pieces()  # before the hint stops the page
+p = ui.computed(study_here, text, at, spinner="Checking the properties…",
                 hint="Type a function of x and a point to start.")
+cone, regular = charts(text, at, radius)
 st.latex(rf"f(x) = {p.latex}, \qquad x_0 = {p.point_latex}")
 
 st.header("1. Locally Lipschitz")
@@ -66,7 +95,7 @@ with right:
                "in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which every "
                "function satisfies away from x = x′, √|x| included.")
 with left:
-    st.plotly_chart(cone := lipschitz_figure(p), config=CHART_CONFIG)
+    st.plotly_chart(cone, config=CHART_CONFIG)
     ui.figure_downloads(cone, "lipschitz-cone")
 
 st.header("2. Convex ⇒ Clarke set = subdifferential")
@@ -112,7 +141,8 @@ if p.regular is None:
     st.info(p.regularity_reason)
 else:
     (st.success if p.regular else st.warning)(p.regularity_reason)
-    st.plotly_chart(regular := regularity_figure(p), config=CHART_CONFIG)
+    st.plotly_chart(regular, config=CHART_CONFIG)
     ui.figure_downloads(regular, "regularity")
 
+fill_pieces()
 ui.share_link(text, at)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from page_util import assert_refused, figures, page_runner
 
 PAGE = "../pages/properties.py"
@@ -70,3 +72,36 @@ def test_the_piecewise_editor_fills_the_function_field():
     assert at.query_params["f"] == ["Piecewise((-x, x < 0), (x, True))"] or \
         at.query_params["f"] == "Piecewise((-x, x < 0), (x, True))"
     assert "L ≈ 1" in texts(at)
+
+
+def test_the_radius_is_kept_in_the_url():
+    at = run_page(f="abs(x)", at="0", r="0.25")
+    assert not at.exception, at.exception
+    assert at.select_slider(key="properties_radius").value == "0.25" and not at.warning
+    assert "[x₀ − 0.25, x₀ + 0.25]" in texts(at)
+    at.select_slider(key="properties_radius").set_value("2").run()
+    assert at.query_params["r"] in ("2", ["2"])
+    assert "[x₀ − 2, x₀ + 2]" in texts(at)
+
+
+def test_a_bad_radius_in_the_url_keeps_the_default_with_one_sentence():
+    at = run_page(f="abs(x)", at="0", r="1e9")
+    assert not at.exception, at.exception
+    assert at.select_slider(key="properties_radius").value == "1"
+    (warning,) = [w.value for w in at.warning]
+    assert "r = '1e9'" in warning and "one of 0.25, 0.5, 1, 2" in warning
+
+
+def test_the_piecewise_editor_stays_available_on_bad_input():
+    at = run_page(f="x +", at="0")
+    assert_refused(at)
+    assert at.button(key="properties_use_pieces")  # the editor is there to fix the function
+    at.button(key="properties_use_pieces").click().run()
+    assert at.text_input(key=F).value == "Piecewise((-x, x < 0), (x, True))"
+    assert not at.error and "L ≈ 1" in texts(at)
+
+
+def test_figures_stay_small():
+    at = run_page()
+    sizes = [len(json.dumps(f)) for f in figures(at)]
+    assert max(sizes) <= 250_000, sizes

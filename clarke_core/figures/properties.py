@@ -85,6 +85,11 @@ def regularity_figure(p: PropertiesReport) -> go.Figure:
     return fig
 
 
+def _short(values) -> np.ndarray:
+    """Four significant digits: what a screen shows, in about half the JSON of full floats."""
+    return np.array([float(f"{v:.4g}") for v in np.asarray(values, dtype=float)])
+
+
 def oscillation_figure(o: Oscillation) -> go.Figure:
     """x² sin(1/x) (left) and its derivative (right) as x_k -> 0: the tangent's slope keeps
     sweeping [-1, 1] although f'(0) = 0. Frames move only the tangent and the two markers.
@@ -100,36 +105,37 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
     reach = float(np.abs(xs).max())
     env = np.linspace(-reach, reach, 201)
     grey = {"color": style.NEUTRAL, "width": 1, "dash": "dot"}
-    fig.add_trace(go.Scatter(x=env, y=env**2, mode="lines", line=grey, name="±x²",
+    fig.add_trace(go.Scatter(x=_short(env), y=_short(env**2), mode="lines", line=grey,
+                             name="±x²", hoverinfo="skip"), 1, 1)
+    fig.add_trace(go.Scatter(x=_short(env), y=_short(-(env**2)), mode="lines", line=grey,
+                             showlegend=False,
                              hoverinfo="skip"), 1, 1)
-    fig.add_trace(go.Scatter(x=env, y=-(env**2), mode="lines", line=grey, showlegend=False,
-                             hoverinfo="skip"), 1, 1)
-    fig.add_trace(go.Scatter(x=xs, y=np.array(o.f), mode="lines", name="f",
+    fig.add_trace(go.Scatter(x=_short(xs), y=_short(o.f), mode="lines", name="f",
                              line={"color": style.FUNCTION, "width": 2}), 1, 1)
     half = reach / 12  # short tangents: their slope near ±1 would leave the axes
 
-    def moving(k: int) -> list[go.Scatter]:
+    def moving(k: int) -> list[dict]:  # plain dicts: plotly merges them into the traces
         x, y, s = o.xk[k], o.f_xk[k], o.fprime_xk[k]
         return [
-            go.Scatter(x=[x - half, x + half], y=[y - s * half, y + s * half]),
-            go.Scatter(x=[x], y=[y], text=[f"x_k = {x:.3g}"]),
-            go.Scatter(x=[x], y=[s], text=[f"f′(x_k) = {s:+.2f}"]),
+            {"x": _short([x - half, x + half]), "y": _short([y - s * half, y + s * half])},
+            {"x": _short([x]), "y": _short([y]), "text": [f"x_k = {x:.3g}"]},
+            {"x": _short([x]), "y": _short([s]), "text": [f"f′(x_k) = {s:+.2f}"]},
         ]
 
     first = moving(0)
-    fig.add_trace(go.Scatter(**first[0].to_plotly_json(), mode="lines", name="tangent at x_k",
+    fig.add_trace(go.Scatter(**first[0], mode="lines", name="tangent at x_k",
                              line={"color": style.RIGHT_SEQUENCE, "width": 3}), 1, 1)
-    fig.add_trace(go.Scatter(**first[1].to_plotly_json(), mode="markers", showlegend=False,
+    fig.add_trace(go.Scatter(**first[1], mode="markers", showlegend=False,
                              marker={"color": style.RIGHT_SEQUENCE, "size": 11}), 1, 1)
     fig.add_trace(go.Scatter(x=[-reach, reach, reach, -reach, -reach], y=[-1, -1, 1, 1, -1],
                              fill="toself", fillcolor=style.translucent(style.CLARKE_SET, 0.15),
                              line={"width": 0}, name="∂f(0) = [−1, 1]", hoverinfo="skip"), 1, 2)
-    fig.add_trace(go.Scatter(x=xs, y=np.array(o.fprime), mode="lines", name="f′",
+    fig.add_trace(go.Scatter(x=_short(xs), y=_short(o.fprime), mode="lines", name="f′",
                              line={"color": style.FUNCTION, "width": 1}), 1, 2)
     fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers", name="f′(0) = 0",
                              marker={"color": style.POINT, "size": 12, "symbol": "diamond"}),
                   1, 2)
-    fig.add_trace(go.Scatter(**first[2].to_plotly_json(), mode="markers+text",
+    fig.add_trace(go.Scatter(**first[2], mode="markers+text",
                              textposition="top left", showlegend=False,
                              marker={"color": style.RIGHT_SEQUENCE, "size": 13}), 1, 2)
     moving_ids = [3, 4, 8]
