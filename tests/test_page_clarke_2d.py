@@ -1,4 +1,5 @@
-"""The 2D Clarke page, run headless with Streamlit's AppTest (and the real engine)."""
+"""The Clarke lesson (/clarke) for a function of x and y, run headless with AppTest (real engine):
+the 2D body, its controls kept in the URL, and the old /clarke-2d address."""
 
 from __future__ import annotations
 
@@ -8,12 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_2D
 
-PAGE = "../pages/clarke_2d.py"
+PAGE = "../pages/clarke_lesson.py"
 TIMEOUT = 90
 F, AT, PICK = "clarke_2d_f", "clarke_2d_at", "clarke_2d_example"
-WALK, RADIUS = "clarke_2d_walk", "clarke_2d_radius"
+WALK, RADIUS, VIEW, DIM = "clarke_2d_walk", "clarke_2d_radius", "clarke_2d_view", "clarke_dim"
 
-run_page = page_runner(PAGE, TIMEOUT)
+_run = page_runner(PAGE, TIMEOUT)
+
+
+def run_page(**query: str) -> AppTest:
+    """The lesson with dim = 2 (unless the test gives its own dim)."""
+    return _run(**{"dim": "2", **query})
 
 
 
@@ -24,23 +30,27 @@ def trace_names(figure: dict) -> list[str]:
 def assert_shown(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) == 4, "map, gradient plane, surface, sampling"
+    assert len(at.get("plotly_chart")) == 4, "map, gradient plane, plane test, sampling"
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
+    assert any(m.value.startswith("**Why they differ.**") for m in at.markdown)
 
 
 
 def test_default_example_renders():
     at = run_page()
     assert_shown(at)
+    assert at.radio(key=DIM).value == "2"
     assert at.text_input(key=F).value == EXAMPLES_2D[0].expr
     assert at.text_input(key=AT).value == EXAMPLES_2D[0].at
-    contour, plane, surface, sampling = figures(at)
+    contour, plane, plane_map, sampling = figures(at)
     assert contour["frames"] and plane["frames"], "the map and the plane animate the sequences"
-    assert any(t["type"] == "surface" for t in surface["data"])
+    assert [t["type"] for t in plane_map["data"]][0] == "heatmap", "the quick plane test first"
+    assert "a support plane" in plane_map["layout"]["title"]["text"]
     assert any("sampled" in n for n in trace_names(sampling))
-    assert (at.query_params["f"], at.query_params["at"]) == (EXAMPLES_2D[0].expr,
-                                                             EXAMPLES_2D[0].at)
+    assert dict(at.query_params) == {"dim": "2", "f": EXAMPLES_2D[0].expr,
+                                     "at": EXAMPLES_2D[0].at, "walk": "0.0", "eps": "0.001",
+                                     "view": "map"}
 
 
 @pytest.mark.parametrize("example", EXAMPLES_2D, ids=lambda e: e.key)
@@ -62,32 +72,51 @@ def test_empty_subdifferential_explains_itself():
     assert any("empty" in n for n in trace_names(plane))
 
 
+def plane_title(at: AppTest) -> str:
+    return figures(at)[2]["layout"]["title"]["text"]
+
+
 def test_the_slider_walks_s_and_judges_the_plane():
     at = run_page(f="-abs(x) - abs(y)", at="0, 0")
-    surface = figures(at)[2]
-    assert any("not a support plane" in n for n in trace_names(surface))
+    assert "not a support plane" in plane_title(at)
     at.slider(key=WALK).set_value(0.5).run()
     assert not at.exception
-    moved = figures(at)[2]
-    plane = [n for n in trace_names(moved) if n.startswith("plane")]
-    assert plane and plane != [n for n in trace_names(surface) if n.startswith("plane")]
-    assert any("s = (1, 1)" in n for n in plane), "halfway round the square"
+    assert plane_title(at).startswith("s = (1, 1)"), "halfway round the square"
+    assert at.query_params["walk"] == "0.5"
 
 
 def test_convex_example_has_support_planes():
+    at = run_page(f="abs(x) + abs(y)", at="0, 0", walk="0.3")
+    assert plane_title(at).endswith("a support plane: it stays below f everywhere")
+
+
+def test_the_3d_graph_on_request():
     at = run_page(f="abs(x) + abs(y)", at="0, 0")
-    assert any(n.endswith("a support plane") for n in trace_names(figures(at)[2]))
+    at.radio(key=VIEW).set_value("3d").run()
+    assert not at.exception
+    surface = figures(at)[2]
+    assert any(t["type"] == "surface" for t in surface["data"])
+    assert any(n.endswith("a support plane") for n in trace_names(surface))
+    assert at.query_params["view"] == "3d"
 
 
 def test_sampling_radius_changes_the_note():
     example = next(e for e in EXAMPLES_2D if e.key == "cusp-ridge")
     at = run_page(f=example.expr, at=example.at)
     assert_shown(at)
-    assert at.radio(key=RADIUS).value == 2, "the smallest radius first: it shows what is missed"
+    assert at.radio(key=RADIUS).value == "0.001", "the smallest radius first: it shows the miss"
     assert any("misses" in m.value and "(0, 1)" in m.value for m in at.markdown)
-    at.radio(key=RADIUS).set_value(0).run()
+    at.radio(key=RADIUS).set_value("0.1").run()
     assert not at.exception
     assert any("ε = 0.1," in m.value for m in at.markdown)
+    assert at.query_params["eps"] == "0.1"
+
+
+def test_why_they_differ_on_the_thin_cusp():
+    example = next(e for e in EXAMPLES_2D if e.key == "cusp-ridge")
+    at = run_page(f=example.expr, at=example.at)
+    text = next(m.value for m in at.markdown if m.value.startswith("**Why they differ.**"))
+    assert "smaller than the Clarke set" in text and "(0, -1)" in text
 
 
 def test_typing_own_function_switches_the_picker_and_the_url():
@@ -132,12 +161,38 @@ def test_empty_input_asks_for_a_function():
 
 
 def test_url_restores_the_view():
-    at = run_page(f="max(abs(x), abs(y))", at="0, 0")
+    at = run_page(f="max(abs(x), abs(y))", at="0, 0", walk="0.25", eps="0.01", view="3d")
     assert_shown(at)
+    assert at.radio(key=DIM).value == "2"
     assert at.text_input(key=F).value == "max(abs(x), abs(y))"
     assert at.text_input(key=AT).value == "0, 0"
     assert at.selectbox(key=PICK).value == "Your own function"
-    assert any("f=max%28abs%28x%29%2C+abs%28y%29%29&at=0%2C+0" in c.value for c in at.code)
+    assert (at.slider(key=WALK).value, at.radio(key=RADIUS).value, at.radio(key=VIEW).value) == (
+        0.25, "0.01", "3d")
+    assert any(t["type"] == "surface" for t in figures(at)[2]["data"])
+    link = at.code[-1].value
+    for part in ("dim=2", "f=max%28abs%28x%29%2C+abs%28y%29%29", "at=0%2C+0", "walk=0.25",
+                 "eps=0.01", "view=3d"):
+        assert part in link, (part, link)
+
+
+@pytest.mark.parametrize(("name", "value", "allowed"), [
+    ("walk", "7", "a number from 0 to 1"), ("walk", "nan", "a number from 0 to 1"),
+    ("eps", "0.5", "one of 0.1, 0.01, 0.001"), ("view", "<script>", "one of map, 3d"),
+], ids=["walk-too-big", "walk-nan", "eps-not-offered", "view-html"])
+def test_a_bad_control_in_the_url_keeps_its_default_and_says_so(name, value, allowed):
+    at = run_page(f="abs(x) + abs(y)", at="0, 0", **{name: value})
+    assert_shown(at)
+    assert len(at.warning) == 1 and allowed in at.warning[0].value
+    assert at.warning[0].value.endswith("instead.")
+    assert at.query_params[name] == {"walk": "0.0", "eps": "0.001", "view": "map"}[name]
+
+
+def test_switching_to_1d_drops_the_2d_controls_from_the_url():
+    at = run_page(f="max(x, y)", at="0, 0", walk="0.5")
+    at.radio(key=DIM).set_value("1").run()
+    assert not at.exception and not at.error
+    assert set(at.query_params) == {"dim", "f", "at"} and at.query_params["dim"] == "1"
 
 
 def test_url_of_an_example_selects_it():
@@ -163,8 +218,12 @@ def test_bad_url_values_give_a_clear_error(f, point):
     assert not any("<script>" in m.value or "<b>" in m.value for m in at.markdown)
 
 
-def test_app_routes_to_the_page():
+def test_the_old_2d_address_opens_the_2d_lesson_with_its_function():
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
     assert not at.exception
-    at.switch_page("pages/clarke_2d.py").run()
+    at.switch_page("pages/clarke_2d.py")
+    at.query_params.update({"f": "max(x, y)", "at": "1, 1"})
+    at.run()
     assert_shown(at)
+    assert at.radio(key=DIM).value == "2"
+    assert (at.text_input(key=F).value, at.text_input(key=AT).value) == ("max(x, y)", "1, 1")
