@@ -635,7 +635,8 @@ def report(probe: Probe) -> tuple[list[Row], bool]:
                 print(f"  {kind:8} n={len(ks):3d}  p50 {percentile(ks, 50):.2f} s  "
                       f"p95 {percentile(ks, 95):.2f} s  max {max(ks):.2f} s")
     for r in slow:
-        print(f"Timeout input: {r.seconds:.1f} s, answered: {r.refusal or r.error!r}")
+        shown = r.error or r.refusal or "an answer (this page computes it in time)"
+        print(f"Timeout input on {r.page}: {r.seconds:.1f} s, shown: {shown!r}")
     if probe.kill_worker:
         if probe.killed:
             victims = [r for r in probe.results if r.victim]

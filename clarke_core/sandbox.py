@@ -20,6 +20,15 @@ Start methods (the ``method`` argument of ``run``):
   single-threaded programs like the command line, which has imported the engine anyway. Never use
   it from a program with threads (forking a multi-threaded process can deadlock the child).
 
+Refusals are remembered (per process, the last ``REFUSALS_KEPT`` calls): the same call refused
+again answers at once with the same sentence instead of costing a worker. A parser or engine
+refusal (``InputError`` from ``fn``) depends only on the input, so it is kept for good; "took too
+long" is kept for ``TIMEOUT_KEPT`` seconds, and only when the worker spent most of its time on the
+CPU (an input that is slow in itself, not one starved by a busy machine). Pages cache answers
+with ``st.cache_data``, which never caches an exception: without this, a student who keeps
+rerunning ``9**9**9``, or a class pasting one slow function, would cost a worker (or ten seconds
+of a core) every time. "Too much memory" and "busy" are never remembered.
+
 At most ``MAX_WORKERS`` workers run at once per process; further calls wait for a free slot (up to
 ``QUEUE_WAIT`` seconds, then they are refused as "busy"), so many visitors cannot fork-bomb the
 server. Whatever the worker writes to stdout or stderr is discarded (set ``CLARKE_DEBUG=1`` to
@@ -39,6 +48,7 @@ import sys
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
 from multiprocessing import forkserver, spawn
 from multiprocessing.connection import Connection, wait
@@ -50,6 +60,9 @@ MAX_WORKERS = 4
 QUEUE_WAIT = 30.0  # seconds a call may wait for a free worker slot before it is refused
 EXIT_GRACE = 2.0  # seconds a worker that has answered gets to exit before it is killed
 METHODS = ("forkserver", "fork")
+REFUSALS_KEPT = 256  # calls whose refusal is remembered, least recently used dropped first
+TIMEOUT_KEPT = 600.0  # seconds a "took too long" is remembered
+CPU_BOUND = 0.8  # share of the timeout a killed worker must have spent on the CPU to be remembered
 # Imported once by the fork server, so that workers start warm. Only names that import in the
 # calling process are passed on: the server would die on anything but an ImportError.
 PRELOAD = (
@@ -136,13 +149,72 @@ def run(
         raise ValueError(f"method must be one of {METHODS}, not {method!r}")
     if not (timeout > 0 and memory_mb > 0):
         raise ValueError("timeout and memory_mb must be positive")
+    key = _call_key(fn, args, kwargs, timeout, memory_mb, method)
+    refused = _recall(key)
+    if refused is not None:
+        return _unpack(refused)  # raises the remembered refusal, a fresh exception each time
     slots = _slots()
     if not slots.acquire(timeout=QUEUE_WAIT):
         raise InputError(BUSY)
     try:
-        return _run_in_worker(_context(method), fn, args, kwargs, timeout, memory_mb)
+        return _run_in_worker(_context(method), fn, args, kwargs, timeout, memory_mb, key)
     finally:
         slots.release()
+
+
+def forget() -> None:
+    """Drop every remembered refusal (for tests, or after the engine changed)."""
+    with _refusals_lock:
+        _refusals.clear()
+
+
+# --- remembered refusals -----------------------------------------------------------------------
+
+_refusals: OrderedDict[bytes, tuple[float, bytes]] = OrderedDict()  # key -> (expiry, payload)
+_refusals_lock = threading.Lock()
+
+
+def _call_key(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float,
+              memory_mb: int, method: str) -> bytes | None:
+    """The call as bytes (``fn`` by reference), or None when it does not pickle."""
+    try:
+        return pickle.dumps((fn, args, sorted(kwargs.items()), timeout, memory_mb, method),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return None
+
+
+def _recall(key: bytes | None) -> bytes | None:
+    if key is None:
+        return None
+    with _refusals_lock:
+        expiry, payload = _refusals.get(key, (0.0, b""))
+        if not payload:
+            return None
+        if expiry < time.monotonic():
+            del _refusals[key]
+            return None
+        _refusals.move_to_end(key)
+        return payload
+
+
+def _remember(key: bytes | None, payload: bytes, seconds: float = math.inf) -> None:
+    if key is None:
+        return
+    with _refusals_lock:
+        _refusals[key] = (time.monotonic() + seconds, payload)
+        _refusals.move_to_end(key)
+        while len(_refusals) > REFUSALS_KEPT:
+            _refusals.popitem(last=False)
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds ``pid`` has used so far (0 where /proc cannot tell)."""
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 # --- the calling side --------------------------------------------------------------------------
@@ -193,6 +265,7 @@ def _run_in_worker(
     kwargs: dict,
     timeout: float,
     memory_mb: int,
+    key: bytes | None = None,
 ) -> Any:
     receiver, sender = ctx.Pipe(duplex=False)
     worker = ctx.Process(
@@ -211,6 +284,7 @@ def _run_in_worker(
     data: bytes | None = None
     killed = False
     reaped = False
+    cpu = 0.0
     try:
         # Read before joining: a result bigger than the pipe buffer blocks the worker until read.
         if receiver.poll(timeout):  # an answer, or EOF because the worker died
@@ -221,6 +295,8 @@ def _run_in_worker(
         # An answer leaves the worker a moment to exit; anything else only what is left of timeout.
         grace = EXIT_GRACE if data is not None else max(0.0, started + timeout - time.monotonic())
         if not wait([worker.sentinel], grace):
+            if data is None:
+                cpu = _cpu_of(worker.pid)
             worker.kill()
             killed = data is None
         wait([worker.sentinel])
@@ -236,8 +312,16 @@ def _run_in_worker(
         exitcode = worker.exitcode
         worker.close()
     if data is not None:
-        return _unpack(data)
+        try:
+            return _unpack(data)
+        except InputError:
+            if pickle.loads(data)[0] == "input":  # not "memory": that depends on the machine
+                _remember(key, data)
+            raise
     if killed or exitcode == -signal.SIGXCPU:
+        if exitcode == -signal.SIGXCPU or cpu >= CPU_BOUND * timeout:
+            message = TOO_LONG.format(seconds=timeout)
+            _remember(key, pickle.dumps(("input", None, message)), TIMEOUT_KEPT)
         raise InputError(TOO_LONG.format(seconds=timeout))
     if exitcode == -signal.SIGKILL:
         # Not our kill: the kernel's, at the hard CPU limit or (the OOM killer) out of memory.

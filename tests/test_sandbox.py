@@ -77,6 +77,18 @@ def _limits():
     return resource.getrlimit(resource.RLIMIT_AS), resource.getrlimit(resource.RLIMIT_CPU)
 
 
+def _note_then(path, outcome):
+    """Append a line to ``path`` (so a test can count the workers that ran), then refuse,
+    fail or answer."""
+    with open(path, "a") as f:
+        f.write("ran\n")
+    if outcome == "refuse":
+        raise InputError("Unknown name 'foo'.")
+    if outcome == "bug":
+        return 1 / 0
+    return outcome
+
+
 def _loaded(names):
     return {name: name in sys.modules for name in names}
 
@@ -94,6 +106,14 @@ def _chatter():
 @pytest.fixture(params=sandbox.METHODS)
 def method(request) -> str:
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def _no_remembered_refusals():
+    # Each test sees workers run, not a refusal remembered from an earlier test.
+    sandbox.forget()
+    yield
+    sandbox.forget()
 
 
 def test_returns_the_value(method):
@@ -261,3 +281,71 @@ def test_a_failing_or_hanging_warm_up_step_is_skipped(monkeypatch):
     assert time.monotonic() - started < 3
     assert signal.getsignal(signal.SIGALRM) is handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def _runs(path) -> int:
+    return path.read_text().count("ran") if path.exists() else 0
+
+
+def test_a_refusal_is_remembered_and_raised_afresh(method, tmp_path):
+    log = tmp_path / "log"
+    errors = []
+    for _ in range(3):
+        with pytest.raises(InputError, match=r"^Unknown name 'foo'\.$") as info:
+            sandbox.run(_note_then, str(log), "refuse", method=method)
+        errors.append(info.value)
+    assert _runs(log) == 1  # one worker; the other two calls were refused at once
+    assert len({id(e) for e in errors}) == 3  # a fresh exception each time, not a shared one
+    sandbox.run(_note_then, str(log), "other input", method=method)
+    assert _runs(log) == 2  # a different call is computed
+    sandbox.forget()
+    with pytest.raises(InputError):
+        sandbox.run(_note_then, str(log), "refuse", method=method)
+    assert _runs(log) == 3
+
+
+def test_answers_and_bugs_are_not_remembered(tmp_path):
+    log = tmp_path / "log"
+    for _ in range(2):
+        assert sandbox.run(_note_then, str(log), "fine") == "fine"
+        with pytest.raises(sandbox.WorkerError, match="ZeroDivisionError"):
+            sandbox.run(_note_then, str(log), "bug")
+    assert _runs(log) == 4
+
+
+def test_a_cpu_bound_timeout_is_remembered_for_a_while(monkeypatch):
+    # A low bar, so that the test holds on a machine busy with other work.
+    monkeypatch.setattr(sandbox, "CPU_BOUND", 0.05)
+    with pytest.raises(InputError, match="took too long"):
+        sandbox.run(_spin, timeout=1)
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"^This took too long to compute \(over 1 s\)"):
+        sandbox.run(_spin, timeout=1)
+    assert time.monotonic() - started < 0.5  # refused at once, no second second of CPU
+    monkeypatch.setattr(sandbox, "TIMEOUT_KEPT", 0.0)  # expired: computed (and killed) again
+    sandbox.forget()
+    with pytest.raises(InputError, match="took too long"):
+        sandbox.run(_spin, timeout=1)
+    time.sleep(0.01)
+    started = time.monotonic()
+    with pytest.raises(InputError, match="took too long"):
+        sandbox.run(_spin, timeout=1)
+    assert time.monotonic() - started >= 1
+
+
+def test_a_timeout_spent_waiting_is_not_remembered():
+    # The worker slept instead of computing: a busy machine, not a slow input, looks like this.
+    for _ in range(2):
+        started = time.monotonic()
+        with pytest.raises(InputError, match="took too long"):
+            sandbox.run(_sleep_then, 1, 60, timeout=0.3)
+        assert time.monotonic() - started >= 0.3
+
+
+def test_only_the_latest_refusals_are_kept(monkeypatch, tmp_path):
+    monkeypatch.setattr(sandbox, "REFUSALS_KEPT", 2)
+    logs = [tmp_path / f"log{k}" for k in range(3)]
+    for log in logs + logs[::-1]:  # a b c, then c b a: a was dropped when c came
+        with pytest.raises(InputError):
+            sandbox.run(_note_then, str(log), "refuse")
+    assert [_runs(log) for log in logs] == [2, 1, 1]
