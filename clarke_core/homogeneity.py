@@ -243,12 +243,13 @@ def _finish(function: ParsedFunction, base: dict, degree: sp.Rational, steps: tu
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def power_text(degree: sp.Rational) -> str:
+def power_text(degree: sp.Rational | int) -> str:
     """α^L as Unicode text: a superscript for a whole number, brackets around a fraction.
 
-    >>> power_text(sp.Integer(2)), power_text(sp.Integer(10)), power_text(sp.Rational(1, 2))
+    >>> power_text(2), power_text(sp.Integer(10)), power_text(sp.Rational(1, 2))
     ('α²', 'α¹⁰', 'α^(1/2)')
     """
+    degree = sp.Rational(degree)
     return f"α{str(degree).translate(_SUPERSCRIPT)}" if degree.is_Integer else f"α^({degree})"
 
 

@@ -9,6 +9,7 @@ import ui
 from clarke_core import networks as nets
 from clarke_core.errors import InputError
 from clarke_core.figures import networks as charts
+from clarke_core.homogeneity import power_text
 
 DEPTH, WIDTH, SEED = "relu_network_depth", "relu_network_width", "relu_network_seed"
 LR, STEPS, MODE = "relu_network_lr", "relu_network_steps", "relu_network_weights"
@@ -67,7 +68,7 @@ if mode == "edit":
         edited.append(tab.data_editor(table, key=editor_key(h, depth, width, seed),
                                       num_rows="fixed", width="stretch")
                       .to_numpy(dtype=float, na_value=np.nan))
-    st.caption(f"Row i, column j of W_h: the weight from neuron j of layer h − 1 to neuron i of "
+    st.caption(f"Row i, column j of Wₕ: the weight from neuron j of layer h − 1 to neuron i of "
                f"layer h (|w| ≤ {nets.WEIGHT_MAX:g}). Another depth, width or seed, or the random "
                "mode, starts again from the seeded weights; the data set stays the seeded one. "
                "A shared link opens the seeded weights: edits are not put in the URL.")
@@ -84,18 +85,18 @@ st.subheader("Scaling one layer, or all of them")
 scaling = charts.scaling_figure(view)
 st.plotly_chart(scaling, config=CHART_CONFIG)
 ui.figure_downloads(scaling, "relu-network-scaling")
-st.caption(f"At one input x: scaling any single W_h by α gives α·f (the lines coincide); "
-           f"scaling all {depth + 1} layers gives α^{depth + 1}·f.")
+st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the lines coincide); "
+           f"scaling all {depth + 1} layers gives {power_text(depth + 1)}·f.")
 
 left, right = st.columns([3, 2], gap="large")
 with left:
-    st.subheader("Activation patterns A_h")
+    st.subheader("Activation patterns Aₕ")
     st.plotly_chart(charts.patterns_figure(view), config=CHART_CONFIG)
     st.caption(f"Blue: σ′ = 1 (neuron active), grey: σ′ = 0, for {len(view.patterns[0])} "
                f"inputs. Convention: σ′(0) = {nets.SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; any "
                "value in [0, 1] gives the same f, since z = 0 there.")
 with right:
-    st.subheader("⟨W_h, ∂f/∂W_h⟩ = f, layer by layer")
+    st.subheader("⟨Wₕ, ∂f/∂Wₕ⟩ = f, layer by layer")
     st.plotly_chart(charts.euler_bars_figure(view), config=CHART_CONFIG)
     worst = max(abs(p - view.f0) for p in view.products)
     st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
@@ -120,7 +121,7 @@ with norm_col:
     norms = charts.norm_figure(run)
     st.plotly_chart(norms, config=CHART_CONFIG)
     ui.figure_downloads(norms, "relu-network-norms")
-    st.caption(f"‖W_h(t)‖² − ‖W_h(0)‖² for each layer on {len(view.y)} samples (squared loss); "
+    st.caption(f"‖Wₕ(t)‖² − ‖Wₕ(0)‖² for each layer on {len(view.y)} samples (squared loss); "
                f"relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
                f"{run.loss[-1]:.3g}.")
 with drift_col:
@@ -129,7 +130,7 @@ with drift_col:
     st.plotly_chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr),
                     config=CHART_CONFIG)
     st.caption("Gradient flow (η → 0) keeps the curves identical; each discrete step adds "
-               "η²‖∂ℓ/∂W_h‖², which differs by layer, so they drift apart as η grows.")
+               "η²‖∂ℓ/∂Wₕ‖², which differs by layer, so they drift apart as η grows.")
 
 st.markdown(
     r"**The proof's key step.** $\frac{d}{dt}\frac12\|W_h\|^2 = -\langle W_h, "
@@ -137,7 +138,7 @@ st.markdown(
     r"Euler's identity, which does not depend on h: below, the curves of all layers are one."
 )
 st.plotly_chart(charts.key_step_figure(run), config=CHART_CONFIG)
-st.caption(f"Largest |⟨W_h, ∂f/∂W_h⟩ − f| over layers, inputs and steps: "
+st.caption(f"Largest |⟨Wₕ, ∂f/∂Wₕ⟩ − f| over layers, inputs and steps: "
            f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of each "
            f"hidden neuron, also conserved by the flow) moved by at most "
            f"{run.balance_change:.2e}.")

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
-import sympy as sp
 from plotly.subplots import make_subplots
 
 from ..homogeneity import HomogeneityView, power_text
@@ -151,7 +150,7 @@ def scaling_figure(view: NetworkView) -> go.Figure:
                         line={"color": layer_colour(h), "dash": _DASHES[h - 1], "width": 3})
     depth = len(view.one_layer) - 1
     fig.add_scatter(x=view.alphas, y=view.all_layers, mode="lines",
-                    name=f"all scaled: {power_text(sp.Integer(depth + 1))} f",
+                    name=f"all scaled: {power_text(depth + 1)} f",
                     line={"color": style.NEUTRAL, "width": 5})
     fig.update_layout(**style.base_layout(height=360), xaxis_title="α",
                       yaxis_title="f(x; scaled weights)")
@@ -180,11 +179,11 @@ def euler_bars_figure(view: NetworkView) -> go.Figure:
     """⟨W_h, ∂f/∂W_h⟩ for each layer h at one input, next to the level f(x)."""
     layers = [f"W{_sub(h)}" for h in range(1, len(view.products) + 1)]
     fig = go.Figure()
-    fig.add_bar(x=layers, y=view.products, name="⟨W_h, ∂f/∂W_h⟩",
+    fig.add_bar(x=layers, y=view.products, name="⟨Wₕ, ∂f/∂Wₕ⟩",
                 marker_color=[layer_colour(h) for h in range(1, len(layers) + 1)])
     fig.add_hline(y=view.f0, line={"color": style.POINT, "dash": "dash", "width": 3},
                   annotation_text=f"f(x) = {view.f0:.6g}")
-    fig.update_layout(**style.base_layout(height=340), yaxis_title="⟨W_h, ∂f/∂W_h⟩")
+    fig.update_layout(**style.base_layout(height=340), yaxis_title="⟨Wₕ, ∂f/∂Wₕ⟩")
     return fig
 
 
@@ -201,7 +200,7 @@ def _per_layer_figure(values: np.ndarray, title: str, height: int) -> go.Figure:
 
 def norm_figure(run: Training) -> go.Figure:
     """‖W_h(t)‖² − ‖W_h(0)‖² against t, one curve per layer (they coincide for small η)."""
-    return _per_layer_figure(run.sq_norm_change, "‖W_h(t)‖² − ‖W_h(0)‖²", 380)
+    return _per_layer_figure(run.sq_norm_change, "‖Wₕ(t)‖² − ‖Wₕ(0)‖²", 380)
 
 
 def drift_figure(lrs: Sequence[float], spreads: Sequence[float], chosen: float) -> go.Figure:
@@ -218,7 +217,7 @@ def drift_figure(lrs: Sequence[float], spreads: Sequence[float], chosen: float) 
 
 def key_step_figure(run: Training) -> go.Figure:
     """⟨W_h, ∂ℓ/∂W_h⟩ against t for every layer: one curve, since the proof makes it h-free."""
-    return _per_layer_figure(run.key_step, "⟨W_h, ∂ℓ/∂W_h⟩", 340)
+    return _per_layer_figure(run.key_step, "⟨Wₕ, ∂ℓ/∂Wₕ⟩", 340)
 
 
 def layer_label(h: int) -> str:
