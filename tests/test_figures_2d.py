@@ -13,12 +13,15 @@ import sympy as sp
 
 from clarke_core.examples import EXAMPLES_2D
 from clarke_core.explore_2d import SAMPLING_RADII, Exploration2D, explore_2d
+from clarke_core.figures import style
 from clarke_core.figures.two_d import (
+    LEVEL_COLOUR,
     boundary_point,
     contour_figure,
     gradient_figure,
     piece_colour,
     piece_text,
+    plane_map_figure,
     plane_verdict,
     sampling_figure,
     sampling_note,
@@ -304,6 +307,58 @@ def test_plane_is_a_support_plane_exactly_when_s_is_a_subgradient(make, s, suppo
     assert bool(above.max() == 0) is support, "purple (above f) appears iff the plane crosses f"
 
 
+@pytest.mark.parametrize(
+    ("make", "s", "support"),
+    [(l1, (1.0, -1.0), True), (l1, (0.0, 0.0), True), (minus_l1, (1.0, 1.0), False),
+     (max_xy, (0.5, 0.5), True)],
+    ids=["l1-vertex", "l1-centre", "minus-l1", "max-middle"],
+)
+def test_plane_map_is_purple_exactly_where_the_plane_rises_above_f(make, s, support):
+    ex = make()
+    fig = plane_map_figure(ex, s)
+    cells = np.asarray([[np.nan if v is None else v for v in row] for row in fig.data[0].z],
+                       dtype=float)
+    mx, my = np.meshgrid(ex.grid_x, ex.grid_y)
+    plane = ex.value + s[0] * (mx - ex.point[0]) + s[1] * (my - ex.point[1])
+    z = np.asarray(ex.grid_z, dtype=float)
+    assert np.array_equal(cells == 1, plane > z + 1e-9 * (1 + np.abs(z)))
+    assert bool(np.nanmax(cells) == 0) is support
+    assert fig.layout.title.text.endswith(plane_verdict(ex, s))
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.xaxis.autorange is False
+
+
+def test_plane_map_without_s_says_why():
+    fig = plane_map_figure(cone(), None)
+    assert [type(t).__name__ for t in fig.data] == ["Scatter"]
+    assert "no s to try" in fig.layout.annotations[0].text
+
+
+def test_level_curves_read_in_both_themes():
+    """Contrast against white and Streamlit's dark background (#0E1117): at least 2.5:1 on both
+    (style.FUNCTION itself has only 3.8:1 on dark and vanished as thin lines)."""
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    def contrast(a: str, b: str) -> float:
+        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+        return (hi + 0.05) / (lo + 0.05)
+
+    assert contrast(LEVEL_COLOUR, "#FFFFFF") >= 2.5 and contrast(LEVEL_COLOUR, "#0E1117") >= 6
+    assert contrast(style.FUNCTION, "#0E1117") < contrast(LEVEL_COLOUR, "#0E1117")
+    levels = next(t for t in contour_figure(l1()).data if type(t).__name__ == "Contour")
+    assert {c for _, c in levels.colorscale} == {LEVEL_COLOUR}
+
+
+@pytest.mark.parametrize("build", [contour_figure, gradient_figure], ids=["map", "plane"])
+def test_play_buttons_sit_above_the_slider_not_beside_it(build):
+    fig = build(l1())
+    buttons, slider = fig.layout.updatemenus[0], fig.layout.sliders[0]
+    assert slider.x == 0 and slider.len == 1, "the slider has the plot's full width"
+    assert slider.y < buttons.y < 0, "buttons under the plot, the slider under the buttons"
+
+
 def test_surface_without_s_has_no_plane():
     fig = surface_figure(l1())
     assert [type(t).__name__ for t in fig.data] == ["Surface", "Scatter3d"]
@@ -348,8 +403,9 @@ def test_piece_text(latex, text):
 @pytest.mark.parametrize("make", ALL, ids=lambda m: m.__name__)
 def test_hand_made_figures_are_small(make):
     ex = make()
+    s = boundary_point(ex.clarke, 0.4)
     figs = [contour_figure(ex), gradient_figure(ex), sampling_figure(ex, 2),
-            surface_figure(ex, boundary_point(ex.clarke, 0.4))]
+            surface_figure(ex, s), plane_map_figure(ex, s)]
     assert all(len(f.to_json()) <= MAX_JSON for f in figs)
 
 
@@ -361,7 +417,7 @@ def gallery(request) -> Exploration2D:
 def test_gallery_figures_are_small_and_valid(gallery):
     ex = gallery
     s = boundary_point(ex.clarke, 0.25)
-    figs = [contour_figure(ex), gradient_figure(ex), surface_figure(ex, s)]
+    figs = [contour_figure(ex), gradient_figure(ex), surface_figure(ex, s), plane_map_figure(ex, s)]
     figs += [sampling_figure(ex, k) for k in range(len(SAMPLING_RADII))]
     for fig in figs:
         assert len(fig.to_json()) <= MAX_JSON

@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "clarke_core"
 FIGURES = CORE / "figures"
 CORE_FILES = sorted(CORE.rglob("*.py"))
-UI_FILES = sorted([ROOT / "app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py")])
+UI_FILES = sorted([ROOT / "app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py"),
+                   *(ROOT / "lessons").glob("*.py")])
 
 
 def imported_roots(path: Path) -> set[str]:
@@ -37,7 +38,7 @@ def _id(path: Path) -> str:
 
 def test_the_walk_sees_the_layers():
     assert CORE / "explore.py" in CORE_FILES and FIGURES / "one_d.py" in CORE_FILES
-    assert ROOT / "app.py" in UI_FILES
+    assert ROOT / "app.py" in UI_FILES and ROOT / "lessons" / "clarke_2d.py" in UI_FILES
 
 
 def test_the_checker_catches_imports(tmp_path):
@@ -50,6 +51,11 @@ def test_the_checker_catches_imports(tmp_path):
 @pytest.mark.parametrize("path", CORE_FILES, ids=_id)
 def test_core_never_imports_streamlit(path):
     assert "streamlit" not in imported_roots(path)
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=_id)
+def test_core_never_imports_the_ui_layer(path):
+    assert not {"ui", "lessons", "pages"} & imported_roots(path)
 
 
 @pytest.mark.parametrize("path", [p for p in CORE_FILES if FIGURES not in p.parents], ids=_id)
