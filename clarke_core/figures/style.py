@@ -35,7 +35,7 @@ NEUTRAL = "#888888"
 LEVEL_CURVE = "#0087D2"
 REGION_OPACITY = 0.3
 # Level curves on a bare background (no fills under them) are a backdrop: this opacity.
-LEVEL_CURVE_OPACITY = 0.6
+LEVEL_CURVE_OPACITY = 0.8
 # The alpha of "the whole run, faint" lines drawn under an animation.
 GHOST_ALPHA = 0.5
 
