@@ -57,12 +57,12 @@ class PageSpec:
     query_params: tuple[tuple[str, str], ...] = ()
 
 
-# The class: most students on the 1D lesson, the rest spread over the other lesson pages. The
-# f and point fields are found in each snapshot's actions (keys ending in _f and _at, as
-# ui.function_inputs names them), not hard-coded.
+# The class: most students on the Clarke lesson (1D, some 2D), the rest spread over the other
+# lesson pages. The f and point fields are found in each snapshot's actions (keys ending in _f
+# and _at, as ui.function_inputs names them), not hard-coded.
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("clarke-1d", 1, 4),
-    PageSpec("clarke-2d", 2, 2),
+    PageSpec("clarke", 1, 4, (("dim", "1"),)),
+    PageSpec("clarke", 2, 2, (("dim", "2"),)),
     PageSpec("subgradients", 1, 1),
     PageSpec("homogeneity", 1, 1),
     PageSpec("autodiff", 1, 2),
@@ -138,6 +138,8 @@ class Probe:
     idle_pss_mb: float = 0.0
     peak_processes: int = 0
     cpu_seconds: float = 0.0
+    server_cpu_seconds: float = 0.0  # the Streamlit process alone (page scripts, snapshots)
+    client_cpu_seconds: float = 0.0  # this probe's own threads, on the same cores
     wall_seconds: float = 0.0
     load_before: str = ""
     load_after: str = ""
@@ -413,10 +415,7 @@ class Student(threading.Thread):
     def run(self) -> None:
         time.sleep(max(0.0, self.start_at - time.monotonic()))
         started = time.perf_counter()
-        body = {"page": self.page.url_path}
-        if self.page.query_params:
-            body["query_params"] = {k: [v] for k, v in self.page.query_params}
-        status, snap = interact(self.base, body)
+        status, snap = interact(self.base, _open_request(self.page))
         self.probe.opens.append(time.perf_counter() - started)
         if status != 200 or "session_id" not in snap:
             self._record("open", 0.0, error=f"open: HTTP {status} {_code(snap)}")
@@ -446,7 +445,7 @@ class Student(threading.Thread):
     sent_at = 0.0
 
     def _record(self, kind: str, seconds: float, **what: str) -> None:
-        self.probe.results.append(Result(self.index, self.page.url_path, kind, seconds, **what,
+        self.probe.results.append(Result(self.index, _page_name(self.page), kind, seconds, **what,
                                          sent_at=self.sent_at, done_at=time.monotonic()))
 
     def _check(self, kind: str, seconds: float, snap: dict, keys: tuple[str, str], f: str,
@@ -476,6 +475,13 @@ class Student(threading.Thread):
         elif kind == "own" and str(tag) not in latex:
             error = error or "the page does not show this student's own function"
         self._record(kind, seconds, error=error, leak=leak, refusal=refusal)
+
+
+def _open_request(page: PageSpec) -> dict:
+    body: dict = {"page": page.url_path}
+    if page.query_params:
+        body["query_params"] = {k: [v] for k, v in page.query_params}
+    return body
 
 
 def _field_keys(snap: dict) -> tuple[str, str] | None:
@@ -529,7 +535,7 @@ def _solo_baseline(probe: Probe, base: str) -> None:
     """Warm the server (fork server, imports, caches of each page's first example) and time one
     student alone doing the same kind of reruns, not counted in the load figures."""
     for page in probe.pages:
-        status, snap = interact(base, {"page": page.url_path})
+        status, snap = interact(base, _open_request(page))
         keys = _field_keys(snap) if status == 200 else None
         if keys is None:
             raise RuntimeError(f"page {page.url_path!r}: no f and point fields "
@@ -568,7 +574,8 @@ def run_probe(probe: Probe) -> Probe:
                     slow_at=probe.reruns // 2 if i in slow_students else None)
             for i, page in enumerate(_assign_pages(probe))]
         sampler = Sampler(probe, proc.pid, base, kill_after=probe.kill_after)
-        cpu_start = tree_cpu(proc.pid)
+        cpu_start, server_start = tree_cpu(proc.pid), _cpu(proc.pid, children=False)
+        client_start = time.process_time()
         sampler.start()
         for s in students:
             s.start()
@@ -576,6 +583,8 @@ def run_probe(probe: Probe) -> Probe:
             s.join(timeout=max(0.0, deadline + 120 - time.monotonic()))
         probe.wall_seconds = time.monotonic() - now
         probe.cpu_seconds = tree_cpu(proc.pid) - cpu_start
+        probe.server_cpu_seconds = _cpu(proc.pid, children=False) - server_start
+        probe.client_cpu_seconds = time.process_time() - client_start
         probe.server_alive_at_end = proc.poll() is None and healthy(base)
         _attribute_kills(probe)
     finally:
@@ -585,6 +594,11 @@ def run_probe(probe: Probe) -> Probe:
         stop_server(proc)
         probe.load_after = _loadavg()
     return probe
+
+
+def _page_name(page: PageSpec) -> str:
+    query = "&".join(f"{k}={v}" for k, v in page.query_params)
+    return f"/{page.url_path}" + (f"?{query}" if query else "")
 
 
 def _attribute_kills(probe: Probe) -> None:
@@ -612,7 +626,8 @@ def report(probe: Probe) -> tuple[list[Row], bool]:
           f"inputs: ~{60 - probe.hostile_share * 100:.0f}% lecture examples, ~40% a function of "
           f"their own, ~{probe.hostile_share:.0%} hostile text, and {probe.slow} input(s) "
           f"that compute until the {PAGE_TIMEOUT_S:g} s sandbox timeout.")
-    print("Pages: " + ", ".join(f"{p.url_path} ({p.weight})" for p in probe.pages))
+    print("Pages (students out of every " + str(sum(p.weight for p in probe.pages)) + "): "
+          + ", ".join(f"{_page_name(p)} {p.weight}" for p in probe.pages))
     if probe.options:
         print("Extra Streamlit settings: " + ", ".join(probe.options))
     print(f"Machine: {os.cpu_count()} cores; load average before {probe.load_before}, "
@@ -646,9 +661,12 @@ def report(probe: Probe) -> tuple[list[Row], bool]:
                   f"server healthy right after: {probe.healthy_after_kill}")
         else:
             print("No sandbox worker ran long enough to be killed.")
+    n = max(len(probe.results) + len(probe.opens), 1)
     print(f"Server CPU (incl. fork server and workers): {probe.cpu_seconds:.0f} s in "
           f"{probe.wall_seconds:.0f} s = {probe.cpu_seconds / max(probe.wall_seconds, 1e-9):.2f} "
-          f"cores; {probe.cpu_seconds / max(len(probe.results), 1):.2f} s per rerun")
+          f"cores; {probe.cpu_seconds / n:.3f} s per request, of which "
+          f"{probe.server_cpu_seconds / n:.3f} s in the Streamlit process (one GIL); this "
+          f"probe's own CPU: {probe.client_cpu_seconds:.0f} s")
     print(f"Peak memory of the server and its workers: {probe.peak_pss_mb:.0f} MB PSS "
           f"({probe.peak_rss_mb:.0f} MB summed RSS, up to {probe.peak_processes} processes); "
           f"{probe.idle_pss_mb:.0f} MB when warm and idle")

@@ -18,7 +18,8 @@ def probe() -> load.Probe:
     return load.run_probe(load.Probe(
         sessions=3, reruns=4, seconds=40, think=(0.2, 0.6), ramp=1.0, hostile_share=0.34,
         slow=1, kill_after=1.5, seed=1, verbose=False,
-        pages=(load.PageSpec("clarke-1d", 1, 2), load.PageSpec("clarke-2d", 2, 1))))
+        pages=(load.PageSpec("clarke", 1, 2, (("dim", "1"),)),
+               load.PageSpec("clarke", 2, 1, (("dim", "2"),)))))
 
 
 @pytest.mark.slow
