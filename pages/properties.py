@@ -44,34 +44,22 @@ text, at = ui.function_inputs(
     "properties", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
     f_help=ui.function_help("x") + " Or build it from pieces below.",
     at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
-# Filled at the end of the script, so that its rows are checked after the charts are drawn.
-pieces = st.expander("Build f from pieces (no Piecewise syntax needed)")
-ui.restore_from_url(CONTROLS)
-st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII,
-                 key="properties_radius")
-ui.keep_in_url(CONTROLS)
-radius = float(st.session_state["properties_radius"])
-
-
-def fill_pieces() -> None:
+# Lazy: the editor (a data grid, and a sandbox call to check its rows) runs only when opened,
+# so the page's first chart does not wait for it. Its open state is kept in the URL.
+pieces = st.expander("Build f from pieces (no Piecewise syntax needed)", key="pieces",
+                     on_change="rerun", bind="query-params")
+if pieces.open:
     with pieces:
         st.caption("One row per piece: its expression and the condition where it holds. Rows "
                    "are checked as you type; the theory needs a continuous f, so jumps are "
                    "reported.")
         ui.piecewise_editor("properties", 1)
-
-
-def study_here(t: str, a: str):
-    try:
-        return study(t, a, radius)
-    except Exception:
-        fill_pieces()  # the page stops on bad input: the editor must still be there to fix it
-        raise
-
-
-if not text.strip() or not at.strip():
-    fill_pieces()  # before the hint stops the page
-p = ui.computed(study_here, text, at, spinner="Checking the properties…",
+ui.restore_from_url(CONTROLS)
+st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII,
+                 key="properties_radius")
+ui.keep_in_url(CONTROLS)
+radius = float(st.session_state["properties_radius"])
+p = ui.computed(lambda t, a: study(t, a, radius), text, at, spinner="Checking the properties…",
                 hint="Type a function of x and a point to start.")
 cone, regular = charts(text, at, radius)
 st.latex(rf"f(x) = {p.latex}, \qquad x_0 = {p.point_latex}")
@@ -144,5 +132,4 @@ else:
     st.plotly_chart(regular, config=CHART_CONFIG)
     ui.figure_downloads(regular, "regularity")
 
-fill_pieces()
 ui.share_link(text, at)

@@ -58,12 +58,19 @@ def test_x2_sin_is_differentiable_not_c1():
 
 
 def test_bad_input_gives_one_error_sentence():
-    at = run_page(f="x +", at="0")
+    at = run_page(f="x +", at="0", pieces="true")
     assert_refused(at)
 
 
-def test_the_piecewise_editor_fills_the_function_field():
+def test_the_piecewise_editor_waits_until_it_is_opened():
     at = run_page()
+    assert not at.exception, at.exception
+    assert not any("Piecewise((" in c.value for c in at.code)  # no grid, no row check yet
+    assert not at.button  # no "Use this function"
+
+
+def test_the_piecewise_editor_fills_the_function_field():
+    at = run_page(pieces="true")  # the expander's open state is kept in the URL
     assert not at.exception, at.exception
     assert any("Piecewise((-x, x < 0), (x, True))" in c.value for c in at.code)
     at.button(key="properties_use_pieces").click().run()
@@ -93,7 +100,7 @@ def test_a_bad_radius_in_the_url_keeps_the_default_with_one_sentence():
 
 
 def test_the_piecewise_editor_stays_available_on_bad_input():
-    at = run_page(f="x +", at="0")
+    at = run_page(f="x +", at="0", pieces="true")
     assert_refused(at)
     assert at.button(key="properties_use_pieces")  # the editor is there to fix the function
     at.button(key="properties_use_pieces").click().run()
