@@ -1,4 +1,6 @@
-"""The 2D Clarke page in a real headless Chromium: typing, the animation, the plane slider."""
+"""The Clarke lesson (/clarke) for a function of x and y in a real headless Chromium: it loads
+and draws, Play moves the animation, the share link round-trips with the plane slider and the
+sampling radius, a bad link says what is wrong."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ pytestmark = pytest.mark.browser
 F_LABEL, AT_LABEL = "f(x, y) =", "at the point (x₀, y₀) ="
 EXCEPTION = "[data-testid='stException']"
 ERROR = "[data-testid='stAlertContentError']"
+SLIDER = "[data-testid='stSlider'] input[type='range']"  # the plane slider (walk)
 
 
 def _enter(page, label: str, text: str, url_part: str) -> None:
@@ -24,14 +27,14 @@ def _enter(page, label: str, text: str, url_part: str) -> None:
     wait_for_app(page, plotly=True)
 
 
-def _open(page, url: str) -> None:
+def _open(page, url: str, *, plotly: bool = True) -> None:
     """Go to ``url`` and wait for the page, closing Streamlit's stray "Page not found" modal.
 
     On the first visit after the server starts, st.navigation apps show that modal over the right
     page (streamlit/streamlit#9992); it makes the inputs under it inert.
     """
     page.goto(url)
-    wait_for_app(page)
+    wait_for_app(page, plotly=plotly)
     stray = page.get_by_role("dialog").filter(has_text="Page not found")
     if stray.count():
         page.keyboard.press("Escape")
@@ -40,16 +43,19 @@ def _open(page, url: str) -> None:
 
 def _tall(page) -> None:
     # Streamlit scrolls inside its own container, so a full-page shot needs a tall viewport.
-    page.set_viewport_size({"width": 1400, "height": 4200})
+    page.set_viewport_size({"width": 1400, "height": 3600})
+
+
+def share_link(page) -> str:
+    return page.locator("[data-testid='stCode']").last.inner_text().strip()
 
 
 def test_type_a_function_and_play_the_animation(streamlit_server, page, screenshot_dir):
-    _open(page, f"{streamlit_server}/clarke-2d")
-    wait_for_app(page, plotly=True)
+    _open(page, f"{streamlit_server}/clarke?dim=2")
+    assert page.get_by_role("radio", name="f of x and y (2D)").is_checked()
     assert page.locator(".js-plotly-plot").count() == 4
     _enter(page, F_LABEL, "max(x, -y) + abs(y)", "f=max%28x%2C+-y%29+%2B+abs%28y%29")
     _enter(page, AT_LABEL, "0, 0", "at=0%2C+0")
-    page.wait_for_selector(".js-plotly-plot", state="visible")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(ERROR).count() == 0
 
@@ -66,21 +72,43 @@ def test_type_a_function_and_play_the_animation(streamlit_server, page, screensh
     assert page.locator(EXCEPTION).count() == 0
 
 
-def test_example_with_empty_subdifferential(streamlit_server, page, screenshot_dir):
-    _open(page, f"{streamlit_server}/clarke-2d?f={quote('-abs(x) - abs(y)')}&at={quote('0, 0')}")
-    wait_for_app(page, plotly=True)
-    assert page.get_by_label(F_LABEL, exact=True).input_value() == "-abs(x) - abs(y)"
+def test_the_share_link_round_trips_with_the_controls(streamlit_server, page, browser,
+                                                      screenshot_dir):
+    f, point = "-abs(x) - abs(y)", "0, 0"
+    _open(page, f"{streamlit_server}/clarke?dim=2&f={quote(f)}&at={quote(point)}&walk=0.5"
+                "&eps=0.01")
     assert page.get_by_text("Why there is no subgradient").is_visible()
+    assert float(page.locator(SLIDER).input_value()) == 0.5
+    link = share_link(page)
+    for part in ("dim=2", "walk=0.5", "eps=0.01", "view=map"):
+        assert part in link, (part, link)
     _tall(page)
-    page.wait_for_timeout(1500)  # the 3D surface draws last
     page.screenshot(path=screenshot_dir / "clarke_2d_empty.png", full_page=True)
-    assert page.locator(EXCEPTION).count() == 0
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1400}).new_page()
+    try:
+        _open(fresh, link)
+        assert fresh.get_by_label(F_LABEL, exact=True).input_value() == f
+        assert fresh.get_by_label(AT_LABEL, exact=True).input_value() == point
+        assert fresh.get_by_role("radio", name="f of x and y (2D)").is_checked()
+        assert float(fresh.locator(SLIDER).input_value()) == 0.5
+        assert fresh.get_by_role("radio", name="ε = 0.01").is_checked()
+        assert fresh.locator(EXCEPTION).count() == 0
+    finally:
+        fresh.context.close()
 
 
-def test_bad_input_in_the_url_shows_a_sentence(streamlit_server, page, screenshot_dir):
-    _open(page, f"{streamlit_server}/clarke-2d?f={quote('abs(x) + abs(y)')}&at=banana")
+def test_bad_values_in_the_url_say_what_is_wrong(streamlit_server, page, screenshot_dir):
+    _open(page, f"{streamlit_server}/clarke?dim=2&f={quote('abs(x) + abs(y)')}&at=banana",
+          plotly=False)
     error = page.locator(ERROR)
     error.wait_for(state="visible")
     assert error.inner_text().strip().endswith(".")
     assert page.locator(EXCEPTION).count() == 0
     page.screenshot(path=screenshot_dir / "clarke_2d_error.png", full_page=True)
+
+    _open(page, f"{streamlit_server}/clarke?dim=2&f={quote('abs(x) + abs(y)')}"
+                f"&at={quote('0, 0')}&walk=9")
+    warning = page.locator("[data-testid='stAlertContentWarning']")
+    assert "walk" in warning.inner_text() and "from 0 to 1" in warning.inner_text()
+    assert float(page.locator(SLIDER).input_value()) == 0
