@@ -76,7 +76,7 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
     values = values[np.isfinite(values)]
     lo, hi = (float(values.min()), float(values.max())) if len(values) else (-1.0, 1.0)
     pad = 0.08 * max(hi - lo, 1.0)
-    fig.update_layout(**style.base_layout(height=460, margin={"l": 60, "r": 20, "t": 40,
+    fig.update_layout(**style.base_layout(height=540, margin={"l": 60, "r": 20, "t": 40,
                                                               "b": 150}),
                       **style.play_controls(names, "α = ", active=steps.index(start)),
                       xaxis={"title": {"text": "α"}, "range": [view.alphas[0], view.alphas[-1]]},
