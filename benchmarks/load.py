@@ -5,9 +5,10 @@ interface to the same rerun path a browser takes), opens one session per student
 student rerun their page a bounded number of times with a think time between reruns, typing a
 mix of lecture examples, functions of their own and hostile text. It measures every rerun
 (request sent -> finished snapshot received), checks every snapshot (no exception, hostile text
-refused with one sentence, a normal input never refused, and the session shows its own input
-and its own result, never another student's), samples the memory of the server and its worker
-processes from /proc, kills one sandbox worker mid-computation, and always stops the server.
+refused with one sentence, a normal input never refused, the session shows its own input and
+its own result, never another student's, and a shared example the same formulas to everyone),
+samples the memory of the server and its worker processes from /proc, kills one sandbox worker
+mid-computation, and always stops the server.
 
     python -m benchmarks.load [--sessions 30] [--reruns 12] [--seconds 150] [--think 2 5]
 
@@ -382,11 +383,12 @@ class Student(threading.Thread):
 
     def __init__(self, probe: Probe, base: str, index: int, page: PageSpec, start_at: float,
                  deadline: float, tags: dict[int, int], tag_lock: threading.Lock,
-                 slow_at: int | None) -> None:
+                 slow_at: int | None, seen: dict[tuple, tuple[int, tuple[str, ...]]]) -> None:
         super().__init__(daemon=True)
         self.probe, self.base, self.index, self.page = probe, base, index, page
         self.start_at, self.deadline = start_at, deadline
         self.tags, self.tag_lock, self.slow_at = tags, tag_lock, slow_at
+        self.seen = seen  # (page, f, at) -> (first student, its formulas), shared by the class
         self.rng = random.Random(probe.seed * 1000 + index)
 
     def _new_tag(self) -> int:
@@ -474,6 +476,13 @@ class Student(threading.Thread):
             error = f"a normal input was refused: {_short(refusal)}"
         elif kind == "own" and str(tag) not in latex:
             error = error or "the page does not show this student's own function"
+        if kind == "lecture" and not error:
+            # Everyone who typed this example must see the same formulas as the first who did.
+            formulas = tuple(_bodies(snap, ("latex",)))
+            with self.tag_lock:
+                first = self.seen.setdefault((_page_name(self.page), f, at), (self.index, formulas))
+            if first[1] != formulas:
+                leak = leak or f"shows other formulas for {f!r} than student {first[0]} saw"
         self._record(kind, seconds, error=error, leak=leak, refusal=refusal)
 
 
@@ -568,10 +577,11 @@ def run_probe(probe: Probe) -> Probe:
         now = time.monotonic()
         deadline = now + probe.seconds
         tags: dict[int, int] = {}
+        seen: dict[tuple, tuple[int, tuple[str, ...]]] = {}
         lock = threading.Lock()
         students = [
             Student(probe, base, i, page, now + rng.uniform(0, probe.ramp), deadline, tags, lock,
-                    slow_at=probe.reruns // 2 if i in slow_students else None)
+                    slow_at=probe.reruns // 2 if i in slow_students else None, seen=seen)
             for i, page in enumerate(_assign_pages(probe))]
         sampler = Sampler(probe, proc.pid, base, kill_after=probe.kill_after)
         cpu_start, server_start = tree_cpu(proc.pid), _cpu(proc.pid, children=False)

@@ -70,3 +70,69 @@ def test_report_gives_rows_and_a_verdict(probe, capsys):
     assert "Verdict:" in out and "each reruns every 0.2–0.6 s" in out
     assert [r.name.split(",")[0] for r in rows] == [
         "load: p50 rerun", "load: p95 rerun", "load: peak memory (PSS)", "load: errors + leaks"]
+
+
+# --- the checks themselves, on made-up snapshots: each must be able to fail ---------------------
+
+KEYS = ("p_f", "p_at")
+
+
+def _snapshot(f, at, latex=(), errors=(), status="ready", exception=False, url_f=None):
+    children = [{"type": "text_input", "key": KEYS[0], "value": f},
+                {"type": "text_input", "key": KEYS[1], "value": at}]
+    children += [{"type": "latex", "props": {"body": body}} for body in latex]
+    children += [{"type": "error", "props": {"body": body}} for body in errors]
+    if exception:
+        children.append({"type": "exception", "props": {"message": "boom"}})
+    return {"status": status, "query_params": {"f": [url_f if url_f is not None else f]},
+            "tree": {"type": "root", "children": [{"type": "main", "children": children}]}}
+
+
+@pytest.fixture
+def student():
+    import threading
+
+    probe = load.Probe(verbose=False)
+    tags = {load._tag(0): 0, load._tag(1): 1}
+    return load.Student(probe, "", 0, load.PageSpec("p", 1, 1), 0.0, 0.0, tags,
+                        threading.Lock(), None, seen={})
+
+
+def _check(student, kind, snap, f="abs(x)", at="0", tag=None):
+    student.probe.results.clear()
+    student._check(kind, 0.1, snap, KEYS, f, at, tag)
+    (result,) = student.probe.results
+    return result
+
+
+def test_check_passes_a_correct_snapshot(student):
+    own = load._tag(0)
+    r = _check(student, "own", _snapshot(f"abs(x) + {own}*x", "0", [f"f(x) = {own} x + |x|"]),
+               f=f"abs(x) + {own}*x", tag=own)
+    assert (r.error, r.leak) == ("", "")
+    r = _check(student, "hostile", _snapshot("9**9**9", "0", errors=["Too large."]), f="9**9**9")
+    assert (r.error, r.leak, r.refusal) == ("", "", "Too large.")
+
+
+def test_check_catches_another_sessions_input(student):
+    assert _check(student, "lecture", _snapshot("max(0, x)", "0")).leak
+    assert _check(student, "lecture", _snapshot("abs(x)", "0", url_f="max(0, x)")).leak
+
+
+def test_check_catches_another_students_function(student):
+    own, other = load._tag(0), load._tag(1)
+    r = _check(student, "own", _snapshot("g", "0", [f"f(x) = {other} x"]), f="g", tag=own)
+    assert r.leak and r.error  # another's number shown, and not this student's own
+
+
+def test_check_catches_different_formulas_for_one_example(student):
+    assert not _check(student, "lecture", _snapshot("abs(x)", "0", ["[-1, 1]"])).leak
+    assert _check(student, "lecture", _snapshot("abs(x)", "0", ["[0, 1]"])).leak
+
+
+def test_check_catches_exceptions_and_wrong_refusals(student):
+    assert _check(student, "lecture", _snapshot("abs(x)", "0", exception=True)).error
+    assert _check(student, "lecture", _snapshot("abs(x)", "0", status="error")).error
+    assert _check(student, "lecture", _snapshot("abs(x)", "0", errors=["No."])).error
+    assert _check(student, "hostile", _snapshot("abs(x)", "0")).error  # computed, not refused
+    assert _check(student, "hostile", _snapshot("abs(x)", "0", errors=["a\nb."])).error
