@@ -37,10 +37,14 @@ def _fresh(browser, url: str, *, plotly: bool = True):
     return context, page
 
 
-def _type(page, label: str, text: str) -> None:
+def _type(page, label: str, text: str, param: str) -> None:
+    """Type ``text`` into the field ``label`` and wait until the URL's ``param`` holds it (the
+    rerun has happened), so that the next action does not race it."""
     box = page.get_by_label(label, exact=True)
     box.fill(text)
     box.press("Enter")
+    page.wait_for_function("([k, v]) => new URLSearchParams(location.search).get(k) === v",
+                           arg=[param, text], timeout=60_000)
     wait_for_app(page)
 
 
@@ -73,7 +77,7 @@ def test_gradient_inclusion_plays_and_its_link_round_trips(streamlit_server, bro
     _play_advances(page)
     _no_exception(page)
     # change the example and the horizon, then open the share box's link in a fresh context
-    _type(page, "starting at (x, y) =", "1, -0.8")
+    _type(page, "starting at (x, y) =", "1, -0.8", "at")
     page.get_by_role("slider").first.focus()
     page.keyboard.press("ArrowRight")  # T: 1.5 -> 2.0
     wait_for_app(page, plotly=True)
@@ -95,8 +99,8 @@ def test_homogeneity_plays_and_its_link_round_trips(streamlit_server, browser, p
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 2",
                            timeout=60_000)
     _play_advances(page)  # α walks along the ray
-    _type(page, "f(x) or f(x, y) =", "x*y**2")
-    _type(page, "at the point x =", "1, -1")
+    _type(page, "f(x) or f(x, y) =", "x*y**2", "f")
+    _type(page, "at the point x =", "1, -1", "at")
     link = _share_link(page, "at=1%2C+-1")
     assert "f=x%2Ay%2A%2A2" in link
     context, fresh = _fresh(browser, link)
@@ -133,7 +137,7 @@ def test_relu_network_address_round_trips(streamlit_server, browser, page, scree
 
 def test_autodiff_link_round_trips(streamlit_server, browser, page, screenshot_dir):
     _open(page, f"{streamlit_server}/autodiff")
-    _type(page, "f(x) =", "abs(x) - abs(x)")
+    _type(page, "f(x) =", "abs(x) - abs(x)", "f")
     link = _share_link(page, "abs%28x%29+-+abs%28x%29")
     context, fresh = _fresh(browser, link)
     try:
