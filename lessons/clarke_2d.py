@@ -16,8 +16,9 @@ PREFIX = "clarke_2d"
 WALK, RADIUS, VIEW = "clarke_2d_walk", "clarke_2d_radius", "clarke_2d_view"
 RADII = tuple(f"{r:g}" for r in SAMPLING_RADII)
 VIEWS = {"map": "From above (quick)", "3d": "3D graph"}
+# Sampling is a comparison on request: off by default, so a first visit draws one chart less.
 URL = {WALK: ui.UrlParam("walk", 0.0, lo=0.0, hi=1.0),
-       RADIUS: ui.UrlParam("eps", RADII[-1], choices=RADII),  # the smallest shows what is missed
+       RADIUS: ui.UrlParam("eps", "off", choices=("off", *RADII)),
        VIEW: ui.UrlParam("view", "map", choices=tuple(VIEWS))}
 URL_NAMES = tuple(p.name for p in URL.values())
 TIMEOUT_S = 20.0
@@ -60,8 +61,12 @@ def sampling_section(ex) -> None:
         st.markdown("Gradient sampling takes the hull of gradients at random points within ε "
                     "of x₀. A region that is thin near x₀ is hit with probability about ε, so "
                     "its gradient goes unseen.")
-        st.radio("Sampling radius", RADII, key=RADIUS, horizontal=True,
-                 format_func=lambda r: f"ε = {r}")
+        st.radio("Sampling radius", ("off", *RADII), key=RADIUS, horizontal=True,
+                 format_func=lambda r: "off" if r == "off" else f"ε = {r}",
+                 help="The smallest radius shows best what sampling misses.")
+        if st.session_state[RADIUS] == "off":
+            st.caption("Pick a radius to compare sampling with the exact Clarke set.")
+            return
         k = RADII.index(st.session_state[RADIUS])
         st.markdown(plain(two_d.sampling_note(ex, k)))
     fig_col.plotly_chart(two_d.sampling_figure(ex, k), config=CHART_CONFIG)

@@ -30,7 +30,8 @@ def trace_names(figure: dict) -> list[str]:
 def assert_shown(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) == 4, "map, gradient plane, plane test, sampling"
+    assert len(at.get("plotly_chart")) == 3 + (at.radio(key=RADIUS).value != "off"), (
+        "map, gradient plane, plane test (and sampling when asked for)")
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
     assert any(m.value.startswith("**Why they differ.**") for m in at.markdown)
@@ -43,13 +44,13 @@ def test_default_example_renders():
     assert at.radio(key=DIM).value == "2"
     assert at.text_input(key=F).value == EXAMPLES_2D[0].expr
     assert at.text_input(key=AT).value == EXAMPLES_2D[0].at
-    contour, plane, plane_map, sampling = figures(at)
+    contour, plane, plane_map = figures(at)
     assert contour["frames"] and plane["frames"], "the map and the plane animate the sequences"
     assert [t["type"] for t in plane_map["data"]][0] == "heatmap", "the quick plane test first"
     assert "a support plane" in plane_map["layout"]["title"]["text"]
-    assert any("sampled" in n for n in trace_names(sampling))
+    assert at.radio(key=RADIUS).value == "off", "sampling only on request"
     assert dict(at.query_params) == {"dim": "2", "f": EXAMPLES_2D[0].expr,
-                                     "at": EXAMPLES_2D[0].at, "walk": "0.0", "eps": "0.001",
+                                     "at": EXAMPLES_2D[0].at, "walk": "0.0", "eps": "off",
                                      "view": "map"}
 
 
@@ -104,8 +105,10 @@ def test_sampling_radius_changes_the_note():
     example = next(e for e in EXAMPLES_2D if e.key == "cusp-ridge")
     at = run_page(f=example.expr, at=example.at)
     assert_shown(at)
-    assert at.radio(key=RADIUS).value == "0.001", "the smallest radius first: it shows the miss"
+    at.radio(key=RADIUS).set_value("0.001").run()
+    assert_shown(at)
     assert any("misses" in m.value and "(0, 1)" in m.value for m in at.markdown)
+    assert any("sampled" in n for n in trace_names(figures(at)[3]))
     at.radio(key=RADIUS).set_value("0.1").run()
     assert not at.exception
     assert any("ε = 0.1," in m.value for m in at.markdown)
@@ -178,14 +181,14 @@ def test_url_restores_the_view():
 
 @pytest.mark.parametrize(("name", "value", "allowed"), [
     ("walk", "7", "a number from 0 to 1"), ("walk", "nan", "a number from 0 to 1"),
-    ("eps", "0.5", "one of 0.1, 0.01, 0.001"), ("view", "<script>", "one of map, 3d"),
+    ("eps", "0.5", "one of off, 0.1, 0.01, 0.001"), ("view", "<script>", "one of map, 3d"),
 ], ids=["walk-too-big", "walk-nan", "eps-not-offered", "view-html"])
 def test_a_bad_control_in_the_url_keeps_its_default_and_says_so(name, value, allowed):
     at = run_page(f="abs(x) + abs(y)", at="0, 0", **{name: value})
     assert_shown(at)
     assert len(at.warning) == 1 and allowed in at.warning[0].value
     assert at.warning[0].value.endswith("instead.")
-    assert at.query_params[name] == {"walk": "0.0", "eps": "0.001", "view": "map"}[name]
+    assert at.query_params[name] == {"walk": "0.0", "eps": "off", "view": "map"}[name]
 
 
 def test_switching_to_1d_drops_the_2d_controls_from_the_url():
