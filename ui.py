@@ -95,11 +95,13 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
     st.stop()
 
 
-def share_link(text: str, at: str) -> None:
-    """The address that reopens this page as it is: the function, the point and every control
-    kept in the URL by ``keep_in_url``."""
-    st.caption("**Share this view**: this link opens the same function, point and settings.")
-    params = {**st.query_params.to_dict(), "f": text, "at": at}
+def share_link(text: str | None = None, at: str | None = None) -> None:
+    """The address that reopens this page as it is: the function and point (when the page has
+    them) and every control kept in the URL by ``keep_in_url``."""
+    shown = "the same function, point and settings" if text is not None else "the same settings"
+    st.caption(f"**Share this view**: this link opens {shown}.")
+    typed = {"f": text, "at": at} if text is not None else {}
+    params = {**st.query_params.to_dict(), **typed}
     st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
 
 

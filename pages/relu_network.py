@@ -142,3 +142,4 @@ st.caption(f"Largest |⟨Wₕ, ∂f/∂Wₕ⟩ − f| over layers, inputs and st
            f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of each "
            f"hidden neuron, also conserved by the flow) moved by at most "
            f"{run.balance_change:.2e}.")
+ui.share_link()
