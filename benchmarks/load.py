@@ -221,7 +221,8 @@ def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, limit: float
 
 
 def interact(base: str, body: dict, timeout: float = 90.0) -> tuple[int, dict]:
-    """POST one interaction; (HTTP status, JSON body)."""
+    """POST one interaction; (HTTP status, JSON body). No answer (refused connection, timeout,
+    a body that is not JSON) is status 0 with the reason as the error code."""
     request = urllib.request.Request(f"{base}/_stcore/agent/interact",
                                      data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -231,8 +232,10 @@ def interact(base: str, body: dict, timeout: float = 90.0) -> tuple[int, dict]:
     except urllib.error.HTTPError as err:
         try:
             return err.code, json.loads(err.read())
-        except ValueError:
+        except (OSError, ValueError):
             return err.code, {}
+    except (OSError, ValueError) as exc:  # URLError and TimeoutError are OSErrors
+        return 0, {"error": {"code": f"{type(exc).__name__}: {exc}"}}
 
 
 # --- /proc: memory, CPU, the killed worker -----------------------------------------------------
@@ -390,6 +393,7 @@ class Student(threading.Thread):
         self.tags, self.tag_lock, self.slow_at = tags, tag_lock, slow_at
         self.seen = seen  # (page, f, at) -> (first student, its formulas), shared by the class
         self.rng = random.Random(probe.seed * 1000 + index)
+        self.sent_at = 0.0  # when the request in flight went out (time.monotonic())
 
     def _new_tag(self) -> int:
         with self.tag_lock:
@@ -443,8 +447,6 @@ class Student(threading.Thread):
                     interact(self.base, {"session_id": session})
                 continue
             self._check(kind, seconds, snap, keys, f, at, tag)
-
-    sent_at = 0.0
 
     def _record(self, kind: str, seconds: float, **what: str) -> None:
         self.probe.results.append(Result(self.index, _page_name(self.page), kind, seconds, **what,

@@ -136,3 +136,9 @@ def test_check_catches_exceptions_and_wrong_refusals(student):
     assert _check(student, "lecture", _snapshot("abs(x)", "0", errors=["No."])).error
     assert _check(student, "hostile", _snapshot("abs(x)", "0")).error  # computed, not refused
     assert _check(student, "hostile", _snapshot("abs(x)", "0", errors=["a\nb."])).error
+
+
+def test_no_answer_is_an_error_not_a_crash():
+    # Nothing listens on a fresh free port: the student records an error and goes on.
+    status, body = load.interact(f"http://{load.HOST}:{load.free_port()}", {}, timeout=2)
+    assert status == 0 and "Connection refused" in body["error"]["code"]
