@@ -605,6 +605,10 @@ def run_probe(probe: Probe) -> Probe:
             sampler.join()
         stop_server(proc)
         probe.load_after = _loadavg()
+        if probe.server_alive_at_end and not any(r.error for r in probe.results):
+            log_path.unlink(missing_ok=True)  # kept only when something went wrong
+        else:
+            print(f"The server's log: {log_path}", file=sys.stderr)
     return probe
 
 
