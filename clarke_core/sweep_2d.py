@@ -133,6 +133,27 @@ def _values(expr: sp.Expr, mx: np.ndarray, my: np.ndarray) -> np.ndarray:
     return np.where(np.abs(z.imag) < 1e-12, z.real, np.nan)
 
 
+def no_subgradient_note(ex: Exploration1D | PlaneSweep) -> str:
+    """Why the subdifferential is empty, from its witnesses (Markdown with $LaTeX$).
+
+    >>> print(no_subgradient_note(explore_subgradients("-abs(x)", "0")))  # doctest: +ELLIPSIS
+    **No subgradient here.** Each diamond is a point x′ ... x′ = -1 forces s ≥ 1; ...
+    """
+    witnesses = ex.subdifferential.witnesses if ex.subdifferential is not None else ()
+    if isinstance(ex, Exploration1D):
+        bounds = "; ".join(f"x′ = {w.point[0]:.3g} forces {w.bound}" for w in witnesses)
+        what = "Each diamond is a point x′ whose inequality f(x′) ≥ f(p) + s(x′ − p)"
+    else:
+        bounds = "; ".join(
+            f"q′ = ({', '.join(str(c) for c in (w.exact_point or w.point))}) forces {w.bound}"
+            for w in witnesses)
+        what = ("Each diamond on the surface is a point q′ whose inequality f(q′) ≥ f(p) + "
+                "⟨s, q′ − p⟩ rules out a half-plane of s (hatched on the right): it")
+    return (f"**No subgradient here.** {what} bounds s from one side, and the bounds "
+            "contradict each other" + (f": {bounds}." if bounds else ".") + " The Clarke set "
+            f"is still ${ex.clarke.latex()}$: it only asks for limits of nearby gradients.")
+
+
 def path_set(sweep: PlaneSweep) -> DifferentialSet | None:
     """The set the path of s crosses: the subdifferential, else the Clarke set (when the
     subdifferential is empty or undecided), else None."""

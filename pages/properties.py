@@ -12,6 +12,7 @@ from clarke_core.properties import oscillation, study_properties
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}
 RADII = ("0.25", "0.5", "1", "2")
+SECTIONS = ("1. Locally Lipschitz", "2. Convex", "3. Differentiable", "4. Regular")
 CONTROLS = {"properties_radius": ui.UrlParam("r", "1", choices=RADII)}
 
 
@@ -63,73 +64,94 @@ p = ui.computed(lambda t, a: study(t, a, radius), text, at, spinner="Checking th
                 hint="Type a function of x and a point to start.")
 cone, regular = charts(text, at, radius)
 st.latex(rf"f(x) = {p.latex}, \qquad x_0 = {p.point_latex}")
-
-st.header("1. Locally Lipschitz")
 lip = p.lipschitz
-left, right = st.columns([3, 2], gap="large")
-with right:
+
+
+def lipschitz_section() -> None:
+    st.subheader("Locally Lipschitz: |f(x) − f(x′)| ≤ L|x − x′| near x₀")
+    left, right = st.columns([3, 2], gap="large")
+    with right:
+        if lip.holds:
+            st.success(f"Locally Lipschitz at x₀: on [x₀ − {lip.radius:g}, "
+                       f"x₀ + {lip.radius:g}], L ≈ {lip.constant:.4g}.")
+            st.markdown("The estimate is max |f′| over the exact one-sided limits of f′ at x₀ "
+                        "and a dense sample of the interval (an estimate: a sample can miss a "
+                        "narrow peak). The graph stays inside the cone $f(x_0) \\pm L|x - x_0|$.")
+        else:
+            st.warning(f"Not locally Lipschitz at x₀: {lip.reason}")
+            st.markdown("Every cone fails: the graph leaves it closer and closer to x₀.\n\n"
+                        + "\n".join(f"- L = {L:g}: outside for |x − x₀| up to about {h:.3g}"
+                                    for L, h in lip.escapes))
+        st.caption("**Erratum 3.** The constant comes first: *there is* L such that for all x, "
+                   "x′ in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which "
+                   "every function satisfies away from x = x′, √|x| included.")
+    with left:
+        st.plotly_chart(cone, config=CHART_CONFIG)
+        ui.figure_downloads(cone, "lipschitz-cone")
+
+
+def convex_section() -> None:
+    st.subheader("Convex ⇒ Clarke set = subdifferential")
+    sub = p.subdifferential
     if lip.holds:
-        st.success(f"Locally Lipschitz at x₀: on [x₀ − {lip.radius:g}, x₀ + {lip.radius:g}], "
-                   f"L ≈ {lip.constant:.4g}.")
-        st.markdown("The estimate is max |f′| over the exact one-sided limits of f′ at x₀ and "
-                    "a dense sample of the interval (an estimate: a sample can miss a narrow "
-                    "peak). The graph stays inside the cone $f(x_0) \\pm L|x - x_0|$.")
+        st.latex(r"\partial f(x_0) = " + p.clarke.latex() + r", \qquad \partial_s f(x_0) = "
+                 + (sub.latex() if sub else r"\text{undecided}"))
+    if not lip.holds:
+        st.info("f is not locally Lipschitz at x₀, so it has no Clarke set to compare with the "
+                "subdifferential.")
+    elif p.convex:
+        st.success("f is certified convex (by composition rules), and indeed the two sets are "
+                   "equal." if p.sets_equal else "f is certified convex.")
     else:
-        st.warning(f"Not locally Lipschitz at x₀: {lip.reason}")
-        st.markdown("Every cone fails: the graph leaves it closer and closer to x₀.\n\n"
-                    + "\n".join(f"- L = {L:g}: outside for |x − x₀| up to about {h:.3g}"
-                                for L, h in lip.escapes))
-    st.caption("**Erratum 3.** The constant comes first: *there is* L such that for all x, x′ "
-               "in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which every "
-               "function satisfies away from x = x′, √|x| included.")
-with left:
-    st.plotly_chart(cone, config=CHART_CONFIG)
-    ui.figure_downloads(cone, "lipschitz-cone")
+        verdict = {True: "here they happen to be equal.", False: "here they differ.",
+                   None: "whether they are equal could not be decided here."}[p.sets_equal]
+        st.info("f is not certified convex (the composition rules cannot prove it), so the theorem "
+                f"says nothing; {verdict}")
 
-st.header("2. Convex ⇒ Clarke set = subdifferential")
-sub = p.subdifferential
-if lip.holds:
-    st.latex(r"\partial f(x_0) = " + p.clarke.latex() + r", \qquad \partial_s f(x_0) = "
-             + (sub.latex() if sub else r"\text{undecided}"))
-if not lip.holds:
-    st.info("f is not locally Lipschitz at x₀, so it has no Clarke set to compare with the "
-            "subdifferential.")
-elif p.convex:
-    st.success("f is certified convex (by composition rules), and indeed the two sets are "
-               "equal." if p.sets_equal else "f is certified convex.")
-else:
-    verdict = {True: "here they happen to be equal.", False: "here they differ.",
-               None: "whether they are equal could not be decided here."}[p.sets_equal]
-    st.info("f is not certified convex (the composition rules cannot prove it), so the theorem "
-            f"says nothing; {verdict}")
 
-st.header("3. Differentiable ⇒ {f′} needs continuity of f′")
-if p.derivative_latex is None:
-    st.markdown("Your f is not differentiable at x₀ (the one-sided slopes differ or do not exist).")
-elif p.strictly_differentiable:
-    st.markdown(f"Your f is continuously differentiable at x₀: $f'(x_0) = {p.derivative_latex}$ "
-                f"and $\\partial f(x_0) = {p.clarke.latex()}$.")
-else:
-    st.markdown(f"Your f is differentiable at x₀ with $f'(x_0) = {p.derivative_latex}$, but f′ "
-                f"is not continuous there: $\\partial f(x_0) = {p.clarke.latex()}$.")
-st.markdown(
-    "**Erratum 4.** $f(x) = x^2\\sin(1/x)$, $f(0) = 0$, is differentiable at 0 with "
-    "$f'(0) = \\lim_{h \\to 0} h \\sin(1/h) = 0$, yet $f'(x) = 2x\\sin(1/x) - \\cos(1/x)$ keeps "
-    "sweeping $[-1, 1]$ as $x \\to 0$, so $\\partial f(0) = [-1, 1] \\neq \\{f'(0)\\}$. Press "
-    "▶ Play: the tangent at $x_k \\to 0$ never settles.")
-st.plotly_chart(oscillating := erratum_4_figure(), config=CHART_CONFIG)
-ui.figure_downloads(oscillating, "x2-sin-1-over-x")
+def differentiable_section() -> None:
+    st.subheader("Differentiable ⇒ {f′} needs continuity of f′")
+    if p.derivative_latex is None:
+        st.markdown("Your f is not differentiable at x₀ (the one-sided slopes differ or do not "
+                    "exist).")
+    elif p.strictly_differentiable:
+        st.markdown("Your f is continuously differentiable at x₀: "
+                    f"$f'(x_0) = {p.derivative_latex}$ and "
+                    f"$\\partial f(x_0) = {p.clarke.latex()}$.")
+    else:
+        st.markdown(f"Your f is differentiable at x₀ with $f'(x_0) = {p.derivative_latex}$, but f′ "
+                    f"is not continuous there: $\\partial f(x_0) = {p.clarke.latex()}$.")
+    st.markdown(
+        "**Erratum 4.** $f(x) = x^2\\sin(1/x)$, $f(0) = 0$, is differentiable at 0 with "
+        "$f'(0) = \\lim_{h \\to 0} h \\sin(1/h) = 0$, yet "
+        "$f'(x) = 2x\\sin(1/x) - \\cos(1/x)$ keeps sweeping $[-1, 1]$ "
+        "as $x \\to 0$, so $\\partial f(0) = [-1, 1] \\neq \\{f'(0)\\}$. Press "
+        "▶ Play: the tangent at $x_k \\to 0$ never settles.")
+    st.plotly_chart(oscillating := erratum_4_figure(), config=CHART_CONFIG)
+    ui.figure_downloads(oscillating, "x2-sin-1-over-x")
 
-st.header("4. Regular or not")
-st.markdown(
-    "f is *Clarke regular* at x₀ when its directional derivatives equal the Clarke support "
-    "function: in 1D, $f'(x_0; 1) = \\max \\partial f(x_0)$ and "
-    "$f'(x_0; -1) = -\\min \\partial f(x_0)$. Convex kinks like |x| are regular; −|x| is not.")
-if p.regular is None:
-    st.info(p.regularity_reason)
-else:
-    (st.success if p.regular else st.warning)(p.regularity_reason)
-    st.plotly_chart(regular, config=CHART_CONFIG)
-    ui.figure_downloads(regular, "regularity")
+
+def regular_section() -> None:
+    st.subheader("Regular or not")
+    st.markdown(
+        "f is *Clarke regular* at x₀ when its directional derivatives equal the Clarke support "
+        "function: in 1D, $f'(x_0; 1) = \\max \\partial f(x_0)$ and "
+        "$f'(x_0; -1) = -\\min \\partial f(x_0)$. Convex kinks like |x| are regular; −|x| is not.")
+    if p.regular is None:
+        st.info(p.regularity_reason)
+    else:
+        (st.success if p.regular else st.warning)(p.regularity_reason)
+        st.plotly_chart(regular, config=CHART_CONFIG)
+        ui.figure_downloads(regular, "regularity")
+
+
+# Lazy tabs: only the open one runs and is drawn, so the first chart waits for no other;
+# which one is open is kept in the URL (section=...).
+tabs = st.tabs(SECTIONS, key="section", on_change="rerun", bind="query-params")
+for tab, section in zip(tabs, (lipschitz_section, convex_section, differentiable_section,
+                               regular_section), strict=True):
+    if tab.open:
+        with tab:
+            section()
 
 ui.share_link(text, at)

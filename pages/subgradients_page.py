@@ -7,9 +7,19 @@ import ui
 from clarke_core import sandbox
 from clarke_core.descent import SCHEDULES, subgradient_descent
 from clarke_core.explore import Exploration1D
-from clarke_core.figures.descent import descent_figure, sweep_figure
-from clarke_core.figures.planes import plane_sweep_figure
-from clarke_core.sweep_2d import EXAMPLES_SUBGRADIENTS_ALL, PATHS, explore_subgradients
+from clarke_core.figures.descent import (
+    DESCENT_CAPTION,
+    SWEEP_CAPTION,
+    descent_figure,
+    sweep_figure,
+)
+from clarke_core.figures.planes import PLANE_CAPTION, plane_sweep_figure
+from clarke_core.sweep_2d import (
+    EXAMPLES_SUBGRADIENTS_ALL,
+    PATHS,
+    explore_subgradients,
+    no_subgradient_note,
+)
 
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}
@@ -17,6 +27,7 @@ CHOICES = {"min-norm": "minimum-norm element (nearest 0)", "smallest": "smallest
            "largest": "largest slope"}
 PATH_NAMES = {"auto": "across the set", "0": "horizontal", "45": "diagonal ↗", "90": "vertical",
               "135": "diagonal ↖"}
+SECTIONS = ("1. Lines and planes through the point", "2. Subgradient descent")
 SHORTCUTS = {"lecture-figure-1": "Lecture figure 1: no subgradient",
              "minus-l1": "In 2D: −|x| − |y|, no supporting plane"}
 CONTROLS = {
@@ -83,85 +94,71 @@ sub = ex.subdifferential
 one_d = isinstance(ex, Exploration1D)
 sub_tex = sub.latex() if sub else r"\text{undecided}"
 
-if one_d:
-    st.header("1. Lines through the point")
-    st.latex(rf"f(x) = {ex.latex}, \quad p = {ex.point_latex}, \quad \partial_s f(p) = {sub_tex}")
-else:
-    st.header("1. Planes through the point")
-    st.latex(rf"f(x, y) = {ex.latex}, \quad p = {ex.point_latex}, \quad "
-             rf"\partial_s f(p) = {sub_tex}")
-    st.radio("Path of s", list(PATH_NAMES), format_func=PATH_NAMES.get, horizontal=True,
-             key="subgradients_path", help="The straight path that s follows through the "
-             "subdifferential (or the Clarke set, when the subdifferential is empty).")
-st.plotly_chart(sweep := sweep_chart(text, at, st.session_state["subgradients_path"]),
-                config=CHART_CONFIG)
-ui.figure_downloads(sweep, "subgradient-sweep")
-st.caption(
-    "Drag the slider (or press ▶ Play) to turn the line f(p) + s(x − p) around the point. It "
-    "is **green** while it stays below the graph (s is a subgradient) and dashed grey once it "
-    "passes above f somewhere; the × marks the x′ where it rises highest above f." if one_d else
-    "Drag the slider (or press ▶ Play): s moves along the dotted path in the s-plane (right) and "
-    "the plane f(p) + ⟨s, q − p⟩ turns with it (left; drag to rotate). It is a **supporting "
-    "plane** (✓) exactly when s lies in the subdifferential (dashed purple). Where the plane "
-    "rises above the graph it turns purple, and the purple bar marks where it rises highest."
-)
-if sub is not None and sub.kind == "empty":
-    if one_d:
-        bounds = "; ".join(f"x′ = {w.point[0]:.3g} forces {w.bound}" for w in sub.witnesses)
-        what = "Each diamond is a point x′ whose inequality f(x′) ≥ f(p) + s(x′ − p)"
-    else:
-        bounds = "; ".join(f"q′ = ({', '.join(str(c) for c in w.exact_point or w.point)}) "
-                           f"forces {w.bound}" for w in sub.witnesses)
-        what = ("Each diamond on the surface is a point q′ whose inequality f(q′) ≥ f(p) + "
-                "⟨s, q′ − p⟩ rules out a half-plane of s (hatched on the right); together")
-    st.warning(
-        f"**No subgradient here.** {what} bounds s from one side, and the bounds contradict "
-        "each other" + (f": {bounds}." if bounds else ".") + " The Clarke set is still "
-        f"${ex.clarke.latex()}$: it only asks for limits of nearby gradients."
-    )
-elif sub is None:
-    st.info("The subdifferential could not be decided for this function; the sweep is numeric.")
 
-st.header("2. Subgradient descent")
-if not one_d:
-    st.info("Descent is drawn here for functions of x only. For a function of x and y, the "
-            "[Gradient inclusion](/gradient-inclusion) page runs gradient steps next to the "
-            "minimum-norm flow.")
-    ui.keep_in_url(CONTROLS)
-    ui.share_link(text, at)
-    st.stop()
-left, mid, right = st.columns(3)
-start = left.number_input("Start x₀", min_value=-100.0, max_value=100.0, step=0.1,
-                          format="%.3f", key="subgradients_start")
-eta = left.number_input("Step size η₀", min_value=0.001, max_value=5.0, step=0.05,
-                        format="%.3f", key="subgradients_eta")
-schedule = mid.radio("Step sizes", SCHEDULES, key="subgradients_schedule",
-                     format_func=lambda s: "constant η_t = η₀" if s == "constant"
-                     else "diminishing η_t = η₀/√(t+1)")
-steps = mid.slider("Steps", 10, 100, key="subgradients_steps")
-choice = right.radio("Subgradient at a kink", list(CHOICES), format_func=CHOICES.get,
-                     key="subgradients_choice")
+def sweep_section() -> None:
+    if one_d:
+        st.latex(rf"f(x) = {ex.latex}, \quad p = {ex.point_latex}, \quad \partial_s f(p) = "
+                 + sub_tex)
+    else:
+        st.latex(rf"f(x, y) = {ex.latex}, \quad p = {ex.point_latex}, \quad "
+                 rf"\partial_s f(p) = {sub_tex}")
+        st.radio("Path of s", list(PATH_NAMES), format_func=PATH_NAMES.get, horizontal=True,
+                 key="subgradients_path", help="The straight path that s follows through the "
+                 "subdifferential (or the Clarke set, when the subdifferential is empty).")
+    st.plotly_chart(sweep := sweep_chart(text, at, st.session_state["subgradients_path"]),
+                    config=CHART_CONFIG)
+    ui.figure_downloads(sweep, "subgradient-sweep")
+    st.caption(SWEEP_CAPTION if one_d else PLANE_CAPTION)
+    if sub is not None and sub.kind == "empty":
+        st.warning(no_subgradient_note(ex))
+    elif sub is None:
+        st.info("The subdifferential could not be decided for this function; the sweep is "
+                "numeric.")
+
+
+def descent_section() -> None:
+    if not one_d:
+        st.info("Descent is drawn here for functions of x only. For a function of x and y, the "
+                "[Gradient inclusion](/gradient-inclusion) page runs gradient steps next to "
+                "the minimum-norm flow.")
+        return
+    left, mid, right = st.columns(3)
+    start = left.number_input("Start x₀", min_value=-100.0, max_value=100.0, step=0.1,
+                              format="%.3f", key="subgradients_start")
+    eta = left.number_input("Step size η₀", min_value=0.001, max_value=5.0, step=0.05,
+                            format="%.3f", key="subgradients_eta")
+    schedule = mid.radio("Step sizes", SCHEDULES, key="subgradients_schedule",
+                         format_func=lambda s: "constant η_t = η₀" if s == "constant"
+                         else "diminishing η_t = η₀/√(t+1)")
+    steps = mid.slider("Steps", 10, 100, key="subgradients_steps")
+    choice = right.radio("Subgradient at a kink", list(CHOICES), format_func=CHOICES.get,
+                         key="subgradients_choice")
+    args = (float(start), float(eta), int(steps), schedule, choice)
+    path = ui.computed(lambda t, a: descend(t, *args), text, at, spinner="Running subgradient "
+                       "descent…", hint="Type a function of x to start.")
+    st.plotly_chart(descent := descent_chart(text, *args), config=CHART_CONFIG)
+    ui.figure_downloads(descent, "subgradient-descent")
+    tail = ", ".join(f"{x:.3g}" for x in path.xs[-4:])
+    kinks = sum(path.kinks)
+    st.markdown(
+        f"Last iterates: {tail}. Lowest value reached: f = {min(path.fs):.4g}. "
+        + (f"{kinks} step(s) started exactly on a kink (◆), where the chosen subgradient "
+           "decided the move." if kinks else "No iterate landed exactly on a kink.")
+        + (f" {path.stopped}" if path.stopped else "")
+    )
+    st.caption(DESCENT_CAPTION)
+
+
+# Lazy tabs: only the open one runs and is drawn, so the first chart does not wait for the
+# other; which one is open is kept in the URL (section=...).
+lines, descent_tab = st.tabs(SECTIONS, key="section", on_change="rerun", bind="query-params")
+if lines.open:
+    with lines:
+        sweep_section()
+if descent_tab.open:
+    with descent_tab:
+        descent_section()
 ui.keep_in_url(CONTROLS)
-args = (float(start), float(eta), int(steps), schedule, choice)
-path = ui.computed(lambda t, a: descend(t, *args), text, at, spinner="Running subgradient "
-                   "descent…", hint="Type a function of x to start.")
-st.plotly_chart(descent := descent_chart(text, *args), config=CHART_CONFIG)
-ui.figure_downloads(descent, "subgradient-descent")
-tail = ", ".join(f"{x:.3g}" for x in path.xs[-4:])
-kinks = sum(path.kinks)
-st.markdown(
-    f"Last iterates: {tail}. Lowest value reached: f = {min(path.fs):.4g}. "
-    + (f"{kinks} step(s) started exactly on a kink (◆), where the chosen subgradient "
-       "decided the move." if kinks else "No iterate landed exactly on a kink.")
-    + (f" {path.stopped}" if path.stopped else "")
-)
-st.caption(
-    "With a **constant** step the iterates cannot settle at a kink: the slope does not shrink "
-    "near the minimum, so each step overshoots by up to η (try |x| from 1 with η = 0.3). "
-    "**Diminishing** steps η₀/√(t+1) shrink the overshoot and converge. Land exactly on the "
-    "kink (|x| from 1 with η = 0.25) and the choice matters: the minimum-norm element 0 stops "
-    "there, the smallest or largest slope jumps off again."
-)
 
 with st.expander("Show how it is computed"):
     st.markdown(

@@ -22,7 +22,8 @@ def _dismiss_first_load_dialog(page) -> None:
 @pytest.mark.parametrize(("path", "title"), [
     ("/subgradients", "Subgradients and subgradient descent"),
     ("/gradient-inclusion", "Gradient inclusion"),
-    ("/clarke-properties", "Properties of the Clarke differential"),
+    # its animation (x² sin(1/x)) lives in a lazy tab, opened through the URL
+    ("/clarke-properties?section=3.%20Differentiable", "Properties of the Clarke differential"),
 ])
 def test_lesson_page_draws_and_plays(streamlit_server, page, screenshot_dir, path, title):
     page.set_viewport_size({"width": 1400, "height": 1600})

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -40,7 +41,8 @@ def _play_advances(page, chart_index: int = 0) -> None:
 
 
 def _share_link(page) -> str:
-    code = page.locator("[data-testid='stCode']").filter(has_text="?f=").last
+    code = page.locator("[data-testid='stCode']").filter(has_text=re.compile(r"^http.*[?&]f="))
+    code = code.last
     return code.inner_text().strip()
 
 
@@ -51,7 +53,7 @@ def _input(page, label: str) -> str:
 def test_subgradients_2d_plane_sweep_plays_and_the_share_link_round_trips(
         streamlit_server, page, screenshot_dir):
     _open(page, f"{streamlit_server}/subgradients?f=abs(x)%20%2B%20abs(y)&at=0,%200&path=90")
-    page.get_by_text("1. Planes through the point").wait_for(state="visible")
+    page.get_by_role("radio", name="vertical").wait_for(state="visible")  # the planes' path
     assert page.locator(".js-plotly-plot .gl-container canvas, .js-plotly-plot canvas").count()
     _play_advances(page)
     page.screenshot(path=screenshot_dir / "subgradients_2d.png")
@@ -67,11 +69,11 @@ def test_subgradients_2d_plane_sweep_plays_and_the_share_link_round_trips(
 
 def test_subgradients_1d_descent_controls_round_trip(streamlit_server, page):
     _open(page, f"{streamlit_server}/subgradients?f=abs(x)&at=0&x0=2&eta=0.25&steps=20"
-                "&schedule=diminishing&choice=largest")
-    page.get_by_text("2. Subgradient descent").wait_for(state="visible")
-    page.locator(".js-plotly-plot").nth(1).wait_for(state="visible")
-    _play_advances(page, 1)
+                "&schedule=diminishing&choice=largest&section=2.%20Subgradient%20descent")
+    page.get_by_text("Last iterates").wait_for(state="visible")  # the descent tab is open
+    _play_advances(page)
     query = parse_qs(urlsplit(_share_link(page)).query)
+    assert query["section"] == ["2. Subgradient descent"]
     assert (query["x0"], query["eta"], query["steps"]) == (["2.0"], ["0.25"], ["20"])
     assert (query["schedule"], query["choice"]) == (["diminishing"], ["largest"])
     page.goto(_share_link(page))
@@ -86,11 +88,18 @@ def test_properties_page_draws_plays_and_keeps_the_radius(streamlit_server, page
     _open(page, f"{streamlit_server}/clarke-properties?f=abs(x)&at=0&r=0.5")
     page.get_by_text("Properties of the Clarke differential").first.wait_for(state="visible")
     page.get_by_text("[x₀ − 0.5, x₀ + 0.5]").wait_for(state="visible")
-    _play_advances(page, 1)  # the x² sin(1/x) animation
+    page.get_by_role("tab", name="3. Differentiable").click()  # a lazy tab: drawn on opening
+    page.get_by_text("Erratum 4.").wait_for(state="visible")
+    wait_for_app(page, plotly=True)
+    _play_advances(page)  # the x² sin(1/x) animation
     page.screenshot(path=screenshot_dir / "properties.png")
     link = _share_link(page)
-    assert parse_qs(urlsplit(link).query)["r"] == ["0.5"]
+    query = parse_qs(urlsplit(link).query)
+    assert query["r"] == ["0.5"] and query["section"] == ["3. Differentiable"]
     page.goto(link)
     wait_for_app(page, plotly=True)
     assert _input(page, "f(x) =") == "abs(x)"
+    assert page.get_by_role("tab", name="3. Differentiable").get_attribute(
+        "aria-selected") == "true"
+    page.get_by_role("tab", name="1. Locally Lipschitz").click()
     page.get_by_text("[x₀ − 0.5, x₀ + 0.5]").wait_for(state="visible")

@@ -10,6 +10,17 @@ PAGE = "../pages/properties.py"
 F, AT, PICK = "properties_f", "properties_at", "properties_example"
 
 run_page = page_runner(PAGE, 90)
+SECTIONS = ("1. Locally Lipschitz", "2. Convex", "3. Differentiable", "4. Regular")
+
+
+def every_section(**query: str) -> str:
+    """The texts of all four lazy tabs (each opened through the URL), after no exception."""
+    shown = []
+    for section in SECTIONS:
+        at = run_page(**query, section=section)
+        assert not at.exception, at.exception
+        shown.append(texts(at))
+    return "\n".join(shown)
 
 
 def texts(at) -> str:
@@ -22,16 +33,16 @@ def test_default_renders_all_four_properties():
     at = run_page()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert [h.value for h in at.header][:4] == [
-        "1. Locally Lipschitz", "2. Convex ⇒ Clarke set = subdifferential",
-        "3. Differentiable ⇒ {f′} needs continuity of f′", "4. Regular or not"]
-    figs = figures(at)
-    assert len(figs) == 3
-    animated = figs[1]
+    assert [t.label for t in at.tabs] == list(SECTIONS)
+    assert len(figures(at)) == 1  # the other tabs wait until they are opened
+    at = run_page(section="3. Differentiable")
+    (animated,) = figures(at)
     assert len(animated["frames"]) >= 20 and animated["layout"]["updatemenus"]
     assert animated["layout"]["sliders"][0]["steps"]
     assert all(len(f["data"]) == 3 for f in animated["frames"])  # only the moving traces
-    assert "L ≈ 1" in texts(at) and "certified convex" in texts(at)
+    shown = every_section()
+    assert "L ≈ 1" in shown and "certified convex" in shown
+    assert len(figures(run_page(section="4. Regular"))) == 1
 
 
 def test_sqrt_abs_is_not_lipschitz():
@@ -44,15 +55,14 @@ def test_sqrt_abs_is_not_lipschitz():
 
 
 def test_minus_abs_is_not_regular_and_not_convex():
-    at = run_page(f="-abs(x)", at="0")
-    assert not at.exception, at.exception
-    shown = texts(at)
+    shown = every_section(f="-abs(x)", at="0")
     assert "not certified convex" in shown and "here they differ" in shown
     assert "so f is not regular" in shown
 
 
 def test_x2_sin_is_differentiable_not_c1():
-    at = run_page(f="Piecewise((x**2*sin(1/x), x != 0), (0, True))", at="0")
+    at = run_page(f="Piecewise((x**2*sin(1/x), x != 0), (0, True))", at="0",
+                  section="3. Differentiable")
     assert not at.exception, at.exception
     assert "is differentiable at x₀ with $f'(x_0) = 0$, but f′ is not continuous" in texts(at)
 
@@ -109,6 +119,5 @@ def test_the_piecewise_editor_stays_available_on_bad_input():
 
 
 def test_figures_stay_small():
-    at = run_page()
-    sizes = [len(json.dumps(f)) for f in figures(at)]
-    assert max(sizes) <= 250_000, sizes
+    sizes = [len(json.dumps(f)) for s in SECTIONS for f in figures(run_page(section=s))]
+    assert len(sizes) == 3 and max(sizes) <= 250_000, sizes

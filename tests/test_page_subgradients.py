@@ -12,6 +12,7 @@ from clarke_core.examples import EXAMPLES_SUBGRADIENTS
 PAGE = "../pages/subgradients_page.py"
 TIMEOUT = 60
 F, AT = "subgradients_f", "subgradients_at"
+DESCENT = "2. Subgradient descent"  # the lazy tab, opened through the URL (section=...)
 
 
 def run_page(**query: str) -> AppTest:
@@ -30,9 +31,12 @@ def test_default_renders_the_sweep_and_the_oscillation():
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert at.text_input(key=F).value == EXAMPLES_SUBGRADIENTS[0].expr
-    sweep, descent = figures(at)
-    assert sweep["frames"] and descent["frames"]
-    assert sweep["layout"]["sliders"] and descent["layout"]["updatemenus"]
+    (sweep,) = figures(at)  # the descent tab waits until it is opened
+    assert sweep["frames"] and sweep["layout"]["sliders"]
+    at = run_page(section=DESCENT)
+    assert not at.exception, at.exception
+    (descent,) = figures(at)
+    assert descent["frames"] and descent["layout"]["updatemenus"]
     # |x| from 1 with η = 0.3: the last iterates swing between 0.1 and -0.2
     assert any("0.1, -0.2" in m.value or "-0.2, 0.1" in m.value for m in at.markdown)
 
@@ -48,10 +52,10 @@ def test_figure_1_shows_the_witnesses():
 
 
 def test_controls_change_the_run():
-    at = run_page()
+    at = run_page(section=DESCENT)
     at.radio(key="subgradients_schedule").set_value("diminishing").run()
     assert not at.exception, at.exception
-    xs = figures(at)[1]["frames"][-1]["data"][0]["x"]
+    xs = figures(at)[0]["frames"][-1]["data"][0]["x"]
     assert abs(xs[-1]) < 0.1
 
 
@@ -76,9 +80,8 @@ def test_a_function_of_x_and_y_gets_the_plane_sweep():
     at = run_page(f="abs(x) + abs(y)", at="0, 0")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert "1. Planes through the point" in [h.value for h in at.header]
-    (sweep,) = figures(at)  # descent stays 1D: no second chart, a sentence instead
-    assert any("functions of x only" in i.value for i in at.info)
+    assert at.radio(key="subgradients_path").value == "auto"
+    (sweep,) = figures(at)
     assert "scene" in sweep["layout"] and any(t["type"] == "surface" for t in sweep["data"])
     moving = sweep["frames"][0]["traces"]
     assert len(moving) == 3 and all(f["traces"] == moving for f in sweep["frames"])
@@ -87,6 +90,9 @@ def test_a_function_of_x_and_y_gets_the_plane_sweep():
     assert len(steps) == len(sweep["frames"]) >= 20
     assert all(s["args"][1]["frame"]["redraw"] for s in steps)  # 3D needs a redraw per frame
     assert len(json.dumps(sweep)) <= 1_000_000
+    at = run_page(f="abs(x) + abs(y)", at="0, 0", section=DESCENT)
+    assert not figures(at)  # descent stays 1D: a sentence instead of a chart
+    assert any("functions of x only" in i.value for i in at.info)
 
 
 def test_plane_verdicts_on_the_page_match_the_exact_square():
@@ -126,21 +132,22 @@ def test_the_url_restores_the_2d_function_and_every_control():
     assert not at.exception, at.exception
     assert (at.text_input(key=F).value, at.text_input(key=AT).value) == ("max(x, y)", "0, 0")
     assert at.radio(key="subgradients_path").value == "45" and not at.warning
-    at = run_page(x0="2", eta="0.25", schedule="diminishing", steps="20", choice="largest")
+    at = run_page(x0="2", eta="0.25", schedule="diminishing", steps="20", choice="largest",
+                  section=DESCENT)
     assert not at.exception, at.exception
     assert at.number_input(key="subgradients_start").value == 2.0
     assert at.number_input(key="subgradients_eta").value == 0.25
     assert at.radio(key="subgradients_schedule").value == "diminishing"
     assert at.slider(key="subgradients_steps").value == 20
     assert at.radio(key="subgradients_choice").value == "largest"
-    assert len(figures(at)[1]["frames"]) == 21  # 20 steps and the start
+    assert len(figures(at)[0]["frames"]) == 21  # 20 steps and the start
     at.slider(key="subgradients_steps").set_value(30).run()
     assert at.query_params["steps"] in ("30", ["30"])
     assert at.query_params["choice"] in ("largest", ["largest"])
 
 
 def test_bad_url_values_keep_the_defaults_with_one_sentence_each():
-    at = run_page(path="sideways", steps="7", eta="nan")
+    at = run_page(path="sideways", steps="7", eta="nan", section=DESCENT)
     assert not at.exception, at.exception
     messages = " ".join(w.value for w in at.warning)
     assert "path" in messages and "one of auto, 0, 45, 90, 135" in messages
@@ -157,7 +164,7 @@ def test_lecture_figure_1_is_one_click_away():
     assert any("No subgradient" in w.value for w in at.warning)
     at.button(key="subgradients_show_minus-l1").click().run()
     assert at.text_input(key=F).value == "-abs(x) - abs(y)"
-    assert "1. Planes through the point" in [h.value for h in at.header]
+    assert at.radio(key="subgradients_path")  # the plane sweep's control
 
 
 def test_a_function_of_x_and_y_at_a_number_asks_for_two_coordinates():

@@ -15,6 +15,16 @@ from ..explore import Exploration1D
 from . import style
 
 FRAME_MS = 350
+SWEEP_CAPTION = (
+    "Drag the slider (or press ▶ Play) to turn the line f(p) + s(x − p) around the point. It is "
+    "**green** while it stays below the graph (s is a subgradient) and dashed grey once it "
+    "passes above f somewhere; the × marks the x′ where it rises highest above f.")
+DESCENT_CAPTION = (
+    "With a **constant** step the iterates cannot settle at a kink: the slope does not shrink "
+    "near the minimum, so each step overshoots by up to η (try |x| from 1 with η = 0.3). "
+    "**Diminishing** steps η₀/√(t+1) shrink the overshoot and converge. Land exactly on the "
+    "kink (|x| from 1 with η = 0.25) and the choice matters: the minimum-norm element 0 stops "
+    "there, the smallest or largest slope jumps off again.")
 _HEIGHT = 520
 _PATH_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, style.SUBDIFFERENTIAL)
 

@@ -22,6 +22,11 @@ from ..sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope
 from . import style
 from .descent import _animate
 
+PLANE_CAPTION = (
+    "Drag the slider (or press ▶ Play): s moves along the dotted path in the s-plane (right) and "
+    "the plane f(p) + ⟨s, q − p⟩ turns with it (left; drag to rotate). It is a **supporting "
+    "plane** (✓) exactly when s lies in the subdifferential (dashed purple). Where the plane "
+    "rises above the graph it turns purple, and the purple bar marks where it rises highest.")
 PLANE_GRID = 21  # the plane is flat: a coarse grid is enough to colour where it crosses f
 HEIGHT = 560
 _HATCH = ("/", "\\", "|", "-")
