@@ -15,7 +15,6 @@ from clarke_core.examples import EXAMPLES_2D
 from clarke_core.explore_2d import SAMPLING_RADII, Exploration2D, explore_2d
 from clarke_core.figures import style
 from clarke_core.figures.two_d import (
-    LEVEL_COLOUR,
     boundary_point,
     contour_figure,
     gradient_figure,
@@ -333,22 +332,15 @@ def test_plane_map_without_s_says_why():
     assert "no s to try" in fig.layout.annotations[0].text
 
 
-def test_level_curves_read_in_both_themes():
-    """Contrast against white and Streamlit's dark background (#0E1117): at least 2.5:1 on both
-    (style.FUNCTION itself has only 3.8:1 on dark and vanished as thin lines)."""
-    def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-    def contrast(a: str, b: str) -> float:
-        hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
-        return (hi + 0.05) / (lo + 0.05)
-
-    assert contrast(LEVEL_COLOUR, "#FFFFFF") >= 2.5 and contrast(LEVEL_COLOUR, "#0E1117") >= 6
-    assert contrast(style.FUNCTION, "#0E1117") < contrast(LEVEL_COLOUR, "#0E1117")
-    levels = next(t for t in contour_figure(l1()).data if type(t).__name__ == "Contour")
-    assert {c for _, c in levels.colorscale} == {LEVEL_COLOUR}
+def test_level_curves_speak_the_shared_colour_language():
+    """The map's level curves and region fills use style's level-curve colour and fill opacity
+    (chosen there to read over the fills on white and on the dark theme), not a local shade."""
+    fig = contour_figure(l1())
+    levels = next(t for t in fig.data if type(t).__name__ == "Contour")
+    regions = next(t for t in fig.data if type(t).__name__ == "Heatmap")
+    assert {c for _, c in levels.colorscale} == {style.LEVEL_CURVE}
+    assert regions.opacity == style.REGION_OPACITY
+    assert not levels.contours.showlabels, "values on hover: labels cost a slow first draw"
 
 
 @pytest.mark.parametrize("build", [contour_figure, gradient_figure], ids=["map", "plane"])

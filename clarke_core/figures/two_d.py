@@ -36,9 +36,6 @@ PIECE_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#CC6677", "#DDCC77"
 _PATTERNS = ("/", "\\", "|", "-", "x", "+")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
-# Level curves in a lighter shade of the function's blue: style.FUNCTION itself all but vanishes
-# on Streamlit's near-black background, this one reads on white and on black alike.
-LEVEL_COLOUR = "#5AA0DC"
 _CONTROLS_MARGIN = 170  # room under a plot for play/pause and the step slider
 _BUTTONS_BELOW, _SLIDER_BELOW = 48, 84  # pixels from the bottom of the plot area
 _SQUARE = 520  # height of the two square plots (map and gradient plane)
@@ -374,7 +371,8 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
         fig.add_trace(go.Heatmap(
             x=list(ex.grid_x), y=list(ex.grid_y),
             z=[[r + 1 if r >= 0 else None for r in row] for row in ex.region],
-            zmin=0.5, zmax=n + 0.5, colorscale=scale, showscale=False, opacity=0.5,
+            zmin=0.5, zmax=n + 0.5, colorscale=scale, showscale=False,
+            opacity=style.REGION_OPACITY,
             hoverongaps=False, name="regions",
             hovertemplate="(%{x:.3g}, %{y:.3g}): f = f%{z}<extra></extra>",
         ))
@@ -387,7 +385,7 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
     fig.add_trace(go.Contour(
         x=list(ex.grid_x), y=list(ex.grid_y), z=_grid_z(ex), ncontours=14, showscale=False,
         contours={"coloring": "lines", "showlabels": False},
-        colorscale=[[0, LEVEL_COLOUR], [1, LEVEL_COLOUR]], line={"width": 1.6},
+        colorscale=[[0, style.LEVEL_CURVE], [1, style.LEVEL_CURVE]], line={"width": 1.6},
         name="level curves of f (hover: values)", showlegend=True,
         hovertemplate="(%{x:.3g}, %{y:.3g}): f = %{z:.4g}<extra></extra>",
     ))
