@@ -25,8 +25,9 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-PAGES = ("/", "/clarke?dim=1", "/clarke?dim=2", "/subgradients", "/clarke-properties", "/homogeneity",
-         "/relu-network", "/gradient-inclusion", "/autodiff", "/homework", "/lecture-check")
+PAGES = ("/", "/clarke?dim=1", "/clarke?dim=2", "/subgradients", "/clarke-properties",
+         "/homogeneity", "/relu-network", "/gradient-inclusion", "/autodiff", "/homework",
+         "/lecture-check")
 BARE_PAGE = ("import streamlit as st, plotly.graph_objects as go\n"
              "st.plotly_chart(go.Figure(go.Scatter(y=[1, 3, 2])))\n")
 LOADS = 3
