@@ -56,10 +56,7 @@ if pieces.open:
                    "reported.")
         ui.piecewise_editor("properties", 1)
 ui.restore_from_url(CONTROLS)
-st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII,
-                 key="properties_radius")
-ui.keep_in_url(CONTROLS)
-radius = float(st.session_state["properties_radius"])
+radius = float(st.session_state["properties_radius"])  # its slider sits in the first tab
 p = ui.computed(lambda t, a: study(t, a, radius), text, at, spinner="Checking the properties…",
                 hint="Type a function of x and a point to start.")
 cone, regular = charts(text, at, radius)
@@ -69,6 +66,8 @@ lip = p.lipschitz
 
 def lipschitz_section() -> None:
     st.subheader("Locally Lipschitz: |f(x) − f(x′)| ≤ L|x − x′| near x₀")
+    st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII,
+                     key="properties_radius")
     left, right = st.columns([3, 2], gap="large")
     with right:
         if lip.holds:
@@ -153,5 +152,5 @@ for tab, section in zip(tabs, (lipschitz_section, convex_section, differentiable
     if tab.open:
         with tab:
             section()
-
+ui.keep_in_url(CONTROLS)
 ui.share_link(text, at)

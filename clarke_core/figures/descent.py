@@ -123,7 +123,7 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
                              line_width=3))
     fig.add_trace(go.Scatter(**mark, mode="markers", name="passes above f here",
                              marker={"color": style.WITNESS, "size": 13, "symbol": "x"}))
-    fig.add_trace(go.Scatter(x=[x0], y=[f0], mode="markers", name="(x₀, f(x₀))",
+    fig.add_trace(go.Scatter(x=[x0], y=[f0], mode="markers", name="(p, f(p))",
                              marker={"color": style.POINT, "size": 13}))
     frames = [go.Frame(name=f"{s:.3g}", traces=moving, data=state(s, *v))
               for s, v in zip(slopes, verdicts, strict=True)]

@@ -220,7 +220,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     moving = list(range(len(fig.data), len(fig.data) + 3))
     fig.add_trace(go.Surface(
         x=np.round(px, 6), y=np.round(py, 6), z=plane["z"], surfacecolor=plane["surfacecolor"],
-        name=plane["name"], cmin=0, cmax=1, showscale=False, opacity=0.75, showlegend=True,
+        name=plane["name"], cmin=0, cmax=1, showscale=False, opacity=0.6, showlegend=True,
         colorscale=[[0, style.CLARKE_SET], [0.5, style.CLARKE_SET], [0.5, style.WITNESS],
                     [1, style.WITNESS]],
         hovertemplate="plane at (%{x:.3g}, %{y:.3g}): %{z:.4g}<extra></extra>",
@@ -243,13 +243,13 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     layout = style.base_layout(
         height=HEIGHT, uirevision="plane-sweep",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
-        margin={"l": 10, "r": 10, "t": 70, "b": 40},
-        scene={"domain": {"x": [0.0, 0.58], "y": [0.0, 1.0]},
+        margin={"l": 0, "r": 10, "t": 50, "b": 40},
+        scene={"domain": {"x": [0.0, 0.6], "y": [0.0, 1.0]},
                "xaxis": {"title": {"text": "x"}, "range": [x0, x1]},
                "yaxis": {"title": {"text": "y"}, "range": [y0, y1]},
                "zaxis": {"title": {"text": "f"}, "range": zr},
                "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75},
-               "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.75}}},
+               "camera": {"eye": {"x": 1.35, "y": -1.35, "z": 0.8}}},
         xaxis={"domain": [0.66, 1.0], "range": sx, "title": {"text": "s₁"}, "zeroline": True},
         yaxis={"range": sy, "title": {"text": "s₂"}, "scaleanchor": "x", "scaleratio": 1,
                "zeroline": True},
