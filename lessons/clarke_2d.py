@@ -16,11 +16,13 @@ PREFIX = "clarke_2d"
 WALK, RADIUS, VIEW = "clarke_2d_walk", "clarke_2d_radius", "clarke_2d_view"
 RADII = tuple(f"{r:g}" for r in SAMPLING_RADII)
 VIEWS = {"map": "From above (quick)", "3d": "3D graph"}
-# Sampling is a comparison on request: off by default, so a first visit draws one chart less.
 URL = {WALK: ui.UrlParam("walk", 0.0, lo=0.0, hi=1.0),
-       RADIUS: ui.UrlParam("eps", "off", choices=("off", *RADII)),
+       RADIUS: ui.UrlParam("eps", RADII[-1], choices=RADII),  # the smallest shows what is missed
        VIEW: ui.UrlParam("view", "map", choices=tuple(VIEWS))}
-URL_NAMES = tuple(p.name for p in URL.values())
+# The two explorations after the lesson open on request (lazy expanders, their open state kept in
+# the URL): a first visit draws only the map and the gradient plane, so its first chart is quick.
+PLANES, SAMPLING = "planes", "sampling"
+URL_NAMES = (*(p.name for p in URL.values()), PLANES, SAMPLING)
 TIMEOUT_S = 20.0
 CHART_CONFIG = {"displaylogo": False}
 
@@ -32,7 +34,6 @@ def explore(text: str, at: str):
 
 
 def plane_section(ex) -> None:
-    st.subheader("Planes through the point: which ones stay below f?")
     fig_col, text_col = st.columns([3, 2], gap="large")
     with text_col:
         st.markdown("s is a subgradient when the plane f(x₀) + ⟨s, x − x₀⟩ stays below the "
@@ -55,18 +56,13 @@ def plane_section(ex) -> None:
 
 
 def sampling_section(ex) -> None:
-    st.subheader("What gradient sampling sees")
     fig_col, text_col = st.columns([3, 2], gap="large")
     with text_col:
         st.markdown("Gradient sampling takes the hull of gradients at random points within ε "
                     "of x₀. A region that is thin near x₀ is hit with probability about ε, so "
                     "its gradient goes unseen.")
-        st.radio("Sampling radius", ("off", *RADII), key=RADIUS, horizontal=True,
-                 format_func=lambda r: "off" if r == "off" else f"ε = {r}",
-                 help="The smallest radius shows best what sampling misses.")
-        if st.session_state[RADIUS] == "off":
-            st.caption("Pick a radius to compare sampling with the exact Clarke set.")
-            return
+        st.radio("Sampling radius", RADII, key=RADIUS, horizontal=True,
+                 format_func=lambda r: f"ε = {r}")
         k = RADII.index(st.session_state[RADIUS])
         st.markdown(plain(two_d.sampling_note(ex, k)))
     fig_col.plotly_chart(two_d.sampling_figure(ex, k), config=CHART_CONFIG)
@@ -125,8 +121,13 @@ def body() -> tuple[str, str]:
         st.markdown("\n".join(f"- q′ = {plain(two_d.witness_label(w))} forces {plain(w.bound)}"
                               for w in sub.witnesses))
 
-    plane_section(ex)
-    sampling_section(ex)
+    for key, title, section in (
+            (PLANES, "Planes through the point: which ones stay below f?", plane_section),
+            (SAMPLING, "What gradient sampling sees", sampling_section)):
+        box = st.expander(title, key=key, on_change="rerun", bind="query-params")
+        if box.open:
+            with box:
+                section(ex)
     ui.keep_in_url(URL)
     with st.expander("Show how it is computed"):
         st.markdown("f is split into smooth pieces (one per branch of abs, max, min, relu and "

@@ -2,6 +2,7 @@
 with its sequences, their hull, and the subdifferential beside it (bodies in lessons/)."""
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 import ui
 from lessons import clarke_1d, clarke_2d
@@ -13,10 +14,14 @@ DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)"}
 
 
 def switch_dimension() -> None:
-    # Each dimension has its own function and controls: the other one's leave the URL.
+    # Each dimension has its own function and controls: the other one's leave the URL. (Those
+    # bound to a widget, like a lazy expander's open state, leave with their widget.)
     for name in ("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES):
         if name in st.query_params:
-            del st.query_params[name]
+            try:
+                del st.query_params[name]
+            except StreamlitAPIException:
+                pass
 
 
 st.title("Clarke differential")

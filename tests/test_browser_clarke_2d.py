@@ -53,7 +53,7 @@ def share_link(page) -> str:
 def test_type_a_function_and_play_the_animation(streamlit_server, page, screenshot_dir):
     _open(page, f"{streamlit_server}/clarke?dim=2")
     assert page.get_by_role("radio", name="f of x and y (2D)").is_checked()
-    assert page.locator(".js-plotly-plot").count() == 3, "sampling is drawn only on request"
+    assert page.locator(".js-plotly-plot").count() == 2, "the explorations open on request"
     _enter(page, F_LABEL, "max(x, -y) + abs(y)", "f=max%28x%2C+-y%29+%2B+abs%28y%29")
     _enter(page, AT_LABEL, "0, 0", "at=0%2C+0")
     assert page.locator(EXCEPTION).count() == 0
@@ -76,11 +76,14 @@ def test_the_share_link_round_trips_with_the_controls(streamlit_server, page, br
                                                       screenshot_dir):
     f, point = "-abs(x) - abs(y)", "0, 0"
     _open(page, f"{streamlit_server}/clarke?dim=2&f={quote(f)}&at={quote(point)}&walk=0.5"
-                "&eps=0.01")
+                "&eps=0.01&planes=true")
+    page.get_by_text("What gradient sampling sees").click()  # opens the lazy section
+    page.wait_for_url(re.compile("sampling=true"), timeout=60_000)
+    wait_for_app(page, plotly=True)
     assert page.get_by_text("Why there is no subgradient").is_visible()
     assert float(page.locator(SLIDER).input_value()) == 0.5
     link = share_link(page)
-    for part in ("dim=2", "walk=0.5", "eps=0.01", "view=map"):
+    for part in ("dim=2", "walk=0.5", "eps=0.01", "view=map", "planes=true", "sampling=true"):
         assert part in link, (part, link)
     _tall(page)
     page.screenshot(path=screenshot_dir / "clarke_2d_empty.png", full_page=True)
@@ -93,6 +96,7 @@ def test_the_share_link_round_trips_with_the_controls(streamlit_server, page, br
         assert fresh.get_by_role("radio", name="f of x and y (2D)").is_checked()
         assert float(fresh.locator(SLIDER).input_value()) == 0.5
         assert fresh.get_by_role("radio", name="ε = 0.01").is_checked()
+        assert fresh.locator(".js-plotly-plot").count() == 4, "both explorations open again"
         assert fresh.locator(EXCEPTION).count() == 0
     finally:
         fresh.context.close()
@@ -108,7 +112,7 @@ def test_bad_values_in_the_url_say_what_is_wrong(streamlit_server, page, screens
     page.screenshot(path=screenshot_dir / "clarke_2d_error.png", full_page=True)
 
     _open(page, f"{streamlit_server}/clarke?dim=2&f={quote('abs(x) + abs(y)')}"
-                f"&at={quote('0, 0')}&walk=9")
+                f"&at={quote('0, 0')}&walk=9&planes=true")
     warning = page.locator("[data-testid='stAlertContentWarning']")
     assert "walk" in warning.inner_text() and "from 0 to 1" in warning.inner_text()
     assert float(page.locator(SLIDER).input_value()) == 0

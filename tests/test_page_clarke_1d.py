@@ -152,7 +152,7 @@ def test_switching_to_2d_starts_the_2d_lesson_and_cleans_the_url():
     at.radio(key=DIM).set_value("2").run()
     assert not at.exception and not at.error
     assert at.text_input(key="clarke_2d_f").value == EXAMPLES_2D[0].expr
-    assert len(at.get("plotly_chart")) == 3, "map, gradient plane, plane test"
+    assert len(at.get("plotly_chart")) == 2, "map and gradient plane (the rest on request)"
     assert (at.query_params["dim"], at.query_params["f"], at.query_params["at"]) == (
         "2", EXAMPLES_2D[0].expr, EXAMPLES_2D[0].at)
 

@@ -30,8 +30,9 @@ def trace_names(figure: dict) -> list[str]:
 def assert_shown(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) == 3 + (at.radio(key=RADIUS).value != "off"), (
-        "map, gradient plane, plane test (and sampling when asked for)")
+    opened = [name for name in ("planes", "sampling") if at.query_params.get(name) == "true"]
+    assert len(at.get("plotly_chart")) == 2 + len(opened), (
+        "map and gradient plane; the plane test and sampling once their sections are opened")
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
     assert any(m.value.startswith("**Why they differ.**") for m in at.markdown)
@@ -44,14 +45,22 @@ def test_default_example_renders():
     assert at.radio(key=DIM).value == "2"
     assert at.text_input(key=F).value == EXAMPLES_2D[0].expr
     assert at.text_input(key=AT).value == EXAMPLES_2D[0].at
-    contour, plane, plane_map = figures(at)
+    contour, plane = figures(at)
     assert contour["frames"] and plane["frames"], "the map and the plane animate the sequences"
+    assert not at.slider, "the plane test waits until its section is opened"
+    assert [e.label for e in at.expander][:2] == [
+        "Planes through the point: which ones stay below f?", "What gradient sampling sees"]
+    assert dict(at.query_params) == {"dim": "2", "f": EXAMPLES_2D[0].expr,
+                                     "at": EXAMPLES_2D[0].at, "walk": "0.0", "eps": "0.001",
+                                     "view": "map"}
+
+
+def test_the_plane_test_opens_on_request_quick_view_first():
+    at = run_page(planes="true")
+    assert_shown(at)
+    plane_map = figures(at)[2]
     assert [t["type"] for t in plane_map["data"]][0] == "heatmap", "the quick plane test first"
     assert "a support plane" in plane_map["layout"]["title"]["text"]
-    assert at.radio(key=RADIUS).value == "off", "sampling only on request"
-    assert dict(at.query_params) == {"dim": "2", "f": EXAMPLES_2D[0].expr,
-                                     "at": EXAMPLES_2D[0].at, "walk": "0.0", "eps": "off",
-                                     "view": "map"}
 
 
 @pytest.mark.parametrize("example", EXAMPLES_2D, ids=lambda e: e.key)
@@ -73,12 +82,12 @@ def test_empty_subdifferential_explains_itself():
     assert any("empty" in n for n in trace_names(plane))
 
 
-def plane_title(at: AppTest) -> str:
+def plane_title(at: AppTest) -> str:  # with planes="true"
     return figures(at)[2]["layout"]["title"]["text"]
 
 
 def test_the_slider_walks_s_and_judges_the_plane():
-    at = run_page(f="-abs(x) - abs(y)", at="0, 0")
+    at = run_page(f="-abs(x) - abs(y)", at="0, 0", planes="true")
     assert "not a support plane" in plane_title(at)
     at.slider(key=WALK).set_value(0.5).run()
     assert not at.exception
@@ -87,12 +96,12 @@ def test_the_slider_walks_s_and_judges_the_plane():
 
 
 def test_convex_example_has_support_planes():
-    at = run_page(f="abs(x) + abs(y)", at="0, 0", walk="0.3")
+    at = run_page(f="abs(x) + abs(y)", at="0, 0", walk="0.3", planes="true")
     assert plane_title(at).endswith("a support plane: it stays below f everywhere")
 
 
 def test_the_3d_graph_on_request():
-    at = run_page(f="abs(x) + abs(y)", at="0, 0")
+    at = run_page(f="abs(x) + abs(y)", at="0, 0", planes="true")
     at.radio(key=VIEW).set_value("3d").run()
     assert not at.exception
     surface = figures(at)[2]
@@ -103,12 +112,11 @@ def test_the_3d_graph_on_request():
 
 def test_sampling_radius_changes_the_note():
     example = next(e for e in EXAMPLES_2D if e.key == "cusp-ridge")
-    at = run_page(f=example.expr, at=example.at)
+    at = run_page(f=example.expr, at=example.at, sampling="true")
     assert_shown(at)
-    at.radio(key=RADIUS).set_value("0.001").run()
-    assert_shown(at)
+    assert at.radio(key=RADIUS).value == "0.001", "the smallest radius first: it shows the miss"
     assert any("misses" in m.value and "(0, 1)" in m.value for m in at.markdown)
-    assert any("sampled" in n for n in trace_names(figures(at)[3]))
+    assert any("sampled" in n for n in trace_names(figures(at)[2]))
     at.radio(key=RADIUS).set_value("0.1").run()
     assert not at.exception
     assert any("ε = 0.1," in m.value for m in at.markdown)
@@ -164,7 +172,8 @@ def test_empty_input_asks_for_a_function():
 
 
 def test_url_restores_the_view():
-    at = run_page(f="max(abs(x), abs(y))", at="0, 0", walk="0.25", eps="0.01", view="3d")
+    at = run_page(f="max(abs(x), abs(y))", at="0, 0", walk="0.25", eps="0.01", view="3d",
+                  planes="true", sampling="true")
     assert_shown(at)
     assert at.radio(key=DIM).value == "2"
     assert at.text_input(key=F).value == "max(abs(x), abs(y))"
@@ -175,24 +184,24 @@ def test_url_restores_the_view():
     assert any(t["type"] == "surface" for t in figures(at)[2]["data"])
     link = at.code[-1].value
     for part in ("dim=2", "f=max%28abs%28x%29%2C+abs%28y%29%29", "at=0%2C+0", "walk=0.25",
-                 "eps=0.01", "view=3d"):
+                 "eps=0.01", "view=3d", "planes=true", "sampling=true"):
         assert part in link, (part, link)
 
 
 @pytest.mark.parametrize(("name", "value", "allowed"), [
     ("walk", "7", "a number from 0 to 1"), ("walk", "nan", "a number from 0 to 1"),
-    ("eps", "0.5", "one of off, 0.1, 0.01, 0.001"), ("view", "<script>", "one of map, 3d"),
+    ("eps", "0.5", "one of 0.1, 0.01, 0.001"), ("view", "<script>", "one of map, 3d"),
 ], ids=["walk-too-big", "walk-nan", "eps-not-offered", "view-html"])
 def test_a_bad_control_in_the_url_keeps_its_default_and_says_so(name, value, allowed):
     at = run_page(f="abs(x) + abs(y)", at="0, 0", **{name: value})
     assert_shown(at)
     assert len(at.warning) == 1 and allowed in at.warning[0].value
     assert at.warning[0].value.endswith("instead.")
-    assert at.query_params[name] == {"walk": "0.0", "eps": "off", "view": "map"}[name]
+    assert at.query_params[name] == {"walk": "0.0", "eps": "0.001", "view": "map"}[name]
 
 
 def test_switching_to_1d_drops_the_2d_controls_from_the_url():
-    at = run_page(f="max(x, y)", at="0, 0", walk="0.5")
+    at = run_page(f="max(x, y)", at="0, 0", walk="0.5", planes="true")
     at.radio(key=DIM).set_value("1").run()
     assert not at.exception and not at.error
     assert set(at.query_params) == {"dim", "f", "at"} and at.query_params["dim"] == "1"
