@@ -5,7 +5,7 @@
 #   make lint     ruff check
 #   make bench    benchmarks (python -m benchmarks)
 #   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
-#   make load     30 concurrent sessions against a local test server on loopback (bounded, ~2 min)
+#   make load     30 concurrent sessions against a local test server on loopback (bounded, ~3 min)
 #   make image    the Docker image clarke-lab:latest (needs Docker and the python:3.11-slim base)
 #   make install  runtime deps only;  make venv  runtime + dev deps
 #   make clean    caches and artifacts;  make distclean  also .venv

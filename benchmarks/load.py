@@ -359,9 +359,9 @@ class Sampler(threading.Thread):
 # --- the students ------------------------------------------------------------------------------
 
 _SENTENCE_MAX = 400
-# What a student whose worker was killed may see (clarke_core.sandbox.TOO_BIG: the kernel's kill
+# What a student whose worker was killed may see (clarke_core.sandbox.STOPPED: the kernel's kill
 # looks like the out-of-memory killer; ui.SOMETHING_WRONG for an unexplained death).
-KILLED = ("This needs too much memory to compute", "Something went wrong on our side")
+KILLED = ("This computation was stopped", "Something went wrong on our side")
 
 
 def _walk(node: dict):

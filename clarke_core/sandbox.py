@@ -98,6 +98,9 @@ TOO_LONG = (
     "try a simpler function or a nearby point."
 )
 TOO_BIG = "This needs too much memory to compute; try a simpler function."
+# A worker killed by someone else (most likely the kernel's out-of-memory killer).
+STOPPED = ("This computation was stopped, most likely because it needed too much memory; try a "
+           "simpler function.")
 BUSY = "The server is busy right now; try again in a moment."
 
 
@@ -327,7 +330,7 @@ def _run_in_worker(
         # Not our kill: the kernel's, at the hard CPU limit or (the OOM killer) out of memory.
         if time.monotonic() - started >= _cpu_seconds(timeout):
             raise InputError(TOO_LONG.format(seconds=timeout))
-        raise InputError(TOO_BIG)
+        raise InputError(STOPPED)
     raise WorkerError(f"the worker died without answering (exit code {exitcode})")
 
 
