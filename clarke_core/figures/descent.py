@@ -144,7 +144,7 @@ def descent_figure(path: DescentPath) -> go.Figure:
     t_all = list(range(len(xs)))
     kinks = [k for k, on in enumerate(path.kinks) if on]
     # the whole run, faint, so the still picture already shows where the iterates go
-    ghost = {"color": style.translucent(style.LEFT_SEQUENCE, 0.3), "width": 1}
+    ghost = {"color": style.ghost(style.LEFT_SEQUENCE), "width": 1}
     fig.add_trace(go.Scatter(x=t_all, y=xs, mode="lines", line=ghost, showlegend=False,
                              hoverinfo="skip"), row=1, col=2)
 
@@ -188,7 +188,8 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
     animated in time so that each path is where it is at t = (steps taken) × η."""
     fig = go.Figure()
     fig.add_trace(go.Contour(x=pic.grid_x, y=pic.grid_y, z=pic.grid_f, showscale=False,
-                             colorscale=[[0, style.FUNCTION], [1, style.FUNCTION]], opacity=0.35,
+                             colorscale=[[0, style.LEVEL_CURVE], [1, style.LEVEL_CURVE]],
+                             opacity=style.LEVEL_CURVE_OPACITY,
                              ncontours=18, hoverinfo="skip", contours={"coloring": "lines"},
                              name="level sets of f"))
     # about 150 flow points are plenty for a smooth line, and keep the frames light
@@ -200,13 +201,13 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
 
     # the whole run, faint, so the still picture already shows the zigzags and the slide
     fig.add_trace(go.Scatter(x=flow[:, 0], y=flow[:, 1], mode="lines", showlegend=False,
-                             hoverinfo="skip", line={"color": style.translucent(
-                                 style.CLARKE_SET, 0.3), "width": 5}))
+                             hoverinfo="skip",
+                             line={"color": style.ghost(style.CLARKE_SET), "width": 5}))
     for path, colour in zip(pic.paths.values(), _PATH_COLOURS, strict=False):
         pts = np.array(path)
         fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines", showlegend=False,
                                  hoverinfo="skip",
-                                 line={"color": style.translucent(colour, 0.3), "width": 1}))
+                                 line={"color": style.ghost(colour), "width": 1}))
     first_moving = len(fig.data)
 
     def state(tau: float) -> list[go.Scatter]:
