@@ -21,7 +21,8 @@ def checks() -> list[dict]:
     c, s = clarke_set(FIG1, "-1"), subdifferential(FIG1, "-1")
     bounds = "; ".join(f"x′ = {w.point[0]:g}, f(x′) = {w.value:g} ⇒ {w.bound}"
                        for w in s.witnesses)
-    out.append(dict(where="§1–§2, figure 1", page="pages/clarke_1d.py", q={"f": FIG1, "at": "-1"},
+    out.append(dict(where="§1–§2, figure 1", page="pages/clarke_lesson.py",
+                    q={"f": FIG1, "at": "-1", "dim": "1"},
                     text="Figure 1 is missing; f = -1 - |x + 1| for x ≤ 0, x - 2 for x > 0 "
                          "fits it.",
                     ok=c.vertices == [(-1.0,), (1.0,)] and s.kind == "empty",
@@ -30,24 +31,24 @@ def checks() -> list[dict]:
     left = next(q for q in c.sequences if q.side == "left")
     pts = ", ".join(f"{p[0]:g}" for p in left.points[:4])
     grads = ", ".join(f"{g[0]:g}" for g in left.gradients[:4])
-    out.append(dict(where="§2, the sequences", page="pages/clarke_1d.py",
-                    q={"f": FIG1, "at": "-1"},
+    out.append(dict(where="§2, the sequences", page="pages/clarke_lesson.py",
+                    q={"f": FIG1, "at": "-1", "dim": "1"},
                     text="The sequence from the left (-2, -3/2, … → -1) has gradients → +1, "
                          "not -1.",
                     ok=abs(left.target[0] - 1) < 1e-12,
                     shown=f"x_i = {pts}, … with f′(x_i) = {grads}, … → {left.target[0]:g}"))
     root = clarke_set("sqrt(abs(x))", "0")
     ratios = ", ".join(f"{abs(h) ** 0.5 / abs(h):.3g}" for h in (1e-2, 1e-4, 1e-6))
-    out.append(dict(where="§2, Definition 2.2", page="pages/clarke_1d.py",
-                    q={"f": "sqrt(abs(x))", "at": "0"},
+    out.append(dict(where="§2, Definition 2.2", page="pages/clarke_lesson.py",
+                    q={"f": "sqrt(abs(x))", "at": "0", "dim": "1"},
                     text="L comes before x′: ∃L ∀x, x′ ∈ S. With ∀x′ ∃L every function qualifies.",
                     ok=root.kind == "unbounded",
                     shown=f"√|x| at 0: each x′ has its own ratio |f(x′) − f(0)|/|x′| ({ratios} "
                           f"for x′ = 1e-2, 1e-4, 1e-6), but no single L: the app finds "
                           f"'{root.kind}'"))
     c2, d = clarke_set(X2SIN, "0"), derivative_from_definition(X2SIN, "0")
-    out.append(dict(where="§2, key properties", page="pages/clarke_1d.py",
-                    q={"f": X2SIN, "at": "0"},
+    out.append(dict(where="§2, key properties", page="pages/clarke_lesson.py",
+                    q={"f": X2SIN, "at": "0", "dim": "1"},
                     text="'Differentiable ⇒ ∂f = {∇f}' needs continuous differentiability: "
                          "x² sin(1/x) is a counterexample.",
                     ok=d == 0.0 and c2.vertices == [(-1.0,), (1.0,)],

@@ -143,8 +143,10 @@ def test_cli(case, expr, point, tmp_path):
 
 # --- the pages: URL parameters and typed input ---------------------------------------------------
 
-PAGE_FILES = {name: f"../pages/{name}.py" for name in ("clarke_1d", "clarke_2d",
-                                                         "homework_checker")}
+# Page of the cases' table -> (script, its URL parameters): both Clarke bodies are one lesson.
+PAGE_FILES = {"clarke_1d": ("../pages/clarke_lesson.py", {"dim": "1"}),
+              "clarke_2d": ("../pages/clarke_lesson.py", {"dim": "2"}),
+              "homework_checker": ("../pages/homework_checker.py", {})}
 HOMEWORK_ANSWER = "homework_answer_"
 HOMEWORK_QUESTION = "relu-clarke"
 
@@ -152,8 +154,10 @@ HOMEWORK_QUESTION = "relu-clarke"
 @pytest.fixture(scope="module")
 def _warm_pages():
     """Run each page once, so that the timed runs below are not charged for first imports."""
-    for path in PAGE_FILES.values():
-        AppTest.from_file(path, default_timeout=PAGE_TIMEOUT).run()
+    for path, query in PAGE_FILES.values():
+        at = AppTest.from_file(path, default_timeout=PAGE_TIMEOUT)
+        at.query_params.update(query)
+        at.run()
 
 
 def _shown_or_refused(at: AppTest) -> None:
@@ -169,7 +173,9 @@ def _shown_or_refused(at: AppTest) -> None:
 def test_page(case, page, how, f, point, tmp_path, _warm_pages):
     marker = tmp_path / "ran"
     f = _payload(f, marker)
-    at = AppTest.from_file(PAGE_FILES[page], default_timeout=PAGE_TIMEOUT)
+    path, query = PAGE_FILES[page]
+    at = AppTest.from_file(path, default_timeout=PAGE_TIMEOUT)
+    at.query_params.update(query)
     if how == "url":
         at.query_params["f"] = f
         at.query_params["at"] = point

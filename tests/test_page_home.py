@@ -16,5 +16,5 @@ def test_home_renders_with_a_link_per_example():
         assert example.label in labels
     assert "Lecture check" in labels and "Autodiff vs Clarke" in labels
     relu = next(link for link in links if link.proto.label == EXAMPLES_1D[0].label)
-    assert relu.proto.page == "clarke-1d"
-    assert relu.proto.query_string == "f=max%280%2C+x%29&at=0"
+    assert relu.proto.page == "clarke"
+    assert relu.proto.query_string == "f=max%280%2C+x%29&at=0&dim=1"
