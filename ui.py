@@ -101,8 +101,10 @@ def share_link(text: str | None = None, at: str | None = None) -> None:
     shown = "the same function, point and settings" if text is not None else "the same settings"
     st.caption(f"**Share this view**: this link opens {shown}.")
     typed = {"f": text, "at": at} if text is not None else {}
-    params = {**st.query_params.to_dict(), **typed}
-    st.code(f"{st.context.url or ''}?{urlencode(params)}", language=None, wrap_lines=True)
+    url = f"{st.context.url or ''}?{urlencode({**st.query_params.to_dict(), **typed})}"
+    # A link, not st.code: the code box loads a 1.5 MB highlighter before the first chart is
+    # drawn. urlencode escapes every character markdown could read ([, ], (, ), *, _ ...).
+    st.markdown(f"[{url}]({url})")
 
 
 @dataclass(frozen=True)

@@ -16,3 +16,16 @@ def wait_for_app(page, *, plotly: bool = False, timeout_ms: float = 60_000) -> N
     page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout_ms)
     if plotly:
         page.wait_for_selector(PLOTLY_CHART, state="visible", timeout=timeout_ms)
+
+
+SHARE_LINK = "[data-testid='stMarkdownContainer'] a[href*='?']"
+
+
+def share_url(page, must_contain: str = "") -> str:
+    """The link in the page's share box (``ui.share_link``), once it holds ``must_contain``."""
+    page.wait_for_function(
+        "([sel, part]) => [...document.querySelectorAll(sel)].some("
+        "e => e.getAttribute('href').includes(part))", arg=[SHARE_LINK, must_contain],
+        timeout=60_000)
+    hrefs = [a.get_attribute("href") for a in page.locator(SHARE_LINK).all()]
+    return [h for h in hrefs if must_contain in h][-1]

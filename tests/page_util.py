@@ -33,3 +33,10 @@ def assert_refused(at: AppTest) -> str:
     assert message[:1].isupper() and message.rstrip().endswith("."), message
     assert "Traceback" not in message
     return message
+
+
+def share_url(at: AppTest) -> str:
+    """The link in the page's share box (``ui.share_link``)."""
+    links = [m.value for m in at.markdown if m.value.startswith("[") and "?" in m.value]
+    assert links, "no share link on the page"
+    return links[-1][1:].split("](", 1)[0]

@@ -7,7 +7,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from browser_util import wait_for_app
+from browser_util import share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -39,7 +39,7 @@ def _enter(page, label: str, text: str, url_part: str) -> None:
 
 
 def share_link(page) -> str:
-    return page.locator("[data-testid='stCode']").last.inner_text().strip()
+    return share_url(page)
 
 
 def test_type_a_function_and_play_the_animation(streamlit_server, page, screenshot_dir):

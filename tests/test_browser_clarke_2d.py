@@ -8,7 +8,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from browser_util import wait_for_app
+from browser_util import share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -47,7 +47,7 @@ def _tall(page) -> None:
 
 
 def share_link(page) -> str:
-    return page.locator("[data-testid='stCode']").last.inner_text().strip()
+    return share_url(page)
 
 
 def test_type_a_function_and_play_the_animation(streamlit_server, page, screenshot_dir):

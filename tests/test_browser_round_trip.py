@@ -8,12 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_util import wait_for_app
+from browser_util import share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
 EXCEPTION = "[data-testid='stException']"
-SHARE = "[data-testid='stCode'] code"
 SLIDER_VALUE = "[data-testid='stSliderThumbValue']"
 
 
@@ -49,11 +48,7 @@ def _type(page, label: str, text: str, param: str) -> None:
 
 
 def _share_link(page, must_contain: str) -> str:
-    page.wait_for_function(
-        "([sel, part]) => [...document.querySelectorAll(sel)].some("
-        "e => e.innerText.includes(part))", arg=[SHARE, must_contain], timeout=60_000)
-    links = [t for t in page.locator(SHARE).all_inner_texts() if must_contain in t]
-    return links[-1].strip()
+    return share_url(page, must_contain)
 
 
 def _no_exception(page) -> None:

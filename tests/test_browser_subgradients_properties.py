@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_util import wait_for_app
+from browser_util import share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -41,9 +40,7 @@ def _play_advances(page, chart_index: int = 0) -> None:
 
 
 def _share_link(page) -> str:
-    code = page.locator("[data-testid='stCode']").filter(has_text=re.compile(r"^http.*[?&]f="))
-    code = code.last
-    return code.inner_text().strip()
+    return share_url(page, "f=")
 
 
 def _input(page, label: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from page_util import share_url
 from streamlit.testing.v1 import AppTest
 
 PAGE = "pages/autodiff_vs_clarke.py"
@@ -43,7 +44,7 @@ def test_a_url_restores_state_and_the_share_box_carries_it():
     assert not at.exception and not at.error
     assert at.text_input(key="autodiff_f").value == "max(0, x)"
     assert at.text_input(key="autodiff_at").value == "0"
-    share = at.code[-1].value
+    share = share_url(at)
     assert "f=max%280%2C+x%29" in share and "at=0" in share
     at.text_input(key="autodiff_at").set_value("1").run()
     assert at.query_params["at"] == "1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from page_util import assert_refused, figures, page_runner
+from page_util import assert_refused, figures, page_runner, share_url
 from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
@@ -104,7 +104,7 @@ def test_url_restores_the_view():
     assert at.radio(key=DIM).value == "1"
     assert at.text_input(key=F).value == "abs(x - 1)" and at.text_input(key=AT).value == "1"
     assert at.selectbox(key=PICK).value == "Your own function"
-    link = at.code[-1].value
+    link = share_url(at)
     assert "dim=1" in link and "f=abs%28x+-+1%29" in link and "at=1" in link, link
 
 

@@ -4,7 +4,7 @@ the 2D body, its controls kept in the URL, and the old /clarke-2d address."""
 from __future__ import annotations
 
 import pytest
-from page_util import assert_refused, figures, page_runner
+from page_util import assert_refused, figures, page_runner, share_url
 from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_2D
@@ -182,7 +182,7 @@ def test_url_restores_the_view():
     assert (at.slider(key=WALK).value, at.radio(key=RADIUS).value, at.radio(key=VIEW).value) == (
         0.25, "0.01", "3d")
     assert any(t["type"] == "surface" for t in figures(at)[2]["data"])
-    link = at.code[-1].value
+    link = share_url(at)
     for part in ("dim=2", "f=max%28abs%28x%29%2C+abs%28y%29%29", "at=0%2C+0", "walk=0.25",
                  "eps=0.01", "view=3d", "planes=true", "sampling=true"):
         assert part in link, (part, link)
