@@ -1,8 +1,8 @@
 """What the pages share: the example picker with f and point inputs kept in the URL, the
 sandboxed computation with its one-sentence errors, and the share link.
 
-UI only (streamlit); pages import it, clarke_core never does. Kept out of pages/ so that it is
-never mistaken for a page.
+UI only (streamlit); pages import it, clarke_core never does. Kept out of app_pages/, which
+holds only pages.
 """
 
 from __future__ import annotations

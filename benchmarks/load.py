@@ -44,7 +44,7 @@ REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # loopback only, always
 TARGET_SESSIONS = 30
 TARGET_P95_S = 1.0
-PAGE_TIMEOUT_S = 10.0  # the pages' sandbox timeout (TIMEOUT_S in pages/*.py)
+PAGE_TIMEOUT_S = 10.0  # the pages' sandbox timeout (TIMEOUT_S in app_pages/*.py)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The bodies of lesson pages, too long for one page file: streamlit UI only, like ui.py.
 
 Pages import these modules; clarke_core never does (tests/test_layering.py checks both). Kept
-out of pages/ so that Streamlit never mistakes them for pages.
+out of app_pages/, which holds only pages.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """The Clarke lesson for a function of x: tangents along the sequences, both sets on one slope
-axis, and why they differ (the body of pages/clarke_lesson.py when dim = 1)."""
+axis, and why they differ (the body of app_pages/clarke_lesson.py when dim = 1)."""
 
 from __future__ import annotations
 

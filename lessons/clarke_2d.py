@@ -1,5 +1,5 @@
 """The Clarke lesson for a function of x and y: the pieces of f, the gradient plane, the
-support-plane test and gradient sampling (the body of pages/clarke_lesson.py when dim = 2)."""
+support-plane test and gradient sampling (the body of app_pages/clarke_lesson.py when dim = 2)."""
 
 from __future__ import annotations
 

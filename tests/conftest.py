@@ -15,6 +15,7 @@ Environment:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -109,8 +110,8 @@ def _log_tail(path: Path, lines: int = 40) -> str:
     return "\n".join(text.splitlines()[-lines:]) or "(no output)"
 
 
-@pytest.fixture(scope="session")
-def streamlit_server() -> Iterator[str]:
+@contextlib.contextmanager
+def serve_app() -> Iterator[str]:
     """Serve the app (CLARKE_APP or app.py) on 127.0.0.1:<free port>; yield the base URL."""
     app = Path(os.environ.get("CLARKE_APP") or "app.py")
     app = app if app.is_absolute() else REPO_ROOT / app
@@ -129,7 +130,7 @@ def streamlit_server() -> Iterator[str]:
     ]
     ARTIFACTS.mkdir(exist_ok=True)
     # Output goes to a file, not a pipe: a full pipe would block the server mid-test.
-    log_path = ARTIFACTS / "streamlit-server.log"
+    log_path = ARTIFACTS / f"streamlit-server-{port}.log"
     with open(log_path, "wb") as log:
         # Own process group, so worker processes the app starts are stopped with it.
         proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log,
@@ -139,6 +140,13 @@ def streamlit_server() -> Iterator[str]:
         yield base_url
     finally:
         _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def streamlit_server() -> Iterator[str]:
+    """One app server shared by the browser tests of a run."""
+    with serve_app() as base_url:
+        yield base_url
 
 
 def _wait_healthy(proc: subprocess.Popen, health_url: str, log_path: Path) -> None:
@@ -196,3 +204,10 @@ def page(browser):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def fresh_streamlit_server() -> Iterator[str]:
+    """An app server of the test's own, that no browser has visited yet."""
+    with serve_app() as base_url:
+        yield base_url

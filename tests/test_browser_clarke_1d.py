@@ -17,16 +17,11 @@ ERROR = "[data-testid='stAlertContentError']"
 
 
 def _open(page, url: str, *, plotly: bool = True) -> None:
-    """Go to ``url`` and wait for the run (and a drawn chart), closing Streamlit's stray "Page
-    not found" dialog over a fresh server's first deep link (streamlit/streamlit#9624)."""
+    """Go to ``url`` and wait for the run (and a drawn chart)."""
     page.set_viewport_size({"width": 1400, "height": 1800})  # most of the page in a screenshot
     page.goto(url)
     wait_for_app(page, plotly=plotly)
     page.get_by_label(F_LABEL, exact=True).wait_for(state="visible")
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached")
 
 
 def _enter(page, label: str, text: str, url_part: str) -> None:

@@ -28,17 +28,9 @@ def _enter(page, label: str, text: str, url_part: str) -> None:
 
 
 def _open(page, url: str, *, plotly: bool = True) -> None:
-    """Go to ``url`` and wait for the page, closing Streamlit's stray "Page not found" modal.
-
-    On the first visit after the server starts, st.navigation apps show that modal over the right
-    page (streamlit/streamlit#9992); it makes the inputs under it inert.
-    """
+    """Go to ``url`` and wait for the page (and a drawn chart)."""
     page.goto(url)
     wait_for_app(page, plotly=plotly)
-    stray = page.get_by_role("dialog").filter(has_text="Page not found")
-    if stray.count():
-        page.keyboard.press("Escape")
-        stray.wait_for(state="hidden")
 
 
 def _tall(page) -> None:

@@ -15,12 +15,6 @@ def _open(page, url: str) -> None:
     page.goto(url)
     wait_for_app(page)
     page.get_by_text("Your answer").first.wait_for(state="visible")
-    # Streamlit 1.67 shows a "Page not found" dialog over the first deep link a fresh server
-    # gets (streamlit/streamlit#9624), though it runs the right page; close it if it is there.
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached")
 
 
 def test_answer_a_question_and_see_feedback(streamlit_server, page, screenshot_dir):

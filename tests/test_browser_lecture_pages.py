@@ -20,12 +20,6 @@ def test_page_opens_without_exception(streamlit_server, page, screenshot_dir, pa
     page.goto(f"{streamlit_server}{path}")
     wait_for_app(page)
     page.get_by_text(text).first.wait_for(state="visible", timeout=60_000)
-    # Streamlit 1.67 shows "Page not found" over a fresh server's first deep link
-    # (streamlit/streamlit#9624) though it runs the right page; close it if it is there.
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached")
     if path == "/autodiff":
         page.wait_for_selector(".js-plotly-plot", state="visible", timeout=60_000)
     assert page.locator(EXCEPTION).count() == 0

@@ -10,15 +10,6 @@ pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
 
 
-def _dismiss_first_load_dialog(page) -> None:
-    # Streamlit 1.67 shows "Page not found" over a fresh server's first deep link
-    # (streamlit/streamlit#9624) though it runs the right page; close it if it is there.
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached")
-
-
 @pytest.mark.parametrize(("path", "title"), [
     ("/subgradients", "Subgradients and subgradient descent"),
     ("/gradient-inclusion", "Gradient inclusion"),
@@ -29,7 +20,6 @@ def test_lesson_page_draws_and_plays(streamlit_server, page, screenshot_dir, pat
     page.set_viewport_size({"width": 1400, "height": 1600})
     page.goto(f"{streamlit_server}{path}")
     wait_for_app(page, plotly=True)
-    _dismiss_first_load_dialog(page)
     page.get_by_text(title).first.wait_for(state="visible", timeout=60_000)
     play = page.locator(".js-plotly-plot .updatemenu-button").first
     play.click()

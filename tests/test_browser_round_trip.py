@@ -20,12 +20,6 @@ def _open(page, url: str, *, plotly: bool = True) -> None:
     page.set_viewport_size({"width": 1400, "height": 1800})
     page.goto(url)
     wait_for_app(page, plotly=plotly)
-    # Streamlit 1.67 shows a "Page not found" dialog over the first deep link a fresh server
-    # gets (streamlit/streamlit#9624), though it runs the right page; close it if it is there.
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached")
 
 
 def _fresh(browser, url: str, *, plotly: bool = True):

@@ -18,12 +18,6 @@ def _open(page, url: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1400})
     page.goto(url)
     wait_for_app(page, plotly=True)
-    # Streamlit 1.67 shows "Page not found" over a fresh server's first deep link
-    # (streamlit/streamlit#9624) though it runs the right page; close it if it is there.
-    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
-    if dialog.count():
-        page.keyboard.press("Escape")
-        dialog.wait_for(state="detached")
     assert page.locator(EXCEPTION).count() == 0
 
 

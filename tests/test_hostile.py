@@ -144,9 +144,9 @@ def test_cli(case, expr, point, tmp_path):
 # --- the pages: URL parameters and typed input ---------------------------------------------------
 
 # Page of the cases' table -> (script, its URL parameters): both Clarke bodies are one lesson.
-PAGE_FILES = {"clarke_1d": ("../pages/clarke_lesson.py", {"dim": "1"}),
-              "clarke_2d": ("../pages/clarke_lesson.py", {"dim": "2"}),
-              "homework_checker": ("../pages/homework_checker.py", {})}
+PAGE_FILES = {"clarke_1d": ("../app_pages/clarke_lesson.py", {"dim": "1"}),
+              "clarke_2d": ("../app_pages/clarke_lesson.py", {"dim": "2"}),
+              "homework_checker": ("../app_pages/homework_checker.py", {})}
 HOMEWORK_ANSWER = "homework_answer_"
 HOMEWORK_QUESTION = "relu-clarke"
 

@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "clarke_core"
 FIGURES = CORE / "figures"
 CORE_FILES = sorted(CORE.rglob("*.py"))
-UI_FILES = sorted([ROOT / "app.py", ROOT / "ui.py", *(ROOT / "pages").glob("*.py"),
+UI_FILES = sorted([ROOT / "app.py", ROOT / "ui.py", *(ROOT / "app_pages").glob("*.py"),
                    *(ROOT / "lessons").glob("*.py")])
 
 
@@ -55,7 +55,7 @@ def test_core_never_imports_streamlit(path):
 
 @pytest.mark.parametrize("path", CORE_FILES, ids=_id)
 def test_core_never_imports_the_ui_layer(path):
-    assert not {"ui", "lessons", "pages"} & imported_roots(path)
+    assert not {"ui", "lessons", "app_pages"} & imported_roots(path)
 
 
 @pytest.mark.parametrize("path", [p for p in CORE_FILES if FIGURES not in p.parents], ids=_id)
@@ -68,12 +68,9 @@ def test_pages_do_no_math(path):
     assert "sympy" not in imported_roots(path), "pages are UI only: math belongs in clarke_core"
 
 
-def test_no_page_file_is_named_like_a_url_path():
-    """Before app.py first runs, Streamlit serves pages/ by file stem; a stem equal to a
-    url_path would make a first deep link run that page without the router."""
-    import re
-
-    source = (ROOT / "app.py").read_text()
-    url_paths = set(re.findall(r'url_path="([^"]+)"', source))
-    stems = {p.stem for p in (ROOT / "pages").glob("*.py")}
-    assert not url_paths & stems
+def test_no_folder_named_pages_beside_app_py():
+    """A folder named pages/ beside the entry script makes Streamlit register its files as pages
+    before app.py has run: a first deep link (/homework) then shows "Page not found" over the
+    right page (streamlit#9624). The pages live in app_pages/, which Streamlit does not scan."""
+    assert not (ROOT / "pages").exists()
+    assert (ROOT / "app_pages" / "home.py").exists()

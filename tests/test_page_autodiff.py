@@ -5,7 +5,7 @@ from __future__ import annotations
 from page_util import share_url
 from streamlit.testing.v1 import AppTest
 
-PAGE = "pages/autodiff_vs_clarke.py"
+PAGE = "app_pages/autodiff_vs_clarke.py"
 
 
 def run_page(**query: str) -> AppTest:

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
 
-PAGE = "../pages/clarke_lesson.py"
+PAGE = "../app_pages/clarke_lesson.py"
 TIMEOUT = 60
 F, AT, PICK, DIM = "clarke_1d_f", "clarke_1d_at", "clarke_1d_example", "clarke_dim"
 
@@ -161,13 +161,13 @@ def test_app_routes_to_home_and_to_the_lesson():
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
     assert not at.exception
     assert at.title[0].value == "Clarke Lab"
-    at.switch_page("pages/clarke_lesson.py").run()
+    at.switch_page("app_pages/clarke_lesson.py").run()
     assert_shown(at)
 
 
 def test_the_old_1d_address_opens_the_1d_lesson_with_its_function():
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
-    at.switch_page("pages/clarke_1d.py")
+    at.switch_page("app_pages/clarke_1d.py")
     at.query_params.update({"f": "abs(x - 1)", "at": "1"})
     at.run()
     assert_shown(at)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_2D
 
-PAGE = "../pages/clarke_lesson.py"
+PAGE = "../app_pages/clarke_lesson.py"
 TIMEOUT = 90
 F, AT, PICK = "clarke_2d_f", "clarke_2d_at", "clarke_2d_example"
 WALK, RADIUS, VIEW, DIM = "clarke_2d_walk", "clarke_2d_radius", "clarke_2d_view", "clarke_dim"
@@ -233,7 +233,7 @@ def test_bad_url_values_give_a_clear_error(f, point):
 def test_the_old_2d_address_opens_the_2d_lesson_with_its_function():
     at = AppTest.from_file("../app.py", default_timeout=TIMEOUT).run()
     assert not at.exception
-    at.switch_page("pages/clarke_2d.py")
+    at.switch_page("app_pages/clarke_2d.py")
     at.query_params.update({"f": "max(x, y)", "at": "1, 1"})
     at.run()
     assert_shown(at)

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_FLOW
 
-PAGE = "../pages/gradient_inclusion.py"
+PAGE = "../app_pages/gradient_inclusion.py"
 TIMEOUT = 60
 
 

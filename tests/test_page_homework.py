@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = "../pages/homework_checker.py"
+PAGE = "../app_pages/homework_checker.py"
 TIMEOUT = 60
 ANSWER = "homework_answer_"
 

@@ -7,7 +7,7 @@ from page_util import assert_refused, figures, page_runner, share_url
 
 from clarke_core.examples import EXAMPLES_HOMOGENEITY as EXAMPLES
 
-PAGE = "../pages/positive_homogeneity.py"
+PAGE = "../app_pages/positive_homogeneity.py"
 TIMEOUT = 60
 F, AT, PICK = "homogeneity_f", "homogeneity_at", "homogeneity_example"
 

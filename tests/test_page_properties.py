@@ -6,7 +6,7 @@ import json
 
 from page_util import assert_refused, figures, page_runner
 
-PAGE = "../pages/properties.py"
+PAGE = "../app_pages/properties.py"
 F, AT, PICK = "properties_f", "properties_at", "properties_example"
 
 run_page = page_runner(PAGE, 90)

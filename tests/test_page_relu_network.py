@@ -9,7 +9,7 @@ from page_util import figures, page_runner
 
 from clarke_core.networks import explore_network, forward
 
-PAGE = "../pages/relu_network.py"
+PAGE = "../app_pages/relu_network.py"
 TIMEOUT = 60
 DEPTH, WIDTH, LR = "relu_network_depth", "relu_network_width", "relu_network_lr"
 MODE = "relu_network_weights"

@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from clarke_core.examples import EXAMPLES_SUBGRADIENTS
 
-PAGE = "../pages/subgradients_page.py"
+PAGE = "../app_pages/subgradients_page.py"
 TIMEOUT = 60
 F, AT = "subgradients_f", "subgradients_at"
 DESCENT = "2. Subgradient descent"  # the lazy tab, opened through the URL (section=...)

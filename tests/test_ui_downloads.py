@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 import ui
 
-run_page = page_runner("../pages/clarke_lesson.py", 60)
+run_page = page_runner("../app_pages/clarke_lesson.py", 60)
 
 
 def _buttons(at: AppTest) -> list:

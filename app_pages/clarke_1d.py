@@ -3,4 +3,4 @@
 import streamlit as st
 
 # A shared link keeps working: its f and at go along, and dim says which lesson.
-st.switch_page("pages/clarke_lesson.py", query_params={**st.query_params.to_dict(), "dim": "1"})
+st.switch_page("app_pages/clarke_lesson.py", query_params={**st.query_params.to_dict(), "dim": "1"})

@@ -21,7 +21,7 @@ def checks() -> list[dict]:
     c, s = clarke_set(FIG1, "-1"), subdifferential(FIG1, "-1")
     bounds = "; ".join(f"x′ = {w.point[0]:g}, f(x′) = {w.value:g} ⇒ {w.bound}"
                        for w in s.witnesses)
-    out.append(dict(where="§1–§2, figure 1", page="pages/clarke_lesson.py",
+    out.append(dict(where="§1–§2, figure 1", page="app_pages/clarke_lesson.py",
                     q={"f": FIG1, "at": "-1", "dim": "1"},
                     text="Figure 1 is missing; f = -1 - |x + 1| for x ≤ 0, x - 2 for x > 0 "
                          "fits it.",
@@ -31,7 +31,7 @@ def checks() -> list[dict]:
     left = next(q for q in c.sequences if q.side == "left")
     pts = ", ".join(f"{p[0]:g}" for p in left.points[:4])
     grads = ", ".join(f"{g[0]:g}" for g in left.gradients[:4])
-    out.append(dict(where="§2, the sequences", page="pages/clarke_lesson.py",
+    out.append(dict(where="§2, the sequences", page="app_pages/clarke_lesson.py",
                     q={"f": FIG1, "at": "-1", "dim": "1"},
                     text="The sequence from the left (-2, -3/2, … → -1) has gradients → +1, "
                          "not -1.",
@@ -39,7 +39,7 @@ def checks() -> list[dict]:
                     shown=f"x_i = {pts}, … with f′(x_i) = {grads}, … → {left.target[0]:g}"))
     root = clarke_set("sqrt(abs(x))", "0")
     ratios = ", ".join(f"{abs(h) ** 0.5 / abs(h):.3g}" for h in (1e-2, 1e-4, 1e-6))
-    out.append(dict(where="§2, Definition 2.2", page="pages/clarke_lesson.py",
+    out.append(dict(where="§2, Definition 2.2", page="app_pages/clarke_lesson.py",
                     q={"f": "sqrt(abs(x))", "at": "0", "dim": "1"},
                     text="L comes before x′: ∃L ∀x, x′ ∈ S. With ∀x′ ∃L every function qualifies.",
                     ok=root.kind == "unbounded",
@@ -47,7 +47,7 @@ def checks() -> list[dict]:
                           f"for x′ = 1e-2, 1e-4, 1e-6), but no single L: the app finds "
                           f"'{root.kind}'"))
     c2, d = clarke_set(X2SIN, "0"), derivative_from_definition(X2SIN, "0")
-    out.append(dict(where="§2, key properties", page="pages/clarke_lesson.py",
+    out.append(dict(where="§2, key properties", page="app_pages/clarke_lesson.py",
                     q={"f": X2SIN, "at": "0", "dim": "1"},
                     text="'Differentiable ⇒ ∂f = {∇f}' needs continuous differentiability: "
                          "x² sin(1/x) is a counterexample.",
@@ -61,14 +61,14 @@ def checks() -> list[dict]:
         pattern_f, act_f, a = (z > 0) * (pattern_f @ w.T), sigma(z) * (act_f @ w.T), sigma(z)
     f, with_pattern, with_act = view.f0, float((pattern_f @ net.weights[-1].T)[0, 0]), float(
         (act_f @ net.weights[-1].T)[0, 0])
-    out.append(dict(where="§3, ReLU-network proof", page="pages/relu_network.py", q={},
+    out.append(dict(where="§3, ReLU-network proof", page="app_pages/relu_network.py", q={},
                     text="A_h = diag(σ′(W_h a_{h-1})), the 0/1 activation pattern, not the "
                          "activations.",
                     ok=abs(with_pattern - f) < 1e-12 and abs(with_act - f) > 1e-6,
                     shown=f"f = {f:.6g}; W₃A₂W₂A₁W₁x = {with_pattern:.6g} with patterns, "
                           f"{with_act:.6g} with activations"))
     degree = homogeneity_degree("x**2 * y**3")
-    out.append(dict(where="§3, monomial example", page="pages/positive_homogeneity.py", q={},
+    out.append(dict(where="§3, monomial example", page="app_pages/positive_homogeneity.py", q={},
                     text="The product runs over i = 1..d (the notes print 'a').",
                     ok=degree == 5, shown=f"x² y³ = ∏_{{i=1}}^{{2}} x_i^{{p_i}}: degree "
                                           f"{degree} = p₁ + p₂"))
@@ -76,7 +76,7 @@ def checks() -> list[dict]:
     half = 0.5 * run.sq_norm_change[-1]
     integral = -run.lr * run.key_step[:-1].sum(axis=0)
     rel = float(abs(half - integral).max() / abs(half).max())
-    out.append(dict(where="§4, Theorem 4.1 proof", page="pages/relu_network.py", q={},
+    out.append(dict(where="§4, Theorem 4.1 proof", page="app_pages/relu_network.py", q={},
                     text="The first integrand is d/dτ ½‖W_h(τ)‖², which equals ⟨W_h, dW_h/dτ⟩.",
                     ok=rel < 0.05 < float(abs(2 * half - integral).max() / abs(half).max()),
                     shown=f"½Δ‖W_h‖² = {', '.join(f'{v:.4g}' for v in half)}; "

@@ -63,7 +63,7 @@ cols = st.columns(2) * 2
 for col, (program, why) in zip(cols, PROGRAMS, strict=True):
     point = "-1" if "Piecewise" in program else "0"
     short = program if len(program) <= 24 else program[:24] + "…"
-    col.page_link("pages/autodiff_vs_clarke.py", label=f"{short} — {why}",
+    col.page_link("app_pages/autodiff_vs_clarke.py", label=f"{short} — {why}",
                   query_params={"f": program, "at": point})
 
 result = ui.computed(compared, text, at,

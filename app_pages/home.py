@@ -6,20 +6,20 @@ from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
 
 SECTIONS = [
     ("§1 Subgradients", "the subdifferential, and the non-convex figure 1 where it is empty",
-     [("pages/subgradients_page.py", "Subgradients and descent"),
-      ("pages/clarke_lesson.py", "Subdifferential beside the Clarke set")]),
+     [("app_pages/subgradients_page.py", "Subgradients and descent"),
+      ("app_pages/clarke_lesson.py", "Subdifferential beside the Clarke set")]),
     ("§2 Clarke differential", "limits of nearby gradients and their convex hull",
-     [("pages/clarke_lesson.py", "Clarke differential (1D and 2D)"),
-      ("pages/properties.py", "Properties: Lipschitz, convex, C¹, regular"),
-      ("pages/autodiff_vs_clarke.py", "Autodiff vs Clarke")]),
+     [("app_pages/clarke_lesson.py", "Clarke differential (1D and 2D)"),
+      ("app_pages/properties.py", "Properties: Lipschitz, convex, C¹, regular"),
+      ("app_pages/autodiff_vs_clarke.py", "Autodiff vs Clarke")]),
     ("§3 Positive homogeneity", "g(αx) = α^L g(x), Lemma 3.2, ReLU networks layer by layer",
-     [("pages/positive_homogeneity.py", "Positive homogeneity"),
-      ("pages/relu_network.py", "ReLU networks")]),
+     [("app_pages/positive_homogeneity.py", "Positive homogeneity"),
+      ("app_pages/relu_network.py", "ReLU networks")]),
     ("§4 Norm preservation", "gradient flow keeps ½‖W_h‖² − ½‖W_h(0)‖² equal across layers",
-     [("pages/gradient_inclusion.py", "Gradient inclusion"),
-      ("pages/relu_network.py", "ReLU networks")]),
+     [("app_pages/gradient_inclusion.py", "Gradient inclusion"),
+      ("app_pages/relu_network.py", "ReLU networks")]),
     ("Errata", "each mistake of the notes, verified live",
-     [("pages/lecture_check.py", "Lecture check")]),
+     [("app_pages/lecture_check.py", "Lecture check")]),
 ]
 
 st.title("Clarke Lab")
@@ -37,7 +37,7 @@ for title, what, pages in SECTIONS:
         st.markdown(f"**{title}** — {what}")
         for col, (page, label) in zip(st.columns(len(pages)), pages, strict=True):
             col.page_link(page, label=label, icon=":material/arrow_forward:")
-st.page_link("pages/homework_checker.py", label="Check your homework answers",
+st.page_link("app_pages/homework_checker.py", label="Check your homework answers",
              icon=":material/school:")
 
 st.header("Example gallery")
@@ -47,7 +47,7 @@ for title, dim, examples in (("Functions of x", "1", EXAMPLES_1D),
     cols = st.columns(3)
     for i, example in enumerate(examples):
         with cols[i % 3]:
-            st.page_link("pages/clarke_lesson.py", label=example.label,
+            st.page_link("app_pages/clarke_lesson.py", label=example.label,
                          query_params={"f": example.expr, "at": example.at, "dim": dim})
             st.caption(example.note)
 
