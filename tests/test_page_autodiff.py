@@ -9,7 +9,7 @@ PAGE = "app_pages/autodiff_vs_clarke.py"
 
 
 def run_page(**query: str) -> AppTest:
-    at = AppTest.from_file("../app.py", default_timeout=60)
+    at = AppTest.from_file("../app.py", default_timeout=60).run()  # registers the pages
     for key, value in query.items():
         at.query_params[key] = value
     at.switch_page(PAGE)

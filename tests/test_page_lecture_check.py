@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 
 def test_every_erratum_passes():
-    at = AppTest.from_file("../app.py", default_timeout=90)
+    at = AppTest.from_file("../app.py", default_timeout=90).run()  # registers the pages
     at.switch_page("app_pages/lecture_check.py")
     at.run()
     assert not at.exception and not at.error
