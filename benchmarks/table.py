@@ -46,7 +46,7 @@ def _number(v: float) -> str:
 def format_table(rows: Sequence[Row]) -> str:
     """The rows as one fixed-width table with a header line."""
     header = (f"{'figure':40} {'value':>10} {'unit':9} {'baseline (same run)':32} "
-              f"{'baseline':>10} {'ratio':>9}  {'target':12} met")
+              f"{'baseline':>10} {'× better':>9}  {'target':12} met")
     lines = [header, "-" * len(header)]
     for r in rows:
         met = "" if r.met is None else "met" if r.met else "MISSED"
