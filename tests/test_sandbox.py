@@ -349,3 +349,14 @@ def test_only_the_latest_refusals_are_kept(monkeypatch, tmp_path):
         with pytest.raises(InputError):
             sandbox.run(_note_then, str(log), "refuse")
     assert [_runs(log) for log in logs] == [2, 1, 1]
+
+
+def _oom_score() -> str:
+    with open("/proc/self/oom_score_adj") as score:
+        return score.read().strip()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/oom_score_adj"), reason="Linux only")
+def test_workers_are_the_out_of_memory_killers_first_choice():
+    assert sandbox.run(_oom_score, method="fork") == "1000"
+    assert _oom_score() != "1000"  # the caller keeps its own score
