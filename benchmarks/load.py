@@ -24,7 +24,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,10 +37,12 @@ from pathlib import Path
 
 from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
 
+from . import app_server
+from .app_server import HOST, free_port, healthy
+from .app_server import stop as stop_server
 from .table import Row, format_table
 
 REPO = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"  # loopback only, always
 TARGET_SESSIONS = 30
 TARGET_P95_S = 1.0
 PAGE_TIMEOUT_S = 10.0  # the pages' sandbox timeout (TIMEOUT_S in app_pages/*.py)
@@ -153,71 +154,25 @@ class Probe:
 # --- the server --------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 def start_server(port: int, sessions: int, log_path: Path,
                  options: tuple[str, ...] = ()) -> subprocess.Popen:
-    """Streamlit serving app.py on 127.0.0.1:port with the agent API, in its own process group
-    (its sandbox fork server and workers included), output to ``log_path``. ``options`` are
-    extra Streamlit settings as ``section.name=value`` (to measure a setting before/after)."""
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"),
-        "--server.address", HOST, "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-        "--server.enableAgentApi", "true", "--server.agentMaxSessions", str(sessions + 20),
-        "--server.agentWaitTimeout", "60", "--server.agentSessionTTL", "600",
-    ]
+    """Streamlit serving app.py on 127.0.0.1:port with the agent API (app_server.start), output
+    to ``log_path``. ``options`` are extra Streamlit settings as ``section.name=value`` (to
+    measure a setting before/after)."""
+    extra = ["--server.enableAgentApi", "true", "--server.agentMaxSessions", str(sessions + 20),
+             "--server.agentWaitTimeout", "60", "--server.agentSessionTTL", "600"]
     for option in options:
         name, _, value = option.partition("=")
         if name.split(".")[0] == "server" and name.split(".")[-1] in ("address", "port"):
             raise ValueError("the probe's server stays on its own loopback port")
-        cmd += [f"--{name}", value]
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
-        return subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server we started and everything in its process group, politely first."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    try:  # the fork server and its workers may outlive the server itself
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-# No proxies: a proxy from the environment must never see a request meant for 127.0.0.1.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def healthy(base: str, timeout: float = 5.0) -> bool:
-    try:
-        with _OPENER.open(f"{base}/_stcore/health", timeout=timeout) as response:
-            return response.read().strip() == b"ok"
-    except OSError:
-        return False
+        extra += [f"--{name}", value]
+    return app_server.start(REPO / "app.py", port, log_path, *extra, cwd=REPO)
 
 
 def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, limit: float = 90.0) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited ({proc.returncode}); see {log_path}")
-        if healthy(base, timeout=2):
-            return
-        time.sleep(0.25)
-    raise RuntimeError(f"the server was not healthy after {limit:g} s; see {log_path}")
+    problem = app_server.wait_healthy(proc, base, limit)
+    if problem:
+        raise RuntimeError(f"{problem}; see {log_path}")
 
 
 def interact(base: str, body: dict, timeout: float = 90.0) -> tuple[int, dict]:
@@ -227,7 +182,7 @@ def interact(base: str, body: dict, timeout: float = 90.0) -> tuple[int, dict]:
                                      data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
+        with app_server.OPENER.open(request, timeout=timeout) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as err:
         try:

@@ -9,15 +9,14 @@ has no chart. The median of the 3 loads is reported. Needs Playwright and /usr/b
 
 from __future__ import annotations
 
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from . import app_server
 from .table import Row
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,42 +56,15 @@ DRAWN = """(grace) => {
 }"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _start(script: Path, cwd: Path) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
-        cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode} for {script}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, base
-        except OSError:
-            time.sleep(0.2)
-    _stop(proc)
-    raise RuntimeError(f"streamlit did not start for {script}")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def _start(script: Path, log_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = app_server.free_port()
+    proc = app_server.start(script, port, log_dir / f"{script.stem}-{port}.log")
+    base = f"http://{app_server.HOST}:{port}"
+    problem = app_server.wait_healthy(proc, base, limit=60)
+    if problem:
+        app_server.stop(proc)
+        raise RuntimeError(f"{problem} for {script}")
+    return proc, base
 
 
 def _load(browser, url: str, grace_ms: int = GRACE_MS) -> tuple[float, str]:
@@ -125,7 +97,7 @@ def main(pages: tuple[str, ...] = PAGES) -> list[Row]:
     with tempfile.TemporaryDirectory() as tmp:
         bare_script = Path(tmp) / "bare.py"
         bare_script.write_text(BARE_PAGE, encoding="utf-8")
-        app, app_url = _start(ROOT / "app.py", ROOT)
+        app, app_url = _start(ROOT / "app.py", Path(tmp))
         try:
             bare, bare_url = _start(bare_script, Path(tmp))
             try:
@@ -141,9 +113,9 @@ def main(pages: tuple[str, ...] = PAGES) -> list[Row]:
                     finally:
                         browser.close()
             finally:
-                _stop(bare)
+                app_server.stop(bare)
         finally:
-            _stop(app)
+            app_server.stop(app)
 
     print(f"{'page':22} {'until':6} {'median ms':>10} {'bare ms':>8} {'× bare':>7}  ≤ {TARGET}×")
     rows = []

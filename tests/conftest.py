@@ -18,16 +18,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from benchmarks import app_server
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "artifacts"
@@ -99,12 +95,6 @@ def screenshot_dir() -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _log_tail(path: Path, lines: int = 40) -> str:
     text = path.read_text(errors="replace") if path.exists() else ""
     return "\n".join(text.splitlines()[-lines:]) or "(no output)"
@@ -117,29 +107,17 @@ def serve_app() -> Iterator[str]:
     app = app if app.is_absolute() else REPO_ROOT / app
     if not app.is_file():
         pytest.fail(f"No app to serve: {app} does not exist.", pytrace=False)
-
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
-    ]
-    ARTIFACTS.mkdir(exist_ok=True)
-    # Output goes to a file, not a pipe: a full pipe would block the server mid-test.
+    port = app_server.free_port()
+    base_url = f"http://{app_server.HOST}:{port}"
     log_path = ARTIFACTS / f"streamlit-server-{port}.log"
-    with open(log_path, "wb") as log:
-        # Own process group, so worker processes the app starts are stopped with it.
-        proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+    proc = app_server.start(app, port, log_path, cwd=REPO_ROOT)
     try:
-        _wait_healthy(proc, f"{base_url}/_stcore/health", log_path)
+        problem = app_server.wait_healthy(proc, base_url, SERVER_START_TIMEOUT_S)
+        if problem:
+            pytest.fail(f"Streamlit: {problem}:\n{_log_tail(log_path)}", pytrace=False)
         yield base_url
     finally:
-        _stop(proc)
+        app_server.stop(proc)
 
 
 @pytest.fixture(scope="session")
@@ -147,40 +125,6 @@ def streamlit_server() -> Iterator[str]:
     """One app server shared by the browser tests of a run."""
     with serve_app() as base_url:
         yield base_url
-
-
-def _wait_healthy(proc: subprocess.Popen, health_url: str, log_path: Path) -> None:
-    # No proxies: a proxy from the environment must not intercept 127.0.0.1.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"Streamlit exited with code {proc.returncode} before it was ready:\n"
-                        f"{_log_tail(log_path)}", pytrace=False)
-        try:
-            with opener.open(health_url, timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.25)
-    pytest.fail(f"Streamlit was not healthy after {SERVER_START_TIMEOUT_S} s:\n"
-                f"{_log_tail(log_path)}", pytrace=False)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server we started (its own process group), politely first."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-    try:  # workers of the app may outlive the server itself
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 @pytest.fixture(scope="session")
