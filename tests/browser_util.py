@@ -18,6 +18,14 @@ def wait_for_app(page, *, plotly: bool = False, timeout_ms: float = 60_000) -> N
         page.wait_for_selector(PLOTLY_CHART, state="visible", timeout=timeout_ms)
 
 
+def open_page(page, url: str, *, plotly: bool = True, height: int = 1800) -> None:
+    """Go to ``url`` in a tall viewport (most of a page in one screenshot) and wait for the run
+    to finish (and, by default, a chart to be drawn)."""
+    page.set_viewport_size({"width": 1400, "height": height})
+    page.goto(url)
+    wait_for_app(page, plotly=plotly)
+
+
 SHARE_LINK = "[data-testid='stMarkdownContainer'] a[href*='?']"
 
 

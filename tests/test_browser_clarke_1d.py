@@ -7,7 +7,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from browser_util import share_url, wait_for_app
+from browser_util import open_page, share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +18,7 @@ ERROR = "[data-testid='stAlertContentError']"
 
 def _open(page, url: str, *, plotly: bool = True) -> None:
     """Go to ``url`` and wait for the run (and a drawn chart)."""
-    page.set_viewport_size({"width": 1400, "height": 1800})  # most of the page in a screenshot
-    page.goto(url)
-    wait_for_app(page, plotly=plotly)
+    open_page(page, url, plotly=plotly)
     page.get_by_label(F_LABEL, exact=True).wait_for(state="visible")
 
 

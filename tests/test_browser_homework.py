@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from browser_util import wait_for_app
+from browser_util import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -11,9 +11,7 @@ EXCEPTION = "[data-testid='stException']"
 
 
 def _open(page, url: str) -> None:
-    page.set_viewport_size({"width": 1400, "height": 1800})
-    page.goto(url)
-    wait_for_app(page)
+    open_page(page, url, plotly=False)
     page.get_by_text("Your answer").first.wait_for(state="visible")
 
 

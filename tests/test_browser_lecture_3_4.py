@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-from browser_util import wait_for_app
+from browser_util import open_page, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -13,10 +13,7 @@ EXCEPTION = "[data-testid='stException']"
 ERROR = "[data-testid='stAlertContentError']"
 
 
-def _open(page, url: str, *, plotly: bool = True) -> None:
-    page.set_viewport_size({"width": 1400, "height": 1800})
-    page.goto(url)
-    wait_for_app(page, plotly=plotly)
+_open = open_page
 
 
 def test_homogeneity_page_draws_and_checks_euler(streamlit_server, page, screenshot_dir):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_util import share_url, wait_for_app
+from browser_util import open_page, share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,7 @@ EXCEPTION = "[data-testid='stException']"
 SLIDER_VALUE = "[data-testid='stSliderThumbValue']"
 
 
-def _open(page, url: str, *, plotly: bool = True) -> None:
-    page.set_viewport_size({"width": 1400, "height": 1800})
-    page.goto(url)
-    wait_for_app(page, plotly=plotly)
+_open = open_page
 
 
 def _fresh(browser, url: str, *, plotly: bool = True):

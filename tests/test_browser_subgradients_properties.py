@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_util import share_url, wait_for_app
+from browser_util import open_page, share_url, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -15,9 +15,7 @@ SLIDER_VALUE = ".slider-group > text.slider-label"  # plotly's "current value" o
 
 
 def _open(page, url: str) -> None:
-    page.set_viewport_size({"width": 1400, "height": 1400})
-    page.goto(url)
-    wait_for_app(page, plotly=True)
+    open_page(page, url, height=1400)
     assert page.locator(EXCEPTION).count() == 0
 
 
