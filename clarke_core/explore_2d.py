@@ -24,14 +24,11 @@ SAMPLES = 200
 
 
 @dataclass(frozen=True)
-class Exploration2D:
-    """Plain data for the 2D page.
+class Surface2D:
+    """f(x, y) around a point, with both sets there: what every 2D picture starts from.
 
-    ``grid_z[i][j]`` is f(grid_x[j], grid_y[i]) (nan where undefined); ``region[i][j]`` the index
-    into ``pieces`` (LaTeX of the smooth forms f follows next to the point) of the form f equals
-    there, or -1 for none of them. ``sampled[r]`` holds the gradients gradient sampling sees
-    within radius ``SAMPLING_RADII[r]`` (seeded). ``subdifferential`` is None when undecided.
-    ``why`` is the paragraph comparing the two sets (``comparison.why_they_differ``).
+    ``grid_z[i][j]`` is f(grid_x[j], grid_y[i]) (nan where undefined); ``subdifferential`` is
+    None when undecided.
     """
 
     text: str
@@ -45,6 +42,17 @@ class Exploration2D:
     grid_x: tuple[float, ...]
     grid_y: tuple[float, ...]
     grid_z: tuple[tuple[float, ...], ...]
+
+
+@dataclass(frozen=True)
+class Exploration2D(Surface2D):
+    """Plain data for the 2D lesson: ``region[i][j]`` is the index into ``pieces`` (LaTeX of the
+    smooth forms f follows next to the point) of the form f equals there, or -1 for none of
+    them. ``sampled[r]`` holds the gradients gradient sampling sees within radius
+    ``SAMPLING_RADII[r]`` (seeded). ``why`` is the paragraph comparing the two sets
+    (``comparison.why_they_differ``).
+    """
+
     pieces: tuple[str, ...]
     region: tuple[tuple[int, ...], ...]
     sampled: tuple[tuple[tuple[float, float], ...], ...]

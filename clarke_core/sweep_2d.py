@@ -25,6 +25,7 @@ from .clarke_2d import clarke_2d, value_at
 from .errors import UndecidedError
 from .examples import EXAMPLES_2D, EXAMPLES_SUBGRADIENTS, Example
 from .explore import Exploration1D, explore_1d
+from .explore_2d import Surface2D
 from .parsing import parse_function_and_point
 from .primitives import X, Y
 from .sets import DifferentialSet
@@ -45,23 +46,11 @@ _TOL = 1e-7
 
 
 @dataclass(frozen=True)
-class PlaneSweep:
-    """Plain data for the 2D sweep: f on a grid around the point (``grid_z[i][j]`` is
-    f(grid_x[j], grid_y[i]), nan where undefined), the Clarke set and the subdifferential (None
-    when undecided; empty ones carry exact Farkas witness points). The window is widened to
+class PlaneSweep(Surface2D):
+    """Plain data for the 2D sweep: f on a grid around the point, the Clarke set and the
+    subdifferential (empty ones carry exact Farkas witness points). The window is widened to
     show every witness."""
 
-    text: str
-    latex: str
-    point: tuple[float, float]
-    point_latex: str
-    value: float
-    clarke: DifferentialSet
-    subdifferential: DifferentialSet | None
-    window: tuple[tuple[float, float], tuple[float, float]]
-    grid_x: tuple[float, ...]
-    grid_y: tuple[float, ...]
-    grid_z: tuple[tuple[float, ...], ...]
     notes: tuple[str, ...] = ()
 
 
