@@ -82,6 +82,17 @@ def _regions(forms: list[sp.Expr], mx: np.ndarray, my: np.ndarray, z: np.ndarray
     return region
 
 
+def both_sets(expr: sp.Expr, p: tuple) -> tuple[DifferentialSet, DifferentialSet | None,
+                                                 list[str]]:
+    """The Clarke set and the subdifferential of f at p; the latter is None when undecided,
+    with the reason in the notes."""
+    clarke = clarke_2d(expr, p)
+    try:
+        return clarke, subdifferential_2d(expr, p, clarke), []
+    except UndecidedError as err:
+        return clarke, None, [f"Subdifferential: {err}"]
+
+
 def explore_2d(text: str, at) -> Exploration2D:
     """Parse, analyse and sample a function of x and y at a point, for the 2D page.
 
@@ -92,13 +103,7 @@ def explore_2d(text: str, at) -> Exploration2D:
     function = parse_function(text)
     p = parse_point(at, 2)
     expr = function.expr
-    clarke = clarke_2d(expr, p)
-    notes = []
-    try:
-        subdiff = subdifferential_2d(expr, p, clarke)
-    except UndecidedError as err:
-        subdiff = None
-        notes.append(f"Subdifferential: {err}")
+    clarke, subdiff, notes = both_sets(expr, p)
     pf = (float(p[0]), float(p[1]))
     gx, gy, z = _grid(expr, pf)
     forms = list(clarke.extra.get("forms", []))

@@ -21,15 +21,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke_2d import clarke_2d, value_at
-from .errors import UndecidedError
+from .clarke_2d import value_at
 from .examples import EXAMPLES_2D, EXAMPLES_SUBGRADIENTS, Example
 from .explore import Exploration1D, explore_1d
-from .explore_2d import Surface2D
+from .explore_2d import Surface2D, both_sets
 from .parsing import parse_function_and_point
 from .primitives import X, Y
 from .sets import DifferentialSet
-from .subgradients_2d import subdifferential_2d
 
 GRID = 61
 HALF_WIDTH = 1.0
@@ -90,13 +88,7 @@ def sweep_2d(text: str, at) -> PlaneSweep:
 
 
 def _sweep(text: str, expr: sp.Expr, p: tuple) -> PlaneSweep:
-    clarke = clarke_2d(expr, p)
-    notes = []
-    try:
-        subdiff = subdifferential_2d(expr, p, clarke)
-    except UndecidedError as err:
-        subdiff = None
-        notes.append(f"Subdifferential: {err}")
+    clarke, subdiff, notes = both_sets(expr, p)
     pf = (float(p[0]), float(p[1]))
     half = HALF_WIDTH
     for w in subdiff.witnesses if subdiff is not None else ():
