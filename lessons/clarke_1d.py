@@ -40,7 +40,7 @@ def body() -> tuple[str, str]:
     clarke_col.caption("Clarke set: limits of slopes next to x₀, and their hull.")
     sub_col.latex(r"\partial_s f(x_0) = " + (sub.latex() if sub else r"\text{undecided}"))
     sub_col.caption("Subdifferential: slopes of lines through the point below the whole graph.")
-    st.markdown("**Why they differ.** " + plain(ex.why))
+    st.markdown("**How the two sets compare.** " + plain(ex.why))
 
     graph_col, sets_col = st.columns([5, 3], gap="large")
     with graph_col:

@@ -87,7 +87,7 @@ def body() -> tuple[str, str]:
     sub_col.latex(r"\partial_s f(x_0) = " + two_d.set_latex(sub))
     sub_col.caption("Subdifferential: slopes s of planes through the point below the whole "
                     "graph.")
-    st.markdown("**Why they differ.** " + plain(ex.why))
+    st.markdown("**How the two sets compare.** " + plain(ex.why))
 
     map_col, plane_col = st.columns(2, gap="large")
     with map_col:

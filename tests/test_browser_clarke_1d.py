@@ -44,7 +44,7 @@ def test_type_a_function_and_play_the_animation(streamlit_server, page, screensh
     _enter(page, F_LABEL, "abs(x - 1)", "f=abs%28x+-+1%29")
     _enter(page, AT_LABEL, "1", "at=1")
     assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
-    assert page.get_by_text("Why they differ.").is_visible()
+    assert page.get_by_text("How the two sets compare.").is_visible()
 
     graph = page.locator(".js-plotly-plot").first
     current = graph.locator(".slider-container text").first  # "step i = 1"

@@ -19,7 +19,7 @@ run_page = page_runner(PAGE, TIMEOUT)
 
 
 def why(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**Why they differ.**"))
+    return next(m.value for m in at.markdown if m.value.startswith("**How the two sets compare.**"))
 
 
 def assert_shown(at: AppTest) -> None:

@@ -35,7 +35,7 @@ def assert_shown(at: AppTest) -> None:
         "map and gradient plane; the plane test and sampling once their sections are opened")
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
-    assert any(m.value.startswith("**Why they differ.**") for m in at.markdown)
+    assert any(m.value.startswith("**How the two sets compare.**") for m in at.markdown)
 
 
 
@@ -126,7 +126,7 @@ def test_sampling_radius_changes_the_note():
 def test_why_they_differ_on_the_thin_cusp():
     example = next(e for e in EXAMPLES_2D if e.key == "cusp-ridge")
     at = run_page(f=example.expr, at=example.at)
-    text = next(m.value for m in at.markdown if m.value.startswith("**Why they differ.**"))
+    text = next(m.value for m in at.markdown if m.value.startswith("**How the two sets compare.**"))
     assert "smaller than the Clarke set" in text and "(0, -1)" in text
 
 
