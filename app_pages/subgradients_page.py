@@ -16,6 +16,7 @@ from clarke_core.figures.descent import (
 from clarke_core.figures.planes import PLANE_CAPTION, plane_sweep_figure
 from clarke_core.sweep_2d import (
     EXAMPLES_SUBGRADIENTS_ALL,
+    HOW_IT_IS_COMPUTED,
     PATHS,
     explore_subgradients,
     no_subgradient_note,
@@ -96,12 +97,9 @@ sub_tex = sub.latex() if sub else r"\text{undecided}"
 
 
 def sweep_section() -> None:
-    if one_d:
-        st.latex(rf"f(x) = {ex.latex}, \quad p = {ex.point_latex}, \quad \partial_s f(p) = "
-                 + sub_tex)
-    else:
-        st.latex(rf"f(x, y) = {ex.latex}, \quad p = {ex.point_latex}, \quad "
-                 rf"\partial_s f(p) = {sub_tex}")
+    st.latex(rf"f({'x' if one_d else 'x, y'}) = {ex.latex}, \quad p = {ex.point_latex}, "
+             rf"\quad \partial_s f(p) = {sub_tex}")
+    if not one_d:
         st.radio("Path of s", list(PATH_NAMES), format_func=PATH_NAMES.get, horizontal=True,
                  key="subgradients_path", help="The straight path that s follows through the "
                  "subdifferential (or the Clarke set, when the subdifferential is empty).")
@@ -138,14 +136,7 @@ def descent_section() -> None:
                        "descent…", hint="Type a function of x to start.")
     st.plotly_chart(descent := descent_chart(text, *args), config=CHART_CONFIG)
     ui.figure_downloads(descent, "subgradient-descent")
-    tail = ", ".join(f"{x:.3g}" for x in path.xs[-4:])
-    kinks = sum(path.kinks)
-    st.markdown(
-        f"Last iterates: {tail}. Lowest value reached: f = {min(path.fs):.4g}. "
-        + (f"{kinks} step(s) started exactly on a kink (◆), where the chosen subgradient "
-           "decided the move." if kinks else "No iterate landed exactly on a kink.")
-        + (f" {path.stopped}" if path.stopped else "")
-    )
+    st.markdown(path.summary())
     st.caption(DESCENT_CAPTION)
 
 
@@ -161,13 +152,6 @@ if descent_tab.open:
 ui.keep_in_url(CONTROLS)
 
 with st.expander("Show how it is computed"):
-    st.markdown(
-        "The subdifferential is decided exactly (one-sided limits of f′, then a global check; "
-        "when it is empty, the points x′ that rule slopes out are found; in 2D, two or three "
-        "points with Farkas weights). The sweep checks each line or plane against the graph "
-        "sampled on the window. Descent runs in floating point: at each iterate the slopes just "
-        "left and right of x_t are read; when they differ, x_t is on a kink and the Clarke set "
-        "between them supplies the chosen subgradient."
-    )
+    st.markdown(HOW_IT_IS_COMPUTED)
 
 ui.share_link(text, at)

@@ -48,6 +48,16 @@ class DescentPath:
     curve_y: tuple[float, ...]
     stopped: str = ""
 
+    def summary(self) -> str:
+        """Where the run ended, in a sentence or three (Markdown)."""
+        tail = ", ".join(f"{x:.3g}" for x in self.xs[-4:])
+        kinks = sum(self.kinks)
+        return (f"Last iterates: {tail}. Lowest value reached: f = {min(self.fs):.4g}. "
+                + (f"{kinks} step(s) started exactly on a kink (◆), where the chosen "
+                   "subgradient decided the move." if kinks
+                   else "No iterate landed exactly on a kink.")
+                + (f" {self.stopped}" if self.stopped else ""))
+
 
 @dataclass(frozen=True)
 class FlowPicture:

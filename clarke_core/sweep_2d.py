@@ -41,6 +41,13 @@ EXAMPLES_2D_SWEEP: tuple[Example, ...] = tuple(
 )
 EXAMPLES_SUBGRADIENTS_ALL: tuple[Example, ...] = EXAMPLES_SUBGRADIENTS + EXAMPLES_2D_SWEEP
 _TOL = 1e-7
+HOW_IT_IS_COMPUTED = (
+    "The subdifferential is decided exactly (one-sided limits of f′, then a global check; when "
+    "it is empty, the points x′ that rule slopes out are found; in 2D, two or three points with "
+    "Farkas weights). The sweep checks each line or plane against the graph sampled on the "
+    "window. Descent runs in floating point: at each iterate the slopes just left and right of "
+    "x_t are read; when they differ, x_t is on a kink and the Clarke set between them supplies "
+    "the chosen subgradient.")
 
 
 @dataclass(frozen=True)
