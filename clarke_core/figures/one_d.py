@@ -245,7 +245,7 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
     fig.add_trace(_point_trace(ex))  # last, so the point stays on top of every line
 
     n_steps = max(len(s.points) for s in seqs) + 1  # + the limit frame
-    frames, steps = [], []
+    frames = []
     for k in range(n_steps):
         data = []
         for seq in seqs:
@@ -255,35 +255,13 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
             data += [go.Scatter(**tangent), go.Scatter(**dot)]
         name = "∞" if k == n_steps - 1 else str(k + 1)
         frames.append(go.Frame(data=data, traces=moving, name=name))
-        steps.append({
-            "method": "animate", "label": name,
-            "args": [[name], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                              "transition": {"duration": 0}}],
-        })
     fig.frames = frames
     layout["height"] = _GRAPH_HEIGHT
     layout["margin"] = {**layout["margin"], "t": _GRAPH_TOP, "b": _CONTROLS_MARGIN}
     plot_px = _GRAPH_HEIGHT - _GRAPH_TOP - _CONTROLS_MARGIN
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0, "xanchor": "left", "y": -_BUTTONS_BELOW / plot_px, "yanchor": "top",
-        "pad": {"r": 10, "t": 0},
-        "buttons": [
-            {"label": "▶ Play", "method": "animate",
-             "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
-                             "fromcurrent": True,
-                             "transition": {"duration": TRANSITION_MS, "easing": "linear"}}]},
-            {"label": "❚❚ Pause", "method": "animate",
-             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                               "transition": {"duration": 0}}]},
-        ],
-    }]
-    layout["sliders"] = [{
-        "active": 0, "steps": steps, "x": 0, "len": 1, "y": -_SLIDER_BELOW / plot_px,
-        "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": "step i = ", "visible": True, "xanchor": "left"},
-        "transition": {"duration": 0},
-    }]
+    layout.update(style.play_controls(
+        [f.name for f in frames], "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
+        below_px=(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW)))
     fig.update_layout(**layout)
     return fig
 

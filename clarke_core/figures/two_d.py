@@ -303,33 +303,13 @@ def _frame_names(n_steps: int) -> list[str]:
 def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict) -> None:
     """Attach ``frames`` with play/pause buttons and a step slider under the plot."""
     fig.frames = frames
-    still = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
-    steps = [{"method": "animate", "label": f.name, "args": [[f.name], {"mode": "immediate",
-                                                                       **still}]}
-             for f in frames]
     layout["margin"] = {**layout.get("margin", {}), "b": _CONTROLS_MARGIN}
     # Buttons on one row under the x axis title, the slider on its own full-width row below:
     # side by side they overlapped once equal axes narrowed the plot. Placed in pixels.
     plot_px = layout["height"] - layout["margin"].get("t", 0) - _CONTROLS_MARGIN
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0, "xanchor": "left", "y": -_BUTTONS_BELOW / plot_px, "yanchor": "top",
-        "pad": {"r": 10, "t": 0},
-        "buttons": [
-            {"label": "▶ Play", "method": "animate",
-             "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
-                             "fromcurrent": True,
-                             "transition": {"duration": TRANSITION_MS, "easing": "linear"}}]},
-            {"label": "❚❚ Pause", "method": "animate", "args": [[None], {"mode": "immediate",
-                                                                         **still}]},
-        ],
-    }]
-    layout["sliders"] = [{
-        "active": 0, "steps": steps, "x": 0, "len": 1, "y": -_SLIDER_BELOW / plot_px,
-        "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": "step i = ", "xanchor": "right"},
-        "transition": {"duration": 0},
-    }]
+    layout.update(style.play_controls(
+        [f.name for f in frames], "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
+        below_px=(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW), value_side="right"))
 
 
 # --- the map of f --------------------------------------------------------------------------
