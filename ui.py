@@ -158,6 +158,16 @@ def restore_from_url(params: dict[str, UrlParam]) -> None:
         st.session_state[key] = param.default if value is None else value
 
 
+def check_bound_value(name: str, allowed: tuple[str, ...]) -> None:
+    """For a widget that Streamlit binds to the URL itself (``bind="query-params"``): Streamlit
+    drops a value it does not know without a word, so say so in one sentence. Call it before
+    the widget (afterwards the value is gone from the URL)."""
+    raw = st.query_params.get(name)
+    if raw is not None and raw not in allowed:
+        st.warning(f"The link's {name} = {raw[:40]!r} is not one of {', '.join(allowed)}, so it "
+                   "is ignored.")
+
+
 def keep_in_url(params: dict[str, UrlParam]) -> None:
     """Write the controls' current values into the URL, so that a copied address restores the
     view (call it after the widgets)."""

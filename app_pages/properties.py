@@ -47,6 +47,7 @@ text, at = ui.function_inputs(
     at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
 # Lazy: the editor (a data grid, and a sandbox call to check its rows) runs only when opened,
 # so the page's first chart does not wait for it. Its open state is kept in the URL.
+ui.check_bound_value("pieces", ("true", "false"))
 pieces = st.expander("Build f from pieces (no Piecewise syntax needed)", key="pieces",
                      on_change="rerun", bind="query-params")
 if pieces.open:
@@ -146,6 +147,7 @@ def regular_section() -> None:
 
 # Lazy tabs: only the open one runs and is drawn, so the first chart waits for no other;
 # which one is open is kept in the URL (section=...).
+ui.check_bound_value("section", SECTIONS)
 tabs = st.tabs(SECTIONS, key="section", on_change="rerun", bind="query-params")
 for tab, section in zip(tabs, (lipschitz_section, convex_section, differentiable_section,
                                regular_section), strict=True):

@@ -142,6 +142,7 @@ def descent_section() -> None:
 
 # Lazy tabs: only the open one runs and is drawn, so the first chart does not wait for the
 # other; which one is open is kept in the URL (section=...).
+ui.check_bound_value("section", SECTIONS)
 lines, descent_tab = st.tabs(SECTIONS, key="section", on_change="rerun", bind="query-params")
 if lines.open:
     with lines:

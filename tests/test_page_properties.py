@@ -121,3 +121,12 @@ def test_the_piecewise_editor_stays_available_on_bad_input():
 def test_figures_stay_small():
     sizes = [len(json.dumps(f)) for s in SECTIONS for f in figures(run_page(section=s))]
     assert len(sizes) == 3 and max(sizes) <= 250_000, sizes
+
+
+def test_bad_section_and_pieces_in_the_url_are_named_in_one_sentence_each():
+    at = run_page(section="5. Smooth", pieces="maybe")
+    assert not at.exception and not at.error
+    messages = " ".join(w.value for w in at.warning)
+    assert "section = '5. Smooth' is not one of 1. Locally Lipschitz" in messages
+    assert "pieces = 'maybe' is not one of true, false" in messages
+    assert "section" not in at.query_params  # Streamlit dropped it: the first tab is open

@@ -171,3 +171,10 @@ def test_a_function_of_x_and_y_at_a_number_asks_for_two_coordinates():
     at = run_page(f="abs(x) + abs(y)", at="0")
     assert not at.exception, at.exception
     assert len(at.error) == 1 and "2 coordinates" in at.error[0].value
+
+
+def test_a_bad_section_in_the_url_is_named_in_one_sentence():
+    at = run_page(section="3. Newton")
+    assert not at.exception and not at.error
+    assert any("section = '3. Newton' is not one of" in w.value for w in at.warning)
+    assert len(figures(at)) == 1  # the first tab, the sweep, is open
