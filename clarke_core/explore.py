@@ -65,10 +65,10 @@ def _side_note(name: str, side: SideLimits, a_tex: str) -> str:
     form = sp.latex(side.form)
     if sign_of(side.hi - side.lo) == 0:
         limit = sp.latex(side.lo)
-        return f"Just {name} of $x = {a_tex}$, $f(x) = {form}$, so $f'(x) \\to {limit}$."
+        return f"Just {name} of $x = {a_tex}$, $f(x) = {form}$, so $f'(x) \\to {limit}.$"
     return (
         f"Just {name} of $x = {a_tex}$, $f(x) = {form}$ and $f'(x)$ keeps oscillating: its limit "
-        f"points fill $[{sp.latex(side.lo)}, {sp.latex(side.hi)}]$."
+        f"points fill $[{sp.latex(side.lo)}, {sp.latex(side.hi)}].$"
     )
 
 
