@@ -53,7 +53,8 @@ for title, dim, examples in (("Functions of x", "1", EXAMPLES_1D),
 
 st.header("Share a view")
 st.markdown(
-    "Every page keeps its state in the address bar: the function is `f` and the point is `at`, "
-    "for example `/clarke?dim=1&f=max(0, x)&at=0`. Copy the URL (or the link under each figure) "
-    "and whoever opens it sees the same function at the same point."
+    "Every page keeps its state in the address bar: the function is `f`, the point `at`, and "
+    "each control has its own name, for example `/clarke?dim=1&f=max(0, x)&at=0`. Copy the URL "
+    "(or the link in the share box at the foot of each page) and whoever opens it sees the same "
+    "view."
 )
