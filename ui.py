@@ -162,10 +162,10 @@ def check_bound_value(name: str, allowed: tuple[str, ...]) -> None:
     """For a widget that Streamlit binds to the URL itself (``bind="query-params"``): Streamlit
     drops a value it does not know without a word, so say so in one sentence. Call it before
     the widget (afterwards the value is gone from the URL)."""
-    raw = st.query_params.get(name)
-    if raw is not None and raw not in allowed:
-        st.warning(f"The link's {name} = {raw[:40]!r} is not one of {', '.join(allowed)}, so it "
-                   "is ignored.")
+    param, raw = UrlParam(name, None, choices=allowed), st.query_params.get(name)
+    if raw is not None and param.read(raw) is None:
+        st.warning(f"The link's {name} = {raw[:40]!r} is not {param.allowed()}, so it is "
+                   "ignored.")
 
 
 def keep_in_url(params: dict[str, UrlParam]) -> None:

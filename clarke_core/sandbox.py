@@ -214,7 +214,8 @@ def _remember(key: bytes | None, payload: bytes, seconds: float = math.inf) -> N
 def _cpu_of(pid: int | None) -> float:
     """CPU seconds ``pid`` has used so far (0 where /proc cannot tell)."""
     try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return 0.0
@@ -322,10 +323,10 @@ def _run_in_worker(
                 _remember(key, data)
             raise
     if killed or exitcode == -signal.SIGXCPU:
+        message = TOO_LONG.format(seconds=timeout)
         if exitcode == -signal.SIGXCPU or cpu >= CPU_BOUND * timeout:
-            message = TOO_LONG.format(seconds=timeout)
             _remember(key, pickle.dumps(("input", None, message)), TIMEOUT_KEPT)
-        raise InputError(TOO_LONG.format(seconds=timeout))
+        raise InputError(message)
     if exitcode == -signal.SIGKILL:
         # Not our kill: the kernel's, at the hard CPU limit or (the OOM killer) out of memory.
         if time.monotonic() - started >= _cpu_seconds(timeout):
