@@ -100,3 +100,65 @@ def curvature(expr: sp.Expr) -> Curvature:
 def is_certified_convex(expr: sp.Expr) -> bool:
     """True when composition rules prove ``expr`` convex."""
     return curvature(expr).is_convex
+
+
+def _jensen_pairs(center: tuple[sp.Expr, ...]) -> list[tuple[tuple, tuple]]:
+    """Candidate pairs p, q around ``center``, simplest first: q - p = d·e for a few steps d
+    along the axes and the diagonals, centred at ``center`` or with ``center`` at one end."""
+    n = len(center)
+    directions = [tuple(sp.Integer(int(i == j)) for j in range(n)) for i in range(n)]
+    if n == 2:
+        directions += [(sp.Integer(1), sp.Integer(1)), (sp.Integer(1), sp.Integer(-1))]
+    steps = [sp.Integer(1), sp.S.Half, sp.Integer(2), sp.Rational(1, 4), sp.Integer(4),
+             sp.Rational(1, 10), sp.Integer(10), sp.Rational(1, 100), sp.Integer(100)]
+    pairs = []
+    for d in steps:
+        for e in directions:
+            for shift in (sp.Integer(0), d / 2, -d / 2):
+                mid = tuple(c + shift * ei for c, ei in zip(center, e, strict=True))
+                pairs.append((tuple(m - d / 2 * ei for m, ei in zip(mid, e, strict=True)),
+                              tuple(m + d / 2 * ei for m, ei in zip(mid, e, strict=True))))
+    return pairs
+
+
+def jensen_violation(expr: sp.Expr, variables: tuple[sp.Symbol, ...],
+                     centers: list[tuple[sp.Expr, ...]]) -> tuple[tuple, tuple] | None:
+    """Two exact points p, q with f((p + q)/2) > (f(p) + f(q))/2, which proves f not convex, or
+    None when none is found near the ``centers`` (which proves nothing).
+
+    Candidates are screened in floating point, then the inequality is confirmed exactly.
+
+    >>> from clarke_core.primitives import X, Y
+    >>> jensen_violation(-sp.Abs(X), (X,), [(sp.Integer(0),)])
+    ((-1/2,), (1/2,))
+    >>> jensen_violation(sp.Abs(X) + sp.Abs(Y), (X, Y), [(sp.Integer(0), sp.Integer(0))]) is None
+    True
+    """
+    import numpy as np
+
+    from .local import finite_at, sign_of
+
+    f = sp.lambdify(variables, expr, "numpy")
+    pairs = [pq for c in centers for pq in _jensen_pairs(c)]
+
+    def value(point: tuple) -> float:
+        try:
+            with np.errstate(all="ignore"):
+                return float(np.real_if_close(f(*[float(c) for c in point])))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            return float("nan")
+
+    for p, q in pairs:
+        mid = tuple((a + b) / 2 for a, b in zip(p, q, strict=True))
+        gap = value(mid) - (value(p) + value(q)) / 2
+        if not (np.isfinite(gap) and gap > 1e-9):
+            continue
+        exact = [finite_at(expr, dict(zip(variables, pt, strict=True))) for pt in (p, q, mid)]
+        if any(v is None for v in exact):
+            continue
+        try:
+            if sign_of(exact[2] - (exact[0] + exact[1]) / 2) > 0:
+                return p, q
+        except ValueError:
+            continue
+    return None

@@ -98,7 +98,8 @@ def sign_of(c: sp.Expr) -> int:
     try:
         if sp.minimal_polynomial(c, sp.Dummy()).is_Symbol:
             return 0
-    except (NotImplementedError, sp.PolynomialError, ValueError):
+    except (NotImplementedError, sp.PolynomialError, ValueError,
+            sp.polys.polyerrors.NotAlgebraic):
         pass
     if sp.simplify(c) == 0:
         return 0
@@ -252,3 +253,151 @@ def side_form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> sp.Expr:
 
     result = form_by_signs(expr, oracle)
     return result.xreplace({x: a}) if side == 0 else result
+
+
+class NotExactError(UndecidedError):
+    """An exact step (a zero set, a limit) that sympy could not do; callers fall back."""
+
+
+# Never more kinks than this: beyond it the function is too busy to split exactly.
+MAX_KINKS = 200
+
+
+def _switch_functions(node: sp.Basic) -> list[sp.Expr]:
+    """The smooth-or-not functions whose zeros are where ``node`` may stop being smooth: the
+    arguments of abs/sign/Heaviside, differences of max/min arguments, Piecewise conditions, and
+    the bases of fractional or negative powers and of logarithms (where f may end or blow up)."""
+    if node.func in (sp.Abs, sp.sign, sp.Heaviside):
+        return [node.args[0]]
+    if node.func in (sp.Max, sp.Min):
+        args = node.args
+        return [u - v for i, u in enumerate(args) for v in args[i + 1:]]
+    if isinstance(node, sp.Piecewise):
+        return [r.lhs - r.rhs for _, c in node.args
+                for r in sp.sympify(c).atoms(sp.core.relational.Relational)]
+    if isinstance(node, sp.Pow) and not (node.exp.is_Integer and node.exp >= 0):
+        return [node.base]
+    if isinstance(node, sp.log):
+        return [node.args[0]]
+    if isinstance(node, sp.tan):
+        return [sp.cos(node.args[0])]
+    return []
+
+
+def interior_point(lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
+    """A simple exact number strictly between lo and hi (either may be infinite).
+
+    >>> interior_point(sp.Integer(0), sp.sqrt(2)), interior_point(-sp.oo, sp.Integer(3))
+    (1, 2)
+    """
+    if lo == -sp.oo and hi == sp.oo:
+        return sp.Integer(0)
+    if lo == -sp.oo:
+        return sp.floor(hi) - 1 if hi.is_Integer else sp.floor(hi)
+    if hi == sp.oo:
+        return sp.ceiling(lo) + 1 if lo.is_Integer else sp.ceiling(lo)
+    mid = (lo + hi) / 2
+    if mid.is_Rational:
+        return mid
+    # The rational with the smallest denominator inside, or the exact midpoint.
+    for d in (1, 2, 4, 8, 16, 64, 256, 1024):
+        guess = sp.Rational(round(float(mid) * d), d)
+        if sign_of(guess - lo) > 0 and sign_of(hi - guess) > 0:
+            return guess
+    return mid
+
+
+def smooth_zeros(g: sp.Expr, x: sp.Symbol, lo: sp.Expr, hi: sp.Expr) -> list[sp.Expr]:
+    """The exact zeros of the smooth function g on the open interval (lo, hi).
+
+    Raises ``NotExactError`` when sympy cannot give them as finitely many exact numbers; a g that
+    vanishes on the whole interval has no isolated zeros there and gives [].
+
+    >>> smooth_zeros(x**2 - 2, x, sp.Integer(0), sp.oo) if (x := sp.Symbol("x", real=True)) else 0
+    [sqrt(2)]
+    """
+    if x not in g.free_symbols:
+        return []
+    domain = sp.Interval.open(lo, hi)
+    numerator = sp.together(g).as_numer_denom()[0]
+    fail = NotExactError(f"Clarke Lab could not solve {g} = 0 exactly.")
+    try:
+        if numerator.is_polynomial(x):
+            poly = sp.Poly(numerator, x)
+            if poly.is_zero:
+                return []
+            if poly.domain.is_ZZ or poly.domain.is_QQ:
+                return sorted({r for r in sp.real_roots(poly) if r in domain}, key=float)
+            if poly.degree() > 2:
+                raise fail  # radicals of radicals: sympy's quartic formulas can take minutes
+        elif len(_transcendental_parts(numerator, x)) > 1:
+            raise fail  # two radicals or logs: solveset squares its way into huge equations
+        zeros = sp.solveset(numerator, x, domain)
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as exc:
+        raise fail from exc
+    if zeros == domain or zeros is sp.S.EmptySet:
+        return []
+    if isinstance(zeros, sp.FiniteSet) and all(is_finite_number(z) for z in zeros):
+        # A zero of the numerator where g itself is undefined (0/0) is still a point to look at.
+        return sorted_exact(set(zeros))
+    raise NotExactError(f"Clarke Lab could not solve {g} = 0 exactly.")
+
+
+def _transcendental_parts(expr: sp.Expr, x: sp.Symbol) -> set[sp.Expr]:
+    """The distinct non-polynomial building blocks of expr in x (roots, exp, log, sin, ...)."""
+    parts = set()
+    for node in sp.preorder_traversal(expr):
+        if x not in getattr(node, "free_symbols", ()):
+            continue
+        if isinstance(node, sp.Pow) and not node.exp.is_Integer:
+            parts.add(node.base ** (1 / sp.denom(node.exp)) if node.exp.is_Rational else node)
+        elif isinstance(node, sp.Function):
+            parts.add(node)
+    return parts
+
+
+def kinks(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr]:
+    """Every point where ``expr`` may switch branch or stop being smooth, exactly, in order.
+
+    Found from the inside out: the kinks of the arguments cut the line into intervals on which
+    each switch function is one smooth expression, whose zeros are solved exactly there. Raises
+    ``NotExactError`` when some zero set is not a finite set of exact numbers (sin(x) = 0 on the
+    whole line, or a transcendental equation).
+
+    >>> from clarke_core.primitives import X
+    >>> kinks(sp.Min(sp.Abs(X), 1), X)
+    [-1, 0, 1]
+    >>> kinks(sp.sqrt(sp.Abs(X**2 - 2)), X)
+    [-sqrt(2), sqrt(2)]
+    """
+    return _kinks(expr, x, {})
+
+
+def _kinks(node: sp.Basic, x: sp.Symbol, memo: dict) -> list[sp.Expr]:
+    if x not in node.free_symbols:
+        return []
+    if node in memo:
+        return memo[node]
+    inner: set[sp.Expr] = set()
+    for arg in node.args:
+        inner.update(_kinks(arg, x, memo))
+    points = set(inner)
+    cuts = sorted(inner, key=float)
+    for g in _switch_functions(node):
+        ends = [-sp.oo, *cuts, sp.oo]
+        for lo, hi in zip(ends, ends[1:], strict=False):
+            form = side_form(g, x, interior_point(lo, hi), 1) if g.has(*NONSMOOTH_FUNCS) else g
+            points.update(smooth_zeros(form, x, lo, hi))
+        if len(points) > MAX_KINKS:
+            raise NotExactError("The function has too many kinks to split exactly.")
+    result = sorted_exact(points)
+    memo[node] = result
+    return result
+
+
+def sorted_exact(points: set[sp.Expr]) -> list[sp.Expr]:
+    out: list[sp.Expr] = []
+    for p in sorted(points, key=float):
+        if not out or sign_of(p - out[-1]) != 0:
+            out.append(p)
+    return out

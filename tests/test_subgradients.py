@@ -62,9 +62,18 @@ def test_lecture_figure_one_witnesses_are_simple_points():
 
 
 def test_nonconvex_nonempty_is_flagged_as_numerically_checked():
+    # |x| + sin(x): the bound inf (1 + sin(x)/x) sits at a root of tan(x) = x, which sympy cannot
+    # give exactly; the set is then uncertified and its reason opens by saying so.
+    sub = subdifferential("abs(x) + sin(x)", "0")
+    assert sub.kind == "interval" and not sub.certified
+    assert sub.reason.startswith("Checked numerically")
+    assert sub.vertices[0] == (0.0,) and abs(sub.vertices[1][0] - 0.782766) < 1e-6
+
+
+def test_relu_difference_is_proved_to_be_the_point_one():
+    # It was "checked numerically" before: the two linear pieces make the check exact.
     sub = subdifferential("relu(x) - relu(-x)", "0")
-    assert sub.kind == "point" and sub.exact == [(1,)]
-    assert not sub.certified and "numerically" in sub.reason
+    assert sub.kind == "point" and sub.exact == [(1,)] and sub.certified
 
 
 def test_binding_point_between_grid_points_is_found_exactly():
@@ -85,10 +94,10 @@ def test_every_reported_subgradient_satisfies_the_inequality_on_random_points(ex
 
 
 def test_not_lipschitz_still_has_a_global_subdifferential():
-    # sqrt|x| >= s x for all x only for s = 0 (the bounds come from far away, so numerically).
+    # sqrt|x| >= s x for all x only for s = 0: the bound comes from x' -> ±∞, found exactly.
     sub = subdifferential("sqrt(abs(x))", "0")
-    assert sub.kind in ("point", "interval") and not sub.certified
-    assert max(abs(v[0]) for v in sub.vertices) < 2e-3 and "Lipschitz" in sub.reason
+    assert sub.kind == "point" and sub.exact == [(0,)] and sub.certified
+    assert "Lipschitz" in sub.reason
 
 
 def test_a_jump_up_to_the_value_empties_the_subdifferential():
