@@ -20,8 +20,10 @@ import re
 from .sets import DifferentialSet
 
 
-def set_text(dset: DifferentialSet) -> str:
-    """A set as short plain text: exact numbers where known (√ for sqrt, π for pi).
+def set_text(dset: DifferentialSet, caveat: bool = True) -> str:
+    """A set as short plain text: exact numbers where known (√ for sqrt, π for pi), followed
+    by "(checked numerically)" when the set is not certified (``caveat=False`` leaves that to
+    the caller's sentence).
 
     >>> import sympy as sp
     >>> set_text(DifferentialSet("interval", [(-1.41,), (1.41,)], [(-sp.sqrt(2),), (sp.sqrt(2),)]))
@@ -38,11 +40,12 @@ def set_text(dset: DifferentialSet) -> str:
     exact = dset.exact is not None and len(dset.exact) == len(dset.vertices)
     pts = [tuple(_number(c, exact) for c in v) for v in (dset.exact if exact else dset.vertices)]
     items = [p[0] if len(p) == 1 else "(" + ", ".join(p) + ")" for p in pts]
+    checked = "" if dset.certified or not caveat else " (checked numerically)"
     if dset.kind == "point":
-        return "{" + items[0] + "}"
+        return "{" + items[0] + "}" + checked
     if dset.kind == "interval":
-        return f"[{items[0]}, {items[-1]}]"
-    return "conv{" + ", ".join(items) + "}"
+        return f"[{items[0]}, {items[-1]}]{checked}"
+    return "conv{" + ", ".join(items) + "}" + checked
 
 
 def _number(c: object, exact: bool) -> str:
@@ -68,12 +71,17 @@ def _vertex_outside(clarke: DifferentialSet, sub: DifferentialSet) -> str:
     for v, e in zip(clarke.vertices, exact, strict=True):
         if not sub.contains(tuple(v), tol=1e-7):
             shown = DifferentialSet("point", [tuple(v)], None if e is None else [e])
-            return set_text(shown)[1:-1]
+            return set_text(shown)[1:-1]  # a fresh DifferentialSet is certified: no caveat
     return ""
 
 
+def _numerically(text: str) -> str:
+    return text if "numerically" in text else (
+        text + " (The subdifferential was checked numerically, not proved.)")
+
+
 def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, convex: bool,
-                    dim: int) -> str:
+                    dim: int, _shown: bool = False) -> str:
     """One paragraph (plain text, no Markdown) on how ∂ₛf(x₀) compares with ∂f(x₀), and why.
 
     ``convex`` says whether f is certified convex; ``dim`` is 1 (lines, slopes) or 2 (planes,
@@ -95,11 +103,17 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
         elif sub.kind in ("empty", "unbounded"):
             tail = "here none does, so both sets are missing."
         else:
-            checked = "" if sub.certified else ", checked numerically,"
-            tail = f"that test alone{checked} still gives {set_text(sub)}."
-        return (f"There is no Clarke set to compare: the {slopes} of f grow without bound near "
-                f"x₀ (f is not locally Lipschitz there). The subdifferential asks something else "
-                f"({test}), and {tail}")
+            tail = f"that test alone still gives {set_text(sub)}."  # the caveat ends the text
+        cause = clarke.extra.get("cause")
+        if cause == "jump":
+            why = "f jumps at x₀ (it is not even continuous there, so not locally Lipschitz)"
+        elif cause == "slopes":
+            why = (f"the {slopes} of f grow without bound near x₀ (f is not locally Lipschitz "
+                   "there)")
+        else:
+            why = "f is not locally Lipschitz near x₀"
+        return (f"There is no Clarke set to compare: {why}. The subdifferential asks something "
+                f"else ({test}), and {tail}")
     c = set_text(clarke)
     if sub is None:
         return (f"The Clarke set is {c}. Whether every s in it passes the global test ({test}) "
@@ -108,7 +122,9 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
         return (f"They differ completely. The Clarke set {c} collects the limits of {slopes} next "
                 f"to x₀, but {test}, and no s does here: the subdifferential is empty. This "
                 "happens only where f is not convex.")
-    s = set_text(sub)
+    s = set_text(sub, caveat=False)
+    if not sub.certified and not _shown:
+        return _numerically(why_they_differ(clarke, sub, convex=convex, dim=dim, _shown=True))
     if _same(clarke, sub):
         if convex:
             return (f"They are equal because f is convex. For a convex function every limit of "
@@ -127,6 +143,6 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
                 f"the {line} f(x₀) + ⟨s, x − x₀⟩ rises above the graph somewhere away from x₀. "
                 "The Clarke set only looks near x₀; the subdifferential looks at all of f."
                 .replace("⟨s, x − x₀⟩", "s·(x − x₀)" if dim == 1 else "⟨s, x − x₀⟩"))
-    return (f"The Clarke set is {c} and the subdifferential, checked numerically, is {s}. For a "
+    return (f"The Clarke set is {c} and the subdifferential is {s}. For a "
             "locally Lipschitz f the subdifferential lies inside the Clarke set; here the "
             "numeric check could not confirm that, so read both sets with care.")

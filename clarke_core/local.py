@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import sympy as sp
 
 from .errors import InputError, NotFiniteError, UndecidedError
@@ -69,7 +70,16 @@ def is_finite_number(value: sp.Expr) -> bool:
     """True when ``value`` is a finite real number (no nan, zoo, oo or accumulation bounds)."""
     if value.free_symbols or value.has(*_NONFINITE) or value.has(sp.AccumBounds):
         return False
-    return bool(value.is_finite) and value.is_extended_real is not False
+    finite = value.is_finite
+    if finite is None:
+        # A constant sympy cannot classify (sin of an arctangent of nested radicals): without
+        # nan/zoo/oo in it, a finite value at 30 digits means it is finite.
+        try:
+            number = complex(value.evalf(30))
+        except (TypeError, ValueError):
+            return False
+        finite = bool(np.isfinite(number.real) and np.isfinite(number.imag))
+    return bool(finite) and value.is_extended_real is not False
 
 
 def sign_of(c: sp.Expr) -> int:

@@ -8,9 +8,12 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clarke_core import InputError, UndecidedError, clarke_set
+from clarke_core import InputError, clarke_set
 from clarke_core.clarke import local_1d
+from clarke_core.examples import EXAMPLES_1D
+from clarke_core.local import kinks, side_form
 from clarke_core.parsing import parse_function, parse_point
+from clarke_core.primitives import X
 from clarke_core.sampling import sampled_slopes_1d
 
 S2 = sp.sqrt(2)
@@ -97,8 +100,9 @@ def test_functions_undefined_near_the_point_are_refused(expr, at):
 
 def test_overwide_accumulation_bounds_are_not_trusted():
     # sympy's limit says [-2, 2]; the truth is [-sqrt(2), sqrt(2)]: the engine must not say [-2, 2].
-    with pytest.raises(UndecidedError):
-        clarke_set("Piecewise((x**2*(sin(1/x) + cos(1/x)), x != 0), (0, True))", "0")
+    # (It used to refuse; the extremes of the periodic part sin θ - cos θ are now found exactly.)
+    result = clarke_set("Piecewise((x**2*(sin(1/x) + cos(1/x)), x != 0), (0, True))", "0")
+    assert result.exact == [(-sp.sqrt(2),), (sp.sqrt(2),)] and result.certified
 
 
 def test_sequences_converge_to_each_endpoint():
@@ -157,3 +161,52 @@ def test_local_analysis_reports_the_value_and_both_sides():
     expr = parse_function("max(0, x)").expr
     loc = local_1d(expr, sp.Symbol("x", real=True), sp.Integer(0))
     assert loc.value == 0 and loc.left.form == 0 and loc.right.form == sp.Symbol("x", real=True)
+
+
+def test_a_small_extra_oscillation_gets_proved_ends_not_sympys_wider_ones():
+    # f' = 2x sin(1/x) - cos(1/x) + (2x cos(2/x) + 2 sin(2/x))/2000: sympy's bounds say ±1.001,
+    # which the sampled check used to accept (within 1e-3) and certify. The true ends are
+    # ±max(-cos θ + sin(2θ)/1000) ≈ ±1.000002, proved at the zeros of the derivative in θ.
+    result = clarke_set("Piecewise((x**2*sin(1/x) + x**2*cos(2/x)/2000, x != 0), (0, True))", "0")
+    assert result.certified and result.exact is not None
+    (lo,), (hi,) = result.vertices
+    assert abs(hi - 1.000002) < 1e-6 and abs(lo + 1.000002) < 1e-6
+
+
+@pytest.mark.parametrize(("expr", "cause", "says"), [
+    ("sign(x)", "jump", "f jumps at x = 0"),
+    ("Piecewise((x, x < 0), (x + 1, True))", "jump", "f jumps at x = 0"),
+    ("sqrt(abs(x))", "slopes", "grows without bound"),
+], ids=["sign", "step-up", "sqrt-abs"])
+def test_not_lipschitz_records_its_cause(expr, cause, says):
+    result = clarke_set(expr, "0")
+    assert result.kind == "unbounded" and result.extra["cause"] == cause
+    assert says in result.reason
+    if cause == "jump":
+        assert "without bound" not in result.reason
+
+
+def _is_kink(expr, p: float) -> bool:
+    """Whether p is (up to rounding) a kink of f: a switch point found exactly, or a point where
+    the left and right side forms of f differ."""
+    exact = sp.Rational(p)
+    if any(abs(float(k) - p) < 1e-12 for k in kinks(expr, X)):
+        return True
+    return sp.simplify(side_form(expr, X, exact, -1) - side_form(expr, X, exact, 1)) != 0
+
+
+@pytest.mark.parametrize("example", list(EXAMPLES_1D), ids=[e.key for e in EXAMPLES_1D])
+def test_gallery_sequences_stay_inside_open_cells(example):
+    result = clarke_set(example.expr, example.at)
+    expr = parse_function(example.expr).expr
+    (a,) = parse_point(example.at, 1)
+    for seq in result.sequences:
+        for (p,) in seq.points:
+            assert p != float(a) and not _is_kink(expr, p), (seq.side, p)
+
+
+def test_figure_one_right_sequence_starts_between_the_kinks():
+    # It used to start at x = 0, itself a kink (labelled "slope -1"); the next kink is at 0.
+    result = clarke_set("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "-1")
+    right = next(s for s in result.sequences if s.side == "right")
+    assert right.points[0] == (-0.5,)

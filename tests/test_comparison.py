@@ -62,3 +62,21 @@ def test_set_text(dset, text):
 ], ids=["relu", "lecture-figure-1", "l1", "max-minus-square"])
 def test_the_explorations_carry_the_paragraph(explore, f, at, phrase):
     assert phrase in explore(f, at).why
+
+
+def test_a_jump_is_not_explained_as_unbounded_slopes():
+    # sign(x) at 0: the slopes are 0 on both sides; f jumps. ∂ₛf(0) is still defined (and empty).
+    from clarke_core import clarke_set, subdifferential
+
+    text = why_they_differ(clarke_set("sign(x)", "0"), subdifferential("sign(x)", "0"),
+                           convex=False, dim=1)
+    assert "f jumps at x₀" in text and "without bound" not in text
+    slopes = why_they_differ(clarke_set("sqrt(abs(x))", "0"), subdifferential("sqrt(abs(x))", "0"),
+                             convex=False, dim=1)
+    assert "grow without bound" in slopes and "still gives {0}" in slopes
+
+
+def test_set_text_says_when_a_set_was_only_checked_numerically():
+    assert set_text(DifferentialSet("point", [(0.5,)], certified=False)) == (
+        "{0.5} (checked numerically)")
+    assert set_text(DifferentialSet("point", [(0.5,)])) == "{0.5}"
