@@ -212,11 +212,10 @@ def local_1d(expr: sp.Expr, x: sp.Symbol, a: sp.Expr) -> Local1D:
             break
     for s in (left, right) if not reason else ():
         if not s.bounded:
-            how = ("keeps oscillating with swings that grow without bound" if s.lo != s.hi
-                   else "grows without bound")
+            how = ", oscillating with ever larger swings," if s.lo != s.hi else ""
             reason, cause = (
-                f"f' {how} as x -> {a} from the {_SIDE_NAMES[s.side]}, so f is not locally "
-                "Lipschitz there."), "slopes"
+                f"f' is unbounded{how} as x -> {a} from the {_SIDE_NAMES[s.side]}, so f is not "
+                "locally Lipschitz there."), "slopes"
             break
     return Local1D(expr, x, a, value, left, right, reason, cause)
 
