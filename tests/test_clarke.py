@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sympy as sp
+from compositions_1d import random_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +211,37 @@ def test_figure_one_right_sequence_starts_between_the_kinks():
     result = clarke_set("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "-1")
     right = next(s for s in result.sequences if s.side == "right")
     assert right.points[0] == (-0.5,)
+
+
+RANDOM_CASES = random_cases(60, seed=5)
+
+
+@pytest.mark.parametrize("expr, at", RANDOM_CASES, ids=[f"{e} @ {a}" for e, a in RANDOM_CASES])
+def test_certified_sets_of_random_compositions_match_gradient_sampling(expr, at):
+    # Whenever the engine certifies a set, sampled slopes near the point never leave it, and
+    # each end is approached by sampled slopes (ends are limits of gradients).
+    try:
+        result = clarke_set(expr, at)
+    except InputError:
+        return  # not real-valued next to the point, or undecided: nothing is claimed
+    if not result.certified or result.kind not in ("point", "interval"):
+        return
+    (a,) = parse_point(at, 1)
+    _, slopes = sampled_slopes_1d(parse_function(expr).expr, float(a), radius=1e-5, n=400,
+                                  rng=np.random.default_rng(0))
+    lo, hi = result.vertices[0][0], result.vertices[-1][0]
+    scale = 1e-3 * max(1.0, abs(lo), abs(hi))
+    assert slopes.min() >= lo - scale and slopes.max() <= hi + scale
+    assert abs(slopes.min() - lo) < scale and abs(slopes.max() - hi) < scale
+
+
+def test_the_random_compositions_include_real_kinks():
+    # The cross-check above must see nonsmooth points, not only smooth ones.
+    intervals = 0
+    for expr, at in RANDOM_CASES:
+        try:
+            result = clarke_set(expr, at)
+        except InputError:
+            continue
+        intervals += result.certified and result.kind == "interval"
+    assert intervals >= 5

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import random
-
 import numpy as np
 import pytest
 import sympy as sp
+from compositions_1d import random_cases
 
 from clarke_core import subdifferential
 from clarke_core.local import kinks
@@ -71,31 +70,7 @@ def test_exact_kinks_of_nested_functions():
 
 # --- Cross-check against dense numerics on random compositions ------------------------------
 
-_COEFS = ["-2", "-1", "-1/2", "1/2", "1", "3/2", "2"]
-
-
-def _random_function(rng: random.Random, depth: int) -> str:
-    if depth == 0:
-        c = rng.choice(_COEFS)
-        return rng.choice(["x", f"(x - ({c}))", f"({c})*x", f"x**2/{rng.choice(['2', '4'])}"])
-    k = rng.randrange(9)
-    u = _random_function(rng, depth - 1)
-    unary = [f"abs({u})", f"relu({u})", f"sqrt(abs({u}))", f"log(1 + abs({u}))",
-             f"exp(-abs({u}))"]
-    if k < len(unary):
-        return unary[k]
-    v = _random_function(rng, depth - 1)
-    return [f"max({u}, {v})", f"min({u}, {v})", f"({u}) - ({rng.choice(_COEFS)})*({v})",
-            f"Piecewise(({u}, x < {rng.choice(_COEFS)}), ({v}, True))"][k - len(unary)]
-
-
-def _random_cases(n: int, seed: int) -> list[tuple[str, str]]:
-    rng = random.Random(seed)
-    return [(_random_function(rng, rng.choice([1, 2, 2, 3])), rng.choice(["0", "1", "-1", "1/2"]))
-            for _ in range(n)]
-
-
-CASES = _random_cases(24, seed=11)
+CASES = random_cases(24, seed=11)
 _OFFSETS = np.unique(np.concatenate([np.geomspace(1e-7, 1e9, 4000), np.linspace(1e-3, 10, 4000)]))
 
 
