@@ -71,7 +71,7 @@ def is_finite_number(value: sp.Expr) -> bool:
     if value.free_symbols or value.has(*_NONFINITE) or value.has(sp.AccumBounds):
         return False
     finite = value.is_finite
-    if finite is None:
+    if finite is None and isinstance(value, sp.Expr):
         # A constant sympy cannot classify (sin of an arctangent of nested radicals): without
         # nan/zoo/oo in it, a finite value at 30 digits means it is finite.
         try:
