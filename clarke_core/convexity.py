@@ -118,6 +118,9 @@ def _jensen_pairs(center: tuple[sp.Expr, ...]) -> list[tuple[tuple, tuple]]:
                 mid = tuple(c + shift * ei for c, ei in zip(center, e, strict=True))
                 pairs.append((tuple(m - d / 2 * ei for m, ei in zip(mid, e, strict=True)),
                               tuple(m + d / 2 * ei for m, ei in zip(mid, e, strict=True))))
+        if n == 2:  # across a corner: from one axis to the other (min(|x|, |y|) at 0)
+            for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+                pairs.append(((center[0] + sx * d, center[1]), (center[0], center[1] + sy * d)))
     return pairs
 
 

@@ -8,6 +8,7 @@ import sympy as sp
 from compositions_1d import random_cases
 
 from clarke_core import subdifferential
+from clarke_core.convexity import jensen_violation
 from clarke_core.local import kinks
 from clarke_core.parsing import parse_function, parse_point
 from clarke_core.primitives import X
@@ -108,3 +109,29 @@ def test_most_random_cases_are_certified(random_sets):
     certified = [s for s in random_sets.values() if s.certified]
     assert len(certified) >= 0.75 * len(CASES)
     assert sum(s.kind in ("point", "interval") for s in certified) >= 8
+
+
+def test_nonconvex_reason_names_two_points_that_break_jensen():
+    sub = subdifferential("min(abs(x), 1)", "0")
+    assert "f is not convex: f(1) = 1 > 1/2 = (f(0) + f(2))/2" in sub.reason
+    assert "not certified" not in sub.reason
+
+
+@pytest.mark.parametrize("expr, variables", [
+    (-sp.Abs(X), (X,)),
+    (sp.sqrt(sp.Abs(X)), (X,)),
+    (-sp.Abs(X) - sp.Abs(sp.Symbol("y", real=True)), (X, sp.Symbol("y", real=True))),
+    (sp.Min(sp.Abs(X), sp.Abs(sp.Symbol("y", real=True))), (X, sp.Symbol("y", real=True))),
+], ids=["minus-abs", "sqrt-abs", "minus-l1", "min-abs-2d"])
+def test_jensen_violation_is_exact_in_one_and_two_variables(expr, variables):
+    p, q = jensen_violation(expr, variables, [tuple(sp.Integer(0) for _ in variables)])
+    at = [dict(zip(variables, pt, strict=True)) for pt in
+          (p, q, tuple((u + v) / 2 for u, v in zip(p, q, strict=True)))]
+    fp, fq, fm = (expr.subs(point) for point in at)
+    assert sp.simplify(fm - (fp + fq) / 2) > 0
+
+
+@pytest.mark.parametrize("expr", [sp.Abs(X), X**2, sp.Max(X, 0) - sp.Max(-X, 0)],
+                         ids=["abs", "square", "relu-difference"])
+def test_jensen_violation_finds_nothing_for_convex_functions(expr):
+    assert jensen_violation(expr, (X,), [(sp.Integer(0),)]) is None
