@@ -7,14 +7,20 @@ it is the interval [sup over x' < a of q, inf over x' > a of q], which always li
 - f certified convex (composition rules): it is exactly [f'_-(a), f'_+(a)], the Clarke set.
 - Empty: proved by two exact witnesses x'_L < a < x'_R with q(x'_L) > q(x'_R) (the lecture's
   x' = -2 and x' = 1 argument), chosen as simple numbers where possible.
-- Otherwise the global inequality is checked on a dense grid of x' out to |x' - a| = 10^6, and
-  the result says so (``certified`` is False).
+- Otherwise both ends are found exactly where sympy can: f is split at its exact kinks, each
+  end is the best of finitely many exact candidates, proved by h_s >= 0 on every piece (see
+  ``exact_ends``); √|x| and min(|x|, 10^7) at 0 give the certified point {0}.
+- Where an end cannot be found exactly, the global inequality is checked on a dense grid of x'
+  out to |x' - a| = 10^6, and the result says so (``certified`` is False, the reason starts
+  "Checked numerically", and the numbers are clean: noise around one value is a point).
 
 >>> from clarke_core.primitives import X
 >>> subdifferential_1d(-sp.Abs(X), sp.Integer(0)).kind
 'empty'
 >>> subdifferential_1d(sp.Abs(X), sp.Integer(0)).exact
 [(-1,), (1,)]
+>>> subdifferential_1d(sp.sqrt(sp.Abs(X)), sp.Integer(0)).exact
+[(0,)]
 """
 
 from __future__ import annotations
