@@ -228,21 +228,28 @@ def _larger(p: sp.Expr, q: sp.Expr) -> sp.Expr:
     return p if sign_of(p - q) >= 0 else q
 
 
-def _first_step(loc: Local1D, side: int, scale: float) -> float:
+def _kinks_or_none(loc: Local1D) -> list[sp.Expr] | None:
+    try:
+        return kinks(loc.expr, loc.x)
+    except UndecidedError:
+        return None  # kinks not found exactly: sequences start at the caller's scale, as before
+
+
+def _first_step(loc: Local1D, side: int, scale: float,
+                points: list[sp.Expr] | None) -> float:
     """How far from a the sequence on one side starts: ``scale``, or half the distance to the
     nearest other kink on that side when that is nearer, so that every x_i lies in the open cell
     next to a (the lecture requires x_i ∉ Ω_f)."""
-    try:
-        points = kinks(loc.expr, loc.x)
-    except UndecidedError:
-        return scale  # kinks not found exactly: the caller's scale, as before
+    if points is None:
+        return scale
     a = float(loc.a)
     gaps = [abs(float(k) - a) for k in points if sign_of(k - loc.a) == side]
     return min([scale, *(g / 2 for g in gaps)])
 
 
 def limiting_sequence(
-    loc: Local1D, side: int, target: sp.Expr, scale: float, n: int = SEQUENCE_LENGTH
+    loc: Local1D, side: int, target: sp.Expr, scale: float, n: int = SEQUENCE_LENGTH,
+    kink_points: list[sp.Expr] | None = None,
 ) -> GradientSequence:
     """Points x_i -> a from one side whose slopes f'(x_i) tend to ``target``.
 
@@ -255,7 +262,8 @@ def limiting_sequence(
     f = sp.lambdify(loc.x, s.form, "numpy")
     fprime = sp.lambdify(loc.x, s.derivative, "numpy")
     a = float(loc.a)
-    first = _first_step(loc, side, scale)
+    points_known = kink_points if kink_points is not None else _kinks_or_none(loc)
+    first = _first_step(loc, side, scale, points_known)
     points = []
     with np.errstate(all="ignore"):
         for i in range(n):
@@ -292,9 +300,11 @@ def clarke_from_local(loc: Local1D, scale: float = 1.0) -> DifferentialSet:
     lo = _smaller(loc.left.lo, loc.right.lo)
     hi = _larger(loc.left.hi, loc.right.hi)
     sequences = []
+    points = _kinks_or_none(loc)
     for s in (loc.left, loc.right):
         targets = [s.lo] if sign_of(s.hi - s.lo) == 0 else [s.lo, s.hi]
-        sequences += [limiting_sequence(loc, s.side, t, scale) for t in targets]
+        sequences += [limiting_sequence(loc, s.side, t, scale, kink_points=points)
+                      for t in targets]
     checked = "" if proved else (
         " Checked numerically, not proved: f' oscillates near x₀ and the exact range of its "
         "limits was not found, so the ends are the extremes of f' sampled close to x₀.")
