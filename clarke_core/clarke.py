@@ -121,12 +121,21 @@ def _checked_bounds(
     one period are found at the zeros of P'. Otherwise sampled values of f' close to a are kept,
     unproved (certified=False), when they reach sympy's bounds (which are then not trusted)."""
     lo, hi = bounds.min, bounds.max
-    if not (is_finite_number(lo) and is_finite_number(hi)):
-        return lo, hi, True
     fprime = sp.lambdify(x, derivative, "numpy")
     with np.errstate(all="ignore"):
         t = np.concatenate([np.geomspace(1e-7, 1e-3, 100_000)])
         values = np.asarray(fprime(float(a) + side * t), dtype=float)
+    if not (is_finite_number(lo) and is_finite_number(hi)):
+        exact = _oscillation_range(derivative, x, a, side)
+        if exact is not None:
+            return exact[0], exact[1], True
+        near, far = np.abs(values[:25_000]), np.abs(values[-25_000:])
+        if np.nanmax(near) <= 2 * np.nanmax(far) + 1:
+            # sympy's bounds are infinite or nested, but f' looks bounded: do not say unbounded.
+            raise UndecidedError(
+                f"f' oscillates as x -> {a} from the {_SIDE_NAMES[side]} and Clarke Lab could not "
+                "decide the range of its limits, nor whether it is bounded.")
+        return lo, hi, True
     values = values[np.isfinite(values)]
     tol = 1e-3 * max(1.0, float(hi - lo))
     exact = _oscillation_range(derivative, x, a, side)

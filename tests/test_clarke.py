@@ -9,7 +9,7 @@ from compositions_1d import random_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clarke_core import InputError, clarke_set
+from clarke_core import InputError, UndecidedError, clarke_set
 from clarke_core.clarke import local_1d
 from clarke_core.examples import EXAMPLES_1D
 from clarke_core.local import kinks, side_form
@@ -262,3 +262,10 @@ def test_the_random_compositions_include_real_kinks():
             continue
         intervals += result.certified and result.kind == "interval"
     assert intervals >= 5
+
+
+def test_nested_accumulation_bounds_are_not_read_as_unbounded_slopes():
+    # sympy returns AccumBounds(√2·AccumBounds(-1/2000, 1/2000) - 1, ...) for this bounded f'
+    # (|f'| ≤ 1 + √2/1000 + o(1)); the engine used to call f "not locally Lipschitz".
+    with pytest.raises(UndecidedError):
+        clarke_set("Piecewise((x**2*sin(1/x) + x**2*cos(sqrt(2)/x)/2000, x != 0), (0, True))", "0")
