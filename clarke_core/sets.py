@@ -59,13 +59,13 @@ class Ellipse:
         s1, s2 = sp.symbols("s_1 s_2", real=True)
         c = [sp.sympify(v) for v in self.center]
         m = [[sp.sympify(v) for v in row] for row in self.matrix]
-        if m == [[1, 0], [0, 1]]:
+        if m[0][1] == 0 and m[1][0] == 0 and m[0][0] == m[1][1]:  # a disk: ‖s - c‖ <= r
             inner = "s" if c == [0, 0] else r"s - " + sp.latex(sp.Tuple(*c))
-            return r"\left\{ s : \|" + inner + r"\| \le 1 \right\}"
+            radius = sp.latex(1 / sp.sqrt(m[0][0]))
+            return r"\left\{ s : \|" + inner + r"\| \le " + radius + r" \right\}"
         d = (s1 - c[0], s2 - c[1])
-        q = sum(m[i][j] * d[i] * d[j] for i in (0, 1) for j in (0, 1))
-        text = sp.latex(sp.expand(q), order="lex")
-        return r"\left\{ s : " + text + r" \le 1 \right\}"
+        q = m[0][0] * d[0] ** 2 + (m[0][1] + m[1][0]) * d[0] * d[1] + m[1][1] * d[1] ** 2
+        return r"\left\{ s : " + sp.latex(q, order="lex") + r" \le 1 \right\}"
 
     def contains(self, s: tuple[float, float], tol: float = 1e-9) -> bool:
         d = [float(s[i]) - float(self.center[i]) for i in (0, 1)]

@@ -517,8 +517,9 @@ def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Diff
         return _not_lipschitz(expr, p, clarke)
     if is_certified_convex(expr):
         return DifferentialSet(
-            clarke.kind, clarke.vertices, clarke.exact, certified=True,
+            clarke.kind, clarke.vertices, clarke.exact, certified=clarke.certified,
             reason="f is convex, so its subdifferential equals its Clarke set.",
+            extra={k: v for k, v in clarke.extra.items() if k == "closed_form"},
         )
     exact = _piecewise_affine(expr, p, clarke)
     if exact is not None:

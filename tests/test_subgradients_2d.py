@@ -22,7 +22,11 @@ CONVEX = [
 @pytest.mark.parametrize("expr, at", CONVEX, ids=[c[0] for c in CONVEX])
 def test_convex_functions_have_subdifferential_equal_to_clarke_set(expr, at):
     sub, clarke = subdifferential(expr, at), clarke_set(expr, at)
-    assert sub.certified and sub.kind == clarke.kind and sub.vertices == clarke.vertices
+    assert sub.kind == clarke.kind and sub.vertices == clarke.vertices
+    # Certified exactly when the Clarke set itself was: a curved set drawn from probed rays
+    # (the disk plus a segment) is not, the disk with its closed form is.
+    assert sub.certified == clarke.certified
+    assert sub.certified or (sub.kind == "convex" and "closed_form" not in clarke.extra)
 
 
 EMPTY = [
