@@ -249,7 +249,52 @@ def _hull(points: list[Limit]) -> list[Limit]:
     return hull[start:] + hull[:start]
 
 
-def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
+def _in_open_cell(expr: sp.Expr, form: sp.Expr, point: tuple[float, float],
+                  compiled: dict) -> bool:
+    """Whether f follows ``form`` at this float point with no switch function near zero there:
+    the point lies strictly inside the form's region, on no kink. ``compiled`` caches the
+    switch functions as numeric functions."""
+    near_kink = False
+
+    def oracle(g: sp.Expr) -> int:
+        nonlocal near_kink
+        if g not in compiled:
+            compiled[g] = sp.lambdify((X, Y), g, "math")
+        try:
+            value = float(compiled[g](*point))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            near_kink = True
+            return 0
+        if not math.isfinite(value) or abs(value) <= 1e-9 * (1 + abs(point[0]) + abs(point[1])):
+            near_kink = True
+            return 0
+        return 1 if value > 0 else -1
+
+    try:
+        here = form_by_signs(expr, oracle)
+    except UndecidedError:
+        return False
+    if near_kink:
+        return False
+    if here == form:
+        return True
+    difference = (here - form).xreplace({X: point[0], Y: point[1]})
+    try:
+        return abs(float(difference)) < 1e-12 and _same_gradient(here, form, point)
+    except TypeError:
+        return False
+
+
+def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
+    at = {X: point[0], Y: point[1]}
+    return all(abs(float((sp.diff(a, v) - sp.diff(b, v)).xreplace(at))) < 1e-12 for v in (X, Y))
+
+
+def _sequence(limit: Limit, p: tuple, scale: float, expr: sp.Expr | None = None,
+              compiled: dict | None = None) -> GradientSequence:
+    """Points along the limit's germ with their gradients; each strictly inside the cell of the
+    limit's form (the sequence starts closer to p when the first points would sit on or beyond
+    another kink)."""
     cx, cy = limit.germ.curve(p)
     fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
     along = [cx, cy, *(e.xreplace({X: cx, Y: cy}) for e in (fx, fy, limit.form))]
@@ -257,7 +302,15 @@ def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
     # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
     q = limit.germ.beta.q if limit.germ.beta is not None else 1
     norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
-    s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH) / q)
+    start = 0
+    if expr is not None:
+        s0 = (scale / norm) ** (1 / q)
+        while start < 40 and not all(
+                _in_open_cell(expr, limit.form, tuple(float(c) for c in trace(
+                    s0 * 2.0 ** (-(i + start) / q))[:2]), compiled if compiled is not None else {})
+                for i in range(SEQUENCE_LENGTH)):
+            start += 1
+    s = (scale / norm) ** (1 / q) * 2.0 ** (-(np.arange(SEQUENCE_LENGTH) + start) / q)
     with np.errstate(all="ignore"):
         px, py, gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(s) for v in trace(s))
     return GradientSequence(
@@ -311,6 +364,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
+    compiled: dict = {}
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
     if curved and closed is None:
@@ -327,7 +381,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, p, scale) for q in corners),
+        tuple(_sequence(q, p, scale, expr, compiled) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,
