@@ -234,7 +234,8 @@ def _clip_exact(polygon: list[tuple], n: tuple, b: sp.Expr) -> list[tuple]:
         sc, sp_ = sign_of(fc), sign_of(fp)
         if (sc > 0) != (sp_ > 0) and sc != 0 and sp_ != 0:
             t = fp / (fp - fc)
-            out.append(tuple(sp.nsimplify(prev[k] + t * (cur[k] - prev[k])) for k in (0, 1)))
+            out.append(tuple(sp.radsimp(sp.together(prev[k] + t * (cur[k] - prev[k])))
+                             for k in (0, 1)))
         if sc <= 0:
             out.append(cur)
     return exact_hull(out)
