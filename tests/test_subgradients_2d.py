@@ -152,3 +152,11 @@ def test_numeric_noise_is_never_a_segment():
 def test_a_jump_on_a_cusp_still_has_its_subdifferential_empty():
     sub = subdifferential("Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "0, 0")
     assert sub.kind == "empty" and sub.certified and 2 <= len(sub.witnesses) <= 3
+
+
+@pytest.mark.parametrize("expr", ["max(0, min(y - x**2, 2*x**2 - y))", "abs(y - x**3)"])
+def test_point_answers_are_exact_zero_not_rounding_noise(expr):
+    # once {(0, -1e-13)} and {(0, -1e-09)}, checked numerically
+    sub = subdifferential(expr, "0, 0")
+    assert sub.kind == "point" and sub.certified and sub.exact == [(0, 0)]
+    assert sub.vertices == [(0.0, 0.0)] and sub.latex() == r"\left\{\left(0, 0\right)\right\}"
