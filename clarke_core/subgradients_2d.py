@@ -548,7 +548,7 @@ def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Diff
 
 def _not_lipschitz(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet:
     """∂ₛf(p) is defined by the global inequality for every f: exact when f is piecewise
-    affine, empty when witness points prove it; else left undecided as not locally Lipschitz."""
+    affine, empty when witness points prove it; else UndecidedError (never "undefined")."""
     exact = _piecewise_affine(expr, p, clarke)
     if exact is not None:
         return exact
@@ -559,5 +559,8 @@ def _not_lipschitz(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Differen
             "empty", [], None, witnesses=witnesses, certified=True,
             reason="f is not locally Lipschitz here, but the subdifferential is still defined "
             "by the global inequality: the witness points below rule out every s together.")
-    return DifferentialSet("unbounded", [], None, reason=clarke.reason, certified=clarke.certified,
-                           extra=dict(clarke.extra))
+    # Not "undefined": the set exists (and is bounded), it is just not decided here.
+    raise UndecidedError(
+        "f is not locally Lipschitz at the point; its subdifferential is still defined by the "
+        "global inequality, but Clarke Lab could not decide it exactly (no witness points rule "
+        "every s out).")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from clarke_core import clarke_set, subdifferential
+from clarke_core import UndecidedError, clarke_set, subdifferential
 from clarke_core.clarke_2d import value_at
 from clarke_core.parsing import parse_function, parse_point
 
@@ -160,3 +160,13 @@ def test_point_answers_are_exact_zero_not_rounding_noise(expr):
     sub = subdifferential(expr, "0, 0")
     assert sub.kind == "point" and sub.certified and sub.exact == [(0, 0)]
     assert sub.vertices == [(0.0, 0.0)] and sub.latex() == r"\left\{\left(0, 0\right)\right\}"
+
+
+def test_a_non_lipschitz_subdifferential_is_undecided_not_undefined():
+    # {(0, 1)} in truth (sqrt|x| >= s1 x for all x forces s1 = 0), which no exact rule here
+    # reaches: the engine says it could not decide, never "undefined: not locally Lipschitz".
+    with pytest.raises(UndecidedError, match="still defined"):
+        subdifferential("sqrt(abs(x)) + y", "0, 0")
+    # a jump of a piecewise-affine f: exact
+    sub = subdifferential("Piecewise((x + 1, y > 0), (x, True))", "0, 0")
+    assert sub.kind == "point" and sub.certified and sub.exact == [(1, 0)]
