@@ -315,4 +315,4 @@ def exact_hull(points: list[tuple]) -> list[tuple]:
     if len(hull) == 2:
         return hull
     start = min(range(len(hull)), key=lambda i: (float(hull[i][1]), float(hull[i][0])))
-    return hull[start:] + hull[start:start] + hull[:start]
+    return hull[start:] + hull[:start]
