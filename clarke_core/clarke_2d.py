@@ -25,7 +25,7 @@ from .errors import InputError, NotFiniteError, UndecidedError
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .plane import Cell, Germ, S, local_cells
 from .primitives import X, Y
-from .sets import DifferentialSet, GradientSequence
+from .sets import DifferentialSet, Ellipse, GradientSequence
 
 SEQUENCE_LENGTH = 10
 CURVE_SAMPLES = 720  # rays per full turn for curved sets: support error < 1e-4 for the unit disk
@@ -93,6 +93,20 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
             limits.append(Limit((float(along[0]), float(along[1])), along, form, cell.germ))
     grad = [sp.lambdify((X, Y), d, "numpy") for d in (fx, fy)]
     pf = (float(p[0]), float(p[1]))
+    on_rays = _ray_limit(fx, fy, p)
+    if on_rays is not None and not (on_rays[0].free_symbols | on_rays[1].free_symbols):
+        # The same gradient limit along every ray (x·|(x, y)|, say): one exact point, not a
+        # curve of probed rounding noise around it.
+        sectors = [c for c in cells if c.germ.span is not None]
+        if sectors:
+            limits.append(Limit((float(on_rays[0]), float(on_rays[1])), on_rays, form,
+                                sectors[0].germ))
+            for cell in sectors:
+                lo, hi = cell.germ.span
+                edges = _numeric_gradient(grad, pf, np.array([lo + 1e-8, hi - 1e-8]))
+                if np.abs(edges).max() > 10 * (1 + abs(float(on_rays[0])) + abs(float(on_rays[1]))):
+                    raise _NotLipschitz("The gradient of f is unbounded next to the point")
+        return limits
     for cell in cells:
         if cell.germ.span is None:
             continue
@@ -100,6 +114,10 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
         n = max(8, int(CURVE_SAMPLES * (hi - lo) / (2 * math.pi)))
         theta = np.linspace(lo, hi, n + 2)[1:-1]
         curve = _numeric_gradient(grad, pf, theta)
+        if on_rays is not None:  # the limits themselves, from their exact formula
+            exact_curve = _on_directions(on_rays, theta)
+            if exact_curve is not None:
+                curve = exact_curve
         # The limits along the sector's own edges close the curve, exactly where sympy can.
         for edge, inward in zip(cell.germ.bounds or (), (1, -1), strict=False):
             try:
@@ -122,8 +140,48 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
     return limits
 
 
+_A, _B = sp.symbols("a b", real=True)
+
+
+def _ray_limit(fx: sp.Expr, fy: sp.Expr, p: tuple) -> tuple[sp.Expr, sp.Expr] | None:
+    """The limits of the gradient along the ray p + s·(a, b), s -> 0+, as exact functions of
+    the direction (a, b) (x/|(x, y)| gives a/sqrt(a² + b²)), or None when sympy cannot
+    simplify the gradient on a ray into a form continuous at s = 0."""
+    out = []
+    for d in (fx, fy):
+        if sp.count_ops(d) > 120:
+            return None
+        h = d.xreplace({X: p[0] + S * _A, Y: p[1] + S * _B})
+        try:
+            h = sp.simplify(h)
+        except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+            return None
+        probe = h.xreplace({_A: sp.Rational(3, 5), _B: sp.Rational(4, 5)})
+        if finite_at(probe, S, sp.Integer(0)) is None:
+            return None
+        h0 = h.xreplace({S: sp.Integer(0)})
+        if h0.has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds) or S in h0.free_symbols:
+            return None
+        out.append(sp.nsimplify(h0) if h0.is_Float else h0)
+    return out[0], out[1]
+
+
+def _on_directions(limit: tuple[sp.Expr, sp.Expr], theta: np.ndarray) -> np.ndarray | None:
+    fn = sp.lambdify((_A, _B), list(limit), "numpy")
+    with np.errstate(all="ignore"):
+        values = [np.asarray(v, dtype=float) * np.ones_like(theta)
+                  for v in fn(np.cos(theta), np.sin(theta))]
+    out = np.stack(values, axis=1)
+    return out if np.all(np.isfinite(out)) else None
+
+
 class _NotLipschitz(Exception):
-    pass
+    """f is not locally Lipschitz at p; ``cause`` is "jump" (f itself jumps, at p or at points
+    arbitrarily close to it) or "slopes" (f is continuous but its gradients grow without bound)."""
+
+    def __init__(self, message: str, cause: str = "slopes"):
+        super().__init__(message)
+        self.cause = cause
 
 
 def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float) -> None:
@@ -141,8 +199,8 @@ def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float) -> None:
         arc = r * (theta[1] - theta[0])
         if np.nanmax(steps, initial=0.0) > 100 * (1 + lipschitz) * arc + 1e-12:
             raise _NotLipschitz(
-                "The function jumps between its pieces next to the point (found numerically)"
-            )
+                "The function jumps between its pieces next to the point (found numerically)",
+                "jump")
 
 
 def _continuous(form: sp.Expr, cells: list[Cell], p: tuple, value: sp.Expr) -> bool:
@@ -191,7 +249,52 @@ def _hull(points: list[Limit]) -> list[Limit]:
     return hull[start:] + hull[:start]
 
 
-def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
+def _in_open_cell(expr: sp.Expr, form: sp.Expr, point: tuple[float, float],
+                  compiled: dict) -> bool:
+    """Whether f follows ``form`` at this float point with no switch function near zero there:
+    the point lies strictly inside the form's region, on no kink. ``compiled`` caches the
+    switch functions as numeric functions."""
+    near_kink = False
+
+    def oracle(g: sp.Expr) -> int:
+        nonlocal near_kink
+        if g not in compiled:
+            compiled[g] = sp.lambdify((X, Y), g, "math")
+        try:
+            value = float(compiled[g](*point))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            near_kink = True
+            return 0
+        if not math.isfinite(value) or abs(value) <= 1e-9 * (1 + abs(point[0]) + abs(point[1])):
+            near_kink = True
+            return 0
+        return 1 if value > 0 else -1
+
+    try:
+        here = form_by_signs(expr, oracle)
+    except UndecidedError:
+        return False
+    if near_kink:
+        return False
+    if here == form:
+        return True
+    difference = (here - form).xreplace({X: point[0], Y: point[1]})
+    try:
+        return abs(float(difference)) < 1e-12 and _same_gradient(here, form, point)
+    except TypeError:
+        return False
+
+
+def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
+    at = {X: point[0], Y: point[1]}
+    return all(abs(float((sp.diff(a, v) - sp.diff(b, v)).xreplace(at))) < 1e-12 for v in (X, Y))
+
+
+def _sequence(limit: Limit, p: tuple, scale: float, expr: sp.Expr | None = None,
+              compiled: dict | None = None) -> GradientSequence:
+    """Points along the limit's germ with their gradients; each strictly inside the cell of the
+    limit's form (the sequence starts closer to p when the first points would sit on or beyond
+    another kink)."""
     cx, cy = limit.germ.curve(p)
     fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
     along = [cx, cy, *(e.xreplace({X: cx, Y: cy}) for e in (fx, fy, limit.form))]
@@ -199,7 +302,15 @@ def _sequence(limit: Limit, p: tuple, scale: float) -> GradientSequence:
     # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
     q = limit.germ.beta.q if limit.germ.beta is not None else 1
     norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
-    s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH) / q)
+    start = 0
+    if expr is not None:
+        s0 = (scale / norm) ** (1 / q)
+        while start < 40 and not all(
+                _in_open_cell(expr, limit.form, tuple(float(c) for c in trace(
+                    s0 * 2.0 ** (-(i + start) / q))[:2]), compiled if compiled is not None else {})
+                for i in range(SEQUENCE_LENGTH)):
+            start += 1
+    s = (scale / norm) ** (1 / q) * 2.0 ** (-(np.arange(SEQUENCE_LENGTH) + start) / q)
     with np.errstate(all="ignore"):
         px, py, gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(s) for v in trace(s))
     return GradientSequence(
@@ -232,30 +343,77 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     try:
         for form, group in by_form.items():
             if not _continuous(form, group, p, value):
-                raise _NotLipschitz("The function jumps at the point")
+                raise _NotLipschitz("The function jumps at the point", "jump")
             limits += _limits_of(form, group, p)
         if len(by_form) > 1:
             _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits))
     except _NotLipschitz as why:
+        consequence = ("it is not locally Lipschitz there: f itself is discontinuous, a jump "
+                       "and not slopes growing without bound" if why.cause == "jump"
+                       else "it is not locally Lipschitz there")
         return DifferentialSet(
-            "unbounded", [], None, reason=f"{why}, so it is not locally Lipschitz there.",
-            certified="numerically" not in str(why),
+            "unbounded", [], None, reason=f"{why}, so {consequence}.",
+            certified="numerically" not in str(why), extra={"cause": why.cause},
         )
     hull = _hull(limits)
     curved = any(q.exact is None for q in hull)
     exact = None if curved else [q.exact for q in hull]
     kind = {1: "point", 2: "segment"}.get(len(hull), "convex" if curved else "polygon")
+    closed = _closed_form(next(iter(by_form)), p) if curved and len(by_form) == 1 else None
     corners = [q for q in hull if q.exact is not None] if curved else hull
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
+    compiled: dict = {}
+    reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
+              "regions have interior next to the point.")
+    if curved and closed is None:
+        reason += (" Its boundary is curved: the limits were found along rays and their hull is "
+                   "drawn from samples, so it was checked numerically.")
+    elif closed is not None:
+        reason += (" f is c·x + sqrt(xᵀAx) near the point, so the set is exactly the "
+                   "ellipse {s : (s - c)ᵀA⁻¹(s - c) ≤ 1}.")
+    extra = {"pieces": [sp.latex(f) for f in by_form], "forms": list(by_form),
+             "cells": len(cells)}
+    if closed is not None:
+        extra["closed_form"] = closed
     return DifferentialSet(
         kind,
-        [q.point for q in hull],
+        [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, p, scale) for q in corners),
-        reason=f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose regions "
-        "have interior next to the point.",
-        extra={"pieces": [sp.latex(f) for f in by_form], "forms": list(by_form),
-               "cells": len(cells)},
+        tuple(_sequence(q, p, scale, expr, compiled) for q in corners),
+        certified=not curved or closed is not None,
+        reason=reason,
+        extra=extra,
     )
+
+
+def _closed_form(form: sp.Expr, p: tuple) -> Ellipse | None:
+    """The Clarke set of L + c·sqrt(dᵀHd) (d = x - p, L affine, H positive definite) at p:
+    the ellipse {s : (s - ∇L)ᵀ (c²H)⁻¹ (s - ∇L) <= 1}; None for other forms."""
+    shifted = form.xreplace({X: X + p[0], Y: Y + p[1]})
+    affine, roots = sp.Integer(0), []
+    for term in sp.Add.make_args(shifted):
+        if term.is_polynomial(X, Y) and sp.Poly(term, X, Y).total_degree() <= 1:
+            affine += term
+        else:
+            roots.append(term)
+    if len(roots) != 1:
+        return None
+    c, root = roots[0].as_independent(X, Y, as_Add=False)
+    if not (isinstance(root, sp.Pow) and root.exp == sp.S.Half) or c.free_symbols:
+        return None
+    quad = sp.expand(root.base)
+    if not quad.is_polynomial(X, Y):
+        return None
+    poly = sp.Poly(quad, X, Y)
+    if any(sum(m) != 2 for m in poly.monoms()):
+        return None
+    h11, h22 = poly.coeff_monomial(X**2), poly.coeff_monomial(Y**2)
+    h12 = poly.coeff_monomial(X * Y) / 2
+    if sign_of(h11) <= 0 or sign_of(h11 * h22 - h12**2) <= 0 or sign_of(c) == 0:
+        return None
+    a = sp.Matrix([[h11, h12], [h12, h22]]) * c**2
+    inv = a.inv().applyfunc(sp.nsimplify)
+    centre = (sp.diff(affine, X), sp.diff(affine, Y))
+    return Ellipse(centre, ((inv[0, 0], inv[0, 1]), (inv[1, 0], inv[1, 1])))

@@ -340,13 +340,18 @@ def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
 
 def local_cells(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> list[Cell]:
     """A germ in every cell of f near p, with the smooth form f follows in that cell."""
+    return local_analysis(expr, p)[0]
+
+
+def local_analysis(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> tuple[list[Cell], list[sp.Expr]]:
+    """The cells of f near p (as ``local_cells``) and the switch functions met on the way."""
     found: dict[sp.Expr, None] = {}  # switch functions met so far, in order
     taylor: dict[sp.Expr, dict | None] = {}
     seen_count = -1
     cells: list[Cell] = []
     for _ in range(MAX_ROUNDS):
         if len(found) == seen_count:
-            return cells
+            return cells, list(found)
         seen_count = len(found)
         germs = _germs_for(list(found), p, taylor)
         if len(germs) > MAX_GERMS:

@@ -42,6 +42,38 @@ class Witness:
 
 
 @dataclass(frozen=True)
+class Ellipse:
+    r"""The closed set {s : (s - c)ᵀ M (s - c) <= 1}, exactly (M symmetric positive definite):
+    the Clarke set of c·x + sqrt(xᵀ A x) is this with M = A⁻¹ (the unit disk for the norm).
+
+    >>> Ellipse((0, 0), ((1, 0), (0, 1))).latex()
+    '\\left\\{ s : \\|s\\| \\le 1 \\right\\}'
+    >>> Ellipse((0, 0), ((1, 0), (0, sp.Rational(1, 4)))).latex()
+    '\\left\\{ s : s_{1}^{2} + \\frac{s_{2}^{2}}{4} \\le 1 \\right\\}'
+    """
+
+    center: tuple[sp.Expr, sp.Expr]
+    matrix: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]
+
+    def latex(self) -> str:
+        s1, s2 = sp.symbols("s_1 s_2", real=True)
+        c = [sp.sympify(v) for v in self.center]
+        m = [[sp.sympify(v) for v in row] for row in self.matrix]
+        if m[0][1] == 0 and m[1][0] == 0 and m[0][0] == m[1][1]:  # a disk: ‖s - c‖ <= r
+            inner = "s" if c == [0, 0] else r"s - " + sp.latex(sp.Tuple(*c))
+            radius = sp.latex(1 / sp.sqrt(m[0][0]))
+            return r"\left\{ s : \|" + inner + r"\| \le " + radius + r" \right\}"
+        d = (s1 - c[0], s2 - c[1])
+        q = m[0][0] * d[0] ** 2 + (m[0][1] + m[1][0]) * d[0] * d[1] + m[1][1] * d[1] ** 2
+        return r"\left\{ s : " + sp.latex(q, order="lex") + r" \le 1 \right\}"
+
+    def contains(self, s: tuple[float, float], tol: float = 1e-9) -> bool:
+        d = [float(s[i]) - float(self.center[i]) for i in (0, 1)]
+        value = sum(float(self.matrix[i][j]) * d[i] * d[j] for i in (0, 1) for j in (0, 1))
+        return value <= 1 + tol
+
+
+@dataclass(frozen=True)
 class DifferentialSet:
     """A Clarke set or a convex subdifferential at one point.
 
@@ -71,15 +103,29 @@ class DifferentialSet:
             raise ValueError(f"unknown kind {self.kind!r}")
 
     def latex(self) -> str:
-        """The set in LaTeX, with exact endpoints where they are known."""
+        r"""The set in LaTeX, with exact endpoints where they are known; a set that was only
+        checked numerically says so in the formula itself.
+
+        >>> DifferentialSet("point", [(0.0, 0.0)], certified=False).latex()
+        '\\left\\{\\left(0, 0\\right)\\right\\}\\text{ (checked numerically)}'
+        """
+        body = self._body()
+        return body if self.certified else body + r"\text{ (checked numerically)}"
+
+    def _body(self) -> str:
         if self.kind == "empty":
             return r"\varnothing"
         if self.kind == "unbounded":
             return r"\text{undefined: not locally Lipschitz}"
+        closed = self.extra.get("closed_form")
+        if closed is not None:
+            return closed.latex()
+        if self.kind == "convex":
+            return r"\text{a convex set with a curved boundary (see the plane)}"
         pts = self.exact if self.exact is not None else self.vertices
 
         def tex(v: tuple) -> str:
-            parts = [sp.latex(c) if self.exact is not None else f"{c:.4g}" for c in v]
+            parts = [sp.latex(c) if self.exact is not None else f"{c + 0.0:.4g}" for c in v]
             return parts[0] if len(parts) == 1 else r"\left(" + ", ".join(parts) + r"\right)"
 
         if self.kind == "point":
@@ -98,6 +144,8 @@ class DifferentialSet:
         s = (float(s),) if not isinstance(s, tuple) else tuple(float(c) for c in s)
         if self.kind in ("empty", "unbounded"):
             return False
+        if self.extra.get("closed_form") is not None:
+            return self.extra["closed_form"].contains(s, tol)
         if len(s) == 1:
             lo, hi = self.vertices[0][0], self.vertices[-1][0]
             return lo - tol <= s[0] <= hi + tol
@@ -111,6 +159,9 @@ class DifferentialSet:
             "exact": None if self.exact is None else [[str(c) for c in v] for v in self.exact],
             "certified": self.certified,
             "reason": self.reason,
+            **({"closed_form": self.extra["closed_form"].latex()}
+               if self.extra.get("closed_form") is not None else {}),
+            **({"cause": self.extra["cause"]} if self.extra.get("cause") else {}),
             "witnesses": [
                 {"point": list(w.point), "value": w.value, "bound": w.bound} for w in self.witnesses
             ],

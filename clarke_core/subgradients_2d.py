@@ -4,10 +4,19 @@
 inside the Clarke set for locally Lipschitz f.
 
 - f certified convex by composition rules: it is the Clarke set, exactly.
+- f piecewise affine (affine pieces, affine conditions): exactly, from its arrangement of lines
+  (``arrangement``): finitely many half-planes in s, intersected in exact arithmetic.
+- Otherwise the Clarke set is cut down by exact necessary conditions along curve germs where f is
+  known exactly (the cells' germs, and the zero curves of its switch functions): the Taylor
+  expansion of h_s(t) = f(q(t)) - f(p) - ⟨s, q(t) - p⟩ is affine in s, and its first coefficient
+  that does not vanish on the candidate set must be >= 0. What is left is proved when each of its
+  vertices is the gradient of an affine minorant of f that touches f at p (f >= |u| >= 0 = f(p),
+  say); then the set is certified.
 - Empty: proved by at most three exact witness points q_k and weights λ_k >= 0 with
   Σ λ_k (q_k - p) = 0 and Σ λ_k (f(q_k) - f(p)) < 0 (Farkas), which no s can satisfy.
-- Otherwise the Clarke set is clipped by the half-planes of a dense set of q out to |q - p| = 10^4
-  and the result is marked as checked numerically.
+- Otherwise the candidate set is clipped by the half-planes of a dense set of q out to
+  |q - p| = 10^4 and the result is marked as checked numerically (certified=False, and so
+  in its LaTeX), with rounding noise cleaned: a set thinner than the tolerance is a point.
 
 >>> from clarke_core.primitives import X, Y
 >>> from clarke_core.clarke_2d import clarke_2d
@@ -20,13 +29,17 @@ inside the Clarke set for locally Lipschitz f.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import sympy as sp
 
+from .arrangement import NotPiecewiseAffine, exact_hull, exact_subdifferential
 from .clarke_2d import value_at
 from .convexity import is_certified_convex
-from .local import is_finite_number, sign_of
+from .errors import UndecidedError
+from .local import form_by_signs, is_finite_number, sign_of
+from .plane import TAYLOR_ORDER, S, _taylor, local_analysis
 from .primitives import X, Y
 from .sets import DifferentialSet, Witness
 
@@ -160,22 +173,308 @@ def _exact_weights(ds: list[tuple]) -> list[sp.Expr] | None:
     return weights
 
 
-def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet:
-    """The subdifferential of f at p, given its Clarke set there."""
-    if clarke.kind == "unbounded":
-        return DifferentialSet("unbounded", [], None, reason=clarke.reason)
-    if is_certified_convex(expr):
+_NOISE = 1e-7  # numeric vertices closer than this are one point (rounding noise, not a set)
+
+
+def _is_zero_vector(v: tuple) -> bool:
+    return all(sign_of(sp.sympify(c)) == 0 for c in v)
+
+
+def _same_point(u: tuple, v: tuple) -> bool:
+    return all(sign_of(sp.sympify(a - b)) == 0 for a, b in zip(u, v, strict=True))
+
+
+def _set_from_exact(points: list[tuple], clarke: DifferentialSet, reason: str,
+                    extra: dict | None = None) -> DifferentialSet:
+    """A certified set from its exact extreme points (those of ``exact_hull``)."""
+    if clarke.exact is not None and len(clarke.exact) == len(points) and all(
+            _same_point(u, v) for u, v in zip(points, clarke.exact, strict=True)):
+        return DifferentialSet(clarke.kind, clarke.vertices, clarke.exact, certified=True,
+                               reason=reason, extra=extra or {})
+    kind = {0: "empty", 1: "point", 2: "segment"}.get(len(points), "polygon")
+    return DifferentialSet(kind, [(float(a), float(b)) for a, b in points],
+                           [tuple(sp.nsimplify(c) if c.is_Float else c for c in v)
+                            for v in points] if points else None,
+                           certified=True, reason=reason, extra=extra or {})
+
+
+def _piecewise_affine(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet | None:
+    try:
+        result = exact_subdifferential(expr, p)
+    except (NotPiecewiseAffine, UndecidedError):
+        return None
+    pieces = f"f is piecewise affine: the inequality was checked exactly on each of its " \
+             f"{result.faces} linear pieces (cells, edges and vertices)"
+    if not result.points:
+        witnesses = _witnesses(expr, p, *_all_samples(expr, p))
         return DifferentialSet(
-            clarke.kind, clarke.vertices, clarke.exact, certified=True,
-            reason="f is convex, so its subdifferential equals its Clarke set.",
+            "empty", [], None, witnesses=witnesses, certified=True,
+            reason=f"No s satisfies the subgradient inequality: {pieces}"
+            + (", and the witness points below rule out every s together." if witnesses
+               else "."),
         )
+    return _set_from_exact(result.points, clarke, pieces + ".")
+
+
+# --- curve germs: exact necessary conditions ----------------------------------------------------
+
+
+def _clip_exact(polygon: list[tuple], n: tuple, b: sp.Expr) -> list[tuple]:
+    """The part of a convex polygon (or segment, point) with ⟨s, n⟩ <= b, exactly."""
+    def excess(v):
+        return sp.expand(n[0] * v[0] + n[1] * v[1] - b)
+
+    if len(polygon) == 1:
+        return polygon if sign_of(excess(polygon[0])) <= 0 else []
+    ring = polygon if len(polygon) > 2 else [polygon[0], polygon[1]]
+    out = []
+    for i, cur in enumerate(ring):
+        prev = ring[i - 1]
+        fc, fp = excess(cur), excess(prev)
+        sc, sp_ = sign_of(fc), sign_of(fp)
+        if (sc > 0) != (sp_ > 0) and sc != 0 and sp_ != 0:
+            t = fp / (fp - fc)
+            out.append(tuple(sp.radsimp(sp.together(prev[k] + t * (cur[k] - prev[k])))
+                             for k in (0, 1)))
+        if sc <= 0:
+            out.append(cur)
+    return exact_hull(out)
+
+
+def _series_along(expr: sp.Expr, p: tuple, curve: tuple, order: int) -> list[sp.Expr] | None:
+    """Coefficients 0..order in t of expr(p + curve(t)) (curve: polynomials in S, no constant
+    term), from the exact Taylor coefficients of expr at p; None where expr is not smooth."""
+    coeffs = _taylor(expr, p)
+    if coeffs is None:
+        return None
+    if any(i + j > TAYLOR_ORDER for i, j in coeffs) and not expr.is_polynomial(X, Y):
+        return None
+    total = sp.expand(sum(c * curve[0] ** i * curve[1] ** j for (i, j), c in coeffs.items()))
+    poly = sp.Poly(total, S) if total.free_symbols else None
+    out = [sp.Integer(0)] * (order + 1)
+    out[0] = total if poly is None else poly.coeff_monomial(1)
+    if poly is not None:
+        for k in range(1, order + 1):
+            out[k] = poly.coeff_monomial(S**k)
+    return out
+
+
+def _zero_curves(g: sp.Expr, p: tuple) -> list[tuple]:
+    """Both halves t -> p + t u + w(t) v (t > 0, and with -u) of the zero curve of a switch
+    function g with g(p) = 0 and ∇g(p) ≠ 0, w a polynomial exact to order TAYLOR_ORDER."""
+    coeffs = _taylor(g, p)
+    if not coeffs or (0, 0) in coeffs:
+        return []
+    gx, gy = coeffs.get((1, 0), sp.Integer(0)), coeffs.get((0, 1), sp.Integer(0))
+    if sign_of(gx) == 0 and sign_of(gy) == 0:
+        return []
+    halves = []
+    for u in ((gy, -gx), (-gy, gx)):
+        v = (-u[1], u[0])
+        lead = gx * v[0] + gy * v[1]
+        w = sp.Integer(0)
+        for k in range(2, TAYLOR_ORDER + 1):
+            dx, dy = S * u[0] + w * v[0], S * u[1] + w * v[1]
+            value = sp.expand(sum(c * dx**i * dy**j for (i, j), c in coeffs.items()))
+            w -= sp.Poly(value, S).coeff_monomial(S**k) / lead * S**k if value.free_symbols \
+                else 0
+        halves.append((sp.expand(S * u[0] + w * v[0]), sp.expand(S * u[1] + w * v[1])))
+    return halves
+
+
+class _Skip(Exception):
+    pass
+
+
+def _form_on_curve(expr: sp.Expr, p: tuple, curve: tuple, zero: sp.Expr) -> sp.Expr:
+    """f's smooth form along a zero curve of the switch function ``zero``: every other switch
+    function's sign from its series along the curve; _Skip when that cannot be decided."""
+    def oracle(g: sp.Expr) -> int:
+        if not g.free_symbols & {X, Y}:
+            return sign_of(g)
+        ratio = sp.cancel(g / zero)
+        if not ratio.free_symbols & {X, Y}:
+            return 0
+        series = _series_along(g, p, curve, TAYLOR_ORDER)
+        if series is None:
+            raise _Skip
+        for c in series:
+            s = sign_of(c)
+            if s:
+                return s
+        raise _Skip
+
+    return form_by_signs(expr, oracle)
+
+
+def _germ_conditions(expr: sp.Expr, p: tuple) -> list[tuple[list, list]]:
+    """(A_k, B_k) for k = 0..TAYLOR_ORDER along each germ: h_s(t) = Σ (A_k - ⟨s, B_k⟩) t^k."""
+    cells, switches = local_analysis(expr, p)
+    fp = value_at(expr, p)
+    germs = []
+    for cell in cells:
+        cx, cy = cell.germ.curve(p)
+        germs.append(((sp.expand(cx - p[0]), sp.expand(cy - p[1])), cell.form))
+    for g in switches:
+        if not _finite(g, p) or sign_of(g.xreplace({X: p[0], Y: p[1]})) != 0:
+            continue
+        for curve in _zero_curves(g, p):
+            try:
+                germs.append((curve, _form_on_curve(expr, p, curve, g)))
+            except (_Skip, UndecidedError):
+                continue
+    out = []
+    for curve, form in germs:
+        values = _series_along(form, p, curve, TAYLOR_ORDER)
+        if values is None:
+            continue
+        values[0] -= fp
+        moves = [_series_along(c, (0, 0), (curve[0], curve[1]), TAYLOR_ORDER) for c in (X, Y)]
+        out.append((values, list(zip(*moves, strict=True))))
+    return out
+
+
+def _finite(g: sp.Expr, p: tuple) -> bool:
+    from .local import finite_at
+
+    return finite_at(g, {X: p[0], Y: p[1]}) is not None
+
+
+def _reduce_by_germs(expr: sp.Expr, p: tuple, candidate: list[tuple]) -> list[tuple]:
+    """The candidate set cut by every germ's exact necessary condition, until nothing changes."""
+    conditions = _germ_conditions(expr, p)
+    for _ in range(2 * TAYLOR_ORDER):
+        changed = False
+        for a, b in conditions:
+            for k in range(TAYLOR_ORDER + 1):
+                signs = {sign_of(sp.expand(a[k] - b[k][0] * s[0] - b[k][1] * s[1]))
+                         for s in candidate}
+                if signs == {0}:
+                    continue
+                if signs <= {0, 1}:
+                    break
+                candidate = _clip_exact(candidate, b[k], a[k])
+                changed = True
+                break
+            if not candidate:
+                return []
+        if not changed:
+            break
+    return candidate
+
+
+# --- proofs: affine minorants that touch f at p -------------------------------------------------
+
+
+def _bounds(expr: sp.Expr, lower: bool, depth: int = 0) -> list[sp.Expr]:
+    """Affine functions ℓ with expr >= ℓ everywhere (lower) or expr <= ℓ (upper), read off the
+    structure: |u| >= ±u, 0; max(u, ...) >= u; u >= 0 when sympy knows it; sums and positive
+    multiples of such. A short list, never complete."""
+    if depth > 8:
+        return []
+    if not expr.free_symbols:
+        return [expr]
+    if expr.is_polynomial(X, Y) and sp.Poly(expr, X, Y).total_degree() <= 1:
+        return [expr]
+    out: list[sp.Expr] = []
+    if isinstance(expr, sp.Abs):
+        u = expr.args[0]
+        out = [sp.Integer(0)] + _bounds(u, True, depth + 1) + [-m for m in _bounds(u, False,
+                                                                                    depth + 1)]
+        return out if lower else []
+    if isinstance(expr, sp.Max if lower else sp.Min):
+        for u in expr.args:
+            out += _bounds(u, lower, depth + 1)
+        return out[:40]
+    if isinstance(expr, sp.Add):
+        parts = [_bounds(t, lower, depth + 1) for t in expr.args]
+        if any(not part for part in parts):
+            return []
+        combos = [sp.Integer(0)]
+        for part in parts:
+            combos = [c + m for c in combos for m in part][:40]
+        return combos
+    if isinstance(expr, sp.Mul):
+        const, rest = expr.as_independent(X, Y)
+        if rest != expr and not const.free_symbols:
+            s = sign_of(const)
+            if s > 0:
+                return [const * m for m in _bounds(rest, lower, depth + 1)]
+            if s < 0:
+                return [const * m for m in _bounds(rest, not lower, depth + 1)]
+    if lower and expr.is_nonnegative:
+        return [sp.Integer(0)]
+    if not lower and expr.is_nonpositive:
+        return [sp.Integer(0)]
+    return out
+
+
+def _proved_subgradients(expr: sp.Expr, p: tuple) -> list[tuple]:
+    """Gradients of affine minorants ℓ <= f with ℓ(p) = f(p): each is a subgradient at p."""
+    fp = value_at(expr, p)
+    out = []
+    for m in _bounds(expr, True):
+        if sign_of(sp.expand(m.xreplace({X: p[0], Y: p[1]}) - fp)) == 0:
+            grad = (sp.diff(m, X), sp.diff(m, Y))
+            if not any(_same_point(grad, v) for v in out):
+                out.append(grad)
+    return out
+
+
+def _in_hull(s: tuple, hull: list[tuple]) -> bool:
+    if not hull:
+        return False
+    if len(hull) == 1:
+        return _same_point(s, hull[0])
+    if len(hull) == 2:
+        a, b = hull
+        cross = (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])
+        dot = (s[0] - a[0]) * (b[0] - a[0]) + (s[1] - a[1]) * (b[1] - a[1])
+        length = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2
+        return sign_of(sp.expand(cross)) == 0 and sign_of(dot) >= 0 and sign_of(length - dot) >= 0
+    return all(sign_of(sp.expand((b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])))
+               >= 0 for a, b in zip(hull, hull[1:] + hull[:1], strict=True))
+
+
+def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
+    """(exact candidate points, certified) from curve germs and minorant proofs, or None."""
+    if clarke.exact is None:
+        return None
+    try:
+        candidate = _reduce_by_germs(expr, p, exact_hull([tuple(v) for v in clarke.exact]))
+        if not candidate:
+            return [], True
+        proved = exact_hull(_proved_subgradients(expr, p))
+        return candidate, all(_in_hull(v, proved) for v in candidate)
+    except (UndecidedError, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+        return None
+
+
+# --- numeric fallback ---------------------------------------------------------------------------
+
+
+def _all_samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
     d, b = (np.concatenate(pair) for pair in zip(_samples(expr, p), _simple_samples(expr, p),
                                                   strict=True))
+    return d, b
+
+
+def _clean(value: float) -> float:
+    """A float with rounding noise removed: snapped to a nearby simple fraction, -0.0 to 0."""
+    from fractions import Fraction
+
+    near = Fraction(value).limit_denominator(1000)
+    return float(near) + 0.0 if abs(float(near) - value) <= _NOISE else value + 0.0
+
+
+def _numeric(expr: sp.Expr, p: tuple, candidate: list[tuple[float, float]],
+             clarke: DifferentialSet) -> DifferentialSet:
+    d, b = _all_samples(expr, p)
     norms = np.linalg.norm(d, axis=1)
-    if len(clarke.vertices) <= 2:
-        polygon = _clip_segment(clarke.vertices, d, b)
+    if len(candidate) <= 2:
+        polygon = _clip_segment(candidate, d, b)
     else:
-        polygon = list(clarke.vertices)
+        polygon = list(candidate)
         # Of all q in one direction, only the most restrictive half-plane matters.
         bins = np.round(np.arctan2(d[:, 1], d[:, 0]) * _ANGLES / (2 * np.pi)).astype(int)
         for k in np.unique(bins):
@@ -195,18 +494,73 @@ def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Diff
         return DifferentialSet("empty", [], None, witnesses=witnesses,
                                certified=bool(witnesses), reason=reason)
     reason = "f is not certified convex; the inequality was checked numerically for |q - p| ≤ 10^4."
-    unique = []
+    unique: list[tuple[float, float]] = []
     for v in polygon:
-        if not unique or max(abs(v[0] - unique[-1][0]), abs(v[1] - unique[-1][1])) > 1e-8:
-            unique.append((float(v[0]), float(v[1])))
-    if len(unique) > 1 and max(abs(unique[0][i] - unique[-1][i]) for i in (0, 1)) <= 1e-8:
-        unique.pop()
+        v = (_clean(float(v[0])), _clean(float(v[1])))
+        if not any(max(abs(v[0] - u[0]), abs(v[1] - u[1])) <= _NOISE for u in unique):
+            unique.append(v)
+    if len(unique) > 1 and max(math.dist(u, v) for u in unique for v in unique) <= _NOISE:
+        unique = unique[:1]
     same = len(unique) == len(clarke.vertices) and all(
         max(abs(u[i] - v[i]) for i in (0, 1)) <= 1e-9
         for u, v in zip(unique, clarke.vertices, strict=True)
     )
-    kind = {1: "point", 2: "segment"}.get(len(unique), "polygon")
     if same:
         return DifferentialSet(clarke.kind, clarke.vertices, clarke.exact, certified=False,
                                reason=reason)
+    kind = {1: "point", 2: "segment"}.get(len(unique), "polygon")
     return DifferentialSet(kind, unique, None, certified=False, reason=reason)
+
+
+def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet:
+    """The subdifferential of f at p, given its Clarke set there."""
+    if clarke.kind == "unbounded":
+        return _not_lipschitz(expr, p, clarke)
+    if is_certified_convex(expr):
+        return DifferentialSet(
+            clarke.kind, clarke.vertices, clarke.exact, certified=clarke.certified,
+            reason="f is convex, so its subdifferential equals its Clarke set.",
+            extra={k: v for k, v in clarke.extra.items() if k == "closed_form"},
+        )
+    exact = _piecewise_affine(expr, p, clarke)
+    if exact is not None:
+        return exact
+    found = _by_germs(expr, p, clarke)
+    if found is not None:
+        candidate, proved = found
+        if not candidate:
+            witnesses = _witnesses(expr, p, *_all_samples(expr, p))
+            return DifferentialSet(
+                "empty", [], None, witnesses=witnesses, certified=True,
+                reason="No s satisfies the subgradient inequality even near the point: along "
+                "curves where f is known exactly, every s of the Clarke set fails it.")
+        if proved:
+            return _set_from_exact(
+                candidate, clarke,
+                "Exact conditions along curves through the point where f is known leave only "
+                "this set, and each of its vertices is the slope of a plane that touches f at "
+                "the point and stays below it everywhere (read off f's structure, such as "
+                "|u| ≥ 0).")
+        floats = [(float(a), float(b)) for a, b in candidate]
+        return _numeric(expr, p, floats, clarke)
+    return _numeric(expr, p, list(clarke.vertices), clarke)
+
+
+def _not_lipschitz(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet:
+    """∂ₛf(p) is defined by the global inequality for every f: exact when f is piecewise
+    affine, empty when witness points prove it; else UndecidedError (never "undefined")."""
+    exact = _piecewise_affine(expr, p, clarke)
+    if exact is not None:
+        return exact
+    d, b = _all_samples(expr, p)
+    witnesses = _witnesses(expr, p, d, b)
+    if witnesses:
+        return DifferentialSet(
+            "empty", [], None, witnesses=witnesses, certified=True,
+            reason="f is not locally Lipschitz here, but the subdifferential is still defined "
+            "by the global inequality: the witness points below rule out every s together.")
+    # Not "undefined": the set exists (and is bounded), it is just not decided here.
+    raise UndecidedError(
+        "f is not locally Lipschitz at the point; its subdifferential is still defined by the "
+        "global inequality, but Clarke Lab could not decide it exactly (no witness points rule "
+        "every s out).")

@@ -105,8 +105,7 @@ def body() -> tuple[str, str]:
         st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
         ui.figure_downloads(plane, "clarke-2d-gradient-plane")
         if ex.clarke.sequences and ex.clarke.kind != "unbounded":
-            st.caption("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on "
-                       "the map; its limit is a vertex of the shaded Clarke set.")
+            st.caption(two_d.gradient_caption(ex.clarke))
         for sentence in dict.fromkeys((ex.clarke.reason, sub.reason if sub else "", *ex.notes)):
             if sentence:  # dict.fromkeys: the same sentence once, in order
                 st.markdown(plain(sentence))

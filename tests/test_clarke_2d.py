@@ -174,3 +174,65 @@ def test_curved_set_sequences_approach_their_own_boundary_points():
     for s in result.sequences:
         assert np.allclose(s.gradients[-1], s.target, atol=1e-3)
         assert np.hypot(*s.points[-1]) < 1e-2
+
+
+# --- certified means proved; closed forms; causes ----------------------------------------------
+
+
+def test_rays_probed_numerically_make_a_curved_set_uncertified():
+    result = clarke_set("max(sqrt(x**2 + y**2), 2*x)", "0, 0")
+    assert result.kind == "convex" and not result.certified
+    assert "checked numerically" in result.latex()
+
+
+@pytest.mark.parametrize("expr, at, kind, expected", [
+    # the gradient x·|(x, y)|' tends to 0 along every ray: once a segment of probe noise
+    # [(0, 0), (2e-08, 8.7e-11)], certified
+    ("sqrt(x**2 + y**2)*x", "0, 0", "point", [(0, 0)]),
+    ("sqrt(x**4 + y**4)", "0, 0", "point", [(0, 0)]),
+    # exactly a segment and a square, once 'convex' sets of probed points
+    ("sqrt(x**2 + y**2)*x + abs(y)", "0, 0", "segment", [(0, -1), (0, 1)]),
+    ("sqrt(x**2 + y**2)*x + abs(x) + abs(y)", "0, 0", "polygon",
+     [(-1, -1), (1, -1), (1, 1), (-1, 1)]),
+], ids=["x-norm", "quartic-norm", "x-norm-plus-abs-y", "x-norm-plus-l1"])
+def test_the_same_limit_on_every_ray_is_one_exact_point(expr, at, kind, expected):
+    result = clarke_set(expr, at)
+    assert result.certified
+    _check(result, kind, expected)
+    assert all(c == float(e) for v, w in zip(result.vertices, expected, strict=True)
+               for c, e in zip(v, w, strict=True))  # no -5e-17 for 0
+
+
+@pytest.mark.parametrize("expr, at, latex, inside, outside", [
+    ("sqrt(x**2 + y**2)", "0, 0", r"\left\{ s : \|s\| \le 1 \right\}", (0.6, 0.8), (0.8, 0.8)),
+    ("sqrt(x**2 + 4*y**2)", "0, 0", r"\left\{ s : s_{1}^{2} + \frac{s_{2}^{2}}{4} \le 1 \right\}",
+     (0, 2), (0.8, 1.5)),
+    ("sqrt(x**2 + y**2/4)", "0, 0", r"\left\{ s : s_{1}^{2} + 4 s_{2}^{2} \le 1 \right\}",
+     (0, 0.5), (0, 0.6)),
+    ("x + 2*sqrt((x - 1)**2 + y**2)", "1, 0", r"\left\{ s : \|s - \left( 1, \  0\right)\| \le 2 "
+     r"\right\}", (3, 0), (-1.1, 0)),
+], ids=["disk", "ellipse-4", "ellipse-quarter", "shifted-disk"])
+def test_norm_like_functions_have_closed_form_sets(expr, at, latex, inside, outside):
+    result = clarke_set(expr, at)
+    assert result.kind == "convex" and result.certified
+    assert result.latex() == latex
+    assert result.contains(inside, tol=1e-12) and not result.contains(outside)
+    # Independent: sampled gradients near the point lie in the closed form, and reach its edge.
+    f = parse_function(expr).expr
+    p = tuple(float(c) for c in parse_point(at, 2))
+    _, grads = sampled_gradients_2d(f, p, radius=1e-3, n=2000, rng=np.random.default_rng(1))
+    assert all(result.contains(tuple(g), tol=1e-6) for g in grads)
+    assert any(not result.contains(tuple(g), tol=-1e-3) for g in grads)
+
+
+@pytest.mark.parametrize("expr, cause", [
+    ("Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "jump"),
+    ("Piecewise((x + 1, y > 0), (x, True))", "jump"),
+    ("sqrt(abs(x)) + y", "slopes"),
+    ("sqrt(abs(x*y))", "slopes"),
+])
+def test_unbounded_sets_name_their_cause(expr, cause):
+    result = clarke_set(expr, "0, 0")
+    assert result.kind == "unbounded" and result.extra["cause"] == cause
+    assert ("jump" in result.reason) == (cause == "jump")
+    assert ("unbounded" in result.reason) == (cause == "slopes")

@@ -115,15 +115,30 @@ def vertex_labels(dset: DifferentialSet) -> list[str]:
 
 
 def set_latex(dset: DifferentialSet | None) -> str:
-    """LaTeX for a set on the page; a curved set is described, not listed vertex by vertex."""
+    """LaTeX for a set on the page; a curved set by its closed form where the engine knows it
+    (the unit disk {s : ‖s‖ ≤ 1}), else described, never listed vertex by vertex."""
     if dset is None:
         return r"\text{undecided}"
     if dset.kind == "convex":
-        return r"\text{a curved convex set (see the plane)}"
+        return dset.latex()
     if dset.exact is None:  # numeric vertices: rounding noise (-1e-13) is shown as 0
         dset = dataclasses.replace(dset, vertices=[
             tuple(0.0 if abs(c) < 1e-9 else c for c in v) for v in dset.vertices])
     return dset.latex()
+
+
+def gradient_caption(dset: DifferentialSet) -> str:
+    """The caption under the gradient plane's animation: a curved set has no vertices.
+
+    >>> gradient_caption(DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]))[-34:]
+    'a vertex of the shaded Clarke set.'
+    >>> "curved boundary" in gradient_caption(DifferentialSet("convex", [(1.0, 0.0), (0.0, 1.0)]))
+    True
+    """
+    where = ("a point on the curved boundary of the shaded Clarke set" if dset.kind == "convex"
+             else "a vertex of the shaded Clarke set")
+    return ("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on the map; "
+            f"its limit is {where}.")
 
 
 # --- geometry of the drawing ---------------------------------------------------------------
