@@ -56,13 +56,17 @@ EXAMPLES_1D: tuple[Example, ...] = (
     ),
     Example(
         "sqrt-abs", "√|x| (not locally Lipschitz)", "sqrt(abs(x))", "0",
-        "Slopes blow up near 0, so f is not locally Lipschitz there and has no Clarke set.",
+        "Slopes blow up near 0, so f is not locally Lipschitz there and has no Clarke set. The "
+        "subdifferential is still defined by the global inequality: √|x| ≥ 0·x, and any other "
+        "slope s loses to √|x| far enough out, so it is {0}.",
     ),
     Example(
         "active-not-essential", "max(x², 2|x| - 1) (active, not essentially active)",
-        "max(x**2, 2*abs(x) - 1)", "0",
-        "The pieces only touch at isolated points, so the function is x² near 0 and its Clarke "
-        "set is {0}: a piece that is merely active does not count.",
+        "max(x**2, 2*abs(x) - 1)", "1",
+        "At x = 1 both pieces equal 1, so 2|x| - 1 is active, but x² - (2|x| - 1) = (|x| - 1)² "
+        "≥ 0: the line only touches the parabola at ±1, so its region has no interior and it is "
+        "not essentially active. Near 1 the function is x², with Clarke set {2}: a max that "
+        "switches pieces at a point need not have a kink there.",
     ),
     Example(
         "irrational-kink", "|x² - 2| at √2 (irrational kink)", "abs(x**2 - 2)", "sqrt(2)",
@@ -73,6 +77,13 @@ EXAMPLES_1D: tuple[Example, ...] = (
         "abs-minus-abs", "|x| - |x| (calculus rules overestimate)", "abs(x) - abs(x)", "0",
         "The sum rule only promises a superset, [-2, 2], while the function is 0 and its Clarke "
         "set is {0}.",
+    ),
+    Example(
+        "sign-jump", "sign(x) (a jump, bounded slopes)", "sign(x)", "0",
+        "f jumps from -1 to 1 at 0 while its slopes are 0 on both sides: bounded slopes, yet f "
+        "is not continuous, so it is not locally Lipschitz and has no Clarke set. Its "
+        "subdifferential is empty: f(x') = -1 lies below every line through (0, 0) for x' < 0 "
+        "close enough to 0.",
     ),
 )
 
@@ -126,7 +137,10 @@ EXAMPLES_2D: tuple[Example, ...] = (
         "jump-on-cusp", "Jump along a thin cusp (not Lipschitz)",
         "Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "0, 0",
         "f = x inside the cusp x² < y < 2x² and -x outside: both are 0 at the origin, but f jumps "
-        "along the cusp's edges arbitrarily close to it, so f is not locally Lipschitz there.",
+        "(by 2|x|) across the cusp's edges arbitrarily close to it, so f is not locally Lipschitz "
+        "there and has no Clarke set. The subdifferential is still defined, and it is empty: the "
+        "points (t, 0) and (0, t) force s = (-1, 0), whose plane passes above f inside the cusp "
+        "where x < 0.",
     ),
     Example(
         "cusp-ridge", "Thin cusp ridge (continuous)", "max(0, min(y - x**2, 2*x**2 - y))",
