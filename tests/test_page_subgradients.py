@@ -178,3 +178,12 @@ def test_a_bad_section_in_the_url_is_named_in_one_sentence():
     assert not at.exception and not at.error
     assert any("section = '3. Newton' is not one of" in w.value for w in at.warning)
     assert len(figures(at)) == 1  # the first tab, the sweep, is open
+
+
+def test_descent_names_the_set_it_steps_with():
+    # right after ∂ₛf is defined, the descent step must not be written with a bare ∂f: it uses
+    # the Clarke set (one-sided slopes), which differs from ∂ₛf for -|x|
+    at = run_page()
+    intro = next(m.value for m in at.markdown if r"\partial_s f(p)" in m.value)
+    assert r"g_t \in \partial f(x_t)" not in intro
+    assert r"\partial_C f(x_t)" in intro
