@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from clarke_core import subdifferential
 from clarke_core.examples import EXAMPLES_SUBGRADIENTS
+from clarke_core.sweep_2d import witness_sentence
 
 PAGE = "../app_pages/subgradients_page.py"
 TIMEOUT = 60
@@ -49,6 +52,25 @@ def test_figure_1_shows_the_witnesses():
     witnesses = [t for t in sweep["data"] if t.get("name") == "witness x′"]
     xs = sorted(t["x"][0] for t in witnesses)
     assert len(xs) == 2 and xs[0] < -1 < xs[1]  # one rules slopes out from each side
+
+
+def test_figure_1_every_witness_sentence_is_the_computed_one():
+    # caption, warning and chart labels once named different witnesses (x′ = 1 ⇒ s ≤ 0 against
+    # x′ = 0 ⇒ s ≤ -1); every witness mention must come from the computed DifferentialSet
+    figure_1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"
+    at = run_page(f=figure_1, at="-1")
+    assert not at.exception, at.exception
+    computed = subdifferential(figure_1, "-1").witnesses
+    assert computed
+    sentences = {witness_sentence(w) for w in computed}
+    sweep = figures(at)[0]
+    labels = [t["text"][0] for t in sweep["data"] if t.get("name") == "witness x′"]
+    texts = [c.value for c in at.caption] + [w.value for w in at.warning] + labels
+    mentioned = {m for text in texts for m in re.findall(r"[xq][′'] = \S+", text)}
+    allowed = {re.match(r"[xq][′'] = \S+", s).group(0) for s in sentences}
+    assert mentioned <= allowed, (mentioned, allowed)
+    assert set(labels) == sentences
+    assert all(s in at.warning[0].value for s in sentences)
 
 
 def test_controls_change_the_run():
