@@ -76,11 +76,10 @@ st.markdown(
     "and y) through (p, f(p)) that stays below the whole graph: "
     r"$\partial_s f(p) = \{s : f(q) \ge f(p) + \langle s, q - p\rangle \text{ for all } q\}$. "
     "Subgradient descent steps against a slope: "
-    r"$x_{t+1} = x_t - \eta_t\, g_t$ with $g_t = f'(x_t)$ where f is differentiable and, at a "
-    r"kink, $g_t$ in the Clarke set $\partial_C f(x_t)$, for a piecewise-smooth f the hull "
-    r"$[\min(f'_-, f'_+), \max(f'_-, f'_+)]$ of the one-sided slopes. For convex f that is "
-    r"$\partial_s f(x_t)$; for $-|x|$ at 0, "
-    r"$\partial_s f$ is empty and the step still uses $\partial_C f$."
+    r"$x_{t+1} = x_t - \eta_t\, g_t$, with $g_t = f'(x_t)$ where f is differentiable and "
+    r"$g_t \in \partial_C f(x_t)$ at a kink: the Clarke set, here the hull of the one-sided "
+    r"slopes. For convex f that is $\partial_s f(x_t)$; for −|x| at 0, $\partial_s f$ is empty "
+    r"and the step still uses $\partial_C f$."
 )
 row = st.container(horizontal=True)
 for key, label in SHORTCUTS.items():

@@ -22,6 +22,7 @@ import sympy as sp
 from clarke_core import clarke_set, homogeneity_degree, subdifferential
 from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D, EXAMPLES_HOMOGENEITY, Example
 from clarke_core.explore import explore_1d
+from clarke_core.explore_2d import explore_2d
 from clarke_core.parsing import parse_function
 from clarke_core.primitives import X, Y
 from clarke_core.sampling import (
@@ -50,11 +51,12 @@ NEEDS_EXACT_2D_SUB = pytest.mark.xfail(
     strict=True, reason="needs the exact 2D subdifferential of a piecewise-affine or nonconvex f "
                         "(2D engine: subgradients_2d.py, issue 11): {0} comes out uncertified, "
                         "without exact vertices")
-# comparison.py explains every "unbounded" Clarke set by "the slopes grow without bound", also
-# for a jump with bounded slopes (issue 11, item 2).
+# comparison.py explains every "unbounded" Clarke set by "the slopes (gradients) grow without
+# bound", also for a jump with bounded slopes, in 1D and 2D (issue 11, item 2).
 NEEDS_JUMP_SENTENCE = pytest.mark.xfail(
-    strict=True, reason="needs a jump sentence in the 1D comparison (1D engine: comparison.py, "
-                        "issue 11 item 2): sign(x) at 0 has bounded slopes")
+    strict=True, reason="needs a jump sentence in comparison.py (1D engine; it words 'how the "
+                        "two sets compare' in 1D and 2D, issue 11 item 2): a jump has bounded "
+                        "slopes")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,11 @@ def jump_not_called_unbounded_slopes(example: Example) -> None:
     assert "grow without bound" not in explore_1d(example.expr, example.at).why
 
 
+@NEEDS_JUMP_SENTENCE
+def jump_not_called_unbounded_gradients(example: Example) -> None:
+    assert "grow without bound" not in explore_2d(example.expr, example.at).why
+
+
 def convex_sets_equal(example: Example) -> None:
     """The note says the two sets coincide: the engine found them equal, and certified."""
     c, d = clarke_set(example.expr, example.at), subdifferential(example.expr, example.at)
@@ -243,7 +250,7 @@ CLAIMS_2D: dict[str, Claims] = {
     "max-minus-square": Claims(("segment", (1, 0), (0, 1)), ("empty",),
                                extra=(sampling_agrees_2d,)),
     "jump-on-cusp": Claims(("unbounded",), ("empty",), sub_mark=NEEDS_2D_SUB_OF_NON_LIPSCHITZ,
-                           extra=(jumps_across_the_cusp,)),
+                           extra=(jumps_across_the_cusp, jump_not_called_unbounded_gradients)),
     "cusp-ridge": Claims(("segment", (0, -1), (0, 1)), ("point", (0, 0)),
                          sub_mark=NEEDS_EXACT_2D_SUB,
                          extra=(sampling_misses_the_ridge,)),

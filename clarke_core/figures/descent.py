@@ -105,7 +105,10 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[w.point[0]], y=[w.value], mode="markers+text",
             text=[witness_sentence(w, exact_label)],
-            textposition="bottom center", name="witness x′", showlegend=False,
+            # the label sits on the side away from p, below the point, clear of the graph
+            # that rises towards (p, f(p))
+            textposition="bottom right" if w.point[0] < x0 else "bottom left",
+            name="witness x′", showlegend=False,
             marker={"color": style.WITNESS, "size": 12, "symbol": "diamond"}))
     moving = [len(fig.data), len(fig.data) + 1]
 
