@@ -333,6 +333,10 @@ def exactly_zero(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool | None
         return True
     if not expr.free_symbols:
         return False
+    for point in _rational_samples(len(variables)):  # cheap: most functions are not 0
+        value = expr.subs(dict(zip(variables, point, strict=True)))
+        if value.is_number and value.is_zero is False:
+            return False
     faces = _faces(expr, variables) if len(variables) <= 2 else None
     if faces is not None:
         try:
@@ -340,10 +344,6 @@ def exactly_zero(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool | None
                        for point, along in faces)
         except (UndecidedError, _OffArrangement):
             pass
-    for point in _rational_samples(len(variables)):
-        value = expr.subs(dict(zip(variables, point, strict=True)))
-        if value.is_number and value.is_zero is False:
-            return False
     try:
         return True if sp.simplify(expr) == 0 else None
     except Exception:  # simplify has many failure modes; undecided is the honest answer
