@@ -64,18 +64,22 @@ with steps_col:
         "η = 0.02 path (purple) hugs the flow, as the flow is the limit of the steps as η → 0."
     )
 if pic.arrival is not None:
-    st.success(f"The flow stops at a critical point (m(x) = 0) at t ≈ {pic.arrival:.2f}: "
+    when = (f"$t = {pic.arrival_latex}$ exactly" if pic.arrival_latex is not None
+            else f"t ≈ {pic.arrival:.2f}")
+    st.success(f"The flow stops at a critical point (m(x) = 0) at {when}: "
                "a nonsmooth flow can arrive in finite time, which a smooth one cannot.")
 else:
     st.info("The flow is still moving at the end of the time horizon; try a longer T.")
 
 with st.expander("Show how it is computed"):
     st.markdown(
-        "The flow is integrated by explicit Euler steps of length 0.002. At each point the "
-        "gradients are sampled on a small circle around it; the minimum-norm point of their "
-        "convex hull (0 when the hull holds 0, else the nearest point of the nearest edge) "
-        "approximates m(x), and the flow moves against it. The discrete paths use the plain "
-        "gradient x ← x − η∇f(x), run for the same time T."
+        "When f is piecewise affine (abs, max, min, relu of affine functions) the flow is "
+        "followed exactly: from each corner it moves straight against m(x), the minimum-norm "
+        "point of the exact Clarke set, until a kink line is crossed, and the times are exact "
+        "fractions. Otherwise it is integrated by explicit Euler steps of length 0.002: at "
+        "each point the gradients are sampled on a small circle around it, and the "
+        "minimum-norm point of their convex hull approximates m(x). The discrete paths use "
+        "the plain gradient x ← x − η∇f(x), run for the same time T."
     )
 
 ui.share_link(text, at)

@@ -6,7 +6,7 @@ import streamlit as st
 import ui
 from clarke_core import sandbox
 from clarke_core.examples import EXAMPLES_HOMOGENEITY
-from clarke_core.figures.networks import euler_figure, ray_figure
+from clarke_core.figures.networks import euler_figure, ray_caption, ray_figure
 from clarke_core.homogeneity import explore_homogeneity
 
 TIMEOUT_S = 10.0
@@ -48,8 +48,7 @@ with ray_col:
     ray = ray_figure(view)
     st.plotly_chart(ray, config=CHART_CONFIG)
     ui.figure_downloads(ray, "homogeneity-ray")
-    st.caption("Blue: f at the points αx. Dashed: α^L f(x). For a homogeneous f the two "
-               "curves are one; for a look-alike they part. Press ▶ Play to walk α along the ray.")
+    st.caption(ray_caption(view))
     if h.steps:
         with st.expander("The derivation, node by node", expanded=h.homogeneous):
             for step in h.steps:

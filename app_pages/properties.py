@@ -65,6 +65,11 @@ st.latex(rf"f(x) = {p.latex}, \qquad x_0 = {p.point_latex}")
 lip = p.lipschitz
 
 
+def _escape_line(L: float, h: float, exact: str) -> str:
+    reach = f"$h = {exact}$" if exact else f"about {h:.3g} (read off a fine grid)"
+    return f"- L = {L:g}: outside the cone at distances |x − x₀| up to {reach}"
+
+
 def lipschitz_section() -> None:
     st.subheader("Locally Lipschitz: |f(x) − f(x′)| ≤ L|x − x′| near x₀")
     st.select_slider("Neighbourhood radius r for the Lipschitz estimate", RADII,
@@ -80,8 +85,8 @@ def lipschitz_section() -> None:
         else:
             st.warning(f"Not locally Lipschitz at x₀: {lip.reason}")
             st.markdown("Every cone fails: the graph leaves it closer and closer to x₀.\n\n"
-                        + "\n".join(f"- L = {L:g}: outside for |x − x₀| up to about {h:.3g}"
-                                    for L, h in lip.escapes))
+                        + "\n".join(_escape_line(L, h, exact) for (L, h), exact
+                                    in zip(lip.escapes, lip.escapes_latex, strict=True)))
         st.caption("**Erratum 3.** The constant comes first: *there is* L such that for all x, "
                    "x′ in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which "
                    "every function satisfies away from x = x′, √|x| included.")

@@ -75,8 +75,11 @@ st.markdown(
     "A **subgradient** of f at p is the slope s of a line (for f of x) or a plane (for f of x "
     "and y) through (p, f(p)) that stays below the whole graph: "
     r"$\partial_s f(p) = \{s : f(q) \ge f(p) + \langle s, q - p\rangle \text{ for all } q\}$. "
-    "Subgradient descent steps against one of them: "
-    r"$x_{t+1} = x_t - \eta_t\, g_t$ with $g_t \in \partial f(x_t)$."
+    "Subgradient descent steps against a slope: "
+    r"$x_{t+1} = x_t - \eta_t\, g_t$, with $g_t = f'(x_t)$ where f is differentiable and "
+    r"$g_t \in \partial_C f(x_t)$ at a kink: the Clarke set, here the hull of the one-sided "
+    r"slopes. For convex f that is $\partial_s f(x_t)$; for −|x| at 0, $\partial_s f$ is empty "
+    r"and the step still uses $\partial_C f$."
 )
 row = st.container(horizontal=True)
 for key, label in SHORTCUTS.items():
@@ -129,7 +132,7 @@ def descent_section() -> None:
                          format_func=lambda s: "constant η_t = η₀" if s == "constant"
                          else "diminishing η_t = η₀/√(t+1)")
     steps = mid.slider("Steps", 10, 100, key="subgradients_steps")
-    choice = right.radio("Subgradient at a kink", list(CHOICES), format_func=CHOICES.get,
+    choice = right.radio("g_t at a kink (in ∂_C f)", list(CHOICES), format_func=CHOICES.get,
                          key="subgradients_choice")
     args = (float(start), float(eta), int(steps), schedule, choice)
     path = ui.computed(lambda t, a: descend(t, *args), text, at, spinner="Running subgradient "

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from .clarke_2d import clarke_2d
 from .errors import InputError
-from .parsing import parse_function, parse_point
+from .parsing import ParsedFunction, parse_function, parse_point
 
 CHOICES = ("smallest", "largest", "min-norm")
 SCHEDULES = ("constant", "diminishing")
@@ -74,6 +75,10 @@ class FlowPicture:
     grid_y: tuple[float, ...]
     grid_f: tuple[tuple[float, ...], ...]
     arrival: float | None
+    arrival_latex: str | None = None
+    """The arrival time in exact form, as LaTeX (``"1"``, ``"\\sqrt{2}"``), when the flow was
+    followed exactly (f piecewise affine): then ``flow`` is the exact path, ``arrival`` its
+    value."""
 
 
 def step_sizes(eta: float, steps: int, schedule: str = "constant") -> np.ndarray:
@@ -250,6 +255,154 @@ def _clarke_min_norm(grad: list[Callable], p: np.ndarray, radius: float) -> np.n
     g = g[np.all(np.isfinite(g), axis=1)]
     return min_norm_element(g) if len(g) else np.zeros(2)
 
+# The exact flow follows at most this many straight segments (one per change of kink pattern).
+_MAX_SEGMENTS = 24
+# More switching functions than this and the exact flow is not tried (the Euler flow is drawn).
+_MAX_SWITCHES = 12
+
+
+def _affine(u: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
+    return bool(u.is_polynomial(*variables)) and sp.Poly(u, *variables).total_degree() <= 1
+
+
+def affine_switches(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> list[sp.Expr] | None:
+    """The switching functions of f when f is piecewise affine with affine switches (abs, max,
+    min, relu, sign, Heaviside and Piecewise over affine functions, combined linearly): the
+    affine functions whose signs decide which piece is in force. None for any other f.
+
+    >>> from clarke_core.primitives import X, Y
+    >>> sorted(affine_switches(abs(X) + 2 * abs(Y), (X, Y)), key=str)
+    [x, y]
+    >>> affine_switches(abs(X - Y) + (X + Y)**2, (X, Y)) is None
+    True
+    """
+    out: list[sp.Expr] = []
+
+    def walk(e: sp.Basic) -> bool:
+        if not e.free_symbols:
+            return True
+        if e.is_Symbol:
+            return True
+        if isinstance(e, sp.Add):
+            return all(walk(a) for a in e.args)
+        if isinstance(e, sp.Mul):
+            varying = [a for a in e.args if a.free_symbols]
+            return len(varying) <= 1 and all(walk(a) for a in varying)
+        if isinstance(e, sp.Abs | sp.sign | sp.Heaviside):
+            out.append(e.args[0])
+            return _affine(e.args[0], variables)
+        if isinstance(e, sp.Max | sp.Min):
+            diffs = [a - b for i, a in enumerate(e.args) for b in e.args[i + 1:]]
+            out.extend(diffs)
+            return all(walk(a) for a in e.args) and all(_affine(d, variables) for d in diffs)
+        if isinstance(e, sp.Piecewise):
+            ok = True
+            for piece, cond in e.args:
+                ok = ok and walk(piece)
+                for rel in cond.atoms(sp.core.relational.Relational):
+                    out.append(rel.lhs - rel.rhs)
+                    ok = ok and _affine(rel.lhs - rel.rhs, variables)
+            return ok
+        return False
+
+    if not walk(expr):
+        return None
+    unique: list[sp.Expr] = []
+    for g in out:
+        g = sp.expand(g)
+        if g.free_symbols and all(sp.expand(g - h) != 0 for h in unique):
+            unique.append(g)
+    return unique
+
+
+def _exact_min_norm(vertices: list[tuple[sp.Expr, sp.Expr]]) -> tuple[sp.Expr, sp.Expr]:
+    """The point of the hull of exact vertices (counter-clockwise; or a segment, a point)
+    nearest 0, in exact arithmetic.
+
+    >>> _exact_min_norm([(1, -2), (1, 2)])
+    (1, 0)
+    """
+    pts = [tuple(sp.nsimplify(c) for c in v) for v in vertices]
+    if len(pts) == 1:
+        return pts[0]
+    edges = list(zip(pts, pts[1:] + pts[:1], strict=True)) if len(pts) >= 3 else [tuple(pts)]
+    if len(pts) >= 3 and all(sp.simplify(_cross(a, b, (0, 0))) >= 0 for a, b in edges):
+        return (sp.S.Zero, sp.S.Zero)
+    best = None
+    for a, b in edges:
+        d = (b[0] - a[0], b[1] - a[1])
+        length2 = d[0] ** 2 + d[1] ** 2
+        t = sp.Min(sp.Max(sp.simplify(-(a[0] * d[0] + a[1] * d[1]) / length2), 0), 1)
+        q = (sp.simplify(a[0] + t * d[0]), sp.simplify(a[1] + t * d[1]))
+        if best is None or sp.simplify(q[0] ** 2 + q[1] ** 2 - best[0] ** 2 - best[1] ** 2) < 0:
+            best = q
+    return best
+
+
+def _min_norm_at(function: ParsedFunction, p: tuple[sp.Expr, sp.Expr]):
+    try:
+        dset = clarke_2d(function.expr, p)
+    except InputError:  # undecided there: the numeric flow takes over
+        return None
+    if not dset.certified or dset.exact is None or dset.kind not in ("point", "segment",
+                                                                     "polygon"):
+        return None
+    return _exact_min_norm(dset.exact)
+
+
+def exact_flow(function: ParsedFunction, start: tuple[sp.Expr, sp.Expr], horizon: sp.Expr
+               ) -> tuple[list[tuple[sp.Expr, tuple[sp.Expr, sp.Expr]]], sp.Expr | None] | None:
+    """The minimum-norm flow of a piecewise-affine f followed exactly: a list of (time, point)
+    corners of its straight segments up to ``horizon``, and the exact time it stops at a
+    critical point (None if it is still moving at the horizon). None when f is not piecewise
+    affine with affine switches, or a step could not be made exact.
+
+    On a segment no switching function changes sign, so the Clarke set is the same at every
+    inner point; the segment is kept only when the set's minimum-norm element there is the
+    direction taken (checked exactly at its midpoint).
+
+    >>> from clarke_core.parsing import parse_function
+    >>> f = parse_function("abs(x) + 2*abs(y)")
+    >>> corners, arrival = exact_flow(f, (1, sp.Rational(9, 10)), 2)
+    >>> [t for t, _ in corners], arrival
+    ([0, 9/20, 1], 1)
+    """
+    variables = function.variables
+    switches = affine_switches(function.expr, variables)
+    if switches is None or len(switches) > _MAX_SWITCHES:
+        return None
+    p = tuple(sp.nsimplify(c) for c in start)
+    t, corners = sp.S.Zero, [(sp.S.Zero, p)]
+    for _ in range(_MAX_SEGMENTS):
+        m = _min_norm_at(function, p)
+        if m is None:
+            return None
+        if m == (0, 0):
+            return corners, t
+        at = dict(zip(variables, p, strict=True))
+        crossings = []
+        for g in switches:
+            g0 = sp.simplify(g.subs(at))
+            rate = sp.simplify(sum(sp.diff(g, v) * mi for v, mi in zip(variables, m, strict=True)))
+            if g0 != 0 and rate != 0 and sp.simplify(g0 / rate) > 0:
+                crossings.append(sp.simplify(g0 / rate))
+        tau = min([*crossings, horizon - t], key=lambda c: float(c))
+        mid = tuple(pi - tau / 2 * mi for pi, mi in zip(p, m, strict=True))
+        if _min_norm_at(function, mid) != m:
+            return None
+        p = tuple(sp.simplify(pi - tau * mi) for pi, mi in zip(p, m, strict=True))
+        t = sp.simplify(t + tau)
+        corners.append((t, p))
+        if sp.simplify(t - horizon) >= 0:
+            return corners, None
+    return None
+
+
+def _sample_path(corners, times: np.ndarray) -> np.ndarray:
+    ts = np.array([float(t) for t, _ in corners])
+    pts = np.array([[float(c) for c in q] for _, q in corners])
+    return np.column_stack([np.interp(times, ts, pts[:, i]) for i in range(2)])
+
 
 def gradient_flow(text: str, start, *, horizon: float = 1.5, dt: float = 0.002,
                   etas: tuple[float, ...] = (0.3, 0.1, 0.02)) -> FlowPicture:
@@ -258,12 +411,17 @@ def gradient_flow(text: str, start, *, horizon: float = 1.5, dt: float = 0.002,
     The flow follows minus the minimum-norm element of the Clarke set (explicit Euler, step dt,
     with gradients sampled within a few steps' reach, so that on a kink both sides count and the
     flow slides along it). Next to it: gradient descent x ← x - η ∇f(x) for each η in ``etas``,
-    run for the same time horizon. ``arrival`` is the time the flow stops (within 1e-3 of a
-    critical point), or None.
+    run for the same time horizon. ``arrival`` is the time the flow stops at a critical point,
+    or None. For a piecewise-affine f the flow is followed exactly (``exact_flow``) and
+    ``arrival_latex`` is that time in exact form; otherwise the Euler flow stops within 1e-3 of
+    a critical point, and ``arrival`` is approximate.
 
-    >>> pic = gradient_flow("abs(x) + 2*abs(y)", "1, 1")
-    >>> round(pic.arrival, 1)
-    1.0
+    >>> pic = gradient_flow("abs(x) + 2*abs(y)", "1, 0.9")
+    >>> pic.arrival, pic.arrival_latex
+    (1.0, '1')
+    >>> cone = gradient_flow("sqrt(x**2 + y**2)", "1, 1")
+    >>> round(cone.arrival, 1), cone.arrival_latex
+    (1.4, None)
     """
     function = parse_function(text, max_dim=2)
     if function.dim != 2:
@@ -274,16 +432,27 @@ def gradient_flow(text: str, start, *, horizon: float = 1.5, dt: float = 0.002,
     grad = _gradient(function.expr, function.variables)
     f = _numeric(function.expr, function.variables)
 
-    flow, times, arrival = [p0], [0.0], None
-    p = p0
-    for k in range(int(round(horizon / dt))):
-        g = _clarke_min_norm(grad, p, radius=3 * dt * (1.0 + float(np.abs(grad_at(grad, p)).max())))
-        if np.linalg.norm(g) < 1e-3:
-            arrival = times[-1]
-            break
-        p = p - dt * g
-        flow.append(p)
-        times.append((k + 1) * dt)
+    exact = exact_flow(function, parse_point(start, 2), sp.nsimplify(horizon))
+    arrival_latex = None
+    if exact is not None:
+        corners, stop = exact
+        end = float(corners[-1][0])
+        times = [*np.arange(0.0, end, dt).tolist(), end]
+        flow = list(_sample_path(corners, np.array(times)))
+        arrival = None if stop is None else float(stop)
+        arrival_latex = None if stop is None else sp.latex(stop)
+    else:
+        flow, times, arrival = [p0], [0.0], None
+        p = p0
+        for k in range(int(round(horizon / dt))):
+            g = _clarke_min_norm(grad, p,
+                                 radius=3 * dt * (1.0 + float(np.abs(grad_at(grad, p)).max())))
+            if np.linalg.norm(g) < 1e-3:
+                arrival = times[-1]
+                break
+            p = p - dt * g
+            flow.append(p)
+            times.append((k + 1) * dt)
 
     paths = {}
     for eta in etas:
@@ -306,6 +475,7 @@ def gradient_flow(text: str, start, *, horizon: float = 1.5, dt: float = 0.002,
         flow_t=tuple(times), flow=tuple((float(a), float(b)) for a, b in flow), paths=paths,
         grid_x=tuple(gx.tolist()), grid_y=tuple(gy.tolist()),
         grid_f=tuple(tuple(float(v) for v in row) for row in F), arrival=arrival,
+        arrival_latex=arrival_latex,
     )
 
 

@@ -56,13 +56,16 @@ EXAMPLES_1D: tuple[Example, ...] = (
     ),
     Example(
         "sqrt-abs", "√|x| (not locally Lipschitz)", "sqrt(abs(x))", "0",
-        "Slopes blow up near 0, so f is not locally Lipschitz there and has no Clarke set.",
+        "Slopes blow up near 0, so f is not locally Lipschitz there and has no Clarke set, yet "
+        "its subdifferential, defined by the global inequality, is {0}: √|x| ≥ 0·x, and any "
+        "other slope s loses to √|x| far enough out.",
     ),
     Example(
         "active-not-essential", "max(x², 2|x| - 1) (active, not essentially active)",
-        "max(x**2, 2*abs(x) - 1)", "0",
-        "The pieces only touch at isolated points, so the function is x² near 0 and its Clarke "
-        "set is {0}: a piece that is merely active does not count.",
+        "max(x**2, 2*abs(x) - 1)", "1",
+        "At x = 1 both pieces equal 1, so 2|x| - 1 is active, but x² - (2|x| - 1) = (|x| - 1)² "
+        "≥ 0: the line only touches the parabola at ±1, so its region has no interior and it is "
+        "not essentially active; near 1 the function is x², with Clarke set {2}.",
     ),
     Example(
         "irrational-kink", "|x² - 2| at √2 (irrational kink)", "abs(x**2 - 2)", "sqrt(2)",
@@ -73,6 +76,13 @@ EXAMPLES_1D: tuple[Example, ...] = (
         "abs-minus-abs", "|x| - |x| (calculus rules overestimate)", "abs(x) - abs(x)", "0",
         "The sum rule only promises a superset, [-2, 2], while the function is 0 and its Clarke "
         "set is {0}.",
+    ),
+    Example(
+        "sign-jump", "sign(x) (a jump, bounded slopes)", "sign(x)", "0",
+        "f jumps from -1 to 1 at 0 while its slopes are 0 on both sides: the slopes are bounded, "
+        "yet f is not continuous, so it is not locally Lipschitz and has no Clarke set, and its "
+        "subdifferential is empty, since f(x′) = -1 lies below every line through (0, 0) for "
+        "x′ < 0 close enough to 0.",
     ),
 )
 
@@ -126,7 +136,10 @@ EXAMPLES_2D: tuple[Example, ...] = (
         "jump-on-cusp", "Jump along a thin cusp (not Lipschitz)",
         "Piecewise((x, (y > x**2) & (y < 2*x**2)), (-x, True))", "0, 0",
         "f = x inside the cusp x² < y < 2x² and -x outside: both are 0 at the origin, but f jumps "
-        "along the cusp's edges arbitrarily close to it, so f is not locally Lipschitz there.",
+        "(by 2|x|) across the cusp's edges arbitrarily close to it, so f is not locally Lipschitz "
+        "there and has no Clarke set; its subdifferential is still defined, and empty: the "
+        "points (t, 0) and (0, t) force s = (-1, 0), whose plane passes above f inside the cusp "
+        "where x < 0.",
     ),
     Example(
         "cusp-ridge", "Thin cusp ridge (continuous)", "max(0, min(y - x**2, 2*x**2 - y))",
@@ -165,14 +178,15 @@ def find_example_2d(expr: str, at: str) -> Example | None:
 
 EXAMPLES_HOMOGENEITY: tuple[Example, ...] = (
     Example(
-        "relu-kink", "ReLU at its kink", "relu(x)", "0",
-        "σ(αx) = ασ(x): degree 1. At 0 the Clarke set is [0, 1] and every s in it gives s·0 = "
-        "0 = 1·f(0).",
+        "l1-kink-line", "ℓ¹ norm on a kink line", "abs(x) + abs(y)", "0, 1",
+        "A norm has degree 1: along the ray through (0, 1), f(αx) = α = α¹ f(x). On the line "
+        "x = 0 the Clarke set is the segment from (-1, 1) to (1, 1), and all of it lies on "
+        "⟨s, x⟩ = s₂ = 1 = f(x).",
     ),
     Example(
-        "l1-kink-line", "ℓ¹ norm on a kink line", "abs(x) + abs(y)", "0, 1",
-        "A norm has degree 1. On the line x = 0 the Clarke set is a segment, and all of it "
-        "lies on ⟨s, x⟩ = f(x).",
+        "relu-kink", "ReLU at its kink", "relu(x)", "0",
+        "σ(αx) = ασ(x): degree 1. At x = 0 the ray is the single point 0, so f(αx) = 0 "
+        "for every α; the Clarke set is [0, 1] and every s in it gives s·0 = 0 = 1·f(0).",
     ),
     Example(
         "max-diagonal", "max(x, y) on the diagonal", "max(x, y)", "1, 1",
@@ -233,8 +247,8 @@ EXAMPLES_SUBGRADIENTS: tuple[Example, ...] = (
     Example(
         "lecture-figure-1", "Lecture figure 1 (no subgradient)",
         "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "-1",
-        "No line through (-1, -1) stays below the graph: x' = -2 forces s ≥ 1 and x' = 1 forces "
-        "s ≤ 0.",
+        "No line through (-1, -1) stays below the graph: each marked point x′ bounds the "
+        "slope s from one side (named under the chart), and the two bounds contradict.",
     ),
     Example(
         "relu", "ReLU at its kink", "max(0, x)", "0",

@@ -19,7 +19,7 @@ import sympy as sp
 from .clarke import Local1D, clarke_from_local, local_1d
 from .convexity import is_certified_convex
 from .errors import UndecidedError
-from .local import is_finite_number, sign_of
+from .local import is_finite_number, side_form, sign_of
 from .parsing import parse_function, parse_point
 from .sets import DifferentialSet
 from .subgradients import subdifferential_from_local
@@ -32,13 +32,16 @@ class LipschitzEstimate:
     """A local Lipschitz constant on [x0 - r, x0 + r], estimated as max |f'| over the exact
     one-sided limits of f' at x0 and a dense sample (an estimate: a sample can miss a peak).
     When f is not locally Lipschitz, ``constant`` is None, ``reason`` says why and ``escapes``
-    lists (L, h) pairs: for that L, the graph leaves the cone at distance h from x0."""
+    lists (L, h) pairs: for that L, the graph leaves the cone at distances from x0 up to h.
+    ``escapes_latex`` holds each h exactly (LaTeX) where the boundary |f(x) - f(x0)| = L|x - x0|
+    was solved exactly, else an empty string (h is then read off a fine grid)."""
 
     holds: bool
     constant: float | None
     radius: float
     reason: str = ""
     escapes: tuple[tuple[float, float], ...] = ()
+    escapes_latex: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,10 @@ def lipschitz_estimate(loc: Local1D, radius: float) -> LipschitzEstimate:
     """
     a = float(loc.a)
     if not loc.lipschitz:
-        escapes = tuple((L, _escape(loc, L)) for L in (1.0, 10.0, 100.0))
-        return LipschitzEstimate(False, None, radius, loc.lipschitz_reason, escapes)
+        found = [(L, _escape(loc, L)) for L in (1, 10, 100)]
+        escapes = tuple((float(L), float(h)) for L, h in found)
+        texts = tuple(sp.latex(h) if isinstance(h, sp.Expr) else "" for _, h in found)
+        return LipschitzEstimate(False, None, radius, loc.lipschitz_reason, escapes, texts)
     exact = [abs(float(v)) for s in (loc.left, loc.right) for v in (s.lo, s.hi)]
     sampled = _sampled_slopes(loc.expr, loc.x, a, radius)
     constant = max([*exact, *(np.abs(sampled).tolist() or [0.0])])
@@ -101,20 +106,54 @@ def lipschitz_estimate(loc: Local1D, radius: float) -> LipschitzEstimate:
     return LipschitzEstimate(True, constant, radius)
 
 
-def _escape(loc: Local1D, L: float) -> float:
-    """The largest distance h <= 1 from x0 (on a geometric grid) at which the graph lies outside
-    the cone |f(x) - f(x0)| <= L |x - x0|: the graph leaves every cone this close to x0."""
+def _escape(loc: Local1D, L: int) -> float | sp.Expr:
+    """The largest distance h <= 1 from x0 at which the graph lies outside the cone
+    |f(x) - f(x0)| <= L |x - x0|: the graph leaves every cone this close to x0.
+
+    Found on a geometric grid, then made exact where the grid's bracket [last h outside, next h
+    inside] holds one root of the boundary equation that sympy solves exactly (``_exact_root``);
+    h = 1 exactly when the graph is still outside at h = 1.
+
+    >>> from clarke_core.primitives import X
+    >>> loc = local_1d(sp.sqrt(sp.Abs(X)), X, sp.Integer(0))
+    >>> [_escape(loc, L) for L in (1, 10, 100)]
+    [1, 1/100, 1/10000]
+    """
     f = sp.lambdify(loc.x, loc.expr, "numpy")
     a, fa = float(loc.a), float(loc.value)
     h = np.geomspace(1e-12, 1.0, 2000)
-    found = 0.0
+    found, exact = 0.0, None
     with np.errstate(all="ignore"):
         for side in (1, -1):
             ys = np.asarray(f((a + side * h).astype(complex)), dtype=complex) * np.ones_like(h)
             bad = np.abs(ys - fa) > L * h
-            if bad.any():
-                found = max(found, float(h[np.nonzero(bad)[0].max()]))
-    return found
+            if bad.any() and h[last := int(np.nonzero(bad)[0].max())] > found:
+                found = float(h[last])
+                exact = (sp.Integer(1) if last == len(h) - 1
+                         else _exact_root(loc, L, side, found, float(h[last + 1])))
+    return found if exact is None else exact
+
+
+def _exact_root(loc: Local1D, L: int, side: int, lo: float, hi: float) -> sp.Expr | None:
+    """The one root in [lo, hi] of |f(x0 + side·h) - f(x0)| = L h, solved exactly when f's form
+    there is a polynomial in a rational power of h (as √|x| is); else None."""
+    h, u = sp.Symbol("h", positive=True), sp.Symbol("u", positive=True)
+    try:
+        start = sp.nsimplify(lo, rational=True)
+        form = side_form(loc.expr, loc.x, loc.a + side * start, side)
+        gap = sp.powsimp(sp.expand(form.xreplace({loc.x: loc.a + side * h}) - loc.value))
+        equation = sp.expand(gap**2 - L**2 * h**2)
+        powers = [p.exp for p in equation.atoms(sp.Pow) if p.base == h]
+        q = sp.ilcm(*[sp.Rational(e).q for e in powers if e.is_Rational], 1)
+        poly_eq = sp.expand(equation.xreplace({h: u**q}))
+        if not poly_eq.is_polynomial(u) or sp.Poly(poly_eq, u).degree() > 8:
+            return None
+        roots = [r**q for r in sp.Poly(poly_eq, u).real_roots() if r > 0]
+    except (ValueError, TypeError, NotImplementedError, sp.PolynomialError, UndecidedError):
+        return None
+    inside = [sp.nsimplify(r) if r.is_Float else r for r in roots
+              if lo * (1 - 1e-12) <= float(r) <= hi * (1 + 1e-12)]
+    return inside[0] if len(inside) == 1 else None
 
 
 def _bounds(dset: DifferentialSet) -> tuple[sp.Expr, sp.Expr] | None:

@@ -16,6 +16,7 @@ where on the window the plane rises above the graph.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +28,7 @@ from .explore import Exploration1D, explore_1d
 from .explore_2d import Surface2D, both_sets
 from .parsing import parse_function_and_point
 from .primitives import X, Y
-from .sets import DifferentialSet
+from .sets import DifferentialSet, Witness
 
 GRID = 61
 HALF_WIDTH = 1.0
@@ -121,6 +122,22 @@ def _values(expr: sp.Expr, mx: np.ndarray, my: np.ndarray) -> np.ndarray:
     return np.where(np.abs(z.imag) < 1e-12, z.real, np.nan)
 
 
+def witness_sentence(w: Witness, number: Callable[[object], str] = str) -> str:
+    """What one witness forces, in the one wording every page, chart and label uses:
+    ``x′ = 0 forces s ≤ -1`` (1D) or ``q′ = (1/2, 0) forces ...`` (2D). Exact coordinates
+    and the bound are printed with ``number`` (figures pass their short style, √ and π),
+    coordinates known only as floats to 3 digits.
+
+    >>> witness_sentence(Witness((0.0,), -1.0, "s <= -1", (sp.Integer(0),)))
+    'x′ = 0 forces s ≤ -1'
+    """
+    coords = [number(c) for c in w.exact_point] if w.exact_point is not None else [
+        f"{c:.3g}" for c in w.point]
+    where = coords[0] if len(coords) == 1 else "(" + ", ".join(coords) + ")"
+    bound = number(w.bound.replace(">=", "≥").replace("<=", "≤"))
+    return f"{'x′' if len(coords) == 1 else 'q′'} = {where} forces {bound}"
+
+
 def no_subgradient_note(ex: Exploration1D | PlaneSweep) -> str:
     """Why the subdifferential is empty, from its witnesses (Markdown with $LaTeX$).
 
@@ -128,13 +145,10 @@ def no_subgradient_note(ex: Exploration1D | PlaneSweep) -> str:
     **No subgradient here.** Each diamond is a point x′ ... x′ = -1 forces s ≥ 1; ...
     """
     witnesses = ex.subdifferential.witnesses if ex.subdifferential is not None else ()
+    bounds = "; ".join(witness_sentence(w) for w in witnesses)
     if isinstance(ex, Exploration1D):
-        bounds = "; ".join(f"x′ = {w.point[0]:.3g} forces {w.bound}" for w in witnesses)
         what = "Each diamond is a point x′ whose inequality f(x′) ≥ f(p) + s(x′ − p)"
     else:
-        bounds = "; ".join(
-            f"q′ = ({', '.join(str(c) for c in (w.exact_point or w.point))}) forces {w.bound}"
-            for w in witnesses)
         what = ("Each diamond on the surface is a point q′ whose inequality f(q′) ≥ f(p) + "
                 "⟨s, q′ − p⟩ rules out a half-plane of s (hatched on the right): it")
     return (f"**No subgradient here.** {what} bounds s from one side, and the bounds "

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from clarke_core import InputError
 from clarke_core.descent import (
+    _clarke_min_norm,
+    _gradient,
+    affine_switches,
+    exact_flow,
     gradient_flow,
     min_norm_element,
     step_sizes,
     subgradient_descent,
     supporting_lines,
 )
+from clarke_core.parsing import parse_function, parse_point
 
 
 def brute_min_norm(points: np.ndarray, n: int = 200) -> float:
@@ -122,3 +128,42 @@ def test_small_steps_approach_the_flow():
 
     assert error(0.02) < error(0.1) < error(0.3)
     assert error(0.02) < 0.06
+
+
+@pytest.mark.parametrize(("f", "start", "times", "arrival"), [
+    ("abs(x) + 2*abs(y)", "1, 9/10", ["0", "9/20", "1"], "1"),
+    ("abs(x) + abs(y)", "sqrt(2), 1/3", ["0", "1/3", "sqrt(2)"], "sqrt(2)"),
+    ("max(x, y, -x - y)", "1, 3/10", ["0", "7/10", "13/10"], "13/10"),
+    ("max(x + y, x - y)", "1, 0", ["0", "3/2"], None),  # x + |y|: slides off, never stops
+], ids=["weighted-l1", "irrational", "three-planes", "unbounded-below"])
+def test_exact_flow_on_piecewise_affine_functions(f, start, times, arrival):
+    function = parse_function(f)
+    p0 = parse_point(start, 2)
+    corners, stop = exact_flow(function, p0, sp.Rational(3, 2))
+    assert [str(t) for t, _ in corners] == times
+    assert (None if stop is None else str(stop)) == arrival
+    # Independent check: on each segment the velocity is minus the minimum-norm point of the
+    # hull of gradients sampled numerically around the segment's midpoint.
+    grad = _gradient(function.expr, function.variables)
+    for (t0, p), (t1, q) in zip(corners, corners[1:], strict=False):
+        p, q = np.array(p, dtype=float), np.array(q, dtype=float)
+        velocity = (q - p) / float(t1 - t0)
+        m = _clarke_min_norm(grad, (p + q) / 2, radius=1e-6)
+        assert np.allclose(velocity, -m, atol=1e-6), (t0, velocity, m)
+
+
+def test_exact_flow_is_what_the_page_draws():
+    pic = gradient_flow("abs(x) + 2*abs(y)", "1, 0.9")
+    assert (pic.arrival, pic.arrival_latex) == (1.0, "1")
+    flow, t = np.array(pic.flow), np.array(pic.flow_t)
+    assert t[-1] == 1.0 and np.allclose(flow[-1], 0, atol=1e-12)
+    assert np.allclose(np.interp(0.45, t, flow[:, 0]), 0.55)
+    assert np.allclose(np.interp(0.45, t, flow[:, 1]), 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("f", ["2*abs(x - y) + (x + y)**2/8", "sqrt(x**2 + y**2)",
+                               "abs(abs(x) - y)"])
+def test_functions_not_piecewise_affine_with_affine_switches_keep_the_euler_flow(f):
+    function = parse_function(f)
+    assert affine_switches(function.expr, function.variables) is None
+    assert exact_flow(function, (1, 1), 1) is None

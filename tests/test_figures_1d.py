@@ -14,6 +14,7 @@ from clarke_core.explore import Exploration1D
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
 from clarke_core.figures.one_d import exact_label
 from clarke_core.sets import DifferentialSet, GradientSequence, Witness
+from clarke_core.sweep_2d import witness_sentence
 
 MAX_JSON = 1_000_000
 
@@ -205,7 +206,10 @@ def test_unbounded_graph_has_a_note_and_no_animation():
 def test_witnesses_are_drawn_with_their_bounds():
     fig = witness_figure(minus_abs())
     captions = [a.text for a in fig.layout.annotations]
-    assert captions == ["x' = -1 forces s ≥ 1", "x' = 1 forces s ≤ -1"]
+    # one wording for every witness sentence (sweep_2d.witness_sentence), from the witnesses
+    assert captions == ["x′ = -1 forces s ≥ 1", "x′ = 1 forces s ≤ -1"]
+    ex = minus_abs()
+    assert captions == [witness_sentence(w) for w in ex.subdifferential.witnesses]
     assert witness_figure(relu()) is None
 
 

@@ -12,6 +12,7 @@ from clarke_core import homogeneity_degree
 from clarke_core.homogeneity import (
     cross_check,
     euler_check,
+    exactly_zero,
     explore_homogeneity,
     homogeneity,
 )
@@ -36,6 +37,8 @@ HOMOGENEOUS = [
     ("relu(x) - relu(-x) - x + 1", 0),  # = 1: the degree-1 terms cancel
     ("5", 0),
     ("sin(x)**2 + cos(x)**2", 0),  # = 1, seen by the exact fallback
+    ("relu(x) - relu(-x)", 1),  # = x
+    ("relu(x)*relu(-x)*y + x*y", 2),  # the degree-3 product is 0 on every face
 ]
 
 NOT_HOMOGENEOUS = [
@@ -51,6 +54,11 @@ NOT_HOMOGENEOUS = [
     ("x**2*y/(x**2 + y**2)", "undefined at the origin"),
     ("sqrt(x)", "not a real number"),
     ("0*x", "identically 0"),
+    ("relu(x) - relu(-x) - x", "identically 0"),  # issue 11, 8f: was given degree 1
+    ("max(x, y) + min(x, y) - x - y", "identically 0"),
+    ("abs(x) - x*sign(x)", "identically 0"),
+    ("relu(x)*relu(-x)", "identically 0"),
+    ("abs(x) + abs(y) - max(x + y, x - y, -x + y, -x - y)", "identically 0"),
     ("x**pi", "irrational"),
 ]
 
@@ -138,3 +146,32 @@ def test_a_function_of_x_at_a_point_of_the_plane():
     c = euler_check("relu(x)", "2, 5")
     assert c.holds and c.exact_products == (2,)
     assert explore_homogeneity("x + 1", "0, 1").euler.clarke.vertices == [(1.0, 0.0)]
+
+
+ZERO_OR_NOT = [
+    "relu(x) - relu(-x) - x", "relu(x) - relu(-x)", "abs(x - 1) - abs(1 - x)",
+    "max(x, y) + min(x, y) - x - y", "max(x, y) + min(x, y) - x", "relu(x)*relu(-x)*y",
+    "abs(x) - x*sign(x)", "Piecewise((x, x > 0), (0, True)) - relu(x)",
+    "Piecewise((x, x >= 0), (0, True)) - relu(x) + Heaviside(x) - Heaviside(x)",
+    "Piecewise((1, x == 0), (0, True))", "abs(x + y) - abs(x) - abs(y)",
+    "max(x - y, 0) - relu(x - y)", "sign(x)*abs(x) - x",
+]
+
+
+@pytest.mark.parametrize("text", ZERO_OR_NOT)
+def test_exact_zero_agrees_with_exact_values(text):
+    # Independent: exact values at rational points on a grid that hits every kink line of these
+    # functions (x = 0, y = 0, x = ±y, x = 1) and the cells between them.
+    function = parse_function(text)
+    grid = [R(k, 4) for k in range(-8, 9)]
+    points = [(a,) for a in grid] if function.dim == 1 else [(a, b) for a in grid for b in grid]
+    values = {function.expr.subs(dict(zip(function.variables, p, strict=True))) for p in points}
+    assert exactly_zero(function.expr, function.variables) is (values == {0})
+
+
+def test_zero_is_decided_before_the_degree():
+    h = homogeneity("relu(x) - relu(-x) - x")
+    assert h.degree is None and h.steps == () and "proved exactly" in h.reason
+    cancelled = homogeneity("relu(x) - relu(-x) - x + 1")
+    assert cancelled.degree == 0
+    assert any("cancel (proved exactly)" in step.rule for step in cancelled.steps)

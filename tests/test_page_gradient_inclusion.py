@@ -31,7 +31,8 @@ def test_default_renders_the_flow_and_the_steps():
     assert {"steps η = 0.3", "steps η = 0.1", "steps η = 0.02"} <= names
     assert fig["frames"] and fig["layout"]["sliders"]
     assert len(chart.proto.spec) < 1_000_000
-    assert len(at.success) == 1 and "t ≈ 0.98" in at.success[0].value
+    # |x| + 2|y| from (1, 0.9): down to y = 0 at t = 9/20, then along it to 0 at t = 1 exactly
+    assert len(at.success) == 1 and "$t = 1$ exactly" in at.success[0].value
 
 
 def test_url_restores_another_example():
@@ -39,7 +40,8 @@ def test_url_restores_another_example():
     at = run_page(f=example.expr, at=example.at)
     assert not at.exception, at.exception
     assert not at.error
-    assert "t ≈ 1.4" in at.success[0].value  # unit speed over a distance √2
+    # unit speed over a distance √2; the cone is not piecewise affine: an Euler estimate
+    assert "t ≈ 1.4" in at.success[0].value and "exactly" not in at.success[0].value
 
 
 def test_bad_input_gives_one_sentence():

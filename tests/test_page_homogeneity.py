@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
 import pytest
 from page_util import assert_refused, figures, page_runner, share_url
 
@@ -14,6 +17,34 @@ F, AT, PICK = "homogeneity_f", "homogeneity_at", "homogeneity_example"
 run_page = page_runner(PAGE, TIMEOUT)
 
 
+def numbers(field) -> np.ndarray:
+    """A Plotly data field as numbers: a plain list, or {"dtype", "bdata"} (base64)."""
+    if isinstance(field, dict):
+        return np.frombuffer(base64.b64decode(field["bdata"]), dtype=field["dtype"])
+    return np.asarray(field, dtype=float)
+
+
+def ray_caption_of(at) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Blue: f at the points αx."))
+
+
+@pytest.mark.parametrize(("f", "point"), [("abs(x) + abs(y)", "0, 1"), ("x + 1", "1"),
+                                           ("max(x, 1)", "2"), ("relu(x)", "0"),
+                                           ("x*y**2", "1, -1")])
+def test_the_ray_caption_describes_the_traces_drawn(f, point):
+    at = run_page(f=f, at=point)
+    assert not at.exception and not at.error
+    ray = figures(at)[0]
+    dashed = [t for t in ray["data"] if t.get("line", {}).get("dash") == "dash"]
+    caption = ray_caption_of(at)
+    assert ("Dashed:" in caption) == bool(dashed), (caption, [t.get("name") for t in dashed])
+    if dashed:  # the caption names the dashed curve by its legend name
+        assert f"Dashed: {dashed[0]['name']}." in caption
+        blue = next(t for t in ray["data"] if t.get("name") == "f(αx)")
+        assert np.allclose(numbers(blue["y"]), numbers(dashed[0]["y"]))
+
+
+
 
 def test_default_example_renders():
     at = run_page()
@@ -22,6 +53,21 @@ def test_default_example_renders():
     assert len(at.get("plotly_chart")) == 2
     assert any("degree L = 1" in s.value for s in at.success)
     assert at.query_params["f"] == EXAMPLES[0].expr
+    # the default shows the identity: f changes along its ray (not a flat line at 0), and the
+    # Clarke set there is a whole segment on the line ⟨s, x⟩ = L f(x)
+    ray, euler = figures(at)
+    along = numbers(next(t for t in ray["data"] if t.get("name") == "f(αx)")["y"])
+    assert np.ptp(along) >= 1
+    lo, hi = ray["layout"]["yaxis"]["range"]
+    assert hi - lo >= np.ptp(along)
+    assert any(t.get("name") == "Clarke set ∂f(x)" for t in euler["data"])
+    assert any(r["vertex s"] == "(-1, 1)" for r in at.dataframe[0].value.to_dict("records"))
+
+
+def test_a_flat_ray_gets_a_readable_axis():
+    at = run_page(f="relu(x)", at="0")
+    lo, hi = figures(at)[0]["layout"]["yaxis"]["range"]
+    assert hi - lo >= 2  # was ±0.08 around a flat line
 
 
 @pytest.mark.parametrize("example", [EXAMPLES[1], EXAMPLES[3], EXAMPLES[-1]],

@@ -54,6 +54,16 @@ def test_sqrt_abs_is_not_lipschitz():
     assert "L = 10" in texts(at)
 
 
+def test_sqrt_abs_cone_radii_are_exact():
+    # √|x| > L|x| exactly when |x| < 1/L²: the radii 1, 1/100, 1/10000, not grid readings.
+    at = run_page(f="sqrt(abs(x))", at="0")
+    lines = [line for line in texts(at).splitlines() if line.startswith("- L = ")]
+    assert lines == [
+        "- L = 1: outside the cone at distances |x − x₀| up to $h = 1$",
+        r"- L = 10: outside the cone at distances |x − x₀| up to $h = \frac{1}{100}$",
+        r"- L = 100: outside the cone at distances |x − x₀| up to $h = \frac{1}{10000}$"]
+
+
 def test_minus_abs_is_not_regular_and_not_convex():
     shown = every_section(f="-abs(x)", at="0")
     assert "not certified convex" in shown and "here they differ" in shown

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from clarke_core import subdifferential
 from clarke_core.examples import EXAMPLES_SUBGRADIENTS
+from clarke_core.sweep_2d import witness_sentence
 
 PAGE = "../app_pages/subgradients_page.py"
 TIMEOUT = 60
@@ -49,6 +52,25 @@ def test_figure_1_shows_the_witnesses():
     witnesses = [t for t in sweep["data"] if t.get("name") == "witness x′"]
     xs = sorted(t["x"][0] for t in witnesses)
     assert len(xs) == 2 and xs[0] < -1 < xs[1]  # one rules slopes out from each side
+
+
+def test_figure_1_every_witness_sentence_is_the_computed_one():
+    # caption, warning and chart labels once named different witnesses (x′ = 1 ⇒ s ≤ 0 against
+    # x′ = 0 ⇒ s ≤ -1); every witness mention must come from the computed DifferentialSet
+    figure_1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"
+    at = run_page(f=figure_1, at="-1")
+    assert not at.exception, at.exception
+    computed = subdifferential(figure_1, "-1").witnesses
+    assert computed
+    sentences = {witness_sentence(w) for w in computed}
+    sweep = figures(at)[0]
+    labels = [t["text"][0] for t in sweep["data"] if t.get("name") == "witness x′"]
+    texts = [c.value for c in at.caption] + [w.value for w in at.warning] + labels
+    mentioned = {m for text in texts for m in re.findall(r"[xq][′'] = \S+", text)}
+    allowed = {re.match(r"[xq][′'] = \S+", s).group(0) for s in sentences}
+    assert mentioned <= allowed, (mentioned, allowed)
+    assert set(labels) == sentences
+    assert all(s in at.warning[0].value for s in sentences)
 
 
 def test_controls_change_the_run():
@@ -178,3 +200,12 @@ def test_a_bad_section_in_the_url_is_named_in_one_sentence():
     assert not at.exception and not at.error
     assert any("section = '3. Newton' is not one of" in w.value for w in at.warning)
     assert len(figures(at)) == 1  # the first tab, the sweep, is open
+
+
+def test_descent_names_the_set_it_steps_with():
+    # right after ∂ₛf is defined, the descent step must not be written with a bare ∂f: it uses
+    # the Clarke set (one-sided slopes), which differs from ∂ₛf for -|x|
+    at = run_page()
+    intro = next(m.value for m in at.markdown if r"\partial_s f(p)" in m.value)
+    assert r"g_t \in \partial f(x_t)" not in intro
+    assert r"\partial_C f(x_t)" in intro

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from clarke_core import InputError, clarke_set, subdifferential
+from clarke_core.parsing import parse_function
 from clarke_core.properties import oscillation, study_properties
 
 X2_SIN = "Piecewise((x**2*sin(1/x), x != 0), (0, True))"
@@ -54,6 +56,32 @@ def test_sqrt_abs_escapes_every_cone_closer_and_closer():
     assert distances == sorted(distances, reverse=True) and distances[-1] > 0
     for L, h in p.lipschitz.escapes:  # |x|^(1/2) > L |x| exactly when |x| < 1/L²
         assert h == pytest.approx(1 / L**2, rel=0.05)
+
+
+@pytest.mark.parametrize(("f", "radii"), [
+    ("sqrt(abs(x))", ["1", r"\frac{1}{100}", r"\frac{1}{10000}"]),       # h < 1/L²
+    ("abs(x)**(1/3)", ["1", r"\frac{\sqrt{10}}{100}", r"\frac{1}{1000}"]),  # h < L^(-3/2)
+    ("sqrt(abs(x)) + x", ["1", r"\frac{1}{81}", r"\frac{1}{9801}"]),     # √h > (L - 1) h
+    ("sign(x)", ["1", r"\frac{1}{10}", r"\frac{1}{100}"]),              # a jump: 1 > L h
+], ids=["sqrt", "cube-root", "sqrt-plus-x", "sign"])
+def test_cone_escape_radii_are_exact(f, radii):
+    lip = study_properties(f, "0").lipschitz
+    assert list(lip.escapes_latex) == radii
+    expr = parse_function(f).expr
+    fn = sp.lambdify(parse_function(f).variables[0], expr, "numpy")
+    for (L, h), text in zip(lip.escapes, radii, strict=True):
+        # outside the cone just inside h, inside it just beyond (an independent evaluation)
+        near = np.array([h * (1 - 1e-6), -h * (1 - 1e-6)])
+        beyond = np.array([h * (1 + 1e-6), -h * (1 + 1e-6)])
+        assert np.max(np.abs(fn(near) - fn(0.0)) - L * np.abs(near)) > 0, (f, L, text)
+        if h < 1:
+            assert np.all(np.abs(fn(beyond) - fn(0.0)) <= L * np.abs(beyond)), (f, L, text)
+
+
+def test_cone_radius_without_a_closed_form_stays_a_grid_reading():
+    lip = study_properties("abs(x)**(1/2)*cos(x)", "0").lipschitz
+    assert lip.escapes_latex == ("", "", "")
+    assert lip.escapes[1][1] == pytest.approx(1e-2, rel=0.05)
 
 
 def test_erratum_4_differentiable_but_not_strictly():

@@ -12,7 +12,9 @@ from plotly.subplots import make_subplots
 
 from ..descent import DescentPath, FlowPicture, supporting_lines
 from ..explore import Exploration1D
+from ..sweep_2d import witness_sentence
 from . import style
+from .one_d import exact_label
 
 FRAME_MS = 350
 SWEEP_CAPTION = (
@@ -101,9 +103,12 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
     sub = ex.subdifferential
     for w in sub.witnesses if sub is not None else ():
         fig.add_trace(go.Scatter(
-            x=[w.point[0]], y=[w.value], mode="markers+text", text=[f"x′ = {w.point[0]:.3g}: "
-                                                                     f"{w.bound}"],
-            textposition="bottom center", name="witness x′", showlegend=False,
+            x=[w.point[0]], y=[w.value], mode="markers+text",
+            text=[witness_sentence(w, exact_label)],
+            # the label sits on the side away from p, below the point, clear of the graph
+            # that rises towards (p, f(p))
+            textposition="bottom right" if w.point[0] < x0 else "bottom left",
+            name="witness x′", showlegend=False,
             marker={"color": style.WITNESS, "size": 12, "symbol": "diamond"}))
     moving = [len(fig.data), len(fig.data) + 1]
 

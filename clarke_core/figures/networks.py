@@ -75,7 +75,9 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
     values = np.array([*view.along_ray, *(view.predicted or ())], dtype=float)
     values = values[np.isfinite(values)]
     lo, hi = (float(values.min()), float(values.max())) if len(values) else (-1.0, 1.0)
-    pad = 0.08 * max(hi - lo, 1.0)
+    # A flat ray (x = 0, or f = 0 along it) gets a unit window around its value, not a sliver
+    # that makes rounding look like a slope.
+    pad = 0.08 * (hi - lo) if hi - lo > 1e-9 * max(1.0, abs(hi)) else 1.0
     fig.update_layout(**style.base_layout(height=540, margin={"l": 60, "r": 20, "t": 40,
                                                               "b": 150}),
                       **style.play_controls(names, "α = ", active=steps.index(start)),
@@ -83,6 +85,24 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
                       yaxis={"title": {"text": "value along the ray"}, "range": [lo - pad,
                                                                                   hi + pad]})
     return fig
+
+
+def ray_caption(view: HomogeneityView) -> str:
+    """The caption under ``ray_figure``, saying only what that figure draws.
+
+    >>> from clarke_core.homogeneity import explore_homogeneity
+    >>> ray_caption(explore_homogeneity("x + 1", "1")).startswith("Blue: f at the points αx. No")
+    True
+    """
+    walk = " Press ▶ Play to walk α along the ray."
+    if view.predicted is None:
+        return ("Blue: f at the points αx. No dashed α^L f(x) curve: f is not positively "
+                "homogeneous, so no single L makes f(αx) = α^L f(x) on every ray." + walk)
+    power = power_text(view.homogeneity.degree)
+    flat = " (x = 0 here, so both are the constant f(0))" if not any(
+        float(c) for c in view.euler.point) else ""
+    return (f"Blue: f at the points αx. Dashed: {power} f(x). f is homogeneous of degree "
+            f"{view.homogeneity.degree}, so the two curves are one{flat}." + walk)
 
 
 def euler_figure(view: HomogeneityView) -> go.Figure:

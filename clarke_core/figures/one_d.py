@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from ..explore import Exploration1D
 from ..sets import DifferentialSet, GradientSequence
+from ..sweep_2d import witness_sentence
 from . import style
 
 FRAME_MS = 700
@@ -386,11 +387,6 @@ def slope_figure(ex: Exploration1D) -> go.Figure:
 # --- witnesses -----------------------------------------------------------------------------
 
 
-def _bound_text(bound: str) -> str:
-    """``"s >= 2*sin(1/2)"`` -> ``"s ≥ 2sin(1/2)"``."""
-    return exact_label(bound.replace(">=", "≥").replace("<=", "≤"))
-
-
 def witness_figure(ex: Exploration1D) -> go.Figure | None:
     """Why the subdifferential is empty: each witness x' and the line it rules out.
 
@@ -411,21 +407,21 @@ def witness_figure(ex: Exploration1D) -> go.Figure | None:
     for w in witnesses:
         wx, wy = w.point[0], w.value
         where = exact_label(w.exact_point[0]) if w.exact_point else fmt(wx)
-        caption = f"x' = {where} forces {_bound_text(w.bound)}"
+        caption = witness_sentence(w, exact_label)
         dx = wx - ex.point
         if dx != 0:
             slope = (wy - ex.value) / dx
             fig.add_trace(go.Scatter(
                 x=list(xr), y=_line(ex.point, ex.value, slope, xr), mode="lines",
                 line={"color": style.WITNESS, "width": 1.5, "dash": "dot"}, showlegend=False,
-                name=f"line through x' = {where}",
-                hovertemplate=f"slope {fmt(slope)}: the boundary that x' = {where} sets"
+                name=f"line through x′ = {where}",
+                hovertemplate=f"slope {fmt(slope)}: the boundary that x′ = {where} sets"
                               "<extra></extra>",
             ))
         fig.add_trace(go.Scatter(
             x=[wx], y=[wy], mode="markers", name=caption,
             marker={"color": style.WITNESS, "size": 13, "symbol": "x"},
-            hovertemplate=f"{caption}<br>f(x') = {fmt(wy)}<extra></extra>",
+            hovertemplate=f"{caption}<br>f(x′) = {fmt(wy)}<extra></extra>",
         ))
         annotations.append({
             "text": caption, "x": wx, "y": wy, "xref": "x", "yref": "y", "showarrow": True,
