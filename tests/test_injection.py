@@ -1,0 +1,146 @@
+"""Markdown injection from a share link (issue 12, item 4): every page's URL parameters get each
+payload, and no rendered Markdown (text, caption, header, warning, error, ...) may carry a link,
+image, heading or icon that came from it; the payload must show as the characters typed.
+
+The check reads each element's Markdown source as Streamlit's frontend would: a construct is
+active when its syntax is in the source (links, images, headings), and the text-node rewrites that
+run after backslash escapes are resolved (GFM's literal autolinks, Streamlit's icons) are active
+when their pattern is in the unescaped text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import ui
+
+LINK = "[Log in again](https://evil.example/x)"
+IMAGE = "![](http://evil.example/p.png)"
+PAYLOADS = {
+    "link": LINK,
+    "image": IMAGE,
+    "www": "www.evil.example/login",
+    "email": "admin@evil.example",
+    "setext": "Heading\n===",
+    "atx": "# Heading",
+    "icon": ":material/warning: :material_lock:",
+    "autolink": "<https://evil.example/x>",
+}
+# The issue's f: a # comment hiding an image, with the bracket closed on the next line.
+F_PAYLOADS = {**PAYLOADS, "comment": "log(0 #![](http://evil.example/a.png)\n)",
+              "inline": f"abs(x) + {LINK}"}
+
+# page -> the URL parameters it reads besides f and at (control values; a valid f is kept).
+PAGES = {
+    "subgradients_page.py": ("path", "x0", "eta", "schedule", "steps", "choice", "section"),
+    "clarke_lesson.py": ("dim",),
+    "properties.py": ("r", "pieces", "section"),
+    "relu_network.py": ("depth", "width", "seed", "weights", "lr", "steps"),
+    "gradient_inclusion.py": ("T",),
+    "homework_checker.py": ("assignment", "kind"),
+}
+FUNCTION_PAGES = ("subgradients_page.py", "clarke_lesson.py", "properties.py",
+                  "positive_homogeneity.py", "gradient_inclusion.py", "autodiff_vs_clarke.py")
+WALK_PARAMS = ("walk", "eps", "view")  # the 2D lesson's controls (dim=2)
+
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+_EMAIL = re.compile(r"[-.\w+]+@[-\w]+(?:\.[-\w]+)+")
+
+
+def _bodies(at: AppTest) -> list[str]:
+    """The Markdown source of every element on the page that renders Markdown."""
+    found = []
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", {}).values())
+        proto = getattr(node, "proto", None)
+        body = getattr(proto, "body", None)
+        if isinstance(body, str) and body:
+            found.append(body)
+    return found
+
+
+def _active(body: str) -> list[str]:
+    """The payload constructs that this Markdown source would render as live markup."""
+    text = _ESCAPE.sub(r"\1", body)
+    problems = []
+    if re.search(r"(?<!\\)\]\((?:https?:)?//evil", body) or "](https://evil" in body:
+        problems.append("link")
+    if re.search(r"(?<!\\)!(?<!\\!)\[[^\]]*(?<!\\)\]\(", body):
+        problems.append("image")
+    if re.search(r"(?<!\\)<https?:", body):
+        problems.append("autolink")
+    if re.search(r"(?i)(?<![\w])www\.evil", text) or re.search(r"https?://evil", text):
+        problems.append("literal autolink")
+    if _EMAIL.search(text) and "evil.example" in _EMAIL.search(text).group():
+        problems.append("e-mail link")
+    if re.search(r"(?m)^ {0,3}#{1,6}\s+Heading|Heading[ \t]*\n {0,3}(=+|-+)[ \t]*$", body):
+        problems.append("heading")
+    if ":material/" in body or re.search(r":material_\w+:", text):
+        problems.append("icon")
+    return problems
+
+
+def _assert_inert(at: AppTest, payload: str, *, echoed: bool) -> None:
+    assert not at.exception, at.exception
+    bodies = _bodies(at)
+    for body in bodies:
+        assert not _active(body), (_active(body), body)
+    if echoed:
+        shown = ui.user_text(payload)
+        assert any(shown in body for body in bodies), (shown, bodies)
+
+
+# Pages that link to themselves run through the router, which registers the pages.
+ROUTED = ("autodiff_vs_clarke.py",)
+
+
+def _run(page: str, **query: str) -> AppTest:
+    if page in ROUTED:
+        at = AppTest.from_file("../app.py", default_timeout=120).run()
+        at.query_params.update(query)
+        at.switch_page(f"app_pages/{page}")
+        return at.run()
+    at = AppTest.from_file(f"../app_pages/{page}", default_timeout=120)
+    at.query_params.update(query)
+    return at.run()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+@pytest.mark.parametrize("page_file", PAGES, ids=lambda p: p.removesuffix(".py"))
+def test_url_controls_show_payloads_as_text(page_file, payload):
+    at = _run(page_file, **dict.fromkeys(PAGES[page_file], payload))
+    _assert_inert(at, payload, echoed=True)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_2d_lesson_controls_show_payloads_as_text(payload):
+    at = _run("clarke_lesson.py", dim="2", **dict.fromkeys(WALK_PARAMS, payload))
+    _assert_inert(at, payload, echoed=True)
+
+
+@pytest.mark.parametrize("payload", F_PAYLOADS.values(), ids=F_PAYLOADS.keys())
+@pytest.mark.parametrize("page_file", FUNCTION_PAGES, ids=lambda p: p.removesuffix(".py"))
+def test_url_function_and_point_are_inert(page_file, payload):
+    at = _run(page_file, f=payload, at="0")
+    _assert_inert(at, payload, echoed=False)
+    assert at.error, "a payload is not a function: the page must refuse it"
+    at = _run(page_file, f="abs(x)", at=payload)
+    _assert_inert(at, payload, echoed=False)
+
+
+def test_the_issue_comment_payload_is_refused_without_echoing_the_comment():
+    at = _run("subgradients_page.py", f=F_PAYLOADS["comment"], at="0")
+    message = " ".join(e.value for e in at.error)
+    assert "evil" not in message and "#" in ui.user_text("#") and "comment" in message.lower()
+
+
+def test_the_active_form_is_detected():
+    """The check itself: raw payloads in Markdown count as active, their escaped form not."""
+    for name, payload in PAYLOADS.items():
+        assert _active(payload), name
+        assert not _active(ui.user_text(payload)), name
