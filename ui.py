@@ -41,12 +41,14 @@ _ZERO_WIDTH_SPACE = "\u200b"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
-def user_text(text: str) -> str:
+def user_text(text: str, *, inline: bool = False) -> str:
     """``text`` (a URL value, a typed function or answer, a file's content, or a message that may
     echo one) made safe to put inside Markdown: it shows as the very characters typed, on one
     line, and never as a link, image, heading, list, icon, emphasis or HTML.
 
     The one way pages show user-derived text in Markdown (``st.text`` and ``st.code`` need none).
+    ``inline``: the caller puts it after other text on the line, so a leading "1." or "-" can
+    start no list there and stays as typed.
 
     >>> print(user_text("[Log in](evil) x**2 - 1"))
     \\[Log in\\](evil) x\\*\\*2 - 1
@@ -55,7 +57,8 @@ def user_text(text: str) -> str:
     """
     one_line = _CONTROL.sub(" ", str(text))
     escaped = _INLINE.sub(lambda m: "\\" + m.group(), one_line)
-    escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    if not inline:
+        escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
     return _AFTER_ESCAPES.sub(_ZERO_WIDTH_SPACE, escaped)
 
 
@@ -63,7 +66,7 @@ def quoted(raw: str, limit: int = 40) -> str:
     """A URL value or typed text quoted in a sentence: shortened to ``limit`` characters, then
     ``user_text``."""
     short = raw if len(raw) <= limit else raw[: limit - 1] + "…"
-    return f"'{user_text(short)}'"
+    return f"'{user_text(short, inline=True)}'"
 
 
 def function_help(variables: str) -> str:

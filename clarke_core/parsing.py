@@ -416,9 +416,9 @@ def _power_text(exponent: str) -> str:
 
 
 def _absolute_bars(text: str) -> str:
-    """|…| as abs(…). A bar closes the innermost open bar of its bracket level when it follows a
-    value; a bar right after a closing bracket with none open is the "or" of two conditions, as
-    in (x < 0) | (x > 1); any other bar opens an absolute value."""
+    """|…| as abs(…). A bar that follows a value closes the innermost open bar of its bracket
+    level, or, with none open there, is the "or" of two conditions, as in (x < 0) | (x > 1);
+    any other bar (at the start, after an operator, a bracket or a comma) opens one."""
     out: list[str] = []
     open_bars: list[int] = []  # the bracket level at which each open bar stands
     level = 0
@@ -435,7 +435,7 @@ def _absolute_bars(text: str) -> str:
         if after_value and open_bars and open_bars[-1] == level:
             open_bars.pop()
             out.append(")")
-        elif after_value and before in ")]}":
+        elif after_value:
             out.append("|")
         else:
             open_bars.append(level)

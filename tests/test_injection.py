@@ -144,3 +144,32 @@ def test_the_active_form_is_detected():
     for name, payload in PAYLOADS.items():
         assert _active(payload), name
         assert not _active(ui.user_text(payload)), name
+
+
+# --- the door's length check, in the page process --------------------------------------------
+
+FIELDS = {"subgradients_page.py": ("subgradients_f", "subgradients_at"),
+          "properties.py": ("properties_f", "properties_at"),
+          "autodiff_vs_clarke.py": ("autodiff_f", "autodiff_at")}
+
+
+@pytest.mark.parametrize("page_file", FIELDS, ids=lambda p: p.removesuffix(".py"))
+def test_function_and_point_fields_keep_at_most_the_parsers_limit(page_file):
+    """A crafted client may send 5 MB as a field's value: the server keeps MAX_TEXT_LENGTH."""
+    from clarke_core.parsing import MAX_TEXT_LENGTH
+
+    at = _run(page_file)
+    for key in FIELDS[page_file]:
+        assert at.text_input(key=key).proto.max_chars == MAX_TEXT_LENGTH
+    at.text_input(key=FIELDS[page_file][0]).set_value("x" * 5_000_000).run()
+    assert len(at.session_state[FIELDS[page_file][0]]) == MAX_TEXT_LENGTH
+    assert not at.exception and at.error
+
+
+def test_a_url_function_over_the_limit_keeps_the_default_and_says_so():
+    from clarke_core.parsing import MAX_TEXT_LENGTH
+
+    at = _run("subgradients_page.py", f="abs(x)+" * MAX_TEXT_LENGTH, at="0")
+    assert not at.exception
+    assert len(at.text_input(key="subgradients_f").value) < MAX_TEXT_LENGTH
+    assert any("too long" in w.value for w in at.warning)
