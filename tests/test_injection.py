@@ -173,3 +173,39 @@ def test_a_url_function_over_the_limit_keeps_the_default_and_says_so():
     assert not at.exception
     assert len(at.text_input(key="subgradients_f").value) < MAX_TEXT_LENGTH
     assert any("too long" in w.value for w in at.warning)
+
+
+# --- in a real browser: what the frontend makes of the escaped text ---------------------------
+
+BROWSER_CASES = [
+    ("relu-network", {"depth": LINK, "width": IMAGE, "lr": "www.evil.example",
+                      "weights": "admin@evil.example"}),
+    ("clarke-properties", {"section": ":material/warning: :material_lock: :streamlit:",
+                           "pieces": "<https://evil.example/x>", "r": "Heading\n==="}),
+    ("subgradients", {"f": "log(0 #![](http://evil.example/a.png)\n)", "at": "0"}),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("path", "query"), BROWSER_CASES, ids=[c[0] for c in BROWSER_CASES])
+def test_the_browser_renders_payloads_as_text(streamlit_server, page, path, query):
+    from urllib.parse import urlencode, urlparse
+
+    from browser_util import wait_for_app
+
+    fetched = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{streamlit_server}/{path}?{urlencode(query)}")
+    wait_for_app(page)
+    alerts = page.locator("[data-testid='stAlert'], [data-testid='stAlertContainer']")
+    alerts.first.wait_for(timeout=60_000)
+    markdown = page.locator("[data-testid='stMarkdownContainer']")
+    assert markdown.locator("a[href*='evil'], img[src*='evil']").count() == 0
+    assert not [url for url in fetched if "evil" in (urlparse(url).hostname or "")]
+    for box in alerts.all():
+        assert box.locator("a, img, h1, h2, h3, h4, h5, h6, ul, ol").count() == 0, box.inner_html()
+        assert box.locator("[data-testid='stIconMaterial']").count() == 0, box.inner_html()
+    text = " ".join(box.inner_text() for box in alerts.all()).replace("\u200b", "")
+    if path != "subgradients":  # the control values show as typed (one line)
+        for value in query.values():
+            assert " ".join(value.split())[:39] in " ".join(text.split()), (value, text)
