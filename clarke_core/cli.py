@@ -167,12 +167,24 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 def check(args: argparse.Namespace) -> Answer:
     """``check EXPR --at P --answer A``: grade an answer, with feedback that says why."""
     from . import sandbox
-    from .grading import check_answer
 
-    v = sandbox.run(check_answer, args.expr, args.at, args.answer, args.set, timeout=TIMEOUT_S,
+    v = sandbox.run(compute_check, args.expr, args.at, args.answer, args.set, timeout=TIMEOUT_S,
                     memory_mb=MEMORY_MB, method="fork")
     text = f"{'correct' if v.correct else 'not correct'} (score {v.score:.2f}): {v.feedback}"
     return Answer(text, {"correct": v.correct, "score": v.score, "feedback": v.feedback})
+
+
+def compute_check(expr: str, at: str, answer: str, kind: str):
+    """What the worker computes for ``check``: the ``Verdict``, with float overflow and runaway
+    recursion as one sentence.
+
+    >>> compute_check("max(0, x)", "0", "[0, 1]", "clarke").correct
+    True
+    """
+    from .grading import check_answer
+
+    with numeric_limits():
+        return check_answer(expr, at, answer, kind)
 
 
 def _grade_arguments(parser: argparse.ArgumentParser) -> None:
