@@ -229,7 +229,10 @@ def test_page(case, page_name, how, f, point, tmp_path, _warm_pages):
 
 ALPHABET = list("xy0123456789+-*/^()., <>=!&|~%@_'\"[]{}:;#\\ e\n\t") + [
     "abs", "max", "min", "relu", "sqrt", "exp", "log", "sin", "Piecewise", "True", "pi", "E",
-    "**", "__", "lambda", "import", "1e999", "9**9**9", "ｘ", "е", "\u200b", "\0"]
+    "**", "__", "lambda", "import", "1e999", "9**9**9", "ｘ", "е", "\u200b", "\0",
+    # the notation the parser translates (bars, roots, pi, superscripts, the minus sign)
+    "|", "||", "\u221a", "\u221a(", "\u03c0", "\u00b2", "\u207b\u00b9", "\u00b7", "\u2212",
+    "\u2264"]
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None,

@@ -402,6 +402,13 @@ def test_students_notation_is_read_as_its_ascii_form(text, expected):
     assert parse_function(text).expr == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126, exclude_characters="|"),
+               max_size=40))
+def test_ascii_without_bars_is_not_translated(text):
+    assert parsing._translate(text) == text
+
+
 def test_the_notation_reaches_points_too():
     assert parse_point("π/2, √2", 2) == (sp.pi / 2, sp.sqrt(2))
     assert parse_constant("−|−3|") == -3
