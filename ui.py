@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable
@@ -19,10 +20,53 @@ import streamlit as st
 
 from clarke_core import InputError
 from clarke_core.examples import Example, find_example
+from clarke_core.parsing import MAX_TEXT_LENGTH
 from clarke_core.primitives import PRIMITIVES
 
 OWN = "Your own function"
 SOMETHING_WRONG = "Something went wrong on our side; please try another function or point."
+
+# The characters that open Markdown or HTML constructs anywhere in a line (links, images,
+# emphasis, code, tables, strikethrough, HTML and entities, $ maths, Streamlit's :directives[]):
+# a backslash makes each one literal (CommonMark escapes any ASCII punctuation).
+_INLINE = re.compile(r"[\\`*_{}\[\]<>#!|~$&@]|:(?=\S)")
+# At the start of a line these open a list, quote or heading as well.
+_LINE_START = re.compile(r"^(\s*|\s*\d+)((?<!\d)[-+=>]|(?<=\d)[.)])")
+# Text-node rewrites that run after the escapes are resolved (so an escape cannot stop them):
+# GFM's literal autolinks (www., http://, e-mail) and Streamlit's :material/…: icons,
+# :streamlit: and emoji shortcodes. A zero-width space after each : and @ (a : before a space
+# starts none of them) and inside www. breaks their patterns.
+_AFTER_ESCAPES = re.compile(r"(?<=\\[:@])|(?<=\b[wW]{3})(?=\.)")
+_ZERO_WIDTH_SPACE = "\u200b"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def user_text(text: str, *, inline: bool = False) -> str:
+    """``text`` (a URL value, a typed function or answer, a file's content, or a message that may
+    echo one) made safe to put inside Markdown: it shows as the very characters typed, on one
+    line, and never as a link, image, heading, list, icon, emphasis or HTML.
+
+    The one way pages show user-derived text in Markdown (``st.text`` and ``st.code`` need none).
+    ``inline``: the caller puts it after other text on the line, so a leading "1." or "-" can
+    start no list there and stays as typed.
+
+    >>> print(user_text("[Log in](evil) x**2 - 1"))
+    \\[Log in\\](evil) x\\*\\*2 - 1
+    >>> print(user_text("- 1. item"))
+    \\- 1. item
+    """
+    one_line = _CONTROL.sub(" ", str(text))
+    escaped = _INLINE.sub(lambda m: "\\" + m.group(), one_line)
+    if not inline:
+        escaped = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+    return _AFTER_ESCAPES.sub(_ZERO_WIDTH_SPACE, escaped)
+
+
+def quoted(raw: str, limit: int = 40) -> str:
+    """A URL value or typed text quoted in a sentence: shortened to ``limit`` characters, then
+    ``user_text``."""
+    short = raw if len(raw) <= limit else raw[: limit - 1] + "…"
+    return f"'{user_text(short, inline=True)}'"
 
 
 def function_help(variables: str) -> str:
@@ -60,15 +104,17 @@ def function_inputs(prefix: str, examples: tuple[Example, ...], *, f_label: str,
         st.session_state[pick] = label_of(st.session_state[f], st.session_state[at])
 
     if f not in st.session_state:
-        st.session_state[f] = st.query_params.get("f", examples[0].expr)
-        st.session_state[at] = st.query_params.get(
+        st.session_state[f] = url_text("f", examples[0].expr)
+        st.session_state[at] = url_text(
             "at", examples[0].at if "f" not in st.query_params else typed_at)
         st.session_state[pick] = label_of(st.session_state[f], st.session_state[at])
 
     pick_col, f_col, at_col = st.columns([2, 3, 1.2])
     pick_col.selectbox("Example", labels, key=pick, on_change=on_pick)
-    f_col.text_input(f_label, key=f, on_change=on_type, help=f_help)
-    at_col.text_input(at_label, key=at, on_change=on_type, help=at_help)
+    # max_chars is also enforced on the server: a longer value sent by a client is cut there.
+    f_col.text_input(f_label, key=f, on_change=on_type, help=f_help, max_chars=MAX_TEXT_LENGTH)
+    at_col.text_input(at_label, key=at, on_change=on_type, help=at_help,
+                      max_chars=MAX_TEXT_LENGTH)
     text, point = st.session_state[f], st.session_state[at]
     if st.query_params.get("f") != text or st.query_params.get("at") != point:
         st.query_params.update({"f": text, "at": point})
@@ -76,6 +122,19 @@ def function_inputs(prefix: str, examples: tuple[Example, ...], *, f_label: str,
     if example:
         st.caption(f"**What this example teaches.** {example.note}")
     return text, point
+
+
+def url_text(name: str, default: str) -> str:
+    """The URL's text ``name`` (a function or a point) for a text field, or ``default`` (with one
+    sentence) when it is longer than a field takes: nothing longer is kept in the session."""
+    raw = st.query_params.get(name)
+    if raw is None:
+        return default
+    if len(raw) > MAX_TEXT_LENGTH:
+        st.warning(f"The link's {name} is too long ({len(raw)} characters; the limit is "
+                   f"{MAX_TEXT_LENGTH}), so {quoted(default)} is used instead.")
+        return default
+    return raw
 
 
 def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinner: str,
@@ -89,7 +148,7 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
         with st.spinner(spinner):
             return compute(text, at)
     except InputError as err:
-        st.error(str(err))
+        st.error(user_text(str(err)))
     except RuntimeError:
         st.error(SOMETHING_WRONG)
     st.stop()
@@ -153,8 +212,8 @@ def restore_from_url(params: dict[str, UrlParam]) -> None:
         raw = st.query_params.get(param.name)
         value = None if raw is None else param.read(raw)
         if raw is not None and value is None:
-            st.warning(f"The link's {param.name} = {raw[:40]!r} is not {param.allowed()}, so "
-                       f"{param.default} is used instead.")
+            st.warning(f"The link's {param.name} = {quoted(raw)} is not {param.allowed()}, "
+                       f"so {param.default} is used instead.")
         st.session_state[key] = param.default if value is None else value
 
 
@@ -164,7 +223,7 @@ def check_bound_value(name: str, allowed: tuple[str, ...]) -> None:
     the widget (afterwards the value is gone from the URL)."""
     param, raw = UrlParam(name, None, choices=allowed), st.query_params.get(name)
     if raw is not None and param.read(raw) is None:
-        st.warning(f"The link's {name} = {raw[:40]!r} is not {param.allowed()}, so it is "
+        st.warning(f"The link's {name} = {quoted(raw)} is not {param.allowed()}, so it is "
                    "ignored.")
 
 
@@ -212,15 +271,15 @@ def piecewise_editor(prefix: str, dim: int) -> str | None:
     try:
         check = _checked_pieces(rows, dim)
     except InputError as err:
-        st.error(str(err))
+        st.error(user_text(str(err)))
         return None
     except RuntimeError:
         st.error(SOMETHING_WRONG)
         return None
     if check.problems:
-        st.warning("\n".join(f"- {p}" for p in check.problems))
+        st.warning("\n".join(f"- {user_text(p)}" for p in check.problems))
     for note in check.notes:
-        st.caption(note)
+        st.caption(user_text(note))
     if check.text is None:
         return None
 

@@ -28,8 +28,8 @@ def fmt(value: float) -> str:
 
 
 if F not in st.session_state:
-    st.session_state[F] = st.query_params.get("f", DEFAULT_F)
-    st.session_state[AT] = st.query_params.get("at", DEFAULT_AT)
+    st.session_state[F] = ui.url_text("f", DEFAULT_F)
+    st.session_state[AT] = ui.url_text("at", DEFAULT_AT)
 
 st.title("Autodiff vs Clarke")
 st.markdown(
@@ -53,8 +53,9 @@ with st.expander("Sources, as each library states them"):
 
 st.subheader("Your function")
 f_col, at_col = st.columns([4, 1])
-f_col.text_input("f(x) =", key=F, help="A function of x, as on the 1D Clarke page.")
-at_col.text_input("at x₀ =", key=AT)
+f_col.text_input("f(x) =", key=F, help="A function of x, as on the 1D Clarke page.",
+                 max_chars=ui.MAX_TEXT_LENGTH)
+at_col.text_input("at x₀ =", key=AT, max_chars=ui.MAX_TEXT_LENGTH)
 text, at = st.session_state[F], st.session_state[AT]
 if st.query_params.get("f") != text or st.query_params.get("at") != at:
     st.query_params.update({"f": text, "at": at})

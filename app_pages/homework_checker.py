@@ -2,7 +2,6 @@
 
 import csv
 import io
-import re
 
 import streamlit as st
 
@@ -31,9 +30,8 @@ URL_STATE = {PICK: ui.UrlParam("assignment", next(iter(EXAMPLES)), choices=(*EXA
              KIND: ui.UrlParam("kind", "all", choices=("all", *KINDS))}
 
 
-def plain(text: str) -> str:
-    # Assignment text may come from an uploaded file: show it as words, never as markup or math.
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", text)
+# Assignment text may come from an uploaded file: show it as words, never as markup or math.
+plain = ui.user_text
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -89,7 +87,7 @@ try:
     with st.spinner("Reading the assignment…"):
         assignment, formulas = prepare(data)
 except InputError as err:
-    st.error(str(err))
+    st.error(plain(str(err)))
     st.stop()
 except RuntimeError:
     st.error("Something went wrong on our side while reading the assignment.")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from .clarke import clarke_from_local, local_1d
 from .clarke_2d import clarke_2d
+from .errors import numeric_limits
 from .parsing import parse_function_and_point
 from .sets import DifferentialSet
 from .subgradients import subdifferential_from_local
@@ -40,10 +41,11 @@ def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSe
     """
     if timeout is not None:
         return _limited(clarke_set, expr, at, timeout)
-    function, point = parse_function_and_point(expr, at)
-    if function.dim == 2:
-        return clarke_2d(function.expr, point)
-    return clarke_from_local(local_1d(function.expr, function.variables[0], point[0]))
+    with numeric_limits():
+        function, point = parse_function_and_point(expr, at)
+        if function.dim == 2:
+            return clarke_2d(function.expr, point)
+        return clarke_from_local(local_1d(function.expr, function.variables[0], point[0]))
 
 
 def subdifferential(expr: str, at, *, timeout: float | None = None) -> DifferentialSet:
@@ -55,7 +57,9 @@ def subdifferential(expr: str, at, *, timeout: float | None = None) -> Different
     """
     if timeout is not None:
         return _limited(subdifferential, expr, at, timeout)
-    function, point = parse_function_and_point(expr, at)
-    if function.dim == 2:
-        return subdifferential_2d(function.expr, point, clarke_2d(function.expr, point))
-    return subdifferential_from_local(local_1d(function.expr, function.variables[0], point[0]))
+    with numeric_limits():
+        function, point = parse_function_and_point(expr, at)
+        if function.dim == 2:
+            return subdifferential_2d(function.expr, point, clarke_2d(function.expr, point))
+        return subdifferential_from_local(local_1d(function.expr, function.variables[0],
+                                                   point[0]))

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .errors import InputError
+from .errors import InputError, numeric_limits
 from .sets import DifferentialSet
 
 TIMEOUT_S = 5.0
@@ -105,7 +106,8 @@ def compute_homogeneity(expr: str) -> tuple[str | None, str]:
     """
     from .homogeneity import homogeneity as decide
 
-    h = decide(expr)
+    with numeric_limits():
+        h = decide(expr)
     return (None if h.degree is None else str(h.degree)), h.reason
 
 
@@ -165,12 +167,24 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
 def check(args: argparse.Namespace) -> Answer:
     """``check EXPR --at P --answer A``: grade an answer, with feedback that says why."""
     from . import sandbox
-    from .grading import check_answer
 
-    v = sandbox.run(check_answer, args.expr, args.at, args.answer, args.set, timeout=TIMEOUT_S,
+    v = sandbox.run(compute_check, args.expr, args.at, args.answer, args.set, timeout=TIMEOUT_S,
                     memory_mb=MEMORY_MB, method="fork")
     text = f"{'correct' if v.correct else 'not correct'} (score {v.score:.2f}): {v.feedback}"
     return Answer(text, {"correct": v.correct, "score": v.score, "feedback": v.feedback})
+
+
+def compute_check(expr: str, at: str, answer: str, kind: str):
+    """What the worker computes for ``check``: the ``Verdict``, with float overflow and runaway
+    recursion as one sentence.
+
+    >>> compute_check("max(0, x)", "0", "[0, 1]", "clarke").correct
+    True
+    """
+    from .grading import check_answer
+
+    with numeric_limits():
+        return check_answer(expr, at, answer, kind)
 
 
 def _grade_arguments(parser: argparse.ArgumentParser) -> None:
@@ -217,10 +231,12 @@ def compute_set(kind: str, expr: str, at: str) -> tuple[list[str], list[str], Di
     from . import api
     from .parsing import parse_function, parse_point
 
-    function = parse_function(expr)
-    point = parse_point(at, function.dim)
-    engine = api.clarke_set if kind == "clarke" else api.subdifferential
-    return [str(v) for v in function.variables], [str(c) for c in point], engine(expr, at)
+    with numeric_limits():
+        function = parse_function(expr)
+        point = parse_point(at, function.dim)
+        engine = api.clarke_set if kind == "clarke" else api.subdifferential
+        result = engine(expr, at)
+    return [str(v) for v in function.variables], [str(c) for c in point], result
 
 
 def _set_answer(kind: str, expr: str, at: str) -> Answer:
@@ -343,7 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except SystemExit as done:  # --help has been printed
             return done.code if isinstance(done.code, int) else 0
         answer = SUBCOMMANDS[args.command].answer(args)
-        output = json.dumps(answer.data, allow_nan=False) if args.json else answer.text
+        output = json.dumps(_finite(answer.data), allow_nan=False) if args.json else answer.text
     except InputError as exc:
         return _fail(2, str(exc) or "The input was refused.")
     except KeyboardInterrupt:
@@ -355,6 +371,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(1, f"clarke_core: internal error ({type(exc).__name__}): {exc}")
     print(output)
     return 0
+
+
+def _finite(data):
+    """``data`` for JSON, refused in one sentence if it holds an infinite or NaN float (JSON has
+    no such numbers, and writing them would make a file other tools cannot read)."""
+    if isinstance(data, float) and not math.isfinite(data):
+        raise InputError("The answer holds a number too large for floating point (infinite or "
+                         "undefined), which JSON cannot carry; use smaller numbers.")
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(value) for value in data]
+    return data
 
 
 def _fail(code: int, message: str) -> int:

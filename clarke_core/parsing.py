@@ -39,7 +39,7 @@ from typing import Any
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
-from .errors import InputError
+from .errors import InputError, numeric_limits
 from .primitives import PRIMITIVES, VARIABLES, Primitive, allowed_names
 
 MAX_TEXT_LENGTH = 2000  # characters of typed text
@@ -65,7 +65,30 @@ _FAST_GROWTH_ARGUMENT = 1e4
 # Highest power of a sum allowed inside a non-rational constant exponent (see _costly_exponent).
 _MAX_SUM_POWER = 4
 
-_REPLACEMENTS = {"\u2212": "-", "\u00b7": "*", "\u00d7": "*", "\u00b2": "**2", "\u00b3": "**3"}
+# The largest size of any constant (a literal, or a constant part folded exactly, such as
+# (10**29)**11): beyond it the engines' floating-point steps overflow (floats end near 1.8e308).
+MAX_MAGNITUDE = 1e300
+# Relative error of a constant's plain floating-point value (the sum of its terms' floats, as
+# the engines compute it) beyond which the constant is refused: its terms cancel.
+_CANCELLATION = 1e-6
+_MAX_MAGNITUDE_EXACT = sp.Integer(10) ** 300
+
+# The notation students type, translated to the parser's ASCII before the syntax tree is built
+# (never evaluated): − (U+2212), ·, × and π here; |…| bars, √ and superscripts in _translate.
+_REPLACEMENTS = {"\u2212": "-", "\u00b7": "*", "\u00d7": "*", "\u03c0": "pi"}
+_SUPERSCRIPTS = dict(zip("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b",
+                         "0123456789-", strict=True))
+_SUPERSCRIPT_RUN = "\u207b?[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+"  # a pattern for re
+_SQRT = "\u221a"
+# Other characters students paste, each refused with the ASCII to type instead.
+_ASCII_FORMS = {
+    "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u00f7": "/", "\u2013": "-",
+    "\u2014": "-", "\u2010": "-", "\u2011": "-", "\u2217": "*", "\u22c5": "*",
+    "\u2219": "*", "\u02c6": "^", "\u2227": "&", "\u2228": "|", "\u00ac": "not",
+    "\u221e": "a large number such as 10**6", "\u2044": "/", "\u2215": "/", "\u00a0": "a space",
+    "\u2018": "no quotes", "\u2019": "no quotes", "\u201c": "no quotes", "\u201d": "no quotes",
+    "\u03a0": "pi", "\u2148": "nothing (only real numbers are allowed)",
+}
 _OPEN, _CLOSE = "([{", ")]}"
 _FLOAT_LITERAL = r"(?P<int>[0-9_]*)(?:\.(?P<frac>[0-9_]*))?(?:[eE](?P<exp>[-+]?[0-9_]+))?"
 _UNDEFINED = (sp.nan, sp.zoo, sp.oo, -sp.oo)
@@ -94,6 +117,7 @@ class ParsedFunction:
         return len(self.variables)
 
 
+@numeric_limits()
 def parse_function(text: str, *, max_dim: int = 2) -> ParsedFunction:
     """Parse a function of ``x`` (and ``y`` when ``max_dim`` is 2) typed by a student.
 
@@ -116,11 +140,12 @@ def parse_function(text: str, *, max_dim: int = 2) -> ParsedFunction:
         raise ValueError(f"max_dim must be 1 or 2, not {max_dim!r}")
     if not isinstance(text, str):
         raise InputError("The function must be given as text, for example max(0, x).")
+    _check_length(text)
     typed = text.strip()
     if not typed:
         raise InputError("Type a function of x, for example max(0, x).")
     names = tuple(VARIABLES)[:max_dim]
-    source, tree = _read(typed)
+    source, tree = _read(typed, function=True)
     builder = _Builder(source, {n: VARIABLES[n] for n in names}, function_page=True)
     value = builder.build(tree.body)
     expr = value.expr
@@ -137,6 +162,7 @@ def parse_function(text: str, *, max_dim: int = 2) -> ParsedFunction:
     return ParsedFunction(text=typed, expr=expr, variables=variables)
 
 
+@numeric_limits()
 def parse_constant(text: str) -> sp.Expr:
     """Parse one exact real constant such as ``"1/2"``, ``"sqrt(2)/2"`` or ``"pi"``.
 
@@ -149,6 +175,7 @@ def parse_constant(text: str) -> sp.Expr:
     """
     if not isinstance(text, str):
         raise InputError("The number must be given as text, for example 1/2.")
+    _check_length(text)
     typed = text.strip()
     if not typed:
         raise InputError("Type a number such as 0, 1/2, sqrt(2)/2 or pi.")
@@ -179,6 +206,7 @@ def parse_function_and_point(text: str, at) -> tuple[ParsedFunction, tuple[sp.Ex
         return ParsedFunction(function.text, function.expr, (VARIABLES["x"], VARIABLES["y"])), point
 
 
+@numeric_limits()
 def parse_point(value: str | int | float | sp.Expr | tuple | list, dim: int) -> tuple[sp.Expr, ...]:
     """Parse a point with ``dim`` exact real coordinates.
 
@@ -195,6 +223,7 @@ def parse_point(value: str | int | float | sp.Expr | tuple | list, dim: int) -> 
     if not isinstance(dim, int) or dim < 1:
         raise ValueError(f"dim must be a positive int, not {dim!r}")
     if isinstance(value, str):
+        _check_length(value)
         typed = value.strip()
         if not typed:
             raise InputError(f"Type a point, like {_zeros(dim)}.")
@@ -311,15 +340,34 @@ def _syntax_message(err: SyntaxError, source: str) -> str:
 # --- reading text -------------------------------------------------------------------------------
 
 
-def _read(typed: str) -> tuple[str, ast.Expression]:
-    """Normalise, check the cheap limits, and parse to a syntax tree (no sympy yet)."""
-    if len(typed) > MAX_TEXT_LENGTH:
-        raise InputError(f"The input is too long ({len(typed)} characters); the limit is "
+def _check_length(text: str) -> None:
+    """The first check on any text, before anything else reads or keeps it."""
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InputError(f"The input is too long ({len(text)} characters); the limit is "
                          f"{MAX_TEXT_LENGTH}.")
-    source = "".join(_REPLACEMENTS.get(ch, ch) for ch in typed)
+
+
+def _read(typed: str, *, function: bool = False) -> tuple[str, ast.Expression]:
+    """Normalise, check the cheap limits, and parse to a syntax tree (no sympy yet)."""
+    _check_length(typed)
+    # Refused before anything could echo them: a comment hides text from the formula (and a
+    # message quoting the formula would show it), a backslash continues a line.
+    if "#" in typed:
+        raise InputError("A # starts a comment, which a formula cannot have; remove the # and "
+                         "everything after it.")
+    if "\\" in typed:
+        raise InputError("A backslash \\ is not allowed; type the formula on one line, with "
+                         "/ for division.")
+    if function and ("\n" in typed or "\r" in typed):
+        raise InputError("A function is one line of text; remove the line breaks.")
+    source = _translate(typed)
     for ch in source:
         if not (" " <= ch <= "~" or ch in "\t\n\r"):
             shown = repr(ch) if ch.isprintable() else f"U+{ord(ch):04X}"
+            ascii_form = _ASCII_FORMS.get(ch)
+            if ascii_form is not None:
+                raise InputError(f"The character {shown} is not allowed; type {ascii_form} "
+                                 "instead.")
             raise InputError(f"The character {shown} is not allowed; type plain ASCII such as x, "
                              "y, +, *, ^.")
     source = source.replace("^", "**")
@@ -343,6 +391,84 @@ def _read(typed: str) -> tuple[str, ast.Expression]:
         raise InputError("The formula cannot be read; check the brackets and operators.") from None
     _check_shape(tree)
     return source, tree
+
+
+def _translate(typed: str) -> str:
+    """Students' notation as the parser's ASCII, one rule each: − · × as - * *, π as pi,
+    superscripts as powers (x² is x**2, x⁻¹ is x**(-1)), |…| as abs(…) and √ as sqrt of the
+    name, number, call or bracket right after it (√x, √2, √abs(x), √(x + 1)).
+
+    >>> _translate("|x − 1|·√(x² + 1) + √π")
+    'abs(x - 1)*sqrt(x**2 + 1) + sqrt(pi)'
+    """
+    text = "".join(_REPLACEMENTS.get(ch, ch) for ch in typed)
+    text = re.sub(_SUPERSCRIPT_RUN,
+                  lambda m: _power_text("".join(_SUPERSCRIPTS[c] for c in m[0])), text)
+    if "|" in text:
+        text = _absolute_bars(text)
+    while _SQRT in text:
+        text = _square_root(text, text.rindex(_SQRT))  # innermost (rightmost) first
+    return text
+
+
+def _power_text(exponent: str) -> str:
+    return f"**({exponent})" if exponent.startswith("-") else f"**{exponent}"
+
+
+def _absolute_bars(text: str) -> str:
+    """|…| as abs(…). A bar that follows a value closes the innermost open bar of its bracket
+    level, or, with none open there, is the "or" of two conditions, as in (x < 0) | (x > 1);
+    any other bar (at the start, after an operator, a bracket or a comma) opens one."""
+    out: list[str] = []
+    open_bars: list[int] = []  # the bracket level at which each open bar stands
+    level = 0
+    for ch in text:
+        if ch in _OPEN:
+            level += 1
+        elif ch in _CLOSE:
+            level -= 1
+        if ch != "|":
+            out.append(ch)
+            continue
+        before = "".join(out).rstrip()[-1:]
+        after_value = bool(before) and (before.isalnum() or before in "_.)]}")
+        if after_value and open_bars and open_bars[-1] == level:
+            open_bars.pop()
+            out.append(")")
+        elif after_value:
+            out.append("|")
+        else:
+            open_bars.append(level)
+            out.append("abs(")
+    if open_bars:
+        raise InputError("An absolute-value bar | is not closed: write |x - 1|, or abs(x - 1).")
+    return "".join(out)
+
+
+_SQRT_OPERAND = r"\s*([A-Za-z_][A-Za-z_0-9]*|[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)"
+
+
+def _square_root(text: str, at: int) -> str:
+    """The √ at index ``at`` as sqrt(...) of what follows it."""
+    rest = text[at + 1:]
+    if rest.lstrip().startswith("("):
+        return text[:at] + "sqrt" + rest
+    match = re.match(_SQRT_OPERAND, rest)
+    if match is None:
+        raise InputError("√ must be followed by a number, a name or a bracket, as in √x, √2 or "
+                         "√(x + 1).")
+    end = match.end()
+    if match[1][0].isalpha() and rest[end:].lstrip().startswith("("):  # a call such as √abs(x)
+        end = rest.index("(", end)
+        level = 0
+        for i in range(end, len(rest)):
+            level += (rest[i] in _OPEN) - (rest[i] in _CLOSE)
+            if level == 0:
+                end = i + 1
+                break
+        else:
+            raise InputError("The brackets do not match after √: every ( needs a matching ).")
+    return text[:at] + "sqrt(" + rest[:end].strip() + ")" + rest[end:]
 
 
 _FAMILIES: dict[type, str] = {
@@ -429,7 +555,32 @@ def _approximate(expr: sp.Basic, where: str) -> sp.Float:
     magnitude = _log10_abs(value)
     if math.isfinite(magnitude) and abs(magnitude) > MAX_NUMBER_DIGITS:
         raise InputError(_TOO_BIG)
+    # Exactly for a rational (10**300 itself is allowed), else with room for the Float's rounding.
+    too_large = (abs(expr) > _MAX_MAGNITUDE_EXACT if isinstance(expr, sp.Rational)
+                 else magnitude > 301 or float(abs(value)) > MAX_MAGNITUDE * (1 + 1e-12))
+    if too_large:
+        raise InputError(_too_large(where, magnitude))
     return value
+
+
+def _too_large(where: str, magnitude: float) -> str:
+    return (f"{where} is about 1e{int(magnitude)}, larger than numbers may be here (at most "
+            f"1e{round(math.log10(MAX_MAGNITUDE))} in size); use smaller numbers.")
+
+
+def _check_cancellation(expr: sp.Expr, rough: sp.Float, where: str) -> None:
+    """Refuse a constant sum whose terms cancel beyond what floating point can tell: the exact
+    pi - 314159265358979323846264338327/10**29 is 9.5e-30, its floating-point value 0.0.
+
+    ``rough`` is the sum of the terms' 15-digit values; sympy's evalf, which raises its
+    precision until the digits are right, gives the true value to compare with.
+    """
+    exact = float(_approximate(expr, where))
+    naive = sum(float(_approximate(term, where)) for term in expr.args)
+    if exact == 0 or abs(naive - exact) > _CANCELLATION * abs(exact) or abs(
+            float(rough) - exact) > _CANCELLATION * abs(exact):
+        raise InputError(f"{where} is about {exact:.2g}, but its terms cancel beyond what "
+                         "floating-point numbers can tell apart; write it more simply.")
 
 
 def _evaluate(expr: sp.Basic, where: str) -> sp.Float:
@@ -631,7 +782,10 @@ class _Builder:
         if expr.free_symbols:
             return _Value(expr, mass)
         rough = _sympy(approx) if approx is not None else expr
-        return _Value(expr, mass, _approximate(rough, self.where(node)))
+        value = _approximate(rough, self.where(node))
+        if isinstance(expr, sp.Add):
+            _check_cancellation(expr, value, self.where(node))
+        return _Value(expr, mass, value)
 
     # -- dispatch --
 
@@ -917,6 +1071,8 @@ def _coordinate(v: Any) -> sp.Expr:
         n = int(v)
         if _digits(n) > MAX_NUMBER_DIGITS:
             raise InputError(_TOO_BIG)
+        if abs(n) > MAX_MAGNITUDE:
+            raise InputError(_too_large("The coordinate", _digits(n) - 1))
         return sp.Integer(n)
     if isinstance(v, NumbersRational):  # Fraction: exact already
         return _coordinate(int(v.numerator)) / _coordinate(int(v.denominator))

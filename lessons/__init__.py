@@ -6,13 +6,14 @@ out of app_pages/, which holds only pages.
 
 from __future__ import annotations
 
-import re
+import ui
 
 
 def plain(text: str) -> str:
-    """Engine text shown as Markdown literally (no emphasis, links, HTML or $…$ maths).
+    """Engine text shown as Markdown literally (no emphasis, links, HTML or $…$ maths): it may
+    quote the student's function, so it goes through ``ui.user_text``.
 
-    >>> plain("conv{(0, 1)} <b>x_i</b> $s$")
-    'conv\\\\{(0, 1)\\\\} \\\\<b\\\\>x\\\\_i\\\\</b\\\\> \\\\$s\\\\$'
+    >>> print(plain("conv{(0, 1)} <b>x_i</b> $s$"))
+    conv\\{(0, 1)\\} \\<b\\>x\\_i\\</b\\> \\$s\\$
     """
-    return re.sub(r"([\\`*_{}\[\]<>#|~$])", r"\\\1", text)
+    return ui.user_text(text)

@@ -1,8 +1,10 @@
 """The shared table of hostile input: what strangers may type into the app, the CLI or a URL.
 
-Every case must be answered or refused with one clear sentence (``InputError``) within 3 s, and
-nothing injected may run. ``{marker}`` in a payload is replaced by a file path under the test's
-``tmp_path``: a payload that ran would create that file (the tests assert it does not exist).
+Every case must be answered or refused with one clear sentence (``InputError``), and nothing
+injected may run; what keeps each one cheap is a limit that is enforced (the parser refuses it,
+or the sandbox kills the worker), never a timing the tests measure. ``{marker}`` in a payload
+is replaced by a file path under the test's ``tmp_path``: a payload that ran would create that
+file (the tests assert it does not exist).
 
 Tables (each row starts with an id):
 
@@ -70,6 +72,8 @@ INJECTION = [
     ("nul-byte", "abs(x)\0"),
     ("backslash-escape", "\\x61bs(x)"),
     ("comment", "x # __import__('os')"),
+    ("comment-image", "log(0 #![](http://evil.example/a.png)\n)"),
+    ("line-continuation", "abs(x) + \\\n1"),
     ("ellipsis", "..."),
     ("await", "await x"),
     ("yield", "(yield x)"),
@@ -101,6 +105,10 @@ EXHAUSTION = [
     ("sqrt-tower", "sqrt(" * 30 + "2" + ")" * 30 + "*x"),
     ("rational-huge", "1/" + "7" * 29 + "**99"),
     ("sin-huge-argument", "sin(10**29*x)"),
+    # Issue 12: values beyond floating point, once crashes (OverflowError, JSON inf, 0.0**-1).
+    ("exp-9000", "exp(9000)*x"),
+    ("folded-power-1e319", "(10**29)**11*abs(x)"),
+    ("cancelling-constant", "x/(pi - 314159265358979323846264338327/10**29)"),
 ]
 
 MALFORMED = [
@@ -195,7 +203,8 @@ CLI_IDS = [
     "power-tower-9", "power-tower-10", "float-exponent-huge", "huge-integer-literal",
     "deep-nesting-300", "abs-terms-1000", "piecewise-60", "factorial-huge", "exp-exp-exp",
     "unbalanced-open", "unknown-function", "point-zero-division", "point-nan", "point-oo",
-    "point-three-coordinates", "point-injection", "point-exp-tower-1d",
+    "point-three-coordinates", "point-injection", "point-exp-tower-1d", "exp-9000",
+    "folded-power-1e319", "cancelling-constant", "comment-image", "line-continuation",
 ]
 
 PAGES = [
@@ -212,6 +221,11 @@ PAGES = [
     ("2d-url-bad-point", "clarke_2d", "url", "abs(x) + abs(y)", "(1, 2, 3)"),
     ("2d-typed-huge-exponent", "clarke_2d", "typed", "1e999999999*x + y", "0, 0"),
     ("2d-typed-lambda", "clarke_2d", "typed", "(lambda: open('{marker}', 'w'))()", "0, 0"),
+    ("subgradients-url-exp-9000", "subgradients", "url", "exp(9000)*x", "0"),
+    ("subgradients-url-cancelling", "subgradients", "url",
+     "x/(pi - 314159265358979323846264338327/10**29)", "1"),
+    ("subgradients-url-comment", "subgradients", "url",
+     "log(0 #![](http://evil.example/a.png)\n)", "0"),
     ("homework-injection", "homework_checker", "answer", TOUCH, ""),
     ("homework-power-tower", "homework_checker", "answer", "[0, 9**9**9]", ""),
     ("homework-gibberish", "homework_checker", "answer", "[[[[,,,]", ""),

@@ -1,4 +1,5 @@
-"""The safe parser: valid input builds the expected sympy object, hostile input is refused fast.
+"""The safe parser: valid input builds the expected sympy object, hostile input is refused by a
+limit the parser enforces (never timed: a loaded machine made timed bounds flake).
 
 Expected expressions are built here with sympy's constructors directly, never by parsing text.
 """
@@ -6,7 +7,6 @@ Expected expressions are built here with sympy's constructors directly, never by
 from __future__ import annotations
 
 import re
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -21,7 +21,6 @@ from clarke_core.parsing import ParsedFunction, parse_constant, parse_function, 
 from clarke_core.primitives import PRIMITIVES, X, Y, allowed_names
 
 R = sp.Rational
-HOSTILE_SECONDS = 1.0  # a safety bound for refusing, not a performance target
 
 
 def assert_sentence(err: InputError) -> None:
@@ -36,12 +35,9 @@ def assert_sentence(err: InputError) -> None:
 
 
 def refused(call, *args, **kwargs) -> InputError:
-    """Run ``call``, which must raise InputError within HOSTILE_SECONDS; return the error."""
-    start = time.perf_counter()
+    """Run ``call``, which must raise InputError with one sentence; return the error."""
     with pytest.raises(InputError) as info:
         call(*args, **kwargs)
-    elapsed = time.perf_counter() - start
-    assert elapsed < HOSTILE_SECONDS, f"took {elapsed:.2f} s to refuse"
     assert_sentence(info.value)
     return info.value
 
@@ -369,6 +365,135 @@ def test_syntax_errors_never_show_python_internals():
 def test_non_text_is_refused():
     refused(parse_function, 3)
     refused(parse_function, None)
+
+
+# --- the notation students type -------------------------------------------------------------------
+
+NOTATION = [
+    ("|x|", sp.Abs(X), "bars"),
+    ("|x - 1| + |y|", sp.Abs(X - 1) + sp.Abs(Y), "bars-twice"),
+    ("||x| - 1|", sp.Abs(sp.Abs(X) - 1), "bars-nested"),
+    ("-|x|*|y|", -sp.Abs(X) * sp.Abs(Y), "bars-product"),
+    ("|(x + 1)|", sp.Abs(X + 1), "bars-around-brackets"),
+    ("max(|x|, |y|)", sp.Max(sp.Abs(X), sp.Abs(Y)), "bars-as-arguments"),
+    ("Piecewise((1, |x| < 1), (0, True))", sp.Piecewise((1, sp.Abs(X) < 1), (0, True)),
+     "bars-in-a-condition"),
+    ("Piecewise((1, (x < 0) | (x > 1)), (0, True))",
+     sp.Piecewise((1, sp.Or(X < 0, X > 1)), (0, True)), "bar-after-bracket-is-or"),
+    ("√x", sp.sqrt(X), "root"),
+    ("√(x + 1)", sp.sqrt(X + 1), "root-bracket"),
+    ("√2*x", sp.sqrt(2) * X, "root-number"),
+    ("√|x|", sp.sqrt(sp.Abs(X)), "root-bars"),
+    ("√abs(x) + √√y", sp.sqrt(sp.Abs(X)) + Y ** R(1, 4), "root-call-and-twice"),
+    ("π*x", sp.pi * X, "pi"),
+    ("sin(π/2)*x", X, "pi-inside"),
+    ("x² + y³", X**2 + Y**3, "superscripts"),
+    ("x⁴ - x⁻¹", X**4 - 1 / X, "superscript-four-and-minus-one"),
+    ("(x + 1)²", (X + 1) ** 2, "superscript-of-bracket"),
+    ("2·x × y", 2 * X * Y, "dot-and-cross"),
+    ("−x − 1", -X - 1, "minus-sign"),
+    ("|x − 1|·√(x² + 1)", sp.Abs(X - 1) * sp.sqrt(X**2 + 1), "all-together"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [n[:2] for n in NOTATION],
+                         ids=[n[2] for n in NOTATION])
+def test_students_notation_is_read_as_its_ascii_form(text, expected):
+    assert parse_function(text).expr == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126, exclude_characters="|"),
+               max_size=40))
+def test_ascii_without_bars_is_not_translated(text):
+    assert parsing._translate(text) == text
+
+
+def test_the_notation_reaches_points_too():
+    assert parse_point("π/2, √2", 2) == (sp.pi / 2, sp.sqrt(2))
+    assert parse_constant("−|−3|") == -3
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("x ≤ 1", "type <= instead"),
+        ("x ≥ 1", "type >= instead"),
+        ("x – 1", "type - instead"),
+        ("x ÷ 2", "type / instead"),
+        ("é", "type plain ASCII"),
+        ("|x", "bar | is not closed"),
+        ("√", "must be followed by"),
+        ("√+x", "must be followed by"),
+    ],
+    ids=["le", "ge", "en-dash", "divide", "other-letter", "open-bar", "root-alone",
+         "root-operator"],
+)
+def test_other_notation_is_refused_with_its_ascii_form(text, fragment):
+    assert fragment in str(refused(parse_function, text))
+
+
+# --- what the door refuses before anything else reads the text ------------------------------------
+
+COMMENT_IMAGE = "log(0 #![](http://evil.example/a.png)\n)"
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (COMMENT_IMAGE, "A # starts a comment"),
+        ("x # a note", "A # starts a comment"),
+        ("abs(x) + \\\n1", "backslash"),
+        ("abs(x) +\n1", "one line"),
+        ("abs(x)\r+ 1", "one line"),
+        ("(10**29)**11*abs(x)", "about 1e319"),
+        ("exp(9000)*x", "about 1e3908"),
+        ("exp(700)*x", "about 1e304"),
+        ("x/(pi - 314159265358979323846264338327/10**29)", "terms cancel"),
+        ("(sqrt(2) - 14142135623730950488016887242/10**28)*x", "terms cancel"),
+    ],
+    ids=["comment-image", "comment", "line-continuation", "newline", "carriage-return",
+         "folded-power", "exp-9000", "exp-700", "cancelling-pi", "cancelling-sqrt"],
+)
+def test_the_door_refuses_in_one_sentence(text, fragment):
+    assert fragment in str(refused(parse_function, text))
+
+
+def test_a_comment_is_refused_without_echoing_it():
+    message = str(refused(parse_function, COMMENT_IMAGE))
+    assert "evil" not in message and "![" not in message and "png" not in message
+
+
+def test_numbers_up_to_1e300_are_kept_exactly():
+    assert parse_function("(10**25)**12*x").expr == 10**300 * X
+    assert parse_function("exp(690)*x").expr == sp.exp(690) * X
+    refused(parse_function, "(10**25)**12*10*x")
+    assert parse_point(10**300, 1) == (sp.Integer(10**300),)
+    refused(parse_point, 10**301, 1)
+    refused(parse_point, "(10**29)**11", 1)
+
+
+def test_sums_that_floating_point_can_tell_apart_are_kept():
+    expected = (sp.sqrt(2) - R(35355339, 25000000)) * X
+    assert parse_function("(sqrt(2) - 1.41421356)*x").expr == expected
+    assert parse_function("(pi - 3.14159)*x").expr == (sp.pi - R(314159, 100000)) * X
+
+
+def test_the_length_is_checked_first():
+    """Before strip or anything else: padding does not hide a text's size."""
+    padded = " " * parsing.MAX_TEXT_LENGTH + "x"
+    assert "too long" in str(refused(parse_function, padded))
+    assert "too long" in str(refused(parse_constant, padded))
+    assert "too long" in str(refused(parse_point, padded, 1))
+
+
+def test_recursion_and_overflow_become_sentences(monkeypatch):
+    for error in (RecursionError, OverflowError):
+        def explode(*args, error=error, **kwargs):
+            raise error("deep inside")
+        monkeypatch.setattr(parsing, "_check_defined", explode)
+        message = str(refused(parse_function, "x"))
+        assert "deep inside" not in message
 
 
 # --- every name in the table parses ---------------------------------------------------------------
