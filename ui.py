@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from clarke_core import InputError
+from clarke_core import InputError, sandbox
 from clarke_core.examples import Example, find_example
 from clarke_core.primitives import PRIMITIVES
 
@@ -86,13 +86,31 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
         st.info(hint)
         st.stop()
     try:
-        with st.spinner(spinner):
+        with st.spinner(spinner), sandbox.acting_for(*session_owner()):
             return compute(text, at)
     except InputError as err:
         st.error(str(err))
     except RuntimeError:
         st.error(SOMETHING_WRONG)
     st.stop()
+
+
+def session_owner() -> tuple[str | None, Callable[[], bool] | None]:
+    """This session's id, for the sandbox's fair queue (one worker per session), and a check
+    that says when Streamlit wants this run to stop (a newer rerun, a closed tab), so that a
+    call still waiting for a worker gives up; (None, None) outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None, None
+    requests = ctx.script_requests
+
+    def cancelled() -> bool:  # ScriptRequests keeps its state private; read it, never consume it
+        state = getattr(requests, "_state", None)
+        return state is not None and getattr(state, "name", "CONTINUE") != "CONTINUE"
+
+    return ctx.session_id, cancelled
 
 
 def share_link(text: str | None = None, at: str | None = None) -> None:
