@@ -633,6 +633,8 @@ MAX_CSV_BYTES = 20_000_000
 MAX_ROWS = 200_000
 ANSWER_TIMEOUT_S = 10.0  # per answer in a batch (first answer of a question computes its set)
 WORKER_MEMORY_MB = 1536
+CHUNK = 32  # answers to one question graded by one sandbox worker (its cached set serves them)
+SPARE_S = 5.0  # seconds a sandbox call gets beyond its answers' own time limits
 _PROMPTS = {
     "clarke": "Give the Clarke set ∂f(x₀).",
     "subdifferential": "Give the subdifferential ∂ₛf(x₀) (slopes of lines below the whole graph).",
@@ -918,24 +920,15 @@ def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str
         signal.signal(signal.SIGALRM, previous)
 
 
-def _limit_worker() -> None:
-    import resource
-
-    memory = WORKER_MEMORY_MB * 2**20
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def grade_batch(assignment: Assignment, answers_csv: str, *, processes: int = 2,
                 cache: bool = True, progress=None) -> BatchReport:
     """Grade a class's answers (CSV text) against ``assignment``.
 
-    ``processes`` worker processes (forked, each with a memory limit and a per-answer time
-    limit; 0 grades in this process); ``cache=False`` recomputes each exact set for every
-    answer (the benchmark's baseline). ``progress(done, total)`` is called as answers finish.
-    A bad row is reported in the rows and never stops the batch.
+    ``processes`` sandbox workers at a time (each with a memory limit, a per-answer time limit
+    and a hard kill; a worker that dies costs its one row; 0 grades in this process);
+    ``cache=False`` recomputes each exact set for every answer (the benchmark's baseline).
+    ``progress(done, total)`` is called as answers finish. A bad row is reported in the rows
+    and never stops the batch.
 
     >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "relu(x)"\\npoint = "0"')
     >>> r = grade_batch(a, 'student,question,answer\\nann,q,"[0, 1]"\\nann,q2,1\\n', processes=0)
@@ -993,26 +986,69 @@ def grade_batch(assignment: Assignment, answers_csv: str, *, processes: int = 2,
     return BatchReport(tuple(graded), totals, assignment.total)
 
 
-def _run(tasks: list, processes: int, progress) -> list:
+def _run(tasks: list, processes: int, progress, grade=_grade_task) -> list:
+    """``grade`` of every task, in order. With ``processes`` > 0, chunks of up to ``CHUNK``
+    answers to one question go to the sandbox (``processes`` calls at a time), each with a time
+    and memory limit and a hard kill: a chunk whose worker dies or runs out of time is graded
+    again one answer per worker, so a dead worker costs one row, never the batch (a
+    ``multiprocessing.Pool`` hangs for good when a worker dies, CPython bpo-22393)."""
     total = len(tasks)
     if processes <= 0 or total < 2:
         out = []
         for i, task in enumerate(tasks, 1):
-            out.append(_grade_task(task))
+            out.append(grade(task))
             if progress:
                 progress(i, total)
         return out
-    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, total // (8 * processes) or 1))
-    out = []
-    with context.Pool(processes, initializer=_limit_worker) as pool:
-        for i, result in enumerate(pool.imap(_grade_task, tasks, chunksize=chunk), 1):
-            out.append(result)
-            if progress and (i == total or i % 10 == 0):
-                progress(i, total)
-    return out
+    chunks: list[list] = []
+    for task in tasks:
+        if chunks and len(chunks[-1]) < CHUNK and chunks[-1][-1][0] is task[0]:
+            chunks[-1].append(task)
+        else:
+            chunks.append([task])
+    results: list[list | None] = [None] * len(chunks)
+    done = 0
+    with ThreadPoolExecutor(processes) as pool:
+        futures = {pool.submit(_graded_in_sandbox, grade, chunk): k
+                   for k, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            k = futures[future]
+            results[k] = future.result()
+            done += len(chunks[k])
+            if progress:
+                progress(done, total)
+    return [r for chunk in results for r in chunk or ()]
+
+
+def _grade_chunk(grade, tasks: list) -> list:
+    """In a sandbox worker: ``grade`` each task (answers to one question share its cached set)."""
+    return [grade(task) for task in tasks]
+
+
+def _graded_in_sandbox(grade, tasks: list) -> list:
+    from . import sandbox
+
+    try:
+        return sandbox.run(_grade_chunk, grade, tasks, memory_mb=WORKER_MEMORY_MB,
+                           timeout=len(tasks) * ANSWER_TIMEOUT_S + SPARE_S)
+    except (InputError, RuntimeError) as err:
+        if len(tasks) > 1:  # find the answer that killed the worker: one worker each
+            return [row for task in tasks for row in _graded_in_sandbox(grade, [task])]
+        return [(False, 0.0, _lost(err), "error")]
+
+
+def _lost(err: Exception) -> str:
+    """Why an answer has no grade, when its worker did not come back."""
+    text = str(err)
+    if "too long" in text:
+        return f"This took too long to grade (over {ANSWER_TIMEOUT_S:g} s)."
+    if "memory" in text:
+        return "This needed too much memory to grade."
+    if isinstance(err, InputError):
+        return text
+    return f"The worker grading this answer stopped without an answer ({text}); it was not graded."
 
 
 def grades_csv(report: BatchReport) -> str:

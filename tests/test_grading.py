@@ -226,3 +226,40 @@ def test_gradescope_results_for_one_student():
                          processes=0)
     results = gradescope_results(report)
     assert results["score"] == 1 and len(results["tests"]) == len(assignment.questions)
+
+
+# --- a batch survives workers that die or hang ----------------------------------------------
+
+
+def _fake_grade(task):
+    """Stands in for grading._grade_task in a sandbox worker: dies, loops, or answers."""
+    import os
+
+    _, answer, _ = task
+    if answer == "die":
+        os._exit(137)  # what the out-of-memory killer or a crash in C code looks like
+    if answer == "loop":
+        while True:
+            pass
+    return True, 1.0, f"graded {answer}", "graded"
+
+
+def test_a_dying_or_looping_worker_costs_one_row_never_the_batch(monkeypatch):
+    from clarke_core import grading
+
+    monkeypatch.setattr(grading, "ANSWER_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(grading, "SPARE_S", 1.0)
+    question = "q"
+    answers = ["a", "die", "b", "loop", "c"]
+    results = grading._run([(question, a, True) for a in answers], 2, None, grade=_fake_grade)
+    assert [r[3] for r in results] == ["graded", "error", "graded", "error", "graded"]
+    assert [r[2] for r in results if r[3] == "graded"] == ["graded a", "graded b", "graded c"]
+    assert "exit code 137" in results[1][2] and "not graded" in results[1][2]
+    assert results[3][2] == "This took too long to grade (over 1 s)."
+
+
+def test_a_real_batch_in_the_sandbox_grades_like_one_process():
+    assignment = load_assignment(LECTURE.read_bytes())
+    text = ANSWERS.read_text()
+    assert grade_batch(assignment, text, processes=2).rows == \
+        grade_batch(assignment, text, processes=0).rows
