@@ -13,6 +13,7 @@ from clarke_core.grading import (
     MAX_ASSIGNMENT_BYTES,
     assignment_latex,
     check_question,
+    csv_cell,
     example_assignments,
     load_assignment,
 )
@@ -47,7 +48,10 @@ def answers_csv(assignment, student: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "question", "answer"])
     for q in assignment.questions:
-        writer.writerow([student, q.id, st.session_state.get(SAVED + q.id, "")])
+        # csv_cell: a spreadsheet shows "=..." or "-1" as text, never as a formula; the grader
+        # reads the cells back as typed (grading.uncell).
+        writer.writerow([csv_cell(student), csv_cell(q.id),
+                         csv_cell(st.session_state.get(SAVED + q.id, ""))])
     return buffer.getvalue()
 
 

@@ -243,17 +243,40 @@ def _power(degree) -> str:
 # --- comparing numbers --------------------------------------------------------------------------
 
 
+UNDECIDED_DIGITS = (100, 1000)  # digits, with evalf's error bound, tried when sign_of gives up
+
+
 def _sign(c: sp.Expr) -> int:
+    """The exact sign of an engine value (sympy, int or float, never text).
+
+    ``sign_of`` first; where it gives up, sympy's assumptions, then ``UNDECIDED_DIGITS`` digits
+    with a proven error bound (``strict=True``). Never a float tolerance: a value that stays
+    undecided raises ``UndecidedError`` (the grader says it cannot decide rather than guess).
+    """
+    from .errors import NotFiniteError
     from .local import sign_of
 
+    if not isinstance(c, sp.Basic):
+        c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
     try:
-        # c is an engine value (sympy, int or float), never text
-        if not isinstance(c, sp.Basic):
-            c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
         return sign_of(c)
+    except NotFiniteError:
+        raise
     except UndecidedError:
-        value = float(c)
-        return 0 if abs(value) < 1e-12 else (1 if value > 0 else -1)
+        pass
+    if c.is_positive:
+        return 1
+    if c.is_negative:
+        return -1
+    for digits in UNDECIDED_DIGITS:
+        try:
+            value = sp.N(c, digits, strict=True)
+        except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
+            continue
+        re, im = value.as_real_imag()
+        if im == 0 and re != 0:
+            return 1 if re > 0 else -1
+    raise UndecidedError(f"Clarke Lab could not decide whether {c} is exactly zero.")
 
 
 def _same(a: sp.Expr, decimal: bool, exact: sp.Expr | None, approx: float) -> tuple[bool, bool]:
@@ -265,7 +288,12 @@ def _same(a: sp.Expr, decimal: bool, exact: sp.Expr | None, approx: float) -> tu
         return True, False
     if decimal:
         return abs(float(difference)) <= DECIMAL_TOLERANCE * max(1.0, abs(approx)), True
-    return _sign(difference) == 0, False
+    try:
+        return _sign(difference) == 0, False
+    except UndecidedError:
+        raise UndecidedError(
+            f"The grader could not decide exactly whether {a} equals {exact}, and it does not "
+            "guess with a tolerance: ask your teacher to check this answer by hand.") from None
 
 
 def _decimal_note(exact) -> str:
@@ -629,6 +657,7 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
 
 MAX_ASSIGNMENT_BYTES = 64_000
 MAX_QUESTIONS = 100
+MAX_TOML_NESTING = 32  # [ and { inside one another in an assignment file
 MAX_CSV_BYTES = 20_000_000
 MAX_ROWS = 200_000
 ANSWER_TIMEOUT_S = 10.0  # per answer in a batch (first answer of a question computes its set)
@@ -706,10 +735,16 @@ def load_assignment(text: str | bytes) -> Assignment:
     if len(text) > MAX_ASSIGNMENT_BYTES:
         raise InputError(f"The assignment file is too large; the limit is "
                          f"{MAX_ASSIGNMENT_BYTES // 1000} kB.")
+    depth = _nesting(text)
+    if depth > MAX_TOML_NESTING:
+        raise InputError(f"The assignment nests brackets {depth} deep; the limit is "
+                         f"{MAX_TOML_NESTING}.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError(f"The assignment is not valid TOML ({err}).") from None
+    except RecursionError:  # a nesting the count above missed: still one sentence
+        raise InputError("The assignment nests too deeply to read.") from None
     tables = data.get("question")
     if not isinstance(tables, list) or not tables:
         raise InputError("The assignment lists no questions: add [[question]] tables.")
@@ -722,6 +757,35 @@ def load_assignment(text: str | bytes) -> Assignment:
         raise InputError(f"Two questions have the id {duplicate!r}; ids must be unique.")
     title = data.get("title", "Assignment")
     return Assignment(str(title)[:200], questions)
+
+
+def _nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest, outside quoted strings and comments (an upper bound on
+    what tomllib would recurse into; it recurses once per level and a deep one exhausts the
+    stack)."""
+    depth = most = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            most = max(most, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return most
 
 
 def _question(table, number: int) -> Question:
@@ -885,8 +949,46 @@ def read_answers(text: str) -> list[tuple[int, dict[str, str] | str]]:
         if len(fields) != len(header):
             rows.append((line, f"the row has {len(fields)} fields, not {len(header)}"))
             continue
-        rows.append((line, {c: fields[i].strip() for c, i in where.items()}))
+        rows.append((line, {c: printable(uncell(fields[i])).strip() for c, i in where.items()}))
     return rows
+
+
+_CONTROL = {c: " " for c in range(32)} | {127: " "} | {c: " " for c in range(0x80, 0xA0)}
+_FORMAT = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B,
+                         0x202C, 0x202D, 0x202E, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF])
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (each becomes a space) or invisible direction and
+    zero-width marks (dropped), so that a name printed by ``grade`` cannot move the cursor,
+    retitle the terminal or reorder what is shown.
+
+    >>> printable("ann\x1b]0;pwned\x07\u202e")
+    'ann ]0;pwned '
+    """
+    return text.translate(_CONTROL).translate(_FORMAT)
+
+
+def uncell(text: str) -> str:
+    """Undo ``csv_cell`` (an answers file the Homework page wrote is read back as typed).
+
+    >>> uncell("'-1/2"), uncell("'quoted")
+    ('-1/2', "'quoted")
+    """
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_STARTS else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading ``'`` before a cell starting with
+    ``= + - @``, a tab or a carriage return (which would make it a formula).
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("-1"), csv_cell("[0, 1]")
+    ("'=HYPERLINK(1)", "'-1", '[0, 1]')
+    """
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str]:
@@ -1061,11 +1163,12 @@ def grades_csv(report: BatchReport) -> str:
     writer.writerow(["student", "question", "answer", "points", "max_points", "correct", "status",
                      "feedback", "line"])
     for r in report.rows:
-        writer.writerow([r.student, r.question, r.answer, f"{r.points:g}", f"{r.max_points:g}",
-                         "yes" if r.correct else "no", r.status, r.feedback, r.line or ""])
+        writer.writerow([csv_cell(r.student), csv_cell(r.question), csv_cell(r.answer),
+                         f"{r.points:g}", f"{r.max_points:g}", "yes" if r.correct else "no",
+                         r.status, csv_cell(r.feedback), r.line or ""])
     for student, points in report.totals.items():
-        writer.writerow([student, "TOTAL", "", f"{points:g}", f"{report.max_total:g}", "", "total",
-                         "", ""])
+        writer.writerow([csv_cell(student), "TOTAL", "", f"{points:g}", f"{report.max_total:g}",
+                         "", "total", "", ""])
     return buffer.getvalue()
 
 
