@@ -1102,8 +1102,12 @@ def _run(tasks: list, processes: int, progress, grade=_grade_task) -> list:
             if progress:
                 progress(i, total)
         return out
+    import threading
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    # A single-threaded program (the command line) forks itself, with the engine imported, as
+    # its Pool did; a server with threads forks from the sandbox's fork server.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
     chunks: list[list] = []
     for task in tasks:
         if chunks and len(chunks[-1]) < CHUNK and chunks[-1][-1][0] is task[0]:
@@ -1113,7 +1117,7 @@ def _run(tasks: list, processes: int, progress, grade=_grade_task) -> list:
     results: list[list | None] = [None] * len(chunks)
     done = 0
     with ThreadPoolExecutor(processes) as pool:
-        futures = {pool.submit(_graded_in_sandbox, grade, chunk): k
+        futures = {pool.submit(_graded_in_sandbox, grade, chunk, method): k
                    for k, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             k = futures[future]
@@ -1129,15 +1133,15 @@ def _grade_chunk(grade, tasks: list) -> list:
     return [grade(task) for task in tasks]
 
 
-def _graded_in_sandbox(grade, tasks: list) -> list:
+def _graded_in_sandbox(grade, tasks: list, method: str) -> list:
     from . import sandbox
 
     try:
         return sandbox.run(_grade_chunk, grade, tasks, memory_mb=WORKER_MEMORY_MB,
-                           timeout=len(tasks) * ANSWER_TIMEOUT_S + SPARE_S)
+                           timeout=len(tasks) * ANSWER_TIMEOUT_S + SPARE_S, method=method)
     except (InputError, RuntimeError) as err:
         if len(tasks) > 1:  # find the answer that killed the worker: one worker each
-            return [row for task in tasks for row in _graded_in_sandbox(grade, [task])]
+            return [row for task in tasks for row in _graded_in_sandbox(grade, [task], method)]
         return [(False, 0.0, _lost(err), "error")]
 
 
