@@ -33,6 +33,7 @@ order, or with an extra collinear vertex, equals the same set.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -1154,7 +1155,9 @@ def _lost(err: Exception) -> str:
         return "This needed too much memory to grade."
     if isinstance(err, InputError):
         return text
-    return f"The worker grading this answer stopped without an answer ({text}); it was not graded."
+    code = re.search(r"exit code (-?\d+)", text)
+    how = f"died (exit code {code[1]})" if code else f"failed ({text})"
+    return f"The worker grading this answer {how}; it was not graded."
 
 
 def grades_csv(report: BatchReport) -> str:
