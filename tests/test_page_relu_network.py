@@ -175,7 +175,7 @@ def test_thousands_of_crafted_rows_are_never_applied_to_a_fixed_editor(monkeypat
     at = run_page()
     at.radio(key=MODE).set_value("edit").run()
     before = numbers(figures(at)[2]["data"][0]["y"])
-    rows = [{str(j): 1.0 for j in range(1, 3)} for _ in range(3500)]
+    rows = [{"_index": str(100 + k), "1": 1.0, "2": 2.0} for k in range(3500)]
     at.session_state["relu_network_w1_3_16_0"] = {
         "edited_rows": {}, "added_rows": rows, "deleted_rows": []}
     at.run()
