@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from clarke_core import InputError
+from clarke_core import InputError, sandbox
 from clarke_core.examples import Example, find_example
 from clarke_core.parsing import MAX_TEXT_LENGTH
 from clarke_core.primitives import PRIMITIVES
@@ -145,13 +145,31 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
         st.info(hint)
         st.stop()
     try:
-        with st.spinner(spinner):
+        with st.spinner(spinner), sandbox.acting_for(*session_owner()):
             return compute(text, at)
     except InputError as err:
         st.error(user_text(str(err)))
     except RuntimeError:
         st.error(SOMETHING_WRONG)
     st.stop()
+
+
+def session_owner() -> tuple[str | None, Callable[[], bool] | None]:
+    """This session's id, for the sandbox's fair queue (one worker per session), and a check
+    that says when Streamlit wants this run to stop (a newer rerun, a closed tab), so that a
+    call still waiting for a worker gives up; (None, None) outside a script run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None, None
+    requests = ctx.script_requests
+
+    def cancelled() -> bool:  # ScriptRequests keeps its state private; read it, never consume it
+        state = getattr(requests, "_state", None)
+        return state is not None and getattr(state, "name", "CONTINUE") != "CONTINUE"
+
+    return ctx.session_id, cancelled
 
 
 def share_link(text: str | None = None, at: str | None = None) -> None:
@@ -251,12 +269,52 @@ def _checked_pieces(rows: tuple[tuple[str, str], ...], dim: int):
     return sandbox.run(check_rows, rows, dim, timeout=10.0)
 
 
+def editor_edits_fit(key: str, rows: int, columns: int, *, max_rows: int | None = None) -> bool:
+    """Call before ``st.data_editor(..., key=key)`` on a table of ``rows`` × ``columns``: the
+    edits the browser sent for it are dropped (and False returned) unless they leave at most
+    ``max_rows`` rows (None: a fixed table, no row added or deleted) and touch only cells that
+    are there. Streamlit applies added rows one by one before the page sees the table, so a
+    crafted message with thousands of rows would cost seconds of the server's CPU."""
+    try:
+        state = st.session_state.get(key)
+    except Exception:  # an edit state that does not even deserialize
+        state = False
+    if state is None or _edits_fit(state, rows, columns, max_rows):
+        return True
+    try:
+        del st.session_state[key]
+    except KeyError:
+        pass
+    return False
+
+
+def _edits_fit(state, rows: int, columns: int, max_rows: int | None) -> bool:
+    try:
+        edited, added, deleted = (state["edited_rows"], state["added_rows"],
+                                  state["deleted_rows"])
+        if max_rows is None and (added or deleted):
+            return False
+        if len(added) > len(deleted) + (max_rows or rows) - rows or len(deleted) > rows:
+            return False
+        if not all(isinstance(r, int) and 0 <= r < rows for r in deleted):
+            return False
+        return len(edited) <= rows + len(added) and all(
+            isinstance(r, int) and 0 <= r < rows + len(added) and len(cells) <= columns
+            for r, cells in edited.items()) and all(len(row) <= columns for row in added)
+    except (KeyError, TypeError, AttributeError):
+        return False
+
+
 def piecewise_editor(prefix: str, dim: int) -> str | None:
     """Rows of (expression, condition) for students who do not know the ``Piecewise`` syntax,
     checked as they type (cells, gaps, overlaps, continuity). When all is well, shows the
     ``Piecewise(...)`` text and a button that puts it in the field ``<prefix>_f`` of
     ``function_inputs``; returns the text (None while there are problems)."""
     variables = "x" if dim == 1 else "x and y"
+    from clarke_core.piecewise_editor import MAX_ROWS
+
+    if not editor_edits_fit(f"{prefix}_pieces", len(_EDITOR_START[dim]), 2, max_rows=MAX_ROWS):
+        st.warning(f"The table's edits were dropped: it holds at most {MAX_ROWS} rows.")
     table = st.data_editor(
         _EDITOR_START[dim], num_rows="dynamic", key=f"{prefix}_pieces", hide_index=True,
         column_config={

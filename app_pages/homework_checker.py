@@ -12,12 +12,15 @@ from clarke_core.grading import (
     MAX_ASSIGNMENT_BYTES,
     assignment_latex,
     check_question,
+    csv_cell,
     example_assignments,
     load_assignment,
 )
 
 PICK, KIND, UPLOAD, NAME = "homework_pick", "homework_kind", "homework_upload", "homework_student"
 ANSWER, RESULT, SAVED = "homework_answer_", "homework_result_", "homework_saved_"
+SEEN = "homework_uploads_seen"  # file id -> size of every file this session uploaded
+MAX_UPLOADS, MAX_UPLOAD_BYTES = 10, 5 * MAX_ASSIGNMENT_BYTES  # per session
 UPLOADED = "Upload a file…"
 TIMEOUT_S = 10.0
 PLACEHOLDERS = {"clarke": "e.g. [0, 1]", "subdifferential": "e.g. [0, 1] or empty",
@@ -45,7 +48,10 @@ def answers_csv(assignment, student: str) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "question", "answer"])
     for q in assignment.questions:
-        writer.writerow([student, q.id, st.session_state.get(SAVED + q.id, "")])
+        # csv_cell: a spreadsheet shows "=..." or "-1" as text, never as a formula; the grader
+        # reads the cells back as typed (grading.uncell).
+        writer.writerow([csv_cell(student), csv_cell(q.id),
+                         csv_cell(st.session_state.get(SAVED + q.id, ""))])
     return buffer.getvalue()
 
 
@@ -79,12 +85,21 @@ if source == UPLOADED:
     if uploaded.size > MAX_ASSIGNMENT_BYTES:
         st.error(f"The file is too large; the limit is {MAX_ASSIGNMENT_BYTES // 1000} kB.")
         st.stop()
+    # Counted before the content is read or cached: one session cannot fill the server with files.
+    seen = st.session_state.setdefault(SEEN, {})
+    if uploaded.file_id not in seen:
+        if len(seen) >= MAX_UPLOADS or sum(seen.values()) + uploaded.size > MAX_UPLOAD_BYTES:
+            st.error(f"This session has already uploaded {len(seen)} files "
+                     f"({sum(seen.values()) // 1000} kB); the limit is {MAX_UPLOADS} files or "
+                     f"{MAX_UPLOAD_BYTES // 1000} kB in all, so reload the page to start afresh.")
+            st.stop()
+        seen[uploaded.file_id] = uploaded.size
     data = uploaded.getvalue()
 else:
     with open(EXAMPLES[source], "rb") as f:
         data = f.read()
 try:
-    with st.spinner("Reading the assignment…"):
+    with st.spinner("Reading the assignment…"), sandbox.acting_for(*ui.session_owner()):
         assignment, formulas = prepare(data)
 except InputError as err:
     st.error(plain(str(err)))
@@ -114,7 +129,7 @@ for number, q, (f_tex, at_tex) in shown:
     if checked:
         answer = st.session_state.get(ANSWER + q.id, "")
         try:
-            with st.spinner("Checking…"):
+            with st.spinner("Checking…"), sandbox.acting_for(*ui.session_owner()):
                 st.session_state[RESULT + q.id] = sandbox.run(check_question, q, answer,
                                                               timeout=TIMEOUT_S)
         except InputError as err:

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from clarke_core import networks as nets
+from clarke_core import sandbox
 from clarke_core.errors import InputError
 from clarke_core.figures import networks as charts
 from clarke_core.homogeneity import power_text
@@ -23,6 +24,7 @@ URL_STATE = {DEPTH: ui.UrlParam("depth", 3, lo=1, hi=6, integer=True),
              LR: ui.UrlParam("lr", "0.01", choices=LRS),
              STEPS: ui.UrlParam("steps", 1000, lo=100, hi=3000, integer=True)}
 CHART_CONFIG = {"displaylogo": False}
+TRAIN_TIMEOUT_S = 20.0  # seven trainings of at most nets.PAGE_WORK each, with room for a busy CPU
 
 
 # `weights`: the edited W_1 … W_{H+1} (validated), or None for the seeded ones.
@@ -31,10 +33,13 @@ def network(depth: int, width: int, seed: int, weights: tuple[np.ndarray, ...] |
     return nets.explore_network(depth, width, seed, start=weights and nets.Network(weights))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=16, show_spinner=False)
 def training(depth: int, width: int, steps: int, lr: float, seed: int,
              weights: tuple[np.ndarray, ...] | None):
-    return nets.balance(depth, width, steps, lr, seed, start=weights and nets.Network(weights))
+    # Seven trainings are seconds of CPU: in a limited worker, never in the server.
+    return sandbox.run(nets.compare_rates, depth, width, steps, lr, seed,
+                       tuple(float(eta) for eta in LRS), weights and nets.Network(weights),
+                       timeout=TRAIN_TIMEOUT_S)
 
 
 def editor_key(h: int, depth: int, width: int, seed: int) -> str:
@@ -65,6 +70,9 @@ if mode == "edit":
     for h, (tab, w) in enumerate(zip(tabs, seeded, strict=True), start=1):
         table = pd.DataFrame(w, index=[str(i) for i in range(1, w.shape[0] + 1)],
                              columns=[str(j) for j in range(1, w.shape[1] + 1)])
+        if not ui.editor_edits_fit(editor_key(h, depth, width, seed), *w.shape):
+            tab.warning(f"The edits of {charts.layer_label(h)} were dropped: the table has a "
+                        f"fixed size, {w.shape[0]}×{w.shape[1]}.")
         edited.append(tab.data_editor(table, key=editor_key(h, depth, width, seed),
                                       num_rows="fixed", width="stretch")
                       .to_numpy(dtype=float, na_value=np.nan))
@@ -104,13 +112,21 @@ with right:
 st.subheader("Norm preservation under gradient descent (Theorem 4.1)")
 s1, s2 = st.columns(2)
 s1.select_slider("step size η", LRS, key=LR)
-s2.slider("steps", *LIMITS[STEPS], step=100, key=STEPS)
+s2.slider("steps", *LIMITS[STEPS], step=100, key=STEPS,
+          help=f"At most {nets.page_steps_limit(depth, width)} for this depth and width.")
 lr, steps = float(st.session_state[LR]), st.session_state[STEPS]
 ui.keep_in_url(URL_STATE)
 
-with st.spinner("Training…"):
-    run = training(depth, width, steps, lr, seed, weights)
-    runs = [training(depth, width, steps, float(eta), seed, weights) for eta in LRS]
+try:
+    with st.spinner("Training…"), sandbox.acting_for(*ui.session_owner()):
+        comparison = training(depth, width, steps, lr, seed, weights)
+except InputError as error:
+    st.error(str(error))
+    st.stop()
+except RuntimeError:
+    st.error(ui.SOMETHING_WRONG)
+    st.stop()
+run = comparison.run
 if run.diverged_at is not None:
     st.error(f"Gradient descent diverged at step {run.diverged_at} with η = {lr:g}; "
              "choose a smaller step size.")
@@ -125,8 +141,9 @@ with norm_col:
                f"relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
                f"{run.loss[-1]:.3g}.")
 with drift_col:
-    finished = [(float(eta), r.spread) for eta, r in zip(LRS, runs, strict=True)
-                if r.diverged_at is None and r.spread > 0]
+    finished = [(eta, spread) for eta, spread, diverged in
+                zip(comparison.lrs, comparison.spreads, comparison.diverged, strict=True)
+                if diverged is None and spread > 0]
     st.plotly_chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr),
                     config=CHART_CONFIG)
     st.caption("Gradient flow (η → 0) keeps the curves identical; each discrete step adds "

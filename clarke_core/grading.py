@@ -33,6 +33,7 @@ order, or with an extra collinear vertex, equals the same set.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -243,17 +244,40 @@ def _power(degree) -> str:
 # --- comparing numbers --------------------------------------------------------------------------
 
 
+UNDECIDED_DIGITS = (100, 1000)  # digits, with evalf's error bound, tried when sign_of gives up
+
+
 def _sign(c: sp.Expr) -> int:
+    """The exact sign of an engine value (sympy, int or float, never text).
+
+    ``sign_of`` first; where it gives up, sympy's assumptions, then ``UNDECIDED_DIGITS`` digits
+    with a proven error bound (``strict=True``). Never a float tolerance: a value that stays
+    undecided raises ``UndecidedError`` (the grader says it cannot decide rather than guess).
+    """
+    from .errors import NotFiniteError
     from .local import sign_of
 
+    if not isinstance(c, sp.Basic):
+        c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
     try:
-        # c is an engine value (sympy, int or float), never text
-        if not isinstance(c, sp.Basic):
-            c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
         return sign_of(c)
+    except NotFiniteError:
+        raise
     except UndecidedError:
-        value = float(c)
-        return 0 if abs(value) < 1e-12 else (1 if value > 0 else -1)
+        pass
+    if c.is_positive:
+        return 1
+    if c.is_negative:
+        return -1
+    for digits in UNDECIDED_DIGITS:
+        try:
+            value = sp.N(c, digits, strict=True)
+        except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
+            continue
+        re, im = value.as_real_imag()
+        if im == 0 and re != 0:
+            return 1 if re > 0 else -1
+    raise UndecidedError(f"Clarke Lab could not decide whether {c} is exactly zero.")
 
 
 def _same(a: sp.Expr, decimal: bool, exact: sp.Expr | None, approx: float) -> tuple[bool, bool]:
@@ -265,7 +289,12 @@ def _same(a: sp.Expr, decimal: bool, exact: sp.Expr | None, approx: float) -> tu
         return True, False
     if decimal:
         return abs(float(difference)) <= DECIMAL_TOLERANCE * max(1.0, abs(approx)), True
-    return _sign(difference) == 0, False
+    try:
+        return _sign(difference) == 0, False
+    except UndecidedError:
+        raise UndecidedError(
+            f"The grader could not decide exactly whether {a} equals {exact}, and it does not "
+            "guess with a tolerance: ask your teacher to check this answer by hand.") from None
 
 
 def _decimal_note(exact) -> str:
@@ -629,10 +658,13 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
 
 MAX_ASSIGNMENT_BYTES = 64_000
 MAX_QUESTIONS = 100
+MAX_TOML_NESTING = 32  # [ and { inside one another in an assignment file
 MAX_CSV_BYTES = 20_000_000
 MAX_ROWS = 200_000
 ANSWER_TIMEOUT_S = 10.0  # per answer in a batch (first answer of a question computes its set)
 WORKER_MEMORY_MB = 1536
+CHUNK = 32  # answers to one question graded by one sandbox worker (its cached set serves them)
+SPARE_S = 5.0  # seconds a sandbox call gets beyond its answers' own time limits
 _PROMPTS = {
     "clarke": "Give the Clarke set ∂f(x₀).",
     "subdifferential": "Give the subdifferential ∂ₛf(x₀) (slopes of lines below the whole graph).",
@@ -704,10 +736,16 @@ def load_assignment(text: str | bytes) -> Assignment:
     if len(text) > MAX_ASSIGNMENT_BYTES:
         raise InputError(f"The assignment file is too large; the limit is "
                          f"{MAX_ASSIGNMENT_BYTES // 1000} kB.")
+    depth = _nesting(text)
+    if depth > MAX_TOML_NESTING:
+        raise InputError(f"The assignment nests brackets {depth} deep; the limit is "
+                         f"{MAX_TOML_NESTING}.")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise InputError(f"The assignment is not valid TOML ({err}).") from None
+    except RecursionError:  # a nesting the count above missed: still one sentence
+        raise InputError("The assignment nests too deeply to read.") from None
     tables = data.get("question")
     if not isinstance(tables, list) or not tables:
         raise InputError("The assignment lists no questions: add [[question]] tables.")
@@ -720,6 +758,35 @@ def load_assignment(text: str | bytes) -> Assignment:
         raise InputError(f"Two questions have the id {duplicate!r}; ids must be unique.")
     title = data.get("title", "Assignment")
     return Assignment(str(title)[:200], questions)
+
+
+def _nesting(text: str) -> int:
+    """How deep ``[`` and ``{`` nest, outside quoted strings and comments (an upper bound on
+    what tomllib would recurse into; it recurses once per level and a deep one exhausts the
+    stack)."""
+    depth = most = 0
+    quote = ""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\" and quote == '"':
+                i += 1
+            elif ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            end = text.find("\n", i)
+            i = len(text) if end < 0 else end
+            continue
+        elif ch in "[{":
+            depth += 1
+            most = max(most, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return most
 
 
 def _question(table, number: int) -> Question:
@@ -883,8 +950,46 @@ def read_answers(text: str) -> list[tuple[int, dict[str, str] | str]]:
         if len(fields) != len(header):
             rows.append((line, f"the row has {len(fields)} fields, not {len(header)}"))
             continue
-        rows.append((line, {c: fields[i].strip() for c, i in where.items()}))
+        rows.append((line, {c: printable(uncell(fields[i])).strip() for c, i in where.items()}))
     return rows
+
+
+_CONTROL = {c: " " for c in range(32)} | {127: " "} | {c: " " for c in range(0x80, 0xA0)}
+_FORMAT = dict.fromkeys([0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202B,
+                         0x202C, 0x202D, 0x202E, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF])
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (each becomes a space) or invisible direction and
+    zero-width marks (dropped), so that a name printed by ``grade`` cannot move the cursor,
+    retitle the terminal or reorder what is shown.
+
+    >>> printable("ann\x1b]0;pwned\x07\u202e")
+    'ann ]0;pwned '
+    """
+    return text.translate(_CONTROL).translate(_FORMAT)
+
+
+def uncell(text: str) -> str:
+    """Undo ``csv_cell`` (an answers file the Homework page wrote is read back as typed).
+
+    >>> uncell("'-1/2"), uncell("'quoted")
+    ('-1/2', "'quoted")
+    """
+    return text[1:] if text[:1] == "'" and text[1:2] in _FORMULA_STARTS else text
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading ``'`` before a cell starting with
+    ``= + - @``, a tab or a carriage return (which would make it a formula).
+
+    >>> csv_cell("=HYPERLINK(1)"), csv_cell("-1"), csv_cell("[0, 1]")
+    ("'=HYPERLINK(1)", "'-1", '[0, 1]')
+    """
+    return "'" + text if text[:1] in _FORMULA_STARTS else text
 
 
 def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str]:
@@ -918,24 +1023,15 @@ def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str
         signal.signal(signal.SIGALRM, previous)
 
 
-def _limit_worker() -> None:
-    import resource
-
-    memory = WORKER_MEMORY_MB * 2**20
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if hard == resource.RLIM_INFINITY or hard > memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def grade_batch(assignment: Assignment, answers_csv: str, *, processes: int = 2,
                 cache: bool = True, progress=None) -> BatchReport:
     """Grade a class's answers (CSV text) against ``assignment``.
 
-    ``processes`` worker processes (forked, each with a memory limit and a per-answer time
-    limit; 0 grades in this process); ``cache=False`` recomputes each exact set for every
-    answer (the benchmark's baseline). ``progress(done, total)`` is called as answers finish.
-    A bad row is reported in the rows and never stops the batch.
+    ``processes`` sandbox workers at a time (each with a memory limit, a per-answer time limit
+    and a hard kill; a worker that dies costs its one row; 0 grades in this process);
+    ``cache=False`` recomputes each exact set for every answer (the benchmark's baseline).
+    ``progress(done, total)`` is called as answers finish. A bad row is reported in the rows
+    and never stops the batch.
 
     >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "relu(x)"\\npoint = "0"')
     >>> r = grade_batch(a, 'student,question,answer\\nann,q,"[0, 1]"\\nann,q2,1\\n', processes=0)
@@ -993,26 +1089,75 @@ def grade_batch(assignment: Assignment, answers_csv: str, *, processes: int = 2,
     return BatchReport(tuple(graded), totals, assignment.total)
 
 
-def _run(tasks: list, processes: int, progress) -> list:
+def _run(tasks: list, processes: int, progress, grade=_grade_task) -> list:
+    """``grade`` of every task, in order. With ``processes`` > 0, chunks of up to ``CHUNK``
+    answers to one question go to the sandbox (``processes`` calls at a time), each with a time
+    and memory limit and a hard kill: a chunk whose worker dies or runs out of time is graded
+    again one answer per worker, so a dead worker costs one row, never the batch (a
+    ``multiprocessing.Pool`` hangs for good when a worker dies, CPython bpo-22393)."""
     total = len(tasks)
     if processes <= 0 or total < 2:
         out = []
         for i, task in enumerate(tasks, 1):
-            out.append(_grade_task(task))
+            out.append(grade(task))
             if progress:
                 progress(i, total)
         return out
-    import multiprocessing
+    import threading
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, total // (8 * processes) or 1))
-    out = []
-    with context.Pool(processes, initializer=_limit_worker) as pool:
-        for i, result in enumerate(pool.imap(_grade_task, tasks, chunksize=chunk), 1):
-            out.append(result)
-            if progress and (i == total or i % 10 == 0):
-                progress(i, total)
-    return out
+    # A single-threaded program (the command line) forks itself, with the engine imported, as
+    # its Pool did; a server with threads forks from the sandbox's fork server.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    chunks: list[list] = []
+    for task in tasks:
+        if chunks and len(chunks[-1]) < CHUNK and chunks[-1][-1][0] is task[0]:
+            chunks[-1].append(task)
+        else:
+            chunks.append([task])
+    results: list[list | None] = [None] * len(chunks)
+    done = 0
+    with ThreadPoolExecutor(processes) as pool:
+        futures = {pool.submit(_graded_in_sandbox, grade, chunk, method): k
+                   for k, chunk in enumerate(chunks)}
+        for future in as_completed(futures):
+            k = futures[future]
+            results[k] = future.result()
+            done += len(chunks[k])
+            if progress:
+                progress(done, total)
+    return [r for chunk in results for r in chunk or ()]
+
+
+def _grade_chunk(grade, tasks: list) -> list:
+    """In a sandbox worker: ``grade`` each task (answers to one question share its cached set)."""
+    return [grade(task) for task in tasks]
+
+
+def _graded_in_sandbox(grade, tasks: list, method: str) -> list:
+    from . import sandbox
+
+    try:
+        return sandbox.run(_grade_chunk, grade, tasks, memory_mb=WORKER_MEMORY_MB,
+                           timeout=len(tasks) * ANSWER_TIMEOUT_S + SPARE_S, method=method)
+    except (InputError, RuntimeError) as err:
+        if len(tasks) > 1:  # find the answer that killed the worker: one worker each
+            return [row for task in tasks for row in _graded_in_sandbox(grade, [task], method)]
+        return [(False, 0.0, _lost(err), "error")]
+
+
+def _lost(err: Exception) -> str:
+    """Why an answer has no grade, when its worker did not come back."""
+    text = str(err)
+    if "too long" in text:
+        return f"This took too long to grade (over {ANSWER_TIMEOUT_S:g} s)."
+    if "memory" in text:
+        return "This needed too much memory to grade."
+    if isinstance(err, InputError):
+        return text
+    code = re.search(r"exit code (-?\d+)", text)
+    how = f"died (exit code {code[1]})" if code else f"failed ({text})"
+    return f"The worker grading this answer {how}; it was not graded."
 
 
 def grades_csv(report: BatchReport) -> str:
@@ -1025,11 +1170,12 @@ def grades_csv(report: BatchReport) -> str:
     writer.writerow(["student", "question", "answer", "points", "max_points", "correct", "status",
                      "feedback", "line"])
     for r in report.rows:
-        writer.writerow([r.student, r.question, r.answer, f"{r.points:g}", f"{r.max_points:g}",
-                         "yes" if r.correct else "no", r.status, r.feedback, r.line or ""])
+        writer.writerow([csv_cell(r.student), csv_cell(r.question), csv_cell(r.answer),
+                         f"{r.points:g}", f"{r.max_points:g}", "yes" if r.correct else "no",
+                         r.status, csv_cell(r.feedback), r.line or ""])
     for student, points in report.totals.items():
-        writer.writerow([student, "TOTAL", "", f"{points:g}", f"{report.max_total:g}", "", "total",
-                         "", ""])
+        writer.writerow([csv_cell(student), "TOTAL", "", f"{points:g}", f"{report.max_total:g}",
+                         "", "total", "", ""])
     return buffer.getvalue()
 
 

@@ -43,6 +43,10 @@ SEED_MAX = 2**32 - 1
 SAMPLES = 64  # size of the synthetic data set
 INPUT_DIM = 2
 WEIGHT_MAX = 100.0  # largest |w| accepted for a hand-edited weight
+# What one request of the page may train, seven step sizes in a row, in units of steps × H × m²
+# (measured: one 3000-step training of H = 6, m = 32 takes 0.6 s of CPU, so the seven fit a
+# sandbox worker's limit even on a loaded machine). Bigger runs are for the command line.
+PAGE_WORK = 3000 * 6 * 32**2
 
 
 def sigma(z: np.ndarray) -> np.ndarray:
@@ -353,6 +357,59 @@ def balance(depth: int, width: int, steps: int, lr: float, seed: int,
     """
     check_balance_arguments(depth, width, steps, lr, seed)
     return train(*_seeded(depth, width, seed, n, input_dim, start), steps, lr)
+
+
+@dataclass(frozen=True)
+class RateComparison:
+    """The page's training at the chosen step size and the layers' final disagreement
+    (``Training.spread``) at each of ``lrs``; ``diverged[k]``: the step where the run with
+    ``lrs[k]`` diverged, or None."""
+
+    run: Training
+    lrs: tuple[float, ...]
+    spreads: tuple[float, ...]
+    diverged: tuple[int | None, ...]
+
+
+def page_steps_limit(depth: int, width: int) -> int:
+    """The most steps (a multiple of 100, at least 100) the page trains for this size.
+
+    >>> page_steps_limit(3, 16), page_steps_limit(6, 64)
+    (3000, 700)
+    """
+    return max(100, min(3000, PAGE_WORK // (depth * max(width, 16) ** 2) // 100 * 100))
+
+
+def check_page_size(depth: int, width: int, steps: int) -> None:
+    """Refuse, in one sentence (InputError), a training too big for one page request.
+
+    >>> check_page_size(6, 64, 3000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    clarke_core.errors.InputError: Depth 6 and width 64 train at most 700 steps on this page, ...
+    """
+    limit = page_steps_limit(depth, width)
+    if steps > limit:
+        raise InputError(f"Depth {depth} and width {width} train at most {limit} steps on this "
+                         f"page, not {steps}; choose fewer steps or a smaller network (the "
+                         "command line's balance has no such limit).")
+
+
+def compare_rates(depth: int, width: int, steps: int, lr: float, seed: int,
+                  lrs: Sequence[float], start: Network | None = None) -> RateComparison:
+    """``balance`` at ``lr`` and at every step size of ``lrs`` (the page's training, run in a
+    sandbox worker), after ``check_page_size``.
+
+    >>> c = compare_rates(2, 4, 200, 0.01, 0, (0.001, 0.01))
+    >>> c.run.lr, len(c.spreads), c.spreads[1] == c.run.spread
+    (0.01, 2, True)
+    """
+    check_page_size(depth, width, steps)
+    runs = {eta: balance(depth, width, steps, eta, seed, start=start)
+            for eta in dict.fromkeys([*lrs, lr])}
+    spreads = tuple(runs[eta].spread if len(runs[eta].loss) else math.nan for eta in lrs)
+    return RateComparison(runs[lr], tuple(lrs), spreads,
+                          tuple(runs[eta].diverged_at for eta in lrs))
 
 
 # --- what the "ReLU networks" page shows -------------------------------------------------------

@@ -20,7 +20,8 @@ Start methods (the ``method`` argument of ``run``):
   single-threaded programs like the command line, which has imported the engine anyway. Never use
   it from a program with threads (forking a multi-threaded process can deadlock the child).
 
-Refusals are remembered (per process, the last ``REFUSALS_KEPT`` calls): the same call refused
+Refusals are remembered (per process, the last ``REFUSALS_KEPT`` calls, keyed by a digest of the
+call and at most ``REFUSALS_BYTES`` in all): the same call refused
 again answers at once with the same sentence instead of costing a worker. A parser or engine
 refusal (``InputError`` from ``fn``) depends only on the input, so it is kept for good; "took too
 long" is kept for ``TIMEOUT_KEPT`` seconds, and only when the worker spent most of its time on the
@@ -31,12 +32,23 @@ of a core) every time. "Too much memory" and "busy" are never remembered.
 
 At most ``MAX_WORKERS`` workers run at once per process; further calls wait for a free slot (up to
 ``QUEUE_WAIT`` seconds, then they are refused as "busy"), so many visitors cannot fork-bomb the
-server. Whatever the worker writes to stdout or stderr is discarded (set ``CLARKE_DEBUG=1`` to
-keep it): its answer is its return value, and a bug comes back as a ``WorkerError``.
+server. Calls made for an ``owner`` (a session: ``run(..., owner=...)`` or inside
+``acting_for(owner)``) are scheduled fairly: an owner runs at most one worker and queues at most
+one call (a newer one replaces it, and the replaced caller gets ``REPLACED``), a free worker goes
+to the waiting owner served least recently, and owners whose last call ran out of time share at
+most ``MAX_WORKERS - 1`` workers, so that a few students sending slow inputs cannot hold every
+worker while another waits. Calls without an owner (the command line, tests) each count as an
+owner of their own, as before.
+
+Whatever the worker writes to stdout or stderr is discarded (set ``CLARKE_DEBUG=1`` to keep it):
+its answer is its return value, and a bug comes back as a ``WorkerError``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import hashlib
 import importlib
 import math
 import multiprocessing
@@ -48,8 +60,8 @@ import sys
 import threading
 import time
 import traceback
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterator
 from multiprocessing import forkserver, spawn
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -61,7 +73,13 @@ QUEUE_WAIT = 30.0  # seconds a call may wait for a free worker slot before it is
 EXIT_GRACE = 2.0  # seconds a worker that has answered gets to exit before it is killed
 METHODS = ("forkserver", "fork")
 REFUSALS_KEPT = 256  # calls whose refusal is remembered, least recently used dropped first
+REFUSALS_BYTES = 2**20  # and at most this many bytes of them (keys are digests, not the input)
+REFUSAL_OVERHEAD = 200  # bytes counted per entry besides its payload (the dict, tuple, floats)
 TIMEOUT_KEPT = 600.0  # seconds a "took too long" is remembered
+SLOW_KEPT = 120.0  # seconds an owner whose last call ran out of time counts as slow
+OWNERS_KEPT = 4096  # owners whose last turn (and slowness) is remembered, oldest dropped first
+CANCEL_POLL = 0.2  # seconds between two looks at a waiting call's cancel check
+EVENTS_KEPT = 1000  # scheduling events kept for tests and logs
 CPU_BOUND = 0.8  # share of the timeout a killed worker must have spent on the CPU to be remembered
 # Imported once by the fork server, so that workers start warm. Only names that import in the
 # calling process are passed on: the server would die on anything but an ImportError.
@@ -102,6 +120,7 @@ TOO_BIG = "This needs too much memory to compute; try a simpler function."
 STOPPED = ("This computation was stopped, most likely because it needed too much memory; try a "
            "simpler function.")
 BUSY = "The server is busy right now; try again in a moment."
+REPLACED = "A newer request from this page replaced this one before it ran."
 
 
 class WorkerError(RuntimeError):
@@ -123,6 +142,7 @@ def run(
     timeout: float = 5.0,
     memory_mb: int = 1536,
     method: str = "forkserver",
+    owner: object = None,
     **kwargs: Any,
 ) -> Any:
     """``fn(*args, **kwargs)`` computed in a limited worker process; its (picklable) return value.
@@ -130,7 +150,8 @@ def run(
     ``fn`` must be a module-level function of an importable module, not of the main script (with
     ``"forkserver"`` it is pickled by reference, as are ``args`` and ``kwargs``). ``timeout``
     (wall clock, seconds), ``memory_mb`` (address space) and ``method`` (``"forkserver"`` or
-    ``"fork"``, see the module docstring) belong to ``run``; to pass keywords of those names to
+    ``"fork"``, see the module docstring) and ``owner`` (whom the call is for, hashable; None: the
+one set by ``acting_for``, if any) belong to ``run``; to pass keywords of those names to
     ``fn``, wrap it with ``functools.partial``.
 
     Raises the worker's ``InputError`` (same class, same message); ``InputError`` with a
@@ -156,35 +177,84 @@ def run(
     refused = _recall(key)
     if refused is not None:
         return _unpack(refused)  # raises the remembered refusal, a fresh exception each time
-    slots = _slots()
-    if not slots.acquire(timeout=QUEUE_WAIT):
-        raise InputError(BUSY)
+    acting, cancelled = _acting.get()
+    ticket = _scheduler().acquire(owner if owner is not None else acting, cancelled)
+    timed_out = False
     try:
         return _run_in_worker(_context(method), fn, args, kwargs, timeout, memory_mb, key)
+    except InputError as exc:
+        timed_out = str(exc) == TOO_LONG.format(seconds=timeout)
+        raise
     finally:
-        slots.release()
+        _scheduler().release(ticket, timed_out=timed_out)
+
+
+_acting: contextvars.ContextVar[tuple[object, Callable[[], bool] | None]] = (
+    contextvars.ContextVar("clarke_sandbox_acting", default=(None, None)))
+
+
+@contextlib.contextmanager
+def acting_for(owner: object, cancelled: Callable[[], bool] | None = None) -> Iterator[None]:
+    """Within this block, ``run`` calls are made for ``owner`` (a session id), unless they name
+    one. ``cancelled``, when given, is asked while a call waits for a worker; once it says True
+    the call gives up with ``REPLACED`` (the page is about to rerun anyway).
+
+    >>> with acting_for("session-1"):
+    ...     run(abs, -3)
+    3
+    """
+    token = _acting.set((owner, cancelled))
+    try:
+        yield
+    finally:
+        _acting.reset(token)
+
+
+def scheduling() -> _Scheduler:
+    """The process's scheduler, for tests and logs: ``events`` (("queued" | "started" | "done" |
+    "replaced" | "gave up", owner, call number)), ``most_per_owner`` and ``most_slow``."""
+    return _scheduler()
 
 
 def forget() -> None:
-    """Drop every remembered refusal (for tests, or after the engine changed)."""
+    """Drop every remembered refusal and slow owner (for tests, or after the engine changed)."""
+    global _refusal_bytes
     with _refusals_lock:
         _refusals.clear()
+        _refusal_bytes = 0
+    scheduler = _scheduler()
+    with scheduler.cond:
+        scheduler.slow_until.clear()
+
+
+def remembered_bytes() -> int:
+    """How many bytes the remembered refusals take, as counted against ``REFUSALS_BYTES``."""
+    return _refusal_bytes
 
 
 # --- remembered refusals -----------------------------------------------------------------------
 
 _refusals: OrderedDict[bytes, tuple[float, bytes]] = OrderedDict()  # key -> (expiry, payload)
+_refusal_bytes = 0  # what _refusals holds, by _entry_bytes
 _refusals_lock = threading.Lock()
 
 
 def _call_key(fn: Callable[..., Any], args: tuple, kwargs: dict, timeout: float,
               memory_mb: int, method: str) -> bytes | None:
-    """The call as bytes (``fn`` by reference), or None when it does not pickle."""
+    """A digest of the call (``fn`` by reference), or None when it does not pickle.
+
+    A digest, not the pickle: a stranger's 5 MB text must not be kept because it was refused.
+    """
     try:
-        return pickle.dumps((fn, args, sorted(kwargs.items()), timeout, memory_mb, method),
+        data = pickle.dumps((fn, args, sorted(kwargs.items()), timeout, memory_mb, method),
                             protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return None
+    return hashlib.blake2b(data, digest_size=32).digest()
+
+
+def _entry_bytes(key: bytes, payload: bytes) -> int:
+    return len(key) + len(payload) + REFUSAL_OVERHEAD
 
 
 def _recall(key: bytes | None) -> bytes | None:
@@ -195,20 +265,30 @@ def _recall(key: bytes | None) -> bytes | None:
         if not payload:
             return None
         if expiry < time.monotonic():
-            del _refusals[key]
+            _drop(key)
             return None
         _refusals.move_to_end(key)
         return payload
 
 
 def _remember(key: bytes | None, payload: bytes, seconds: float = math.inf) -> None:
-    if key is None:
-        return
+    global _refusal_bytes
+    if key is None or _entry_bytes(key, payload) > REFUSALS_BYTES // 16:
+        return  # a refusal with a huge message is not worth keeping
     with _refusals_lock:
+        if key in _refusals:
+            _drop(key)
         _refusals[key] = (time.monotonic() + seconds, payload)
-        _refusals.move_to_end(key)
-        while len(_refusals) > REFUSALS_KEPT:
-            _refusals.popitem(last=False)
+        _refusal_bytes += _entry_bytes(key, payload)
+        while len(_refusals) > REFUSALS_KEPT or _refusal_bytes > REFUSALS_BYTES:
+            _drop(next(iter(_refusals)))
+
+
+def _drop(key: bytes) -> None:
+    """Forget one refusal (the caller holds ``_refusals_lock``)."""
+    global _refusal_bytes
+    _, payload = _refusals.pop(key)
+    _refusal_bytes -= _entry_bytes(key, payload)
 
 
 def _cpu_of(pid: int | None) -> float:
@@ -221,22 +301,143 @@ def _cpu_of(pid: int | None) -> float:
         return 0.0
 
 
+# --- fair scheduling of the workers ------------------------------------------------------------
+
+
+class _Ticket:
+    """One call waiting for, or holding, a worker slot."""
+
+    __slots__ = ("owner", "named", "seq", "state", "slow")
+
+    def __init__(self, owner: object, named: bool, seq: int, slow: bool) -> None:
+        self.owner, self.named, self.seq, self.slow = owner, named, seq, slow
+        self.state = "waiting"  # then "running" and "done", or "replaced"
+
+
+class _Scheduler:
+    """``workers`` slots shared fairly between owners (sessions).
+
+    An owner holds at most one slot and has at most one call queued: a newer call replaces the
+    queued one, which is refused with ``REPLACED`` without running. A free slot goes to the
+    waiting owner served least recently (round-robin over sessions, not first come), and owners
+    whose last call ran out of time share at most ``workers - 1`` slots, so that one stays free
+    for everybody else. A call without an owner is an owner of its own: such calls queue as
+    they always did. What happened is recorded in ``events`` (bounded), so that tests check the
+    rules rather than clocks.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.cond = threading.Condition()
+        self.holding: list[_Ticket] = []
+        self.waiting: OrderedDict[object, _Ticket] = OrderedDict()
+        self.served: OrderedDict[object, int] = OrderedDict()  # owner -> turn of its last start
+        self.slow_until: OrderedDict[object, float] = OrderedDict()
+        self.turn = self.seq = 0
+        self.events: deque[tuple[str, object, int]] = deque(maxlen=EVENTS_KEPT)
+        self.most_per_owner = 0  # the most slots one owner ever held at once
+        self.most_slow = 0  # the most slots owners marked slow ever held at once
+
+    def acquire(self, owner: object, cancelled: Callable[[], bool] | None = None) -> _Ticket:
+        """Wait for a slot; raises ``InputError`` (busy, or replaced by a newer call)."""
+        with self.cond:
+            self.seq += 1
+            key = owner if owner is not None else ("anonymous", self.seq)
+            ticket = _Ticket(key, owner is not None, self.seq, self._is_slow(key))
+            old = self.waiting.pop(key, None)
+            if old is not None:
+                old.state = "replaced"
+                self.events.append(("replaced", key, old.seq))
+            self.waiting[key] = ticket
+            self.events.append(("queued", key, ticket.seq))
+            self.cond.notify_all()
+            deadline = time.monotonic() + QUEUE_WAIT
+            while True:
+                if ticket.state == "replaced":
+                    raise InputError(REPLACED)
+                if self._next() is ticket:
+                    self._start(ticket)
+                    return ticket
+                left = deadline - time.monotonic()
+                gave_up = left <= 0 or (cancelled is not None and _asks(cancelled))
+                if gave_up:
+                    del self.waiting[key]
+                    self.events.append(("gave up", key, ticket.seq))
+                    self.cond.notify_all()
+                    raise InputError(BUSY if left <= 0 else REPLACED)
+                # Every release wakes us; the short wait only bounds how late a cancel is seen.
+                self.cond.wait(min(left, CANCEL_POLL) if cancelled is not None else left)
+
+    def release(self, ticket: _Ticket, *, timed_out: bool) -> None:
+        with self.cond:
+            self.holding.remove(ticket)
+            ticket.state = "done"
+            if ticket.named and timed_out:
+                self.slow_until[ticket.owner] = time.monotonic() + SLOW_KEPT
+                self.slow_until.move_to_end(ticket.owner)
+                while len(self.slow_until) > OWNERS_KEPT:
+                    self.slow_until.popitem(last=False)
+            else:
+                self.slow_until.pop(ticket.owner, None)
+            self.events.append(("done", ticket.owner, ticket.seq))
+            self.cond.notify_all()
+
+    def _is_slow(self, owner: object) -> bool:
+        until = self.slow_until.get(owner)
+        if until is not None and until < time.monotonic():
+            del self.slow_until[owner]
+            return False
+        return until is not None
+
+    def _next(self) -> _Ticket | None:
+        """The waiting ticket that may take a free slot now, or None."""
+        if len(self.holding) >= self.workers:
+            return None
+        busy = {t.owner for t in self.holding}
+        slow = sum(t.slow for t in self.holding)
+        ready = [t for t in self.waiting.values()
+                 if t.owner not in busy and not (t.slow and 0 < self.workers - 1 <= slow)]
+        return min(ready, key=lambda t: (self.served.get(t.owner, 0), t.seq), default=None)
+
+    def _start(self, ticket: _Ticket) -> None:
+        del self.waiting[ticket.owner]
+        ticket.state = "running"
+        self.holding.append(ticket)
+        self.turn += 1
+        if ticket.named:
+            self.served[ticket.owner] = self.turn
+            self.served.move_to_end(ticket.owner)
+            while len(self.served) > OWNERS_KEPT:
+                self.served.popitem(last=False)
+        self.most_per_owner = max(self.most_per_owner,
+                                  sum(t.owner == ticket.owner for t in self.holding))
+        self.most_slow = max(self.most_slow, sum(t.slow for t in self.holding))
+        self.events.append(("started", ticket.owner, ticket.seq))
+
+
+def _asks(cancelled: Callable[[], bool]) -> bool:
+    try:
+        return bool(cancelled())
+    except Exception:  # a cancel check that breaks must not break the call
+        return False
+
+
 # --- the calling side --------------------------------------------------------------------------
 
 # Guards the lazy creation below, and every start and reaping of a worker: multiprocessing's
 # start() polls the *other* live children, and two threads polling one forkserver child race for
 # its exit code (the loser reads 255).
 _lock = threading.Lock()
-_semaphore: threading.BoundedSemaphore | None = None
+_the_scheduler: _Scheduler | None = None
 _forkserver: multiprocessing.context.BaseContext | None = None
 
 
-def _slots() -> threading.BoundedSemaphore:
-    global _semaphore
+def _scheduler() -> _Scheduler:
+    global _the_scheduler
     with _lock:
-        if _semaphore is None:
-            _semaphore = threading.BoundedSemaphore(MAX_WORKERS)
-        return _semaphore
+        if _the_scheduler is None:
+            _the_scheduler = _Scheduler(MAX_WORKERS)
+        return _the_scheduler
 
 
 def _context(method: str) -> multiprocessing.context.BaseContext:

@@ -226,3 +226,110 @@ def test_gradescope_results_for_one_student():
                          processes=0)
     results = gradescope_results(report)
     assert results["score"] == 1 and len(results["tests"]) == len(assignment.questions)
+
+
+# --- a batch survives workers that die or hang ----------------------------------------------
+
+
+def _fake_grade(task):
+    """Stands in for grading._grade_task in a sandbox worker: dies, loops, or answers."""
+    import os
+
+    _, answer, _ = task
+    if answer == "die":
+        os._exit(137)  # what the out-of-memory killer or a crash in C code looks like
+    if answer == "loop":
+        while True:
+            pass
+    return True, 1.0, f"graded {answer}", "graded"
+
+
+def test_a_dying_or_looping_worker_costs_one_row_never_the_batch(monkeypatch):
+    from clarke_core import grading
+
+    monkeypatch.setattr(grading, "ANSWER_TIMEOUT_S", 1.0)
+    monkeypatch.setattr(grading, "SPARE_S", 1.0)
+    question = "q"
+    answers = ["a", "die", "b", "loop", "c"]
+    results = grading._run([(question, a, True) for a in answers], 2, None, grade=_fake_grade)
+    assert [r[3] for r in results] == ["graded", "error", "graded", "error", "graded"]
+    assert [r[2] for r in results if r[3] == "graded"] == ["graded a", "graded b", "graded c"]
+    assert "exit code 137" in results[1][2] and "not graded" in results[1][2]
+    assert results[3][2] == "This took too long to grade (over 1 s)."
+
+
+def test_a_real_batch_in_the_sandbox_grades_like_one_process():
+    assignment = load_assignment(LECTURE.read_bytes())
+    text = ANSWERS.read_text()
+    assert grade_batch(assignment, text, processes=2).rows == \
+        grade_batch(assignment, text, processes=0).rows
+
+
+# --- hostile files and answers: formulas, control characters, deep TOML, near-equal values -----
+
+ONE_QUESTION = '[[question]]\nid = "q"\nfunction = "relu(x)"\npoint = "0"\n'
+
+
+def test_cells_that_a_spreadsheet_would_run_are_written_as_text():
+    import csv
+    import io
+
+    answers = ('student,question,answer\n'
+               '"=HYPERLINK(""http://evil.example"",""x"")",q,"[0, 1]"\n'
+               '@SUM(A1),q,"-1"\n+cmd,q,"[0, 1]"\n')
+    table = grades_csv(grade_batch(load_assignment(ONE_QUESTION), answers, processes=0))
+    cells = [c for row in csv.reader(io.StringIO(table)) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'-1" in cells
+    assert "'@SUM(A1)" in cells and "'+cmd" in cells
+
+
+def test_a_neutralised_answer_is_graded_as_typed():
+    rows = read_answers("student,question,answer\n'-ann,q,'-1\n")
+    assert rows == [(2, {"student": "-ann", "question": "q", "answer": "-1"})]
+
+
+def test_control_characters_never_reach_the_printed_grades():
+    answers = ('student,question,answer\n'
+               '"ann\x1b]0;owned\x07\x1b[2K\r",q,"[0,\x07\x0b 1]"\n'
+               '"b\u202eob",q,"[0, 1]"\n')
+    report = grade_batch(load_assignment(ONE_QUESTION), answers, processes=0)
+    table = grades_csv(report)
+    assert not any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) < 0xA0 or c == "\u202e"
+                   for c in table)
+    assert report.totals == {"ann ]0;owned  [2K": 1.0, "bob": 1.0}  # still graded right
+
+
+@pytest.mark.parametrize("toml", [
+    "x = " + "[" * 30_000 + "]" * 30_000,
+    "x = " + "{a = " * 10_000 + "1" + "}" * 10_000,
+    ONE_QUESTION + "extra = " + "[" * 33 + "]" * 33,
+], ids=["arrays-30000", "tables-10000", "arrays-33"])
+def test_deeply_nested_toml_is_refused_in_one_sentence(toml):
+    with pytest.raises(InputError, match=r"^The assignment nests brackets \d+ deep; the limit "
+                                         r"is 32\.$"):
+        load_assignment(toml)
+
+
+def test_brackets_inside_strings_and_comments_are_not_nesting():
+    text = f'title = "{"[" * 40}"  # {"{" * 40}\n' + ONE_QUESTION
+    assert load_assignment(text).title.startswith("[[[[")
+
+
+def test_a_value_a_hair_above_the_end_is_not_graded_right():
+    # 1 + 1e-45·(√2 + √3) is not 1: the grader decides it exactly (a 1e-12 float test said equal)
+    verdict = check_answer("max(0, x)", "0", "[0, 1 + 10**-45*(sqrt(2)+sqrt(3))]")
+    assert not verdict.correct and "right endpoint should be 1" in verdict.feedback
+    assert check_answer("max(0, x)", "0", "[0, sqrt(2)+sqrt(3)-sqrt(5+2*sqrt(6)) + 1]").correct
+
+
+def test_an_undecided_comparison_is_refused_not_guessed(monkeypatch):
+    from clarke_core import grading
+    from clarke_core.errors import UndecidedError
+
+    def undecided(c):
+        raise UndecidedError("undecided")
+
+    monkeypatch.setattr(grading, "_sign", undecided)
+    with pytest.raises(InputError, match="could not decide exactly whether .* does not guess"):
+        check_answer("max(0, x)", "0", "[0, 1 + 10**-45*(sqrt(2)+sqrt(3))]")

@@ -94,3 +94,39 @@ def test_an_answer_survives_hiding_its_question():
     assert at.metric[0].value.startswith("1 /")  # checked points still count
     at.selectbox(key="homework_kind").set_value("all").run()
     assert at.text_input(key=ANSWER + "relu-clarke").value == "[0, 1]"
+
+
+def _assignment(title: str, padding: int = 0) -> bytes:
+    return (f'title = "{title}"\n' + "#" * padding + "\n"
+            '[[question]]\nid = "q"\nfunction = "relu(x)"\npoint = "0"\n').encode()
+
+
+def _upload(at: AppTest, content: bytes) -> AppTest:
+    at.file_uploader(key="homework_upload").set_value(("a.toml", content, "text/plain"))
+    return at.run()
+
+
+def test_uploads_per_session_are_capped_before_their_content_is_read():
+    at = run_with(assignment="Upload a file…")
+    for k in range(10):
+        _upload(at, _assignment(f"Sheet {k}"))
+        assert not at.exception and not at.error
+        assert at.header[0].value == f"Sheet {k}"
+    _upload(at, _assignment("Sheet 10"))  # the eleventh file of this session
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "This session has already uploaded 10 files (0 kB); the limit is 10 files or 320 kB "
+        "in all, so reload the page to start afresh."]
+    assert not at.header  # not read, not shown
+
+
+def test_upload_bytes_per_session_are_capped():
+    at = run_with(assignment="Upload a file…")
+    for k in range(5):  # 5 files of 60 kB: 300 kB of the 320 kB a session may upload
+        _upload(at, _assignment(f"Big {k}", padding=60_000))
+        assert not at.exception and not at.error
+    _upload(at, _assignment("Big 5", padding=60_000))
+    assert [e.value for e in at.error] == [
+        "This session has already uploaded 5 files (300 kB); the limit is 10 files or 320 kB "
+        "in all, so reload the page to start afresh."]
+    assert not at.header

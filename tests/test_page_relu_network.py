@@ -125,3 +125,74 @@ def test_main_figures_have_downloads_and_stay_small():
     scaling = figures(at)[0]
     assert scaling["layout"]["xaxis"]["title"]["text"] == "α"
     assert scaling["data"][0]["name"] == "W₁ scaled"
+
+
+# --- heavy work stays out of the server; crafted editor states are not applied -----------------
+
+
+def _count_calls(monkeypatch, module, name):
+    calls = []
+    original = getattr(module, name)
+
+    def spy(*args, **kwargs):
+        calls.append((args, kwargs))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    return calls
+
+
+def test_training_runs_in_the_sandbox_not_in_the_server(monkeypatch):
+    from clarke_core import networks
+
+    trained = _count_calls(monkeypatch, networks, "train")
+    at = run_page(depth="2", width="8", steps="200", seed="11")
+    assert not at.exception and not at.error
+    assert len(figures(at)) == 6  # the norms, the seven-rate comparison and the key step drawn
+    assert trained == []  # none of the trainings ran in this (the server's) process
+
+
+def test_a_training_too_big_for_the_page_is_refused_in_one_sentence(monkeypatch):
+    from clarke_core import networks
+
+    trained = _count_calls(monkeypatch, networks, "train")
+    at = run_page(depth="6", width="64", steps="3000", seed="4242")
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Depth 6 and width 64 train at most 700 steps on this page, not 3000; choose fewer "
+        "steps or a smaller network (the command line's balance has no such limit)."]
+    assert trained == []
+    at.slider(key="relu_network_steps").set_value(700).run()  # at the limit: trained, elsewhere
+    assert not at.exception and not at.error
+    assert len(numbers(figures(at)[3]["data"][0]["y"])) == 701
+    assert trained == []
+
+
+def test_thousands_of_crafted_rows_are_never_applied_to_a_fixed_editor(monkeypatch):
+    from streamlit.elements.widgets import data_editor
+
+    applied = _count_calls(monkeypatch, data_editor, "_apply_row_additions")
+    at = run_page()
+    at.radio(key=MODE).set_value("edit").run()
+    before = numbers(figures(at)[2]["data"][0]["y"])
+    rows = [{"_index": str(100 + k), "1": 1.0, "2": 2.0} for k in range(3500)]
+    at.session_state["relu_network_w1_3_16_0"] = {
+        "edited_rows": {}, "added_rows": rows, "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "The edits of W₁ were dropped: the table has a fixed size, 16×2."]
+    assert all(not args[1] for args, _ in applied)  # Streamlit never saw a row to add
+    assert np.allclose(numbers(figures(at)[2]["data"][0]["y"]), before)  # the seeded network
+
+
+def test_edits_of_cells_that_are_not_there_are_dropped():
+    at = run_page()
+    at.radio(key=MODE).set_value("edit").run()
+    at.session_state["relu_network_w4_3_16_0"] = {
+        "edited_rows": {k: {"1": 0.5} for k in range(1, 1500)}, "added_rows": [],
+        "deleted_rows": []}
+    at.run()
+    assert not at.exception and not at.error
+    assert [w.value for w in at.warning] == [
+        "The edits of W₄ were dropped: the table has a fixed size, 1×16."]

@@ -89,6 +89,13 @@ def _note_then(path, outcome):
     return outcome
 
 
+def _note_and_spin(path):
+    with open(path, "a") as f:
+        f.write("ran\n")
+    while True:
+        pass
+
+
 def _loaded(names):
     return {name: name in sys.modules for name in names}
 
@@ -198,13 +205,15 @@ def test_worker_output_is_discarded(capfd):
 
 
 def test_eight_threads_at_once_share_four_workers():
-    start = time.monotonic()
+    since = sandbox.scheduling().seq
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(lambda i: sandbox.run(_sleep_then, i, 0.3), range(8)))
     assert results == list(range(8))
-    # At most MAX_WORKERS = 4 run at once, so 8 calls of 0.3 s need two rounds.
+    # Calls without an owner each count as their own: all eight run, at most MAX_WORKERS at once.
     assert sandbox.MAX_WORKERS == 4
-    assert time.monotonic() - start >= 0.6
+    calls = {owner for _, owner, seq in list(sandbox.scheduling().events) if seq > since}
+    assert len(calls) == 8
+    assert _most_at_once(calls) == (4, 1)
 
 
 def test_killed_workers_do_not_disturb_other_calls():
@@ -313,24 +322,21 @@ def test_answers_and_bugs_are_not_remembered(tmp_path):
     assert _runs(log) == 4
 
 
-def test_a_cpu_bound_timeout_is_remembered_for_a_while(monkeypatch):
+def test_a_cpu_bound_timeout_is_remembered_for_a_while(monkeypatch, tmp_path):
     # A low bar, so that the test holds on a machine busy with other work.
     monkeypatch.setattr(sandbox, "CPU_BOUND", 0.05)
-    with pytest.raises(InputError, match="took too long"):
-        sandbox.run(_spin, timeout=1)
-    started = time.monotonic()
-    with pytest.raises(InputError, match=r"^This took too long to compute \(over 1 s\)"):
-        sandbox.run(_spin, timeout=1)
-    assert time.monotonic() - started < 0.5  # refused at once, no second second of CPU
+    log = tmp_path / "log"
+    for _ in range(2):
+        with pytest.raises(InputError, match=r"^This took too long to compute \(over 1 s\)"):
+            sandbox.run(_note_and_spin, str(log), timeout=1)
+    assert _runs(log) == 1  # the second was refused at once, without a worker
     monkeypatch.setattr(sandbox, "TIMEOUT_KEPT", 0.0)  # expired: computed (and killed) again
     sandbox.forget()
-    with pytest.raises(InputError, match="took too long"):
-        sandbox.run(_spin, timeout=1)
-    time.sleep(0.01)
-    started = time.monotonic()
-    with pytest.raises(InputError, match="took too long"):
-        sandbox.run(_spin, timeout=1)
-    assert time.monotonic() - started >= 1
+    for _ in range(2):
+        with pytest.raises(InputError, match="took too long"):
+            sandbox.run(_note_and_spin, str(log), timeout=1)
+        time.sleep(0.01)
+    assert _runs(log) == 3
 
 
 def test_a_timeout_spent_waiting_is_not_remembered():
@@ -360,3 +366,203 @@ def _oom_score() -> str:
 def test_workers_are_the_out_of_memory_killers_first_choice():
     assert sandbox.run(_oom_score, method="fork") == "1000"
     assert _oom_score() != "1000"  # the caller keeps its own score
+
+
+# --- fair scheduling: asserted on the scheduler's record, never on the clock --------------------
+
+
+def _wait_for(gate, value, log=None):
+    """Note that it ran (in ``log``), then wait until the file ``gate`` exists; return ``value``."""
+    if log is not None:
+        with open(log, "a") as f:
+            f.write(f"{value}\n")
+    while not os.path.exists(gate):
+        time.sleep(0.01)
+    return value
+
+
+def _refuse_text(text, log):
+    with open(log, "a") as f:
+        f.write("ran\n")
+    raise InputError("This function is too long.")
+
+
+GUARD = 120.0  # seconds a test waits for the scheduler to reach a state before it gives up
+
+
+def _events(owners):
+    """The scheduler's record, for these owners only, as (event, owner)."""
+    return [(event, owner) for event, owner, _ in list(sandbox.scheduling().events)
+            if owner in owners]
+
+
+def _until(condition):
+    deadline = time.monotonic() + GUARD
+    while not condition():
+        assert time.monotonic() < deadline, "the scheduler never reached the expected state"
+        time.sleep(0.02)
+
+
+def _count(owners, event):
+    return sum(e == event for e, _ in _events(owners))
+
+
+def _call_in_thread(results, name, *args, **kwargs):
+    def call():
+        try:
+            results[name] = sandbox.run(*args, **kwargs)
+        except Exception as exc:  # the test reads what each caller got
+            results[name] = exc
+
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    return thread
+
+
+def _most_at_once(owners):
+    """The most calls of these owners that held a worker at the same time, and the most one
+    owner held, replayed from the record."""
+    running: dict[str, int] = {}
+    most = most_one = 0
+    for event, owner in _events(owners):
+        if event == "started":
+            running[owner] = running.get(owner, 0) + 1
+        elif event == "done":
+            running[owner] -= 1
+        most = max(most, sum(running.values()))
+        most_one = max(most_one, max(running.values(), default=0))
+    return most, most_one
+
+
+def test_a_quick_student_is_not_queued_behind_six_slow_sessions(tmp_path):
+    tag = f"{os.getpid()}-{time.monotonic_ns()}"
+    slow = [f"{s}-{tag}" for s in "ABCDEF"]
+    quick = f"G-{tag}"
+    owners = set(slow) | {quick}
+    gate = tmp_path / "gate"
+    results: dict[str, object] = {}
+    threads = [_call_in_thread(results, f"{o}1", _wait_for, str(gate), f"{o}1", timeout=GUARD,
+                               owner=o) for o in slow]
+    _until(lambda: _count(owners, "started") == 4 and _count(owners, "queued") == 6)
+    # The four running sessions ask again at once; then another student sends one quick job.
+    running = [o for e, o in _events(owners) if e == "started"]
+    threads += [_call_in_thread(results, f"{o}2", _wait_for, str(gate), f"{o}2", timeout=GUARD,
+                                owner=o) for o in running]
+    _until(lambda: _count(owners, "queued") == 10)
+    threads.append(_call_in_thread(results, "G", _wait_for, str(tmp_path), "G", timeout=GUARD,
+                                   owner=quick))
+    _until(lambda: _count(owners, "queued") == 11)
+    gate.touch()
+    for thread in threads:
+        thread.join(GUARD)
+    assert results == {name: name for name in results} and len(results) == 11
+    starts = [o for e, o in _events(owners) if e == "started"]
+    second_starts = [i for i, o in enumerate(starts) if i >= 4 and o in running]
+    assert starts.index(quick) < min(second_starts)  # G went before anyone's second job
+    assert set(starts[4:7]) == set(slow) - set(running) | {quick}  # all first jobs, then seconds
+    assert _most_at_once(owners) == (sandbox.MAX_WORKERS, 1)  # never two workers for one owner
+    assert sandbox.scheduling().most_per_owner == 1
+
+
+def test_asking_again_replaces_the_queued_job_which_never_runs(tmp_path):
+    owner = f"A-{os.getpid()}-{time.monotonic_ns()}"
+    gate, log = tmp_path / "gate", tmp_path / "log"
+    results: dict[str, object] = {}
+    first = _call_in_thread(results, "first", _wait_for, str(gate), "first", str(log),
+                            timeout=GUARD, owner=owner)
+    _until(lambda: _count({owner}, "started") == 1)
+    second = _call_in_thread(results, "second", _wait_for, str(gate), "second", str(log),
+                             timeout=GUARD, owner=owner)
+    _until(lambda: _count({owner}, "queued") == 2)
+    third = _call_in_thread(results, "third", _wait_for, str(gate), "third", str(log),
+                            timeout=GUARD, owner=owner)
+    second.join(GUARD)  # replaced: answered at once, while the first still holds its worker
+    assert isinstance(results["second"], InputError)
+    assert str(results["second"]) == sandbox.REPLACED
+    assert "first" not in results
+    gate.touch()
+    first.join(GUARD)
+    third.join(GUARD)
+    assert results["first"] == "first" and results["third"] == "third"
+    assert log.read_text().split() == ["first", "third"]  # the replaced job never ran
+    assert ("replaced", owner) in _events({owner})
+
+
+def test_a_waiting_call_gives_up_when_its_page_is_cancelled(tmp_path):
+    owner = f"A-{os.getpid()}-{time.monotonic_ns()}"
+    gate, log = tmp_path / "gate", tmp_path / "log"
+    results: dict[str, object] = {}
+    first = _call_in_thread(results, "first", _wait_for, str(gate), "first", str(log),
+                            timeout=GUARD, owner=owner)
+    _until(lambda: _count({owner}, "started") == 1)
+    rerun = threading.Event()
+
+    def waiting():
+        with sandbox.acting_for(owner, cancelled=rerun.is_set):
+            try:
+                results["second"] = sandbox.run(_wait_for, str(gate), "second", str(log),
+                                                timeout=GUARD)
+            except InputError as exc:
+                results["second"] = exc
+
+    second = threading.Thread(target=waiting, daemon=True)
+    second.start()
+    _until(lambda: _count({owner}, "queued") == 2)
+    rerun.set()
+    second.join(GUARD)
+    assert str(results["second"]) == sandbox.REPLACED
+    gate.touch()
+    first.join(GUARD)
+    assert log.read_text().split() == ["first"]
+
+
+def test_sessions_that_ran_out_of_time_leave_one_worker_free(tmp_path):
+    tag = f"{os.getpid()}-{time.monotonic_ns()}"
+    slow = [f"{s}-{tag}" for s in "ABCD"]
+    quick = f"G-{tag}"
+    owners = set(slow) | {quick}
+    with ThreadPoolExecutor(4) as pool:  # each session's first input runs out of time
+        for outcome in pool.map(
+                lambda o: pytest.raises(InputError, sandbox.run, _sleep_then, 1, 60,
+                                        timeout=0.5, owner=o), slow):
+            assert "took too long" in str(outcome.value)
+    gate = tmp_path / "gate"
+    results: dict[str, object] = {}
+    threads = [_call_in_thread(results, o, _wait_for, str(gate), o, timeout=GUARD, owner=o)
+               for o in slow]
+    _until(lambda: _count(owners, "queued") == 8 and _count(owners, "started") == 7)
+    threads.append(_call_in_thread(results, quick, _wait_for, str(tmp_path), quick,
+                                   timeout=GUARD, owner=quick))
+    threads[-1].join(GUARD)
+    assert results[quick] == quick  # answered while the four slow sessions still wait or run
+    assert len([o for o in results if o != quick]) == 0
+    gate.touch()
+    for thread in threads:
+        thread.join(GUARD)
+    assert results == {o: o for o in owners}
+    assert _most_at_once(owners)[1] == 1
+    assert sandbox.scheduling().most_slow <= sandbox.MAX_WORKERS - 1
+
+
+def test_refusals_are_kept_by_digest_within_a_byte_cap(tmp_path):
+    log = tmp_path / "log"
+    texts = [f"{k} " + "x" * 2**20 for k in range(24)]  # 24 distinct 1 MB inputs, all refused
+    for text in texts:
+        with pytest.raises(InputError, match="too long"):
+            sandbox.run(_refuse_text, text, str(log))
+    stored = sum(len(key) + len(payload) for key, (_, payload) in sandbox._refusals.items())
+    assert stored <= sandbox.remembered_bytes() <= sandbox.REFUSALS_BYTES
+    assert all(len(key) == 32 for key in sandbox._refusals)
+    with pytest.raises(InputError, match="too long"):
+        sandbox.run(_refuse_text, texts[-1], str(log))  # still remembered: no worker
+    assert _runs(log) == len(texts)
+
+
+def test_many_small_refusals_stay_under_the_byte_cap(monkeypatch, tmp_path):
+    monkeypatch.setattr(sandbox, "REFUSALS_BYTES", 16 * (32 + 400 + sandbox.REFUSAL_OVERHEAD))
+    log = tmp_path / "log"
+    for k in range(40):
+        with pytest.raises(InputError):
+            sandbox.run(_refuse_text, str(k), str(log), method="fork")
+        assert sandbox.remembered_bytes() <= sandbox.REFUSALS_BYTES
+    assert 0 < len(sandbox._refusals) < 40
