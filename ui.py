@@ -242,9 +242,10 @@ _PNG_SLOT = threading.BoundedSemaphore(1)
 # The files a download button hands out, built once per figure and kept by a digest of the
 # figure's JSON: every click on the same figure returns the same bytes object, so Streamlit's
 # media storage (which names a file by a hash of its bytes) keeps one copy, not one per click.
-# At most _FILES_KEPT files (about 5 MB each for HTML) for the whole server, least recently used
-# first out.
-_FILES_KEPT = 8
+# At most _FILES_KEPT files for the whole server (about 5 MB each for HTML: 20 MB), the least
+# recently used first out. Streamlit's storage drops its own reference to a downloaded file two
+# script runs later; this copy is then the only one.
+_FILES_KEPT = 4
 _FILES: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 _FILES_LOCK = threading.Lock()
 # plotly gives every figure div a random id; a fixed one makes the file a function of the figure.

@@ -120,11 +120,10 @@ class StreamClient:
             self.session_id = msg.new_session.initialize.session_id
         return msg
 
-    def rerun(self, page: str | None = None, query: str | None = None,
-              widgets: dict[str, str] | None = None) -> list:
-        """Run ``page`` (its url_path) with ``query`` and the text inputs whose labels or
-        element ids are the keys of ``widgets`` set to the values; wait for the run to finish
-        and return its elements (also kept in ``self.elements``)."""
+    def request_rerun(self, page: str | None = None, query: str | None = None,
+                      widgets: dict[str, str] | None = None) -> None:
+        """Send a rerun of ``page`` (its url_path) with ``query``, the text inputs whose labels
+        or element ids are the keys of ``widgets`` set to the values; do not wait for it."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         self.page = self.page if page is None else page
@@ -141,8 +140,19 @@ class StreamClient:
                 state = msg.rerun_script.widget_states.widgets.add()
                 state.id, state.string_value = box.id, value
         self.send(msg)
+
+    def rerun(self, page: str | None = None, query: str | None = None,
+              widgets: dict[str, str] | None = None) -> list:
+        """``request_rerun``, then wait for the run to finish and return its elements (also
+        kept in ``self.elements``)."""
+        self.request_rerun(page, query, widgets)
+        return self.wait_finished()
+
+    def wait_finished(self, timeout: float | None = None) -> list:
+        """The elements of the next run that finishes (a run stopped for a newer rerun is
+        skipped)."""
         elements = []
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
             forward = self.receive(max(0.1, deadline - time.monotonic()))
             kind = forward.WhichOneof("type")
@@ -154,6 +164,23 @@ class StreamClient:
                     continue
                 self.elements = elements
                 return elements
+
+    def drain(self, seconds: float) -> int:
+        """Read and drop what the server sends for ``seconds``; how many messages came."""
+        count, deadline = 0, time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self.receive(left)
+            except TimeoutError:
+                break
+            count += 1
+        return count
+
+    def field_ids(self, *suffixes: str) -> list[str]:
+        """The element ids of the last run's text inputs whose keys end with each suffix
+        (``"_f"``, ``"_at"``: ui.function_inputs names its fields so)."""
+        ids = [e.text_input.id for e in self.elements if e.WhichOneof("type") == "text_input"]
+        return [next(i for i in ids if i.endswith(suffix)) for suffix in suffixes]
 
     def downloads(self) -> dict[str, list[str]]:
         """The deferred file ids of the last run's download buttons, by label."""
