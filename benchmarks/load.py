@@ -176,6 +176,9 @@ class Probe:
     greedy_downloads: int = 0
     greedy_download_mb: float = 0.0
     greedy_files: set[str] = field(default_factory=set)  # distinct download URLs handed out
+    # Downloads whose file was gone (404) by the time it was fetched: Streamlit keeps a clicked
+    # file unreferenced, and deletes it at the second end of any session's script run after.
+    greedy_lost: int = 0
     greedy_problems: list[str] = field(default_factory=list)
     warm_server_rss_mb: float = 0.0  # the Streamlit process alone, before the class
     peak_server_rss_mb: float = 0.0
@@ -527,8 +530,14 @@ class GreedyDownloader(threading.Thread):
                     if not url:
                         probe.greedy_problems.append("downloader: the server built no file")
                         return
-                    with app_server.OPENER.open(self.base + url, timeout=60) as response:
-                        size = len(response.read())
+                    try:
+                        with app_server.OPENER.open(self.base + url, timeout=60) as response:
+                            size = len(response.read())
+                    except urllib.error.HTTPError as err:
+                        if err.code != 404:
+                            raise
+                        probe.greedy_lost += 1
+                        continue
                     probe.greedy_files.add(url)
                     probe.greedy_downloads += 1
                     probe.greedy_download_mb += size / 1e6
@@ -711,8 +720,8 @@ def report_greedy(probe: Probe) -> bool | None:
     print(f"Greedy students: {probe.greedy_slow_sent} distinct slow inputs sent (one every "
           f"{probe.greedy_interval:g} s, answers not awaited); {probe.greedy_downloads} HTML "
           f"downloads ({probe.greedy_download_mb:.0f} MB, {len(probe.greedy_files)} distinct "
-          f"files); server RSS {probe.warm_server_rss_mb:.0f} MB warm, "
-          f"{probe.peak_server_rss_mb:.0f} MB at peak")
+          f"files; {probe.greedy_lost} more were gone when fetched); server RSS "
+          f"{probe.warm_server_rss_mb:.0f} MB warm, {probe.peak_server_rss_mb:.0f} MB at peak")
     for problem in probe.greedy_problems[:3]:
         print(f"  greedy student stopped: {problem}")
     print(f"greedy student: victims' p95 rerun {p95:.2f} s, server RSS growth {growth:.0f} MB")
