@@ -179,6 +179,7 @@ class Probe:
     # Downloads whose file was gone (404) by the time it was fetched: Streamlit keeps a clicked
     # file unreferenced, and deletes it at the second end of any session's script run after.
     greedy_lost: int = 0
+    greedy_no_figure: int = 0  # reruns of the downloader that showed no figure to download
     greedy_problems: list[str] = field(default_factory=list)
     warm_server_rss_mb: float = 0.0  # the Streamlit process alone, before the class
     peak_server_rss_mb: float = 0.0
@@ -526,7 +527,14 @@ class GreedyDownloader(threading.Thread):
                     if probe.greedy_downloads % 4 == 3:
                         client.rerun(widgets={f_id: f"abs(x) + {probe.greedy_downloads}*x/7",
                                               at_id: "0"})
-                    url = client.deferred_url(client.downloads()["Download HTML"][0])
+                    buttons = client.downloads().get("Download HTML")
+                    if not buttons:  # refused (a busy server, say): no figure this time
+                        probe.greedy_no_figure += 1
+                        time.sleep(0.5)
+                        client.rerun(widgets={f_id: f"abs(x) + {probe.greedy_no_figure}*x/11",
+                                              at_id: "0"})
+                        continue
+                    url = client.deferred_url(buttons[0])
                     if not url:
                         probe.greedy_problems.append("downloader: the server built no file")
                         return
@@ -720,7 +728,8 @@ def report_greedy(probe: Probe) -> bool | None:
     print(f"Greedy students: {probe.greedy_slow_sent} distinct slow inputs sent (one every "
           f"{probe.greedy_interval:g} s, answers not awaited); {probe.greedy_downloads} HTML "
           f"downloads ({probe.greedy_download_mb:.0f} MB, {len(probe.greedy_files)} distinct "
-          f"files; {probe.greedy_lost} more were gone when fetched); server RSS "
+          f"files; {probe.greedy_lost} more were gone when fetched, "
+          f"{probe.greedy_no_figure} reruns showed no figure); server RSS "
           f"{probe.warm_server_rss_mb:.0f} MB warm, {probe.peak_server_rss_mb:.0f} MB at peak")
     for problem in probe.greedy_problems[:3]:
         print(f"  greedy student stopped: {problem}")
