@@ -288,13 +288,13 @@ def _png_renderer() -> Callable[[object], bytes] | None:
         return None
     os.environ.setdefault("BROWSER_PATH", browser)
 
-    def draw(_digest: str, fig) -> bytes:
+    def draw(fig) -> bytes:
         with _PNG_SLOT:
             return kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2},
                                          kopts={"mathjax": False})
 
     def render(fig) -> bytes:
-        return _kept_file("png", fig, lambda digest: draw(digest, fig))
+        return _kept_file("png", fig, lambda _digest: draw(fig))
 
     return render
 

@@ -797,6 +797,9 @@ def report(probe: Probe) -> tuple[list[Row], bool]:
     print(f"Peak memory of the server and its workers: {probe.peak_pss_mb:.0f} MB PSS "
           f"({probe.peak_rss_mb:.0f} MB summed RSS, up to {probe.peak_processes} processes); "
           f"{probe.idle_pss_mb:.0f} MB when warm and idle")
+    print(f"The Streamlit process alone: {probe.warm_server_rss_mb:.0f} MB RSS when warm, "
+          f"{probe.peak_server_rss_mb:.0f} MB at peak "
+          f"(+{probe.peak_server_rss_mb - probe.warm_server_rss_mb:.0f} MB)")
     probe.greedy_met = report_greedy(probe)
     print(f"Errors: {len(errors)}; cross-session leaks: {len(leaks)}")
     for r in (errors + leaks)[:10]:

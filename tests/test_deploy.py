@@ -381,8 +381,8 @@ def test_dockerfile_builds_the_app_as_a_non_root_user():
     assert order.index("USER") > max(i for i, name in enumerate(order) if name in {"RUN", "COPY"})
 
 
-@pytest.mark.parametrize("path", ["app.py", "serve.py", "ui.py", "app_pages", "clarke_core", "lessons",
-                                  "assets", ".streamlit", "requirements.txt"])
+@pytest.mark.parametrize("path", ["app.py", "serve.py", "ui.py", "app_pages", "clarke_core",
+                                  "lessons", "assets", ".streamlit", "requirements.txt"])
 def test_dockerignore_keeps_what_the_app_needs(path):
     if not (REPO_ROOT / path).exists():
         pytest.skip(f"{path} is not in this checkout")
