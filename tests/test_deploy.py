@@ -334,6 +334,9 @@ def test_deployment_settings_match_the_ingress_and_keep_the_config():
     assert not overrides & env.keys()
     assert not [a for a in _container().get("args", []) + _container().get("command", [])
                 if a.startswith(("--server.enable", "--client.", "--browser.gather"))]
+    # The image's command (serve.py, with the framing policy) is not replaced by app.py.
+    assert not [a for a in _container().get("args", []) + _container().get("command", [])
+                if a.endswith("app.py")]
 
 
 def test_ingress_is_sticky_and_keeps_websockets_open():
