@@ -38,8 +38,9 @@ install: $(VENV)/.stamp-run
 
 venv: $(VENV)/.stamp-dev
 
+# serve.py: app.py plus the framing policy and no clear_cache from clients (see its docstring).
 run: install
-	$(PY) -m streamlit run app.py
+	$(PY) -m streamlit run serve.py
 
 # Without a browser the browser tests skip locally, but in CI (CI=true) that must be an error.
 chromium:

@@ -4,9 +4,15 @@ Not in a folder named pages/: Streamlit scans that one at start-up, and a first 
 /homework) on a fresh server then showed "Page not found" over the right page (streamlit#9624).
 """
 
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="Clarke Lab", layout="wide")
+# A local favicon: without one the browser tab shows the page's material icon, which the
+# frontend fetches from fonts.gstatic.com (an outside host) on every page change.
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
+
+st.set_page_config(page_title="Clarke Lab", page_icon=FAVICON, layout="wide")
 st.navigation([
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("app_pages/subgradients_page.py", title="Subgradients", icon=":material/trending_down:",

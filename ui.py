@@ -7,11 +7,13 @@ holds only pages.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import re
 import shutil
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -354,12 +356,45 @@ def piecewise_editor(prefix: str, dim: int) -> str | None:
 # limit (deploy/k8s/deployment.yaml) counts one.
 _PNG_SLOT = threading.BoundedSemaphore(1)
 
+# The files a download button hands out, built once per figure and kept by a digest of the
+# figure's JSON: every click on the same figure returns the same bytes object, so Streamlit's
+# media storage (which names a file by a hash of its bytes) keeps one copy, not one per click.
+# At most _FILES_KEPT files for the whole server (about 5 MB each for HTML: 20 MB), the least
+# recently used first out. Streamlit's storage drops its own reference to a downloaded file two
+# script runs later; this copy is then the only one.
+_FILES_KEPT = 4
+_FILES: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+_FILES_LOCK = threading.Lock()
+# plotly gives every figure div a random id; a fixed one makes the file a function of the figure.
+_DIV_ID = "clarke-lab-figure"
+
+
+def _figure_digest(fig) -> str:
+    return hashlib.sha256(fig.to_json().encode()).hexdigest()
+
+
+def _kept_file(kind: str, fig, build: Callable[[str], bytes]) -> bytes:
+    """``build(digest)`` for ``fig``, or the bytes built before for the same figure."""
+    key = (kind, _figure_digest(fig))
+    with _FILES_LOCK:
+        if key in _FILES:
+            _FILES.move_to_end(key)
+            return _FILES[key]
+    data = build(key[1])
+    with _FILES_LOCK:
+        data = _FILES.setdefault(key, data)  # a parallel click's copy wins, so only one is kept
+        _FILES.move_to_end(key)
+        while len(_FILES) > _FILES_KEPT:
+            _FILES.popitem(last=False)
+    return data
+
 
 def _png_renderer() -> Callable[[object], bytes] | None:
     """A function that renders a plotly figure to PNG with kaleido and a locally installed
     Chromium, or None when kaleido or a Chromium is missing. Nothing is downloaded: the browser
     is the system's (``BROWSER_PATH``, else ``chromium`` on the PATH), plotly.js is plotly.py's
-    own copy, and MathJax is off (the labels are Unicode, and MathJax would come from a CDN)."""
+    own copy, and MathJax is off (the labels are Unicode, and MathJax would come from a CDN).
+    A figure already rendered is not rendered again (the bytes are kept, see ``_kept_file``)."""
     try:
         import kaleido
     except ImportError:
@@ -370,24 +405,39 @@ def _png_renderer() -> Callable[[object], bytes] | None:
         return None
     os.environ.setdefault("BROWSER_PATH", browser)
 
-    def render(fig) -> bytes:
+    def draw(fig) -> bytes:
         with _PNG_SLOT:
             return kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2},
                                          kopts={"mathjax": False})
 
+    def render(fig) -> bytes:
+        return _kept_file("png", fig, lambda _digest: draw(fig))
+
     return render
 
 
-def _figure_html(fig) -> str:
-    """``fig`` as one HTML page with plotly.js inside (about 5 MB): opens offline, animation too."""
-    return fig.to_html(include_plotlyjs=True, full_html=True)
+def _figure_html(fig) -> bytes:
+    """``fig`` as one HTML page with plotly.js inside (about 5 MB, UTF-8): opens offline,
+    animation too. The same figure always gives the same bytes (a fixed div id), built once.
+    The figure's digest is written near the end of the file: Streamlit names a file over 1 MiB by
+    a hash of its length, head, middle and last 64 KiB only, so two figures of the same length
+    that differ early in a long data array would otherwise share one name (and one download)."""
+
+    def build(digest: str) -> bytes:
+        html = fig.to_html(include_plotlyjs=True, full_html=True, div_id=_DIV_ID)
+        html = html.replace("</body>", f"<!-- figure sha256:{digest} -->\n</body>", 1)
+        return html.encode()
+
+    return _kept_file("html", fig, build)
 
 
 def figure_downloads(fig, name: str) -> None:
     """Buttons that download ``fig`` as a standalone HTML file (plotly.js inside, so it works
     offline, animation included) and, when kaleido and a Chromium are installed, as a PNG of its
-    first frame. Both files are made only when a button is clicked, so reruns stay fast; ``name``
-    is the file name without extension and must be unique on the page."""
+    first frame. Both files are made only when a button is clicked (Streamlit's deferred
+    download: a rerun registers a callable, nothing is built), once per figure, and every later
+    click on the same figure gets the same file; ``name`` is the file name without extension and
+    must be unique on the page."""
     row = st.container(horizontal=True)
     row.download_button(
         "Download HTML", lambda: _figure_html(fig),

@@ -10,10 +10,20 @@ its own result, never another student's, and a shared example the same formulas 
 samples the memory of the server and its worker processes from /proc, kills one sandbox worker
 mid-computation, and always stops the server.
 
+Two greedy students come with the class (issue 12): one keeps sending distinct slow inputs
+(each computes until the sandbox timeout) without waiting for the answers, one downloads a
+figure's HTML in a loop (a bare WebSocket client, as a script would; every fourth download
+after a rerun with a new function, so new files too). The probe prints
+``greedy student: victims' p95 rerun N.NN s, server RSS growth M MB``: the p95 of the other
+students' reruns while the greedy ones were at it, and the Streamlit process's peak RSS over
+its RSS when warm, before the class came.
+
     python -m benchmarks.load [--sessions 30] [--reruns 12] [--seconds 150] [--think 2 5]
 
 Target (issue 6): 30 sessions on this 2-core machine, p95 rerun latency <= 1 s, no errors, no
-session ever shows another's state. Exit status 1 when there were errors or leaks.
+session ever shows another's state; (issue 12) with the greedy students, victims' p95 <= 1 s
+and server RSS growth <= 100 MB. Exit status 1 when there were errors or leaks or the greedy
+target was missed.
 """
 
 from __future__ import annotations
@@ -45,6 +55,7 @@ from .table import Row, format_table
 REPO = Path(__file__).resolve().parent.parent
 TARGET_SESSIONS = 30
 TARGET_P95_S = 1.0
+TARGET_RSS_GROWTH_MB = 100.0  # the Streamlit process, peak over warm, with the greedy students
 PAGE_TIMEOUT_S = 10.0  # the pages' sandbox timeout (TIMEOUT_S in app_pages/*.py)
 
 
@@ -95,6 +106,14 @@ HOSTILE = [
 ]
 # Passes every parser limit, then computes until the sandbox kills it (PAGE_TIMEOUT_S).
 SLOW = ("+".join(f"abs(sin({k}*x) - {k}/50)" for k in range(1, 40)), "0")
+# The greedy students work on the 1D Clarke lesson (two figures with HTML downloads).
+GREEDY_PAGE = PageSpec("clarke", 1, 0, (("dim", "1"),))
+
+
+def greedy_slow_input(n: int) -> str:
+    """The n-th distinct slow input: SLOW with one more term, so no cache or refusal memory
+    keyed by the text has seen it."""
+    return f"{SLOW[0]} + x/{n + 2}"
 
 
 @dataclass
@@ -149,6 +168,22 @@ class Probe:
     slow_sent: list[float] = field(default_factory=list)  # when each slow input went out
     healthy_after_kill: bool | None = None
     server_alive_at_end: bool = False
+    # the greedy students (issue 12)
+    greedy: bool = True
+    greedy_interval: float = 1.0  # seconds between the slow sender's inputs
+    greedy_window: tuple[float, float] = (0.0, 0.0)  # monotonic start and end of their work
+    greedy_slow_sent: int = 0
+    greedy_downloads: int = 0
+    greedy_download_mb: float = 0.0
+    greedy_files: set[str] = field(default_factory=set)  # distinct download URLs handed out
+    # Downloads whose file was gone (404) by the time it was fetched: Streamlit keeps a clicked
+    # file unreferenced, and deletes it at the second end of any session's script run after.
+    greedy_lost: int = 0
+    greedy_no_figure: int = 0  # reruns of the downloader that showed no figure to download
+    greedy_problems: list[str] = field(default_factory=list)
+    warm_server_rss_mb: float = 0.0  # the Streamlit process alone, before the class
+    peak_server_rss_mb: float = 0.0
+    greedy_met: bool | None = None  # set by report(); None when there were no greedy students
 
 
 # --- the server --------------------------------------------------------------------------------
@@ -156,9 +191,9 @@ class Probe:
 
 def start_server(port: int, sessions: int, log_path: Path,
                  options: tuple[str, ...] = ()) -> subprocess.Popen:
-    """Streamlit serving app.py on 127.0.0.1:port with the agent API (app_server.start), output
-    to ``log_path``. ``options`` are extra Streamlit settings as ``section.name=value`` (to
-    measure a setting before/after)."""
+    """Streamlit serving the app (serve.py) on 127.0.0.1:port with the agent API
+    (app_server.start), output to ``log_path``. ``options`` are extra Streamlit settings as
+    ``section.name=value`` (to measure a setting before/after)."""
     extra = ["--server.enableAgentApi", "true", "--server.agentMaxSessions", str(sessions + 20),
              "--server.agentWaitTimeout", "60", "--server.agentSessionTTL", "600"]
     for option in options:
@@ -166,7 +201,9 @@ def start_server(port: int, sessions: int, log_path: Path,
         if name.split(".")[0] == "server" and name.split(".")[-1] in ("address", "port"):
             raise ValueError("the probe's server stays on its own loopback port")
         extra += [f"--{name}", value]
-    return app_server.start(REPO / "app.py", port, log_path, *extra, cwd=REPO)
+    # serve.py: the app as deployed (the image's command), with its framing policy and its
+    # refusal of clients' clear_cache.
+    return app_server.start(REPO / "serve.py", port, log_path, *extra, cwd=REPO)
 
 
 def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, limit: float = 90.0) -> None:
@@ -257,6 +294,11 @@ def tree_memory(root: int) -> tuple[float, float, int]:
     return rss / 1024, pss / 1024, len(pids)
 
 
+def server_rss_mb(pid: int) -> float:
+    """VmRSS of the one process ``pid`` (the Streamlit server), in MB."""
+    return _kb(f"/proc/{pid}/status", "VmRSS") / 1024
+
+
 def _age(pid: int) -> float:
     """Seconds since ``pid`` started."""
     try:
@@ -284,6 +326,7 @@ class Sampler(threading.Thread):
         probe = self.probe
         while not self.stop.wait(self.interval):
             rss, pss, count = tree_memory(self.root)
+            probe.peak_server_rss_mb = max(probe.peak_server_rss_mb, server_rss_mb(self.root))
             probe.peak_rss_mb = max(probe.peak_rss_mb, rss)
             probe.peak_pss_mb = max(probe.peak_pss_mb, pss)
             probe.peak_processes = max(probe.peak_processes, count)
@@ -443,6 +486,73 @@ class Student(threading.Thread):
         self._record(kind, seconds, error=error, leak=leak, refusal=refusal)
 
 
+class GreedySlow(threading.Thread):
+    """A student who keeps sending distinct slow inputs, one every ``greedy_interval`` s,
+    without waiting for the answers (as typing does: each new input replaces the run)."""
+
+    def __init__(self, probe: Probe, base: str, deadline: float) -> None:
+        super().__init__(daemon=True)
+        self.probe, self.base, self.deadline = probe, base, deadline
+
+    def run(self) -> None:
+        try:
+            with app_server.StreamClient(self.base, timeout=90) as client:
+                client.rerun(page=GREEDY_PAGE.url_path, query="dim=1")
+                f_id, at_id = client.field_ids("_f", "_at")
+                while time.monotonic() < self.deadline:
+                    client.request_rerun(widgets={f_id: greedy_slow_input(
+                        self.probe.greedy_slow_sent), at_id: "0"})
+                    self.probe.greedy_slow_sent += 1
+                    client.drain(self.probe.greedy_interval)
+        except Exception as exc:  # the probe reports it; the class goes on
+            self.probe.greedy_problems.append(f"slow sender: {type(exc).__name__}: {exc}")
+
+
+class GreedyDownloader(threading.Thread):
+    """A student who downloads the page's first figure as HTML in a loop, as fast as the server
+    answers (a click is a deferred-file request, then a GET of the file); every fourth
+    download comes after a rerun with a new function, so there are new figures to build too."""
+
+    def __init__(self, probe: Probe, base: str, deadline: float) -> None:
+        super().__init__(daemon=True)
+        self.probe, self.base, self.deadline = probe, base, deadline
+
+    def run(self) -> None:
+        probe = self.probe
+        try:
+            with app_server.StreamClient(self.base, timeout=90) as client:
+                client.rerun(page=GREEDY_PAGE.url_path, query="dim=1")
+                f_id, at_id = client.field_ids("_f", "_at")
+                while time.monotonic() < self.deadline:
+                    if probe.greedy_downloads % 4 == 3:
+                        client.rerun(widgets={f_id: f"abs(x) + {probe.greedy_downloads}*x/7",
+                                              at_id: "0"})
+                    buttons = client.downloads().get("Download HTML")
+                    if not buttons:  # refused (a busy server, say): no figure this time
+                        probe.greedy_no_figure += 1
+                        time.sleep(0.5)
+                        client.rerun(widgets={f_id: f"abs(x) + {probe.greedy_no_figure}*x/11",
+                                              at_id: "0"})
+                        continue
+                    url = client.deferred_url(buttons[0])
+                    if not url:
+                        probe.greedy_problems.append("downloader: the server built no file")
+                        return
+                    try:
+                        with app_server.OPENER.open(self.base + url, timeout=60) as response:
+                            size = len(response.read())
+                    except urllib.error.HTTPError as err:
+                        if err.code != 404:
+                            raise
+                        probe.greedy_lost += 1
+                        continue
+                    probe.greedy_files.add(url)
+                    probe.greedy_downloads += 1
+                    probe.greedy_download_mb += size / 1e6
+        except Exception as exc:
+            probe.greedy_problems.append(f"downloader: {type(exc).__name__}: {exc}")
+
+
 def _open_request(page: PageSpec) -> dict:
     body: dict = {"page": page.url_path}
     if page.query_params:
@@ -540,14 +650,24 @@ def run_probe(probe: Probe) -> Probe:
             Student(probe, base, i, page, now + rng.uniform(0, probe.ramp), deadline, tags, lock,
                     slow_at=probe.reruns // 2 if i in slow_students else None, seen=seen)
             for i, page in enumerate(_assign_pages(probe))]
+        greedy = ([GreedySlow(probe, base, deadline), GreedyDownloader(probe, base, deadline)]
+                  if probe.greedy else [])
         sampler = Sampler(probe, proc.pid, base, kill_after=probe.kill_after)
         cpu_start, server_start = tree_cpu(proc.pid), _cpu(proc.pid, children=False)
         client_start = time.process_time()
+        probe.warm_server_rss_mb = probe.peak_server_rss_mb = server_rss_mb(proc.pid)
         sampler.start()
         for s in students:
             s.start()
+        started_greedy = time.monotonic()
+        for g in greedy:
+            g.start()
         for s in students:
             s.join(timeout=max(0.0, deadline + 120 - time.monotonic()))
+        for g in greedy:
+            g.join(timeout=max(0.0, deadline + 120 - time.monotonic()))
+        if greedy:
+            probe.greedy_window = (started_greedy, time.monotonic())
         probe.wall_seconds = time.monotonic() - now
         probe.cpu_seconds = tree_cpu(proc.pid) - cpu_start
         probe.server_cpu_seconds = _cpu(proc.pid, children=False) - server_start
@@ -581,6 +701,42 @@ def _attribute_kills(probe: Probe) -> None:
                     and r.refusal.startswith(KILLED) and _one_sentence(r.refusal)):
                 r.victim, r.error = True, ""
                 break
+
+
+def greedy_figures(probe: Probe) -> tuple[float, float, bool] | None:
+    """(victims' p95 rerun in s, server RSS growth in MB, target met), or None without greedy
+    students. The victims are every other student's timed reruns (lecture, own, hostile) sent
+    while the greedy students were at it; the growth is the Streamlit process's peak RSS over
+    its RSS when warm. No victims' reruns is a miss, not a pass."""
+    start, end = probe.greedy_window
+    if end <= start:
+        return None
+    victims = [r.seconds for r in probe.results if r.kind in ("lecture", "own", "hostile")
+               and start <= r.sent_at <= end]
+    p95 = percentile(victims, 95) if victims else float("nan")
+    growth = probe.peak_server_rss_mb - probe.warm_server_rss_mb
+    met = bool(victims) and p95 <= TARGET_P95_S and growth <= TARGET_RSS_GROWTH_MB
+    return p95, growth, met
+
+
+def report_greedy(probe: Probe) -> bool | None:
+    """Print the greedy students' line and target; whether it was met (None: none ran)."""
+    figures = greedy_figures(probe)
+    if figures is None:
+        return None
+    p95, growth, met = figures
+    print(f"Greedy students: {probe.greedy_slow_sent} distinct slow inputs sent (one every "
+          f"{probe.greedy_interval:g} s, answers not awaited); {probe.greedy_downloads} HTML "
+          f"downloads ({probe.greedy_download_mb:.0f} MB, {len(probe.greedy_files)} distinct "
+          f"files; {probe.greedy_lost} more were gone when fetched, "
+          f"{probe.greedy_no_figure} reruns showed no figure); server RSS "
+          f"{probe.warm_server_rss_mb:.0f} MB warm, {probe.peak_server_rss_mb:.0f} MB at peak")
+    for problem in probe.greedy_problems[:3]:
+        print(f"  greedy student stopped: {problem}")
+    print(f"greedy student: victims' p95 rerun {p95:.2f} s, server RSS growth {growth:.0f} MB")
+    print(f"Greedy target: victims' p95 ≤ {TARGET_P95_S:g} s, server RSS growth ≤ "
+          f"{TARGET_RSS_GROWTH_MB:g} MB: {'MET' if met else 'MISSED'}")
+    return met
 
 
 def report(probe: Probe) -> tuple[list[Row], bool]:
@@ -641,6 +797,10 @@ def report(probe: Probe) -> tuple[list[Row], bool]:
     print(f"Peak memory of the server and its workers: {probe.peak_pss_mb:.0f} MB PSS "
           f"({probe.peak_rss_mb:.0f} MB summed RSS, up to {probe.peak_processes} processes); "
           f"{probe.idle_pss_mb:.0f} MB when warm and idle")
+    print(f"The Streamlit process alone: {probe.warm_server_rss_mb:.0f} MB RSS when warm, "
+          f"{probe.peak_server_rss_mb:.0f} MB at peak "
+          f"(+{probe.peak_server_rss_mb - probe.warm_server_rss_mb:.0f} MB)")
+    probe.greedy_met = report_greedy(probe)
     print(f"Errors: {len(errors)}; cross-session leaks: {len(leaks)}")
     for r in (errors + leaks)[:10]:
         print(f"  student {r.student} on {r.page} ({r.kind}): {r.error or r.leak}")
@@ -678,6 +838,8 @@ def main(argv: list[str] | None = None) -> list[Row]:
     parser.add_argument("--hostile", type=float, default=0.2, help="share of hostile inputs")
     parser.add_argument("--slow", type=int, default=2, help="inputs that hit the timeout")
     parser.add_argument("--no-kill", action="store_true", help="do not kill a worker")
+    parser.add_argument("--no-greedy", action="store_true",
+                        help="without the two greedy students")
     parser.add_argument("--port", type=int, default=0, help="default: a free loopback port")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--option", action="append", default=[], metavar="SECTION.NAME=VALUE",
@@ -687,11 +849,12 @@ def main(argv: list[str] | None = None) -> list[Row]:
     probe = run_probe(Probe(sessions=args.sessions, reruns=args.reruns, seconds=args.seconds,
                             think=tuple(args.think), hostile_share=args.hostile, slow=args.slow,
                             kill_worker=not args.no_kill, port=args.port, seed=args.seed,
+                            greedy=not args.no_greedy,
                             options=tuple(args.option)))
     rows, ok = report(probe)
     print()
     print(format_table(rows))
-    if not ok:
+    if not ok or probe.greedy_met is False:
         raise SystemExit(1)
     return rows
 

@@ -19,11 +19,13 @@ import re
 import subprocess
 import sys
 import tomllib
+import urllib.error
 from pathlib import Path
 
 import pytest
 import yaml
 
+from benchmarks import app_server
 from clarke_core import sandbox
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +77,23 @@ def test_config_releases_memory():
     budget = config_max_cache_data_size_to_bytes(server["maxCacheDataSize"])
     assert budget is not None and 0 < budget <= 2**30
     assert budget <= SERVER_MIB * 2**20 // 2  # it must fit the server's share of the pod
+
+
+def test_config_caps_what_a_client_may_send():
+    server = _config()["server"]
+    # Browser -> server: the largest legitimate message is a rerun with a 2000-character
+    # function and a few dozen widget values (kilobytes); Streamlit's default is 25 MB.
+    assert server["maxWidgetStateSize"] == 1
+    # Both ways; server -> browser its largest message is one figure (0.49 MB measured, see
+    # the comment in config.toml). Streamlit's default is 200 MB.
+    assert 1 <= server["maxMessageSize"] <= 4
+    assert server["maxWidgetStateSize"] <= server["maxMessageSize"]
+    assert server["maxUploadSize"] == 1
+
+
+def test_host_config_lets_no_other_origin_drive_the_app():
+    # Streamlit's default list names *.streamlit.app and other Community Cloud hosts.
+    assert _config()["client"]["allowedOrigins"] == []
 
 
 CACHE_DECORATORS = {"cache_data", "cache_resource"}
@@ -225,7 +244,8 @@ def test_one_port_everywhere():
     docker = _dockerfile()
     port = int(_one(docker, "EXPOSE"))
     cmd = json.loads(_one(docker, "CMD"))
-    assert cmd[:5] == ["python", "-m", "streamlit", "run", "app.py"]
+    # serve.py serves app.py with the framing policy and without clients' clear_cache.
+    assert cmd[:5] == ["python", "-m", "streamlit", "run", "serve.py"]
     assert f"--server.port={port}" in cmd and "--server.address=0.0.0.0" in cmd
     assert f"127.0.0.1:{port}{HEALTH}" in _one(docker, "HEALTHCHECK")
 
@@ -314,6 +334,9 @@ def test_deployment_settings_match_the_ingress_and_keep_the_config():
     assert not overrides & env.keys()
     assert not [a for a in _container().get("args", []) + _container().get("command", [])
                 if a.startswith(("--server.enable", "--client.", "--browser.gather"))]
+    # The image's command (serve.py, with the framing policy) is not replaced by app.py.
+    assert not [a for a in _container().get("args", []) + _container().get("command", [])
+                if a.endswith("app.py")]
 
 
 def test_ingress_is_sticky_and_keeps_websockets_open():
@@ -327,6 +350,24 @@ def test_ingress_is_sticky_and_keeps_websockets_open():
     assert int(notes[prefix + "proxy-send-timeout"]) >= 3600
     body = re.fullmatch(r"(\d+)m", notes[prefix + "proxy-body-size"])
     assert body and int(body[1]) > _config()["server"]["maxUploadSize"]
+
+
+def test_ingress_limits_connections_and_request_rates_per_client():
+    notes = _resources()["Ingress"]["metadata"]["annotations"]
+    prefix = "nginx.ingress.kubernetes.io/"
+    limits = {name: notes.get(prefix + name) for name in
+              ("limit-connections", "limit-rps", "limit-rpm", "limit-burst-multiplier")}
+    assert all(isinstance(v, str) and v.isdigit() and int(v) > 0 for v in limits.values()), limits
+    connections, rps, rpm = (int(limits[k]) for k in ("limit-connections", "limit-rps",
+                                                       "limit-rpm"))
+    # A class of 30 behind one NAT address: a WebSocket each plus up to six parallel fetches.
+    assert 30 * 7 <= connections <= 500
+    # Bounded, but a whole class's first page opens at once (115 requests each, counted in
+    # Chromium: scripts, styles, fonts, icons) fit in one burst.
+    assert rps <= 100 and rpm <= 60 * rps
+    assert rps * int(limits["limit-burst-multiplier"]) >= 30 * 115
+    # No snippet annotations: ingress-nginx disables them by default (CVE-2021-25742).
+    assert not [k for k in notes if "snippet" in k]
 
 
 def test_dockerfile_builds_the_app_as_a_non_root_user():
@@ -344,8 +385,8 @@ def test_dockerfile_builds_the_app_as_a_non_root_user():
     assert order.index("USER") > max(i for i, name in enumerate(order) if name in {"RUN", "COPY"})
 
 
-@pytest.mark.parametrize("path", ["app.py", "ui.py", "app_pages", "clarke_core", "lessons",
-                                  "assets", ".streamlit", "requirements.txt"])
+@pytest.mark.parametrize("path", ["app.py", "serve.py", "ui.py", "app_pages", "clarke_core",
+                                  "lessons", "assets", ".streamlit", "requirements.txt"])
 def test_dockerignore_keeps_what_the_app_needs(path):
     if not (REPO_ROOT / path).exists():
         pytest.skip(f"{path} is not in this checkout")
@@ -357,3 +398,120 @@ def test_dockerignore_keeps_what_the_app_needs(path):
 def test_dockerignore_leaves_out_the_local_state():
     patterns = set((REPO_ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", "tests", "artifacts", "**/__pycache__"} <= patterns
+
+
+# --- a live server of serve.py on loopback -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> str:
+    """``streamlit run serve.py`` (the image's command) on 127.0.0.1; its base URL."""
+    port = app_server.free_port()
+    base = f"http://{app_server.HOST}:{port}"
+    log = tmp_path_factory.mktemp("serve") / "server.log"
+    proc = app_server.start(REPO_ROOT / "serve.py", port, log, cwd=REPO_ROOT)
+    try:
+        problem = app_server.wait_healthy(proc, base, 90)
+        assert problem is None, f"{problem}: {log.read_text()[-2000:]}"
+        yield base
+    finally:
+        app_server.stop(proc)
+
+
+def _get(url: str) -> tuple[int, dict, bytes]:
+    with app_server.OPENER.open(url, timeout=30) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.mark.parametrize("path", ["/", "/homework", "/_stcore/health", "/_stcore/host-config",
+                                  "/static/favicon.png"])
+def test_no_other_site_may_frame_the_app(served, path):
+    try:
+        status, headers, _ = _get(served + path)
+    except urllib.error.HTTPError as err:  # a missing static file still carries the policy
+        status, headers = err.code, dict(err.headers)
+    headers = {k.lower(): v for k, v in headers.items()}
+    assert headers.get("content-security-policy") == "frame-ancestors 'self'", (status, headers)
+    assert headers.get("x-frame-options") == "SAMEORIGIN"
+
+
+def test_host_config_served_allows_no_origin(served):
+    _, _, body = _get(served + "/_stcore/host-config")
+    assert json.loads(body)["allowedOrigins"] == []
+
+
+def _lookups(base: str, cache: str) -> dict[str, float]:
+    _, _, body = _get(base + "/_stcore/metrics")
+    out = {}
+    for line in body.decode().splitlines():
+        m = re.match(r'cache_lookups_total\{(.*)\} (\S+)$', line)
+        if m and f'cache="{cache}"' in m[1]:
+            out[re.search(r'result="(\w+)"', m[1])[1]] = float(m[2])
+    return out
+
+
+def test_a_clients_clear_cache_message_clears_nothing(served):
+    """Streamlit clears every cache of the server on this back-message from any client; the
+    served app ignores it: the same rerun after it is a cache hit, not a second miss."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    cache = "lessons.clarke_1d.explore"
+    query = "dim=1&f=abs(x)%20%2B%20x/7&at=0"
+    with app_server.StreamClient(served) as client:
+        client.rerun(page="clarke", query=query)
+        before = _lookups(served, cache)
+        msg = BackMsg()
+        msg.clear_cache = True
+        client.send(msg)
+        client.rerun()  # after the clear_cache message: messages of a session are in order
+        after = _lookups(served, cache)
+    assert before.get("miss", 0) >= 1
+    assert after.get("miss") == before.get("miss"), (before, after)
+    assert after.get("hit", 0) == before.get("hit", 0) + 1
+
+
+def test_an_oversized_message_from_a_client_is_refused(served):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from websockets.exceptions import ConnectionClosed
+
+    limit = _config()["server"]["maxWidgetStateSize"] * 10**6
+    with app_server.StreamClient(served) as client:
+        elements = client.rerun(page="clarke", query="dim=1")
+        assert elements
+        msg = BackMsg()
+        msg.rerun_script.page_name = "clarke"
+        state = msg.rerun_script.widget_states.widgets.add()
+        state.id, state.string_value = "anything", "x+" * (limit // 2 + 10)
+        client.send(msg)
+        with pytest.raises(ConnectionClosed) as closed:
+            for _ in range(1000):  # what was in flight, then the close
+                client.receive(timeout=30)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+def _media_bytes(base: str) -> float:
+    _, _, body = _get(base + "/_stcore/metrics")
+    m = re.search(r'cache_memory_bytes\{cache_type="st_memory_media_file_storage",cache=""\} '
+                  r'(\S+)', body.decode())
+    return float(m[1]) if m else 0.0
+
+
+def test_html_downloads_are_one_stored_file_however_often_asked(served):
+    """Issue 12, 1b, end to end: reruns and many clicks on "Download HTML" (as deferred-file
+    requests over the WebSocket) leave one stored file per figure on the server."""
+    with app_server.StreamClient(served) as client:
+        urls = set()
+        for _ in range(3):
+            client.rerun(page="clarke", query="dim=1")
+            ids = client.downloads()["Download HTML"]
+            assert len(ids) == 2
+            for file_id in ids:
+                for _ in range(8):
+                    urls.add(client.deferred_url(file_id))
+        assert len(urls) == 2 and all(urls), urls
+        _, headers, body = _get(served + sorted(urls)[0])
+        assert body.startswith(b"<html>") or body.lower().lstrip().startswith(b"<!doctype html>")
+        assert b"<script src=" not in body  # standalone: plotly.js is inside
+        stored = _media_bytes(served)
+        # two figures of about 5 MB each (and the favicon), not 48 copies
+        assert 0 < stored < 3 * len(body)

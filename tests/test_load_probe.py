@@ -1,10 +1,14 @@
 """The load probe (`make load`, benchmarks/load.py) in small: a few students against its own
-loopback test server, normal and hostile input, one sandbox worker killed mid-computation.
+loopback test server, normal and hostile input, one sandbox worker killed mid-computation; and
+the two greedy students (distinct slow inputs, HTML downloads in a loop) in a run of their own.
 
 Keeps the probe working: the real run (30 students, ~3 minutes) is `make load`, not a test.
 """
 
 from __future__ import annotations
+
+import math
+import re
 
 import pytest
 
@@ -17,7 +21,7 @@ def probe() -> load.Probe:
     # rerun; the probe kills its worker after 1.5 s. Hostile text in a third of the other reruns.
     return load.run_probe(load.Probe(
         sessions=3, reruns=4, seconds=40, think=(0.2, 0.6), ramp=1.0, hostile_share=0.34,
-        slow=1, kill_after=1.5, seed=1, verbose=False,
+        slow=1, kill_after=1.5, seed=1, verbose=False, greedy=False,
         pages=(load.PageSpec("clarke", 1, 2, (("dim", "1"),)),
                load.PageSpec("clarke", 2, 1, (("dim", "2"),)))))
 
@@ -70,6 +74,73 @@ def test_report_gives_rows_and_a_verdict(probe, capsys):
     assert "Verdict:" in out and "each reruns every 0.2–0.6 s" in out
     assert [r.name.split(",")[0] for r in rows] == [
         "load: p50 rerun", "load: p95 rerun", "load: peak memory (PSS)", "load: errors + leaks"]
+
+
+@pytest.fixture(scope="module")
+def greedy_probe() -> load.Probe:
+    # Two students on the 1D lesson beside the two greedy ones; no worker killed, so that the
+    # only slow inputs are the greedy sender's.
+    return load.run_probe(load.Probe(
+        sessions=2, reruns=3, seconds=15, think=(0.3, 0.6), ramp=0.5, hostile_share=0.0,
+        slow=0, kill_worker=False, seed=2, verbose=False, greedy=True,
+        pages=(load.PageSpec("clarke", 1, 1, (("dim", "1"),)),)))
+
+
+@pytest.mark.slow
+def test_the_greedy_students_send_and_download(greedy_probe):
+    probe = greedy_probe
+    assert probe.greedy_problems == []
+    assert probe.greedy_slow_sent >= 3  # one every second for the run's 15 s, unanswered
+    assert probe.greedy_downloads >= 2 and probe.greedy_download_mb > 4 * probe.greedy_downloads
+    # a new function every fourth download: new files, but never one per download
+    assert 1 <= len(probe.greedy_files) <= probe.greedy_downloads // 4 + 1
+    assert probe.peak_server_rss_mb >= probe.warm_server_rss_mb > 0
+    assert probe.server_alive_at_end
+
+
+@pytest.mark.slow
+def test_the_greedy_line_is_printed_with_its_target(greedy_probe, capsys):
+    load.report(greedy_probe)
+    out = capsys.readouterr().out
+    line = re.search(r"^greedy student: victims' p95 rerun (\d+\.\d\d) s, "
+                     r"server RSS growth (-?\d+) MB$", out, re.MULTILINE)
+    assert line, out
+    assert "Greedy target: victims' p95 ≤ 1 s, server RSS growth ≤ 100 MB: " in out
+    p95, growth, met = load.greedy_figures(greedy_probe)
+    assert line[1] == f"{p95:.2f}" and greedy_probe.greedy_met is met
+
+
+# --- the greedy check on made-up runs: it must be able to fail ----------------------------------
+
+
+def _greedy_run(seconds: list[float], growth_mb: float, window=(10.0, 20.0), sent=15.0,
+                kind="own") -> load.Probe:
+    probe = load.Probe(verbose=False, greedy_window=window, warm_server_rss_mb=200.0,
+                       peak_server_rss_mb=200.0 + growth_mb)
+    probe.results = [load.Result(k, "/clarke?dim=1", kind, s, sent_at=sent, done_at=sent + s)
+                     for k, s in enumerate(seconds)]
+    return probe
+
+
+def test_greedy_check_passes_a_class_that_was_not_hurt():
+    assert load.greedy_figures(_greedy_run([0.2] * 18 + [0.9] * 2, 40.0)) == (0.9, 40.0, True)
+
+
+def test_greedy_check_fails_on_slow_victims_or_memory_growth():
+    p95, _, met = load.greedy_figures(_greedy_run([0.2] * 10 + [13.0] * 2, 40.0))
+    assert p95 == 13.0 and not met  # issue 12, item 2: 0.1 s became 13 s
+    _, growth, met = load.greedy_figures(_greedy_run([0.2] * 20, 690.0))
+    assert growth == 690.0 and not met  # issue 12, item 1b: +690 MB of downloads
+    assert not load.greedy_figures(_greedy_run([0.2] * 20, 100.5))[2]
+
+
+def test_greedy_check_counts_only_victims_while_the_greedy_ones_ran():
+    # Slow reruns before the greedy students came are not theirs; no victims at all is a miss.
+    outside = _greedy_run([13.0] * 5, 0.0, sent=5.0)
+    p95, _, met = load.greedy_figures(outside)
+    assert math.isnan(p95) and not met
+    assert load.greedy_figures(_greedy_run([0.1], 0.0, kind="slow"))[2] is False
+    assert load.greedy_figures(load.Probe(verbose=False)) is None  # no greedy students
 
 
 # --- the checks themselves, on made-up snapshots: each must be able to fail ---------------------
