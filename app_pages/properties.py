@@ -110,8 +110,7 @@ def convex_section() -> None:
     else:
         verdict = {True: "here they happen to be equal.", False: "here they differ.",
                    None: "whether they are equal could not be decided here."}[p.sets_equal]
-        st.info("f is not certified convex (the composition rules cannot prove it), so the theorem "
-                f"says nothing; {verdict}")
+        st.info(f"{p.convexity_note}, so the theorem says nothing; {verdict}")
 
 
 def differentiable_section() -> None:

@@ -22,7 +22,7 @@ from .errors import UndecidedError
 from .local import is_finite_number, side_form, sign_of
 from .parsing import parse_function, parse_point
 from .sets import DifferentialSet
-from .subgradients import subdifferential_from_local
+from .subgradients import not_convex_text, subdifferential_from_local
 
 SAMPLES = 4001
 
@@ -56,6 +56,7 @@ class PropertiesReport:
     subdifferential: DifferentialSet | None
     lipschitz: LipschitzEstimate
     convex: bool
+    convexity_note: str  # "f is not convex: f(m) > ..." with two Jensen points, when not convex
     sets_equal: bool | None  # None when the subdifferential was not decided
     derivative_latex: str | None  # f'(x0) when f is differentiable at x0
     strictly_differentiable: bool
@@ -242,6 +243,7 @@ def study_properties(text: str, at, radius: float = 1.0) -> PropertiesReport:
         latex=sp.latex(function.expr), point=float(a), point_latex=sp.latex(a),
         value=float(loc.value), clarke=clarke, subdifferential=sub,
         lipschitz=lipschitz_estimate(loc, r), convex=convex,
+        convexity_note="" if convex else not_convex_text(loc),
         sets_equal=None if sub is None else same_set(clarke, sub),
         derivative_latex=None if derivative is None else sp.latex(derivative),
         strictly_differentiable=strict,

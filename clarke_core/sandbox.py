@@ -66,7 +66,7 @@ from multiprocessing import forkserver, spawn
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, numeric_limits
 
 MAX_WORKERS = 4
 QUEUE_WAIT = 30.0  # seconds a call may wait for a free worker slot before it is refused
@@ -574,7 +574,8 @@ def _serve(
     if os.environ.get("CLARKE_DEBUG") != "1":
         _silence()
     try:
-        payload: tuple = ("ok", fn(*args, **kwargs))
+        with numeric_limits():  # overflow and runaway recursion come from the input's size
+            payload: tuple = ("ok", fn(*args, **kwargs))
     except InputError as exc:
         payload = ("input", _pickle_or_none(exc), str(exc))
     except MemoryError:

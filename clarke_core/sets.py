@@ -6,6 +6,7 @@ the sandbox boundary and serialise to JSON for the command line.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -169,7 +170,14 @@ class DifferentialSet:
 
 
 def _distance_to_hull(s: tuple[float, float], vertices: list[tuple[float, ...]]) -> float:
-    """Distance from s to a convex polygon, segment or point given counter-clockwise."""
+    """Distance from s to a convex polygon, segment or point given counter-clockwise.
+
+    Computed in coordinates scaled to at most 1, so huge gradients (exp(600)·|x|) do not
+    overflow a float square."""
+    scale = max([1.0, *(abs(c) for c in s), *(abs(c) for v in vertices for c in v)])
+    if math.isfinite(scale) and scale > 1.0:
+        scaled = [tuple(c / scale for c in v) for v in vertices]
+        return scale * _distance_to_hull(tuple(c / scale for c in s), scaled)
     if len(vertices) >= 3:
         inside = all(
             (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0]) >= 0
@@ -186,5 +194,5 @@ def _distance_to_hull(s: tuple[float, float], vertices: list[tuple[float, ...]])
         length = dx * dx + dy * dy
         t = 0.0 if length == 0 else max(0.0, min(1.0, ((s[0] - a[0]) * dx + (s[1] - a[1]) * dy)
                                                  / length))
-        best = min(best, ((s[0] - a[0] - t * dx) ** 2 + (s[1] - a[1] - t * dy) ** 2) ** 0.5)
+        best = min(best, math.hypot(s[0] - a[0] - t * dx, s[1] - a[1] - t * dy))
     return best

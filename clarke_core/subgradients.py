@@ -329,7 +329,7 @@ def subdifferential_from_local(loc: Local1D) -> DifferentialSet:
     return _numeric_result(loc, lower, upper, why)
 
 
-def _not_convex_text(loc: Local1D) -> str:
+def not_convex_text(loc: Local1D) -> str:
     """"f is not convex: ..." with two exact points that break Jensen's inequality, or the
     honest "f is not certified convex" when none was found."""
     centers = [(loc.a,)] + [(k,) for k in _simple_kinks(loc)]
@@ -363,9 +363,9 @@ def _exact_result(loc: Local1D, lower: sp.Expr, upper: sp.Expr) -> DifferentialS
         left = "(-∞" if lower == -sp.oo else f"[{lower}"
         shown = f"{left}, " + ("∞)" if upper == sp.oo else f"{upper}]")
         return DifferentialSet("unbounded", [], None, certified=True, reason=(
-            f"{start}{_not_convex_text(loc)}; {how}, and it leaves the unbounded set {shown}."),
+            f"{start}{not_convex_text(loc)}; {how}, and it leaves the unbounded set {shown}."),
             extra={"half_line": [str(lower), str(upper)]})
-    reason = f"{start}{_not_convex_text(loc)}; {how}."
+    reason = f"{start}{not_convex_text(loc)}; {how}."
     return _interval(lower, upper, reason, certified=True)
 
 
@@ -432,7 +432,7 @@ def _numeric_result(loc: Local1D, exact_lo: sp.Expr | None, exact_hi: sp.Expr | 
     if not (np.isfinite(lower) and np.isfinite(upper)):
         return DifferentialSet("unbounded", [], None, certified=False, reason=(
             f"{head}{loc.lipschitz_reason} No bound on s was found on a grid of x' values either."))
-    reason = (f"{head}{_not_convex_text(loc)}, and not every bound on s could be found exactly, "
+    reason = (f"{head}{not_convex_text(loc)}, and not every bound on s could be found exactly, "
               f"so the inequality was checked on a grid of x' values for {span}.")
     if not loc.lipschitz:
         reason = (f"{head}{loc.lipschitz_reason} The subdifferential is still defined by the "

@@ -66,7 +66,9 @@ def test_sqrt_abs_cone_radii_are_exact():
 
 def test_minus_abs_is_not_regular_and_not_convex():
     shown = every_section(f="-abs(x)", at="0")
-    assert "not certified convex" in shown and "here they differ" in shown
+    # Not "not certified convex": −|x| is provably not convex, and the page names two points.
+    assert "f is not convex: f(0) = 0 > -1/2 = (f(-1/2) + f(1/2))/2" in shown
+    assert "here they differ" in shown
     assert "so f is not regular" in shown
 
 

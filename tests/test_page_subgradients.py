@@ -209,3 +209,11 @@ def test_descent_names_the_set_it_steps_with():
     intro = next(m.value for m in at.markdown if r"\partial_s f(p)" in m.value)
     assert r"g_t \in \partial f(x_t)" not in intro
     assert r"\partial_C f(x_t)" in intro
+
+
+def test_huge_gradients_in_2d_are_drawn_not_a_crash():
+    # exp(600) is below the parser's 1e300 cap, so this is answered; its squares overflow floats.
+    at = run_page(f="exp(600)*abs(x)", at="0, 0")
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert figures(at)

@@ -7,7 +7,8 @@ import pytest
 import sympy as sp
 
 from clarke_core import InputError, clarke_set, subdifferential
-from clarke_core.parsing import parse_function
+from clarke_core.parsing import parse_function, parse_point
+from clarke_core.primitives import X
 from clarke_core.properties import oscillation, study_properties
 
 X2_SIN = "Piecewise((x**2*sin(1/x), x != 0), (0, True))"
@@ -114,3 +115,24 @@ def test_oscillation_marker_follows_the_derivative():
 def test_bad_input_is_one_sentence():
     with pytest.raises(InputError):
         study_properties("x +", "0")
+
+
+@pytest.mark.parametrize(
+    "text", ["-abs(x)", "abs(x) + sin(x)", "min(abs(x), 1)", "sqrt(abs(x)) - x"])
+def test_not_convex_note_names_points_that_break_jensen(text):
+    """The properties page's "f is not convex" names m, p, q; f(m) > (f(p) + f(q))/2 exactly."""
+    import re
+
+    note = study_properties(text, "0").convexity_note
+    m = re.fullmatch(r"f is not convex: f\((.+?)\) = .+ > .+ = \(f\((.+?)\) \+ f\((.+?)\)\)/2",
+                     note)
+    assert m, note
+    f = parse_function(text).expr
+    mid, p, q = (parse_point(c, 1)[0] for c in m.groups())
+    assert sp.simplify(mid - (p + q) / 2) == 0
+    gap = f.subs(X, mid) - (f.subs(X, p) + f.subs(X, q)) / 2
+    assert sp.N(gap, 50) > 0
+
+
+def test_convex_functions_have_no_not_convex_note():
+    assert study_properties("max(x**2, 2*abs(x) - 1)", "0").convexity_note == ""
