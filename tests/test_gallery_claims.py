@@ -6,8 +6,8 @@ independent computation sees), and a test checks each fact on the engine, and wh
 sense with gradient sampling or plain numeric evaluation (an independent method). A new example
 without an entry fails ``test_every_example_has_its_claims``.
 
-Checks that need a fix in the 1D or 2D engine (owned by others) are marked
-``xfail(strict=True)`` and name the fix: once it lands they pass, and the mark must go.
+The subdifferential claims are certified exact answers (√|x| at 0 is {0}, the cusp jump's is ∅),
+and "how the two sets compare" must say that a jump is a jump, not growing slopes.
 """
 
 from __future__ import annotations
@@ -36,29 +36,6 @@ from clarke_core.sampling import (
 R2 = sp.sqrt(2)
 SQUARE = [(-1, -1), (1, -1), (1, 1), (-1, 1)]
 
-# The 1D engine computes the subdifferential of a nonconvex function on a grid (issue 11, item 1):
-# √|x| at 0 comes out as a tiny uncertified interval instead of the exact {0}.
-NEEDS_EXACT_1D_SUB = pytest.mark.xfail(
-    strict=True, reason="needs the exact 1D subdifferential (1D engine: subgradients.py, issue 11 "
-                        "item 1)")
-# The 2D engine answers "unbounded" (undefined) for the subdifferential of a non-Lipschitz f;
-# ∂ₛf is defined by the global inequality for every f (issue 11, item 2).
-NEEDS_2D_SUB_OF_NON_LIPSCHITZ = pytest.mark.xfail(
-    strict=True, reason="needs the 2D subdifferential of a non-Lipschitz f (2D engine: "
-                        "subgradients_2d.py, issue 11 item 2): it is ∅ on the cusp jump")
-# The 2D engine checks a nonconvex f's subdifferential on a bounded grid (issue 11, item 8a).
-NEEDS_EXACT_2D_SUB = pytest.mark.xfail(
-    strict=True, reason="needs the exact 2D subdifferential of a piecewise-affine or nonconvex f "
-                        "(2D engine: subgradients_2d.py, issue 11): {0} comes out uncertified, "
-                        "without exact vertices")
-# comparison.py explains every "unbounded" Clarke set by "the slopes (gradients) grow without
-# bound", also for a jump with bounded slopes, in 1D and 2D (issue 11, item 2).
-NEEDS_JUMP_SENTENCE = pytest.mark.xfail(
-    strict=True, reason="needs a jump sentence in comparison.py (1D engine; it words 'how the "
-                        "two sets compare' in 1D and 2D, issue 11 item 2): a jump has bounded "
-                        "slopes")
-
-
 @dataclass(frozen=True)
 class Claims:
     """What an example's note says, as facts: ``clarke`` and ``sub`` are a kind and, for sets
@@ -66,7 +43,6 @@ class Claims:
 
     clarke: tuple
     sub: tuple
-    sub_mark: pytest.MarkDecorator | None = None
     extra: tuple[Callable[[Example], None], ...] = field(default=())
 
 
@@ -173,12 +149,10 @@ def jumps_with_bounded_slopes(example: Example) -> None:
     assert np.all(slopes == 0)
 
 
-@NEEDS_JUMP_SENTENCE
 def jump_not_called_unbounded_slopes(example: Example) -> None:
     assert "grow without bound" not in explore_1d(example.expr, example.at).why
 
 
-@NEEDS_JUMP_SENTENCE
 def jump_not_called_unbounded_gradients(example: Example) -> None:
     assert "grow without bound" not in explore_2d(example.expr, example.at).why
 
@@ -226,14 +200,12 @@ CLAIMS_1D: dict[str, Claims] = {
     "abs": Claims(("interval", -1, 1), ("interval", -1, 1),
                   extra=(convex_sets_equal, sampling_agrees_1d)),
     "minus-abs": Claims(("interval", -1, 1), ("empty",), extra=(sampling_agrees_1d,)),
-    "relu-difference": Claims(("point", 1), ("point", 1), sub_mark=NEEDS_EXACT_1D_SUB,
-                              extra=(sampling_agrees_1d,)),
-    "sqrt-abs": Claims(("unbounded",), ("point", 0), sub_mark=NEEDS_EXACT_1D_SUB,
-                       extra=(slopes_blow_up,)),
+    "relu-difference": Claims(("point", 1), ("point", 1), extra=(sampling_agrees_1d,)),
+    "sqrt-abs": Claims(("unbounded",), ("point", 0), extra=(slopes_blow_up,)),
     "active-not-essential": Claims(("point", 2), ("point", 2),
                                    extra=(is_smooth_max_at_1, sampling_agrees_1d)),
     "irrational-kink": Claims(("interval", -2 * R2, 2 * R2), ("interval", 0, 2 * R2),
-                              sub_mark=NEEDS_EXACT_1D_SUB, extra=(sampling_agrees_1d,)),
+                              extra=(sampling_agrees_1d,)),
     "abs-minus-abs": Claims(("point", 0), ("point", 0),
                             extra=(sum_rule_overestimates, sampling_agrees_1d)),
     "sign-jump": Claims(("unbounded",), ("empty",),
@@ -249,10 +221,9 @@ CLAIMS_2D: dict[str, Claims] = {
     "minus-l1": Claims(("polygon", *SQUARE), ("empty",), extra=(sampling_agrees_2d,)),
     "max-minus-square": Claims(("segment", (1, 0), (0, 1)), ("empty",),
                                extra=(sampling_agrees_2d,)),
-    "jump-on-cusp": Claims(("unbounded",), ("empty",), sub_mark=NEEDS_2D_SUB_OF_NON_LIPSCHITZ,
+    "jump-on-cusp": Claims(("unbounded",), ("empty",),
                            extra=(jumps_across_the_cusp, jump_not_called_unbounded_gradients)),
     "cusp-ridge": Claims(("segment", (0, -1), (0, 1)), ("point", (0, 0)),
-                         sub_mark=NEEDS_EXACT_2D_SUB,
                          extra=(sampling_misses_the_ridge,)),
     "three-pieces": Claims(("polygon", (0, 1), (0, -1), (1, 0)),
                            ("polygon", (0, 1), (0, -1), (1, 0)),
@@ -275,13 +246,7 @@ def test_clarke_set_is_as_claimed(example, claims):
     assert_set(clarke_set(example.expr, example.at), claims.clarke)
 
 
-def _sub_cases():
-    for example, claims in GALLERY:
-        marks = [claims.sub_mark] if claims.sub_mark else []
-        yield pytest.param(example, claims, marks=marks, id=example.key)
-
-
-@pytest.mark.parametrize(("example", "claims"), list(_sub_cases()))
+@pytest.mark.parametrize(("example", "claims"), GALLERY, ids=[e.key for e, _ in GALLERY])
 def test_subdifferential_is_as_claimed(example, claims):
     assert_set(subdifferential(example.expr, example.at), claims.sub)
 
