@@ -9,7 +9,7 @@ Streamlit 1.67 has no setting for. Everything else comes from .streamlit/config.
   back-message, from any WebSocket client (the viewer toolbar only hides the menu item). The
   handler is replaced before the server accepts a connection.
 
-``streamlit run app.py`` still works (the tests' servers use it) but has neither; the Docker
+``streamlit run app.py`` still works but has neither; the tests' servers, the Docker
 image, ``make run`` and the load probe use this file.
 """
 

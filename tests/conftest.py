@@ -8,7 +8,7 @@ Fixtures:
     screenshot_dir   -> Path  artifacts/screenshots, created, git-ignored (session)
 
 Environment:
-    CLARKE_APP       app script to serve (default: app.py in the repo root)
+    CLARKE_APP       app script to serve (default: serve.py, the real entry point, in the repo root)
     CLARKE_CHROMIUM  Chromium binary (default: /usr/bin/chromium, else `chromium` on PATH)
     CI=true          a missing Chromium fails browser tests instead of skipping them
 """
@@ -102,8 +102,8 @@ def _log_tail(path: Path, lines: int = 40) -> str:
 
 @contextlib.contextmanager
 def serve_app() -> Iterator[str]:
-    """Serve the app (CLARKE_APP or app.py) on 127.0.0.1:<free port>; yield the base URL."""
-    app = Path(os.environ.get("CLARKE_APP") or "app.py")
+    """Serve the app (CLARKE_APP or serve.py) on 127.0.0.1:<free port>; yield the base URL."""
+    app = Path(os.environ.get("CLARKE_APP") or "serve.py")
     app = app if app.is_absolute() else REPO_ROOT / app
     if not app.is_file():
         pytest.fail(f"No app to serve: {app} does not exist.", pytrace=False)

@@ -464,13 +464,20 @@ def test_a_quick_student_is_not_queued_behind_six_slow_sessions(tmp_path):
     assert sandbox.scheduling().most_per_owner == 1
 
 
-def test_asking_again_replaces_the_queued_job_which_never_runs(tmp_path):
+def _first_job_holding_its_worker(tmp_path):
+    """A fresh owner whose job "first" runs (held by a file gate); its owner, gate, log, results
+    and thread."""
     owner = f"A-{os.getpid()}-{time.monotonic_ns()}"
     gate, log = tmp_path / "gate", tmp_path / "log"
     results: dict[str, object] = {}
     first = _call_in_thread(results, "first", _wait_for, str(gate), "first", str(log),
                             timeout=GUARD, owner=owner)
     _until(lambda: _count({owner}, "started") == 1)
+    return owner, gate, log, results, first
+
+
+def test_asking_again_replaces_the_queued_job_which_never_runs(tmp_path):
+    owner, gate, log, results, first = _first_job_holding_its_worker(tmp_path)
     second = _call_in_thread(results, "second", _wait_for, str(gate), "second", str(log),
                              timeout=GUARD, owner=owner)
     _until(lambda: _count({owner}, "queued") == 2)
@@ -489,12 +496,7 @@ def test_asking_again_replaces_the_queued_job_which_never_runs(tmp_path):
 
 
 def test_a_waiting_call_gives_up_when_its_page_is_cancelled(tmp_path):
-    owner = f"A-{os.getpid()}-{time.monotonic_ns()}"
-    gate, log = tmp_path / "gate", tmp_path / "log"
-    results: dict[str, object] = {}
-    first = _call_in_thread(results, "first", _wait_for, str(gate), "first", str(log),
-                            timeout=GUARD, owner=owner)
-    _until(lambda: _count({owner}, "started") == 1)
+    owner, gate, log, results, first = _first_job_holding_its_worker(tmp_path)
     rerun = threading.Event()
 
     def waiting():
