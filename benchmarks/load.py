@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
+from clarke_core.parsing import MAX_TEXT_LENGTH
 
 from . import app_server
 from .app_server import HOST, free_port, healthy
@@ -455,6 +456,8 @@ class Student(threading.Thread):
         error = leak = ""
         nodes = list(_walk(snap.get("tree", {})))
         values = {n.get("key"): n.get("value") for n in nodes if n.get("key") in keys}
+        # A field keeps at most the parser's length (max_chars): a longer hostile text is cut.
+        f, at = f[:MAX_TEXT_LENGTH], at[:MAX_TEXT_LENGTH]
         if values != {keys[0]: f, keys[1]: at}:
             leak = f"the fields show {_short(values)} instead of this session's input"
         params = snap.get("query_params", {})
