@@ -100,8 +100,10 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
     if clarke.kind == "unbounded":
         if sub is None:
             tail = "whether any does could not be decided here."
-        elif sub.kind in ("empty", "unbounded"):
-            tail = "here none does, so both sets are missing."
+        elif sub.kind == "empty":
+            tail = "here none does, so the subdifferential is the empty set ∅."
+        elif sub.kind == "unbounded":
+            tail = "here that test bounds no slope either."
         else:
             tail = f"that test alone still gives {set_text(sub)}."  # the caveat ends the text
         cause = clarke.extra.get("cause")

@@ -27,7 +27,8 @@ ORIGIN = DifferentialSet("point", [(0.0, 0.0)], certified=False)
      "for instance s = 1"),
     (SEGMENT, ORIGIN, False, 2, "The subdifferential {(0, 0)} is smaller",
      "the plane f(x₀) + ⟨s, x − x₀⟩ rises above"),
-    (NOT_LIPSCHITZ, EMPTY, False, 1, "There is no Clarke set to compare", "none does"),
+    (NOT_LIPSCHITZ, EMPTY, False, 1, "There is no Clarke set to compare",
+     "none does, so the subdifferential is the empty set ∅"),  # ∅ is a set, not "missing"
     (NOT_LIPSCHITZ, ZERO, False, 1, "There is no Clarke set to compare", "still gives {0}"),
     (UNIT, None, False, 1, "The Clarke set is [0, 1]", "does not guess"),
     (ZERO, UNIT, False, 1, "The Clarke set is {0} and the subdifferential", "read both"),

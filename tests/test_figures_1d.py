@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import pytest
 import sympy as sp
 
-from clarke_core.explore import Exploration1D
+from clarke_core.explore import Exploration1D, explore_1d
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
 from clarke_core.figures.one_d import exact_label
 from clarke_core.sets import DifferentialSet, GradientSequence, Witness
@@ -235,3 +235,11 @@ def test_limit_slopes_are_named_exactly():
     names = [t.name for t in graph_figure(irrational_kink()).data if t.showlegend is not False]
     assert "sequence from the left: slopes → -2√2" in names
     assert "sequence from the right: slopes → 2√2" in names
+
+
+def test_a_long_note_across_the_graph_is_wrapped_to_fit():
+    # sign(x) at 0: the jump sentence is ~110 characters, clipped at both ends on one line.
+    fig = graph_figure(explore_1d("sign(x)", "0"))
+    (note,) = fig.layout.annotations
+    assert "jumps" in note.text and "<br>" in note.text
+    assert max(len(line) for line in note.text.split("<br>")) <= 60

@@ -8,6 +8,7 @@ puts the Clarke set, the subdifferential and the sequences' slopes on one slope 
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -20,6 +21,7 @@ from . import style
 
 FRAME_MS = 700
 TRANSITION_MS = 300
+NOTE_WIDTH = 60  # characters per line of a note across a chart
 # Pixels: the animated graph keeps play/pause and, under it, a full-width slider below the x axis.
 _GRAPH_HEIGHT, _GRAPH_TOP, _CONTROLS_MARGIN = 600, 70, 175
 _BUTTONS_BELOW, _SLIDER_BELOW = 58, 98  # pixels from the bottom of the plot area
@@ -174,6 +176,8 @@ def _no_sequence_note(ex: Exploration1D) -> str:
 
 
 def _note_annotation(text: str) -> dict:
+    """A note across the top of a chart, wrapped onto lines that fit a half-width chart."""
+    text = "<br>".join(textwrap.wrap(text, NOTE_WIDTH)) if len(text) > NOTE_WIDTH else text
     return {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.98,
             "showarrow": False, "xanchor": "center", "yanchor": "top",
             "bgcolor": style.translucent("#808080", 0.15), "borderpad": 6}
