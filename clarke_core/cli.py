@@ -262,6 +262,10 @@ def describe(s: DifferentialSet) -> str:
     if s.kind in ("empty", "unbounded"):
         head = "empty" if s.kind == "empty" else "undefined (not locally Lipschitz)"
         return f"{head}: {s.reason}" if s.reason else head
+    closed = s.extra.get("closed_form")
+    if closed is not None:
+        text = closed.text()
+        return text if s.certified else f"{text} (checked numerically, not proved)"
     if s.kind == "convex":  # hundreds of vertices: too many for one line
         return (f"a convex set with a curved boundary (--json gives a {len(s.vertices)}-gon "
                 "within 1e-3 of it)")

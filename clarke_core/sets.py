@@ -57,16 +57,39 @@ class Ellipse:
     matrix: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]
 
     def latex(self) -> str:
-        s1, s2 = sp.symbols("s_1 s_2", real=True)
+        disk = self._disk()
+        if disk is not None:  # ‖s - c‖ <= r
+            c, radius = disk
+            inner = "s" if c == [0, 0] else r"s - " + sp.latex(sp.Tuple(*c))
+            return r"\left\{ s : \|" + inner + r"\| \le " + sp.latex(radius) + r" \right\}"
+        return r"\left\{ s : " + sp.latex(self._form("s_1 s_2"), order="lex") + r" \le 1 \right\}"
+
+    def text(self) -> str:
+        """The set in plain text, as the command line prints it.
+
+        >>> Ellipse((0, 0), ((1, 0), (0, sp.Rational(1, 4)))).text()
+        '{s : s1**2 + s2**2/4 <= 1}'
+        """
+        disk = self._disk()
+        if disk is not None:
+            c, radius = disk
+            inner = "s" if c == [0, 0] else f"s - ({c[0]}, {c[1]})"
+            return "{s : ||" + inner + f"|| <= {radius}" + "}"
+        return "{s : " + sp.sstr(self._form("s1 s2"), order="lex") + " <= 1}"
+
+    def _disk(self) -> tuple[list[sp.Expr], sp.Expr] | None:
         c = [sp.sympify(v) for v in self.center]
         m = [[sp.sympify(v) for v in row] for row in self.matrix]
-        if m[0][1] == 0 and m[1][0] == 0 and m[0][0] == m[1][1]:  # a disk: ‖s - c‖ <= r
-            inner = "s" if c == [0, 0] else r"s - " + sp.latex(sp.Tuple(*c))
-            radius = sp.latex(1 / sp.sqrt(m[0][0]))
-            return r"\left\{ s : \|" + inner + r"\| \le " + radius + r" \right\}"
+        if m[0][1] == 0 and m[1][0] == 0 and m[0][0] == m[1][1]:
+            return c, 1 / sp.sqrt(m[0][0])
+        return None
+
+    def _form(self, names: str) -> sp.Expr:
+        s1, s2 = sp.symbols(names, real=True)
+        c = [sp.sympify(v) for v in self.center]
+        m = [[sp.sympify(v) for v in row] for row in self.matrix]
         d = (s1 - c[0], s2 - c[1])
-        q = m[0][0] * d[0] ** 2 + (m[0][1] + m[1][0]) * d[0] * d[1] + m[1][1] * d[1] ** 2
-        return r"\left\{ s : " + sp.latex(q, order="lex") + r" \le 1 \right\}"
+        return m[0][0] * d[0] ** 2 + (m[0][1] + m[1][0]) * d[0] * d[1] + m[1][1] * d[1] ** 2
 
     def contains(self, s: tuple[float, float], tol: float = 1e-9) -> bool:
         d = [float(s[i]) - float(self.center[i]) for i in (0, 1)]

@@ -427,3 +427,14 @@ def test_grade_writes_grades_totals_and_gradescope(tmp_path):
 def test_grade_refuses_a_missing_file():
     out = _cli("grade", "no-such.toml", "assets/example_answers.csv")
     assert out.returncode == 2 and "Cannot read no-such.toml" in out.stderr
+
+
+@pytest.mark.parametrize(("expr", "at", "shown"), [
+    ("sqrt(x**2 + y**2)", "0, 0", "{s : ||s|| <= 1}"),
+    ("sqrt(x**2 + 4*y**2)", "0, 0", "{s : s1**2 + s2**2/4 <= 1}"),
+    ("x + 2*sqrt((x-1)**2 + y**2)", "1, 0", "{s : ||s - (1, 0)|| <= 2}"),
+])
+def test_curved_sets_are_printed_by_their_closed_form(capsys, expr, at, shown):
+    assert cli.main(["clarke", expr, "--at", at]) == 0
+    out = capsys.readouterr().out
+    assert out.strip().endswith(shown), out
