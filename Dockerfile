@@ -36,6 +36,6 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
 # The app directory is the working directory: Streamlit reads .streamlit/config.toml from it, and
-# the sandbox's fork server finds clarke_core from it (see clarke_core/sandbox.py). serve.py
+# the sandbox's fork server finds clarke_core from it (see clarke_core/service/sandbox.py). serve.py
 # serves app.py with a frame-ancestors policy and without the clients' clear_cache message.
 CMD ["python", "-m", "streamlit", "run", "serve.py", "--server.address=0.0.0.0", "--server.port=8501"]

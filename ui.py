@@ -20,10 +20,11 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from clarke_core import InputError, sandbox
-from clarke_core.examples import Example, find_example
-from clarke_core.parsing import MAX_TEXT_LENGTH
-from clarke_core.primitives import PRIMITIVES
+from clarke_core import InputError
+from clarke_core.engine.parsing import MAX_TEXT_LENGTH
+from clarke_core.engine.primitives import PRIMITIVES
+from clarke_core.service import sandbox
+from clarke_core.views.examples import Example, find_example
 
 OWN = "Your own function"
 SOMETHING_WRONG = "Something went wrong on our side; please try another function or point."
@@ -264,8 +265,8 @@ _EDITOR_START = {
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _checked_pieces(rows: tuple[tuple[str, str], ...], dim: int):
-    from clarke_core import sandbox
-    from clarke_core.piecewise_editor import check_rows
+    from clarke_core.service import sandbox
+    from clarke_core.views.piecewise_editor import check_rows
 
     # The cells are a stranger's text: parsed and checked in a limited worker process.
     return sandbox.run(check_rows, rows, dim, timeout=10.0)
@@ -313,7 +314,7 @@ def piecewise_editor(prefix: str, dim: int) -> str | None:
     ``Piecewise(...)`` text and a button that puts it in the field ``<prefix>_f`` of
     ``function_inputs``; returns the text (None while there are problems)."""
     variables = "x" if dim == 1 else "x and y"
-    from clarke_core.piecewise_editor import MAX_ROWS
+    from clarke_core.views.piecewise_editor import MAX_ROWS
 
     if not editor_edits_fit(f"{prefix}_pieces", len(_EDITOR_START[dim]), 2, max_rows=MAX_ROWS):
         st.warning(f"The table's edits were dropped: it holds at most {MAX_ROWS} rows.")

@@ -5,9 +5,9 @@ import math
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.autodiff import CONVENTIONS, TIE_TEXT, compare
 from clarke_core.figures.autodiff import conventions_figure
+from clarke_core.labs.autodiff import CONVENTIONS, TIE_TEXT, compare
+from clarke_core.service import sandbox
 
 F, AT = "autodiff_f", "autodiff_at"
 DEFAULT_F, DEFAULT_AT = "relu(x) - relu(-x)", "0"

@@ -3,10 +3,10 @@
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.descent import gradient_flow
-from clarke_core.examples import EXAMPLES_FLOW
 from clarke_core.figures.descent import flow_figure
+from clarke_core.labs.descent import gradient_flow
+from clarke_core.service import sandbox
+from clarke_core.views.examples import EXAMPLES_FLOW
 
 TIMEOUT_S = 15.0
 CHART_CONFIG = {"displaylogo": False}

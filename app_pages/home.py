@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
+from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
 
 SECTIONS = [
     ("§1 Subgradients", "the subdifferential, and the non-convex figure 1 where it is empty",

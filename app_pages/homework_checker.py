@@ -6,7 +6,7 @@ import io
 import streamlit as st
 
 import ui
-from clarke_core import InputError, sandbox
+from clarke_core import InputError
 from clarke_core.grading import (
     KINDS,
     MAX_ASSIGNMENT_BYTES,
@@ -16,6 +16,7 @@ from clarke_core.grading import (
     example_assignments,
     load_assignment,
 )
+from clarke_core.service import sandbox
 
 PICK, KIND, UPLOAD, NAME = "homework_pick", "homework_kind", "homework_upload", "homework_student"
 ANSWER, RESULT, SAVED = "homework_answer_", "homework_result_", "homework_saved_"

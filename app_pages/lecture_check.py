@@ -3,8 +3,8 @@
 import streamlit as st
 
 from clarke_core import clarke_set, homogeneity_degree, subdifferential
-from clarke_core.autodiff import derivative_from_definition
-from clarke_core.networks import balance, explore_network, sigma
+from clarke_core.labs.autodiff import derivative_from_definition
+from clarke_core.labs.networks import balance, explore_network, sigma
 
 FIG1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"
 X2SIN = "Piecewise((x**2*sin(1/x), x != 0), (0, True))"

@@ -4,10 +4,10 @@
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.examples import EXAMPLES_HOMOGENEITY
 from clarke_core.figures.networks import euler_figure, ray_caption, ray_figure
-from clarke_core.homogeneity import explore_homogeneity
+from clarke_core.labs.homogeneity import explore_homogeneity
+from clarke_core.service import sandbox
+from clarke_core.views.examples import EXAMPLES_HOMOGENEITY
 
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}

@@ -4,10 +4,10 @@ regular, each checked on the student's function at a point."""
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.examples import EXAMPLES_1D
 from clarke_core.figures.properties import lipschitz_figure, oscillation_figure, regularity_figure
-from clarke_core.properties import oscillation, study_properties
+from clarke_core.labs.properties import oscillation, study_properties
+from clarke_core.service import sandbox
+from clarke_core.views.examples import EXAMPLES_1D
 
 TIMEOUT_S = 10.0
 CHART_CONFIG = {"displaylogo": False}

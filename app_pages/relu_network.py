@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from clarke_core import networks as nets
-from clarke_core import sandbox
 from clarke_core.errors import InputError
 from clarke_core.figures import networks as charts
-from clarke_core.homogeneity import power_text
+from clarke_core.labs import networks as nets
+from clarke_core.labs.homogeneity import power_text
+from clarke_core.service import sandbox
 
 DEPTH, WIDTH, SEED = "relu_network_depth", "relu_network_width", "relu_network_seed"
 LR, STEPS, MODE = "relu_network_lr", "relu_network_steps", "relu_network_weights"

@@ -4,9 +4,6 @@ subdifferential, the witnesses when it is empty, and subgradient descent animate
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.descent import SCHEDULES, subgradient_descent
-from clarke_core.explore import Exploration1D
 from clarke_core.figures.descent import (
     DESCENT_CAPTION,
     SWEEP_CAPTION,
@@ -14,7 +11,10 @@ from clarke_core.figures.descent import (
     sweep_figure,
 )
 from clarke_core.figures.planes import PLANE_CAPTION, plane_sweep_figure
-from clarke_core.sweep_2d import (
+from clarke_core.labs.descent import SCHEDULES, subgradient_descent
+from clarke_core.service import sandbox
+from clarke_core.views.explore_1d import Exploration1D
+from clarke_core.views.sweep_2d import (
     EXAMPLES_SUBGRADIENTS_ALL,
     HOW_IT_IS_COMPUTED,
     PATHS,

@@ -13,8 +13,8 @@ import time
 import numpy as np
 
 from clarke_core import clarke_set, subdifferential
-from clarke_core.parsing import parse_function, parse_point
-from clarke_core.sampling import hausdorff_1d, sampled_interval_1d
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.engine.sampling import hausdorff_1d, sampled_interval_1d
 
 from .table import Row
 

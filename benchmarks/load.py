@@ -45,8 +45,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
-from clarke_core.parsing import MAX_TEXT_LENGTH
+from clarke_core.engine.parsing import MAX_TEXT_LENGTH
+from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
 
 from . import app_server
 from .app_server import HOST, free_port, healthy
@@ -358,8 +358,8 @@ class Sampler(threading.Thread):
 # --- the students ------------------------------------------------------------------------------
 
 _SENTENCE_MAX = 400
-# What a student whose worker was killed may see (clarke_core.sandbox.STOPPED: the kernel's kill
-# looks like the out-of-memory killer; ui.SOMETHING_WRONG for an unexplained death).
+# What a student whose worker was killed may see (clarke_core.service.sandbox.STOPPED: the
+# kernel's kill looks like the out-of-memory killer; ui.SOMETHING_WRONG for an unexplained death).
 KILLED = ("This computation was stopped", "Something went wrong on our side")
 
 

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from clarke_core.networks import Network, balance, random_network, synthetic_data
+from clarke_core.labs.networks import Network, balance, random_network, synthetic_data
 
 from .table import Row
 
@@ -61,7 +61,7 @@ def main() -> list[Row]:
     loop_train(net, x, y, LOOP_STEPS, LR)
     slow = (time.perf_counter() - start) * STEPS / LOOP_STEPS
     print(f"{'depth 3, width 16, 64 samples, 3000 steps':44} {'seconds':>8}")
-    print(f"{'vectorised (clarke_core.networks.train)':44} {fast:8.3f}   target ≤ 1 s: "
+    print(f"{'vectorised (clarke_core.labs.networks.train)':44} {fast:8.3f}   target ≤ 1 s: "
           f"{'met' if fast <= 1.0 else 'MISSED'}")
     print(f"{'per-sample loop (scaled from 300 steps)':44} {slow:8.3f}")
     print(f"{'ratio loop / vectorised':44} {slow / fast:8.1f}x")

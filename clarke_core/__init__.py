@@ -8,10 +8,10 @@
 from __future__ import annotations
 
 from .api import clarke_set, subdifferential
+from .engine.sets import DifferentialSet, GradientSequence, Witness
 from .errors import InputError, UndecidedError
 from .grading import Verdict, check_answer
-from .homogeneity import homogeneity_degree
-from .sets import DifferentialSet, GradientSequence, Witness
+from .labs.homogeneity import homogeneity_degree
 
 __all__ = [
     "DifferentialSet",

@@ -12,17 +12,17 @@ that is killed after that many seconds, raising ``InputError``.
 
 from __future__ import annotations
 
-from .clarke import clarke_from_local, local_1d
-from .clarke_2d import clarke_2d
+from .engine.clarke_1d import clarke_from_local, local_1d
+from .engine.clarke_2d import clarke_2d
+from .engine.problem import Problem, problem
+from .engine.sets import DifferentialSet
+from .engine.subdiff_1d import subdifferential_from_local
+from .engine.subdiff_2d import subdifferential_2d
 from .errors import numeric_limits
-from .parsing import parse_function_and_point
-from .sets import DifferentialSet
-from .subgradients import subdifferential_from_local
-from .subgradients_2d import subdifferential_2d
 
 
 def _limited(fn, expr, at, timeout):
-    from . import sandbox
+    from .service import sandbox
 
     return sandbox.run(fn, expr, at, timeout=timeout)
 
@@ -42,10 +42,7 @@ def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSe
     if timeout is not None:
         return _limited(clarke_set, expr, at, timeout)
     with numeric_limits():
-        function, point = parse_function_and_point(expr, at)
-        if function.dim == 2:
-            return clarke_2d(function.expr, point)
-        return clarke_from_local(local_1d(function.expr, function.variables[0], point[0]))
+        return clarke_of(problem(expr, at))
 
 
 def subdifferential(expr: str, at, *, timeout: float | None = None) -> DifferentialSet:
@@ -58,8 +55,18 @@ def subdifferential(expr: str, at, *, timeout: float | None = None) -> Different
     if timeout is not None:
         return _limited(subdifferential, expr, at, timeout)
     with numeric_limits():
-        function, point = parse_function_and_point(expr, at)
-        if function.dim == 2:
-            return subdifferential_2d(function.expr, point, clarke_2d(function.expr, point))
-        return subdifferential_from_local(local_1d(function.expr, function.variables[0],
-                                                   point[0]))
+        return subdifferential_of(problem(expr, at))
+
+
+def clarke_of(p: Problem) -> DifferentialSet:
+    """The exact Clarke set of a parsed problem (the engines' one dispatch on the dimension)."""
+    if p.dim == 2:
+        return clarke_2d(p.expr, p.point)
+    return clarke_from_local(local_1d(p.expr, p.variables[0], p.point[0]))
+
+
+def subdifferential_of(p: Problem, clarke: DifferentialSet | None = None) -> DifferentialSet:
+    """The subdifferential of a parsed problem; ``clarke``, when known, is its Clarke set."""
+    if p.dim == 2:
+        return subdifferential_2d(p.expr, p.point, clarke or clarke_2d(p.expr, p.point))
+    return subdifferential_from_local(local_1d(p.expr, p.variables[0], p.point[0]))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.examples import EXAMPLES_1D
-from clarke_core.explore import explore_1d
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
+from clarke_core.service import sandbox
+from clarke_core.views.examples import EXAMPLES_1D
+from clarke_core.views.explore_1d import explore_1d
 from lessons import plain
 
 PREFIX = "clarke_1d"

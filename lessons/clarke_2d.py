@@ -6,10 +6,10 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from clarke_core import sandbox
-from clarke_core.examples import EXAMPLES_2D
-from clarke_core.explore_2d import SAMPLING_RADII, explore_2d
 from clarke_core.figures import two_d
+from clarke_core.service import sandbox
+from clarke_core.views.examples import EXAMPLES_2D
+from clarke_core.views.explore_2d import SAMPLING_RADII, explore_2d
 from lessons import plain
 
 PREFIX = "clarke_2d"

@@ -7,8 +7,8 @@ import time
 import pytest
 import sympy as sp
 
-from clarke_core.answers import MAX_ANSWER_LENGTH, MAX_ELEMENTS, parse_answer
 from clarke_core.errors import InputError
+from clarke_core.grading.answers import MAX_ANSWER_LENGTH, MAX_ELEMENTS, parse_answer
 
 R = sp.Rational
 

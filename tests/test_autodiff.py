@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 
 from clarke_core import InputError
-from clarke_core.autodiff import CONVENTIONS, compare, convention, emulate
-from clarke_core.parsing import parse_function
+from clarke_core.engine.parsing import parse_function
+from clarke_core.labs.autodiff import CONVENTIONS, compare, convention, emulate
 
 SMOOTH_POINTS = [
     ("abs(x) + max(x, 2*x)", 0.7), ("relu(x - 1) * sin(x)", 1.3), ("min(x**2, 1 - x)", -0.4),

@@ -10,12 +10,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clarke_core import InputError, UndecidedError, clarke_set
-from clarke_core.clarke import local_1d
-from clarke_core.examples import EXAMPLES_1D
-from clarke_core.local import kinks, side_form
-from clarke_core.parsing import parse_function, parse_point
-from clarke_core.primitives import X
-from clarke_core.sampling import sampled_slopes_1d
+from clarke_core.engine.clarke_1d import local_1d
+from clarke_core.engine.local import kinks, side_form
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.engine.primitives import X
+from clarke_core.engine.sampling import sampled_slopes_1d
+from clarke_core.views.examples import EXAMPLES_1D
 
 S2 = sp.sqrt(2)
 

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clarke_core import UndecidedError, clarke_set
-from clarke_core.parsing import parse_function, parse_point
-from clarke_core.sampling import sampled_gradients_2d
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.engine.sampling import sampled_gradients_2d
 
 R2 = sp.sqrt(2)
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from clarke_core import cli, sandbox
+from clarke_core.engine.sets import DifferentialSet
 from clarke_core.errors import InputError
-from clarke_core.sets import DifferentialSet
+from clarke_core.service import cli, sandbox
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # Hostile text must be refused by the parser's static limits rather than by the sandbox's kill;
@@ -332,7 +332,7 @@ def test_balance_refuses_out_of_range_numbers(capsys, argv, message):
 
 
 def test_balance_refuses_a_diverging_step(monkeypatch, capsys):
-    from clarke_core import networks
+    from clarke_core.labs import networks
 
     real = networks.balance
 

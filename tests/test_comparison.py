@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from clarke_core.comparison import set_text, why_they_differ
-from clarke_core.explore import explore_1d
-from clarke_core.explore_2d import explore_2d
-from clarke_core.sets import DifferentialSet
+from clarke_core.engine.sets import DifferentialSet
+from clarke_core.views.comparison import set_text, why_they_differ
+from clarke_core.views.explore_1d import explore_1d
+from clarke_core.views.explore_2d import explore_2d
 
 UNIT = DifferentialSet("interval", [(0.0,), (1.0,)], [(sp.Integer(0),), (sp.Integer(1),)])
 ZERO = DifferentialSet("point", [(0.0,)], [(sp.Integer(0),)])

@@ -26,7 +26,7 @@ import pytest
 import yaml
 
 from benchmarks import app_server
-from clarke_core import sandbox
+from clarke_core.service import sandbox
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 K8S = REPO_ROOT / "deploy" / "k8s"

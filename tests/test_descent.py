@@ -1,4 +1,4 @@
-"""Subgradient descent and the gradient inclusion (clarke_core.descent)."""
+"""Subgradient descent and the gradient inclusion (clarke_core.labs.descent)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 import sympy as sp
 
 from clarke_core import InputError
-from clarke_core.descent import (
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.labs.descent import (
     _clarke_min_norm,
     _gradient,
     affine_switches,
@@ -18,7 +19,6 @@ from clarke_core.descent import (
     subgradient_descent,
     supporting_lines,
 )
-from clarke_core.parsing import parse_function, parse_point
 
 
 def brute_min_norm(points: np.ndarray, n: int = 200) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from page_util import page_runner
 from streamlit.elements.widgets import data_editor
 
-from clarke_core.piecewise_editor import MAX_ROWS
+from clarke_core.views.piecewise_editor import MAX_ROWS
 
 run_page = page_runner("../app_pages/properties.py", 90)
 KEY = "properties_pieces"

@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 import pytest
 import sympy as sp
 
-from clarke_core.explore import Exploration1D, explore_1d
+from clarke_core.engine.sets import DifferentialSet, GradientSequence, Witness
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
 from clarke_core.figures.one_d import exact_label
-from clarke_core.sets import DifferentialSet, GradientSequence, Witness
-from clarke_core.sweep_2d import witness_sentence
+from clarke_core.views.explore_1d import Exploration1D, explore_1d
+from clarke_core.views.sweep_2d import witness_sentence
 
 MAX_JSON = 1_000_000
 

@@ -11,8 +11,7 @@ import plotly.graph_objects as go
 import pytest
 import sympy as sp
 
-from clarke_core.examples import EXAMPLES_2D
-from clarke_core.explore_2d import SAMPLING_RADII, Exploration2D, explore_2d
+from clarke_core.engine.sets import DifferentialSet, GradientSequence, Witness
 from clarke_core.figures import style
 from clarke_core.figures.two_d import (
     boundary_point,
@@ -27,7 +26,8 @@ from clarke_core.figures.two_d import (
     set_latex,
     surface_figure,
 )
-from clarke_core.sets import DifferentialSet, GradientSequence, Witness
+from clarke_core.views.examples import EXAMPLES_2D
+from clarke_core.views.explore_2d import SAMPLING_RADII, Exploration2D, explore_2d
 
 MAX_JSON = 1_000_000
 GRID = np.linspace(-1.0, 1.0, 41)

@@ -20,18 +20,18 @@ import pytest
 import sympy as sp
 
 from clarke_core import clarke_set, homogeneity_degree, subdifferential
-from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D, EXAMPLES_HOMOGENEITY, Example
-from clarke_core.explore import explore_1d
-from clarke_core.explore_2d import explore_2d
-from clarke_core.parsing import parse_function
-from clarke_core.primitives import X, Y
-from clarke_core.sampling import (
+from clarke_core.engine.parsing import parse_function
+from clarke_core.engine.primitives import X, Y
+from clarke_core.engine.sampling import (
     hausdorff_1d,
     hausdorff_2d,
     sampled_gradients_2d,
     sampled_interval_1d,
     sampled_slopes_1d,
 )
+from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D, EXAMPLES_HOMOGENEITY, Example
+from clarke_core.views.explore_1d import explore_1d
+from clarke_core.views.explore_2d import explore_2d
 
 R2 = sp.sqrt(2)
 SQUARE = [(-1, -1), (1, -1), (1, 1), (-1, 1)]

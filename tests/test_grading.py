@@ -102,8 +102,8 @@ def test_verdicts(expr, at, kind, answer, correct, score, phrase):
     assert verdict.feedback.endswith((".", ")"))
 
 
-@pytest.mark.skipif(importlib.util.find_spec("clarke_core.homogeneity") is None,
-                    reason="clarke_core.homogeneity is not there yet")
+@pytest.mark.skipif(importlib.util.find_spec("clarke_core.labs.homogeneity") is None,
+                    reason="clarke_core.labs.homogeneity is not there yet")
 @pytest.mark.parametrize(("expr", "answer", "correct", "phrase"), [
     ("abs(x) + abs(y)", "1", True, "t^1"),
     ("sqrt(abs(x))", "0.5", True, "t^(1/2)"),

@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clarke_core import homogeneity_degree
-from clarke_core.homogeneity import (
+from clarke_core.engine.parsing import parse_function
+from clarke_core.labs.homogeneity import (
     cross_check,
     euler_check,
     exactly_zero,
     explore_homogeneity,
     homogeneity,
 )
-from clarke_core.parsing import parse_function
 
 R = sp.Rational
 

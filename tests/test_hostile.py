@@ -21,16 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from clarke_core import (
-    InputError,
-    check_answer,
-    clarke_set,
-    homogeneity_degree,
-    sandbox,
-    subdifferential,
-)
-from clarke_core.parsing import ParsedFunction, parse_function
-from clarke_core.sets import DifferentialSet
+from clarke_core import InputError, check_answer, clarke_set, homogeneity_degree, subdifferential
+from clarke_core.engine.parsing import ParsedFunction, parse_function
+from clarke_core.engine.sets import DifferentialSet
+from clarke_core.service import sandbox
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_S = 2.5  # the sandbox's kill for API calls that compute

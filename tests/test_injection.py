@@ -158,7 +158,7 @@ def test_function_and_point_fields_keep_at_most_the_parsers_limit(page_file):
     """A crafted client may send a field value up to the widget-state cap (1 MB,
     server.maxWidgetStateSize; more closes its socket, tests/test_deploy.py): the server keeps
     MAX_TEXT_LENGTH of it."""
-    from clarke_core.parsing import MAX_TEXT_LENGTH
+    from clarke_core.engine.parsing import MAX_TEXT_LENGTH
 
     at = _run(page_file)
     for key in FIELDS[page_file]:
@@ -169,7 +169,7 @@ def test_function_and_point_fields_keep_at_most_the_parsers_limit(page_file):
 
 
 def test_a_url_function_over_the_limit_keeps_the_default_and_says_so():
-    from clarke_core.parsing import MAX_TEXT_LENGTH
+    from clarke_core.engine.parsing import MAX_TEXT_LENGTH
 
     at = _run("subgradients_page.py", f="abs(x)+" * MAX_TEXT_LENGTH, at="0")
     assert not at.exception

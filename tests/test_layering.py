@@ -37,7 +37,7 @@ def _id(path: Path) -> str:
 
 
 def test_the_walk_sees_the_layers():
-    assert CORE / "explore.py" in CORE_FILES and FIGURES / "one_d.py" in CORE_FILES
+    assert CORE / "views" / "explore_1d.py" in CORE_FILES and FIGURES / "one_d.py" in CORE_FILES
     assert ROOT / "app.py" in UI_FILES and ROOT / "lessons" / "clarke_2d.py" in UI_FILES
 
 

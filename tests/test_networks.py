@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clarke_core.errors import InputError
-from clarke_core.networks import (
+from clarke_core.labs.networks import (
     SIGMA_PRIME_AT_ZERO,
     Network,
     balance,

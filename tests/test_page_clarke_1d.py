@@ -9,7 +9,7 @@ import pytest
 from page_util import assert_refused, figures, page_runner, share_url
 from streamlit.testing.v1 import AppTest
 
-from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
+from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
 
 PAGE = "../app_pages/clarke_lesson.py"
 TIMEOUT = 60

@@ -7,7 +7,7 @@ import json
 from page_util import share_url
 from streamlit.testing.v1 import AppTest
 
-from clarke_core.examples import EXAMPLES_FLOW
+from clarke_core.views.examples import EXAMPLES_FLOW
 
 PAGE = "../app_pages/gradient_inclusion.py"
 TIMEOUT = 60

@@ -8,7 +8,7 @@ import pytest
 from browser_util import wait_for_app
 from streamlit.testing.v1 import AppTest
 
-from clarke_core.examples import EXAMPLES_1D, EXAMPLES_2D
+from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
 
 
 def test_home_renders_with_a_link_per_example():

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from page_util import assert_refused, figures, page_runner, share_url
 
-from clarke_core.examples import EXAMPLES_HOMOGENEITY as EXAMPLES
+from clarke_core.views.examples import EXAMPLES_HOMOGENEITY as EXAMPLES
 
 PAGE = "../app_pages/positive_homogeneity.py"
 TIMEOUT = 60

@@ -7,7 +7,7 @@ import base64
 import numpy as np
 from page_util import figures, page_runner
 
-from clarke_core.networks import explore_network, forward
+from clarke_core.labs.networks import explore_network, forward
 
 PAGE = "../app_pages/relu_network.py"
 TIMEOUT = 60
@@ -143,7 +143,7 @@ def _count_calls(monkeypatch, module, name):
 
 
 def test_training_runs_in_the_sandbox_not_in_the_server(monkeypatch):
-    from clarke_core import networks
+    from clarke_core.labs import networks
 
     trained = _count_calls(monkeypatch, networks, "train")
     at = run_page(depth="2", width="8", steps="200", seed="11")
@@ -153,7 +153,7 @@ def test_training_runs_in_the_sandbox_not_in_the_server(monkeypatch):
 
 
 def test_a_training_too_big_for_the_page_is_refused_in_one_sentence(monkeypatch):
-    from clarke_core import networks
+    from clarke_core.labs import networks
 
     trained = _count_calls(monkeypatch, networks, "train")
     at = run_page(depth="6", width="64", steps="3000", seed="4242")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from page_util import page_runner
 
-from clarke_core import sandbox
+from clarke_core.service import sandbox
 
 
 def _owners_since(seq: int) -> list[object]:

@@ -9,8 +9,8 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from clarke_core import subdifferential
-from clarke_core.examples import EXAMPLES_SUBGRADIENTS
-from clarke_core.sweep_2d import witness_sentence
+from clarke_core.views.examples import EXAMPLES_SUBGRADIENTS
+from clarke_core.views.sweep_2d import witness_sentence
 
 PAGE = "../app_pages/subgradients_page.py"
 TIMEOUT = 60

@@ -15,10 +15,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from clarke_core import parsing
+from clarke_core.engine import parsing
+from clarke_core.engine.parsing import ParsedFunction, parse_constant, parse_function, parse_point
+from clarke_core.engine.primitives import PRIMITIVES, X, Y, allowed_names
 from clarke_core.errors import InputError
-from clarke_core.parsing import ParsedFunction, parse_constant, parse_function, parse_point
-from clarke_core.primitives import PRIMITIVES, X, Y, allowed_names
 
 R = sp.Rational
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from clarke_core.parsing import parse_function
-from clarke_core.piecewise_editor import check_rows, parse_condition
+from clarke_core.engine.parsing import parse_function
+from clarke_core.views.piecewise_editor import check_rows, parse_condition
 
 GOOD = [
     ([("-x", "x < 0"), ("x", "True")], 1, "Piecewise((-x, x < 0), (x, True))"),

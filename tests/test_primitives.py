@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from clarke_core.parsing import parse_function
-from clarke_core.primitives import NONSMOOTH_FUNCS, PRIMITIVES, X, branches
+from clarke_core.engine.parsing import parse_function
+from clarke_core.engine.primitives import NONSMOOTH_FUNCS, PRIMITIVES, X, branches
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 

@@ -7,9 +7,9 @@ import pytest
 import sympy as sp
 
 from clarke_core import InputError, clarke_set, subdifferential
-from clarke_core.parsing import parse_function, parse_point
-from clarke_core.primitives import X
-from clarke_core.properties import oscillation, study_properties
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.engine.primitives import X
+from clarke_core.labs.properties import oscillation, study_properties
 
 X2_SIN = "Piecewise((x**2*sin(1/x), x != 0), (0, True))"
 FIGURE_1 = "Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))"

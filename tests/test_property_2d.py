@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clarke_core import UndecidedError, clarke_set, subdifferential
-from clarke_core.parsing import parse_function
-from clarke_core.sampling import sampled_gradients_2d
+from clarke_core.engine.parsing import parse_function
+from clarke_core.engine.sampling import sampled_gradients_2d
 
 _LEAVES = st.sampled_from(["x", "y", "-x", "2*y", "x + y", "x - 2*y", "x**2", "y**2", "sin(x)",
                            "x*y", "0"])

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from clarke_core import sandbox
 from clarke_core.errors import InputError, UndecidedError
+from clarke_core.service import sandbox
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import pytest
 import sympy as sp
 
 from clarke_core import clarke_set
-from clarke_core.examples import EXAMPLES_2D
-from clarke_core.parsing import parse_function, parse_point
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.views.examples import EXAMPLES_2D
 
 EXTRA = [
     # a kink line 0.35 from the point, crossed by the first points of the 45° sequence once

@@ -8,10 +8,10 @@ import sympy as sp
 from compositions_1d import random_cases
 
 from clarke_core import subdifferential
-from clarke_core.convexity import jensen_violation
-from clarke_core.local import kinks
-from clarke_core.parsing import parse_function, parse_point
-from clarke_core.primitives import X
+from clarke_core.engine.convexity import jensen_violation
+from clarke_core.engine.local import kinks
+from clarke_core.engine.parsing import parse_function, parse_point
+from clarke_core.engine.primitives import X
 
 # Bounded or sublinear nonconvex functions: the subdifferential is {0}, decided by x' -> ±∞.
 POINT_ZERO = ["sqrt(abs(x))", "min(abs(x), 1)", "log(1 + abs(x))", "abs(x)/(1 + abs(x))",

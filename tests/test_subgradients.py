@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from clarke_core import clarke_set, subdifferential
-from clarke_core.local import side_form
-from clarke_core.parsing import parse_function, parse_point
+from clarke_core.engine.local import side_form
+from clarke_core.engine.parsing import parse_function, parse_point
 
 CONVEX = [
     ("max(0, x)", "0", [0, 1]),

@@ -7,8 +7,8 @@ import pytest
 import sympy as sp
 
 from clarke_core import UndecidedError, clarke_set, subdifferential
-from clarke_core.clarke_2d import value_at
-from clarke_core.parsing import parse_function, parse_point
+from clarke_core.engine.clarke_2d import value_at
+from clarke_core.engine.parsing import parse_function, parse_point
 
 CONVEX = [
     ("abs(x) + abs(y)", "0, 0"),

@@ -1,4 +1,4 @@
-"""The 2D plane sweep (clarke_core.sweep_2d and its figure): verdicts against the exact sets."""
+"""The 2D plane sweep (clarke_core.views.sweep_2d and its figure): verdicts against exact sets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from clarke_core import InputError
 from clarke_core.figures.planes import plane_sweep_figure
-from clarke_core.sweep_2d import (
+from clarke_core.views.sweep_2d import (
     EXAMPLES_2D_SWEEP,
     PATHS,
     explore_subgradients,

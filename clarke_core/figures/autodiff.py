@@ -6,7 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
-from ..autodiff import Comparison
+from ..labs.autodiff import Comparison
 from .style import CLARKE_SET, NEUTRAL, POINT, base_layout, translucent
 
 
@@ -14,7 +14,7 @@ def conventions_figure(comparison: Comparison) -> go.Figure:
     """One row per library: its value as a dot (filled inside the Clarke set, hollow outside),
     the Clarke set as a green band across all rows.
 
-    >>> from clarke_core.autodiff import compare
+    >>> from clarke_core.labs.autodiff import compare
     >>> fig = conventions_figure(compare("relu(x) - relu(-x)", "0"))
     >>> [t.name for t in fig.data][:2]
     ['Clarke set', 'inside the Clarke set']

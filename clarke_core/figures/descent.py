@@ -10,9 +10,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..descent import DescentPath, FlowPicture, supporting_lines
-from ..explore import Exploration1D
-from ..sweep_2d import witness_sentence
+from ..labs.descent import DescentPath, FlowPicture, supporting_lines
+from ..views.explore_1d import Exploration1D
+from ..views.sweep_2d import witness_sentence
 from . import style
 from .one_d import exact_label
 

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..explore import Exploration1D
-from ..sets import DifferentialSet, GradientSequence
-from ..sweep_2d import witness_sentence
+from ..engine.sets import DifferentialSet, GradientSequence
+from ..views.explore_1d import Exploration1D
+from ..views.sweep_2d import witness_sentence
 from . import style
 
 FRAME_MS = 700

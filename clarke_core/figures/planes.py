@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..sets import DifferentialSet, Witness
-from ..sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
+from ..engine.sets import DifferentialSet, Witness
+from ..views.sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
 from . import style
 from .descent import _animate
 

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..properties import Oscillation, PropertiesReport
+from ..labs.properties import Oscillation, PropertiesReport
 from . import style
 from .one_d import fmt
 
@@ -26,7 +26,7 @@ def _y_range(values: np.ndarray, pad: float = 0.15) -> list[float]:
 def lipschitz_figure(p: PropertiesReport) -> go.Figure:
     """The graph of f near x0 inside (or escaping) the cone f(x0) ± L|x - x0|.
 
-    >>> from clarke_core.properties import study_properties
+    >>> from clarke_core.labs.properties import study_properties
     >>> fig = lipschitz_figure(study_properties("abs(x)", "0"))
     >>> [t.name for t in fig.data][:2]
     ['f', 'cone f(x₀) ± L|x − x₀|, L = 1']
@@ -94,7 +94,7 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
     """x² sin(1/x) (left) and its derivative (right) as x_k -> 0: the tangent's slope keeps
     sweeping [-1, 1] although f'(0) = 0. Frames move only the tangent and the two markers.
 
-    >>> from clarke_core.properties import oscillation
+    >>> from clarke_core.labs.properties import oscillation
     >>> fig = oscillation_figure(oscillation(5))
     >>> len(fig.frames), fig.frames[0].traces
     (5, (3, 4, 8))

@@ -22,9 +22,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..explore_2d import SAMPLING_RADII, Exploration2D
-from ..sampling import hausdorff_2d
-from ..sets import DifferentialSet, GradientSequence, Witness
+from ..engine.sampling import hausdorff_2d
+from ..engine.sets import DifferentialSet, GradientSequence, Witness
+from ..views.explore_2d import SAMPLING_RADII, Exploration2D
 from . import style
 from .one_d import FRAME_MS, TRANSITION_MS, exact_label, fmt
 

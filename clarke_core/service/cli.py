@@ -33,8 +33,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .errors import InputError, numeric_limits
-from .sets import DifferentialSet
+from ..engine.sets import DifferentialSet
+from ..errors import InputError, numeric_limits
 
 TIMEOUT_S = 5.0
 MEMORY_MB = 1536
@@ -104,7 +104,7 @@ def compute_homogeneity(expr: str) -> tuple[str | None, str]:
     >>> compute_homogeneity("abs(x)**(1/2)")
     ('1/2', 'Every part scales like α^(1/2).')
     """
-    from .homogeneity import homogeneity as decide
+    from ..labs.homogeneity import homogeneity as decide
 
     with numeric_limits():
         h = decide(expr)
@@ -142,7 +142,7 @@ def balance(args: argparse.Namespace) -> Answer:
 
     Only numbers, range-checked before anything runs, so it computes in this process.
     """
-    from .networks import balance as run_balance
+    from ..labs.networks import balance as run_balance
 
     run = run_balance(args.depth, args.width, args.steps, args.lr, args.seed)
     if run.diverged_at is not None:
@@ -181,7 +181,7 @@ def compute_check(expr: str, at: str, answer: str, kind: str):
     >>> compute_check("max(0, x)", "0", "[0, 1]", "clarke").correct
     True
     """
-    from .grading import check_answer
+    from ..grading import check_answer
 
     with numeric_limits():
         return check_answer(expr, at, answer, kind)
@@ -197,7 +197,7 @@ def _grade_arguments(parser: argparse.ArgumentParser) -> None:
 
 def grade(args: argparse.Namespace) -> Answer:
     """``grade ASSIGNMENT.toml ANSWERS.csv``: a class's answers, on two sandboxed processes."""
-    from .grading import grade_files
+    from ..grading import grade_files
 
     return Answer(*grade_files(args.assignment, args.answers, args.out, args.gradescope))
 
@@ -228,8 +228,8 @@ def compute_set(kind: str, expr: str, at: str) -> tuple[list[str], list[str], Di
     >>> variables, point, s.exact
     (['x'], ['-1/2'], [(1,)])
     """
-    from . import api
-    from .parsing import parse_function, parse_point
+    from .. import api
+    from ..engine.parsing import parse_function, parse_point
 
     with numeric_limits():
         function = parse_function(expr)

@@ -39,7 +39,7 @@ from typing import Any
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
-from .errors import InputError, numeric_limits
+from ..errors import InputError, numeric_limits
 from .primitives import PRIMITIVES, VARIABLES, Primitive, allowed_names
 
 MAX_TEXT_LENGTH = 2000  # characters of typed text

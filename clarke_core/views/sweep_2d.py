@@ -22,13 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke_2d import value_at
+from ..engine.clarke_2d import value_at
+from ..engine.parsing import parse_function_and_point
+from ..engine.primitives import X, Y
+from ..engine.sets import DifferentialSet, Witness
 from .examples import EXAMPLES_2D, EXAMPLES_SUBGRADIENTS, Example
-from .explore import Exploration1D, explore_1d
+from .explore_1d import Exploration1D, explore_1d
 from .explore_2d import Surface2D, both_sets
-from .parsing import parse_function_and_point
-from .primitives import X, Y
-from .sets import DifferentialSet, Witness
 
 GRID = 61
 HALF_WIDTH = 1.0

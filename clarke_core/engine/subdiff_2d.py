@@ -18,8 +18,8 @@ inside the Clarke set for locally Lipschitz f.
   |q - p| = 10^4 and the result is marked as checked numerically (certified=False, and so
   in its LaTeX), with rounding noise cleaned: a set thinner than the tolerance is a point.
 
->>> from clarke_core.primitives import X, Y
->>> from clarke_core.clarke_2d import clarke_2d
+>>> from clarke_core.engine.primitives import X, Y
+>>> from clarke_core.engine.clarke_2d import clarke_2d
 >>> p = (sp.Integer(0), sp.Integer(0))
 >>> f = -sp.Abs(X) - sp.Abs(Y)
 >>> subdifferential_2d(f, p, clarke_2d(f, p)).kind
@@ -34,12 +34,12 @@ import math
 import numpy as np
 import sympy as sp
 
+from ..errors import UndecidedError
 from .arrangement import NotPiecewiseAffine, exact_hull, exact_subdifferential
+from .cells_2d import TAYLOR_ORDER, S, _taylor, local_analysis
 from .clarke_2d import value_at
 from .convexity import is_certified_convex
-from .errors import UndecidedError
 from .local import form_by_signs, is_finite_number, sign_of
-from .plane import TAYLOR_ORDER, S, _taylor, local_analysis
 from .primitives import X, Y
 from .sets import DifferentialSet, Witness
 

@@ -7,7 +7,7 @@ Euclidean norm at 0) contributes the curve of its limits along the rays of its s
 densely, which gives a ``convex`` set with a curved boundary. Only cells with interior enter, so
 branches that are merely active are ignored, and no calculus rule is used.
 
->>> from clarke_core.primitives import X, Y
+>>> from clarke_core.engine.primitives import X, Y
 >>> s = clarke_2d(sp.Abs(X) + sp.Abs(Y), (sp.Integer(0), sp.Integer(0)))
 >>> s.kind, s.exact
 ('polygon', [(-1, -1), (1, -1), (1, 1), (-1, 1)])
@@ -21,9 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .errors import InputError, NotFiniteError, UndecidedError
+from ..errors import InputError, NotFiniteError, UndecidedError
+from .cells_2d import Cell, Germ, S, local_cells
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
-from .plane import Cell, Germ, S, local_cells
 from .primitives import X, Y
 from .sets import DifferentialSet, Ellipse, GradientSequence
 

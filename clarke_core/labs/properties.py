@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke import Local1D, clarke_from_local, local_1d
-from .convexity import is_certified_convex
-from .errors import UndecidedError
-from .local import is_finite_number, side_form, sign_of
-from .parsing import parse_function, parse_point
-from .sets import DifferentialSet
-from .subgradients import not_convex_text, subdifferential_from_local
+from ..engine.clarke_1d import Local1D, clarke_from_local, local_1d
+from ..engine.convexity import is_certified_convex
+from ..engine.local import is_finite_number, side_form, sign_of
+from ..engine.parsing import parse_function, parse_point
+from ..engine.sets import DifferentialSet
+from ..engine.subdiff_1d import not_convex_text, subdifferential_from_local
+from ..errors import UndecidedError
 
 SAMPLES = 4001
 
@@ -88,7 +88,7 @@ def _sampled_slopes(expr: sp.Expr, x: sp.Symbol, a: float, r: float) -> np.ndarr
 def lipschitz_estimate(loc: Local1D, radius: float) -> LipschitzEstimate:
     """Estimate the Lipschitz constant of f near x0 (see ``LipschitzEstimate``).
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.engine.primitives import X
     >>> lipschitz_estimate(local_1d(2 * sp.Abs(X), X, sp.Integer(0)), 1.0).constant
     2.0
     >>> lipschitz_estimate(local_1d(sp.sqrt(sp.Abs(X)), X, sp.Integer(0)), 1.0).holds
@@ -115,7 +115,7 @@ def _escape(loc: Local1D, L: int) -> float | sp.Expr:
     inside] holds one root of the boundary equation that sympy solves exactly (``_exact_root``);
     h = 1 exactly when the graph is still outside at h = 1.
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.engine.primitives import X
     >>> loc = local_1d(sp.sqrt(sp.Abs(X)), X, sp.Integer(0))
     >>> [_escape(loc, L) for L in (1, 10, 100)]
     [1, 1/100, 1/10000]
@@ -184,7 +184,7 @@ def regularity(loc: Local1D, clarke: DifferentialSet) -> tuple[bool | None, str]
     """Whether f is Clarke regular at x0: f'(x0; 1) = max ∂f(x0) and f'(x0; -1) = -min ∂f(x0),
     with a sentence why.
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.engine.primitives import X
     >>> loc = local_1d(-sp.Abs(X), X, sp.Integer(0))
     >>> regularity(loc, clarke_from_local(loc))[0]
     False

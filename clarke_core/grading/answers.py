@@ -42,8 +42,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .errors import InputError
-from .parsing import parse_constant
+from ..engine.parsing import parse_constant
+from ..errors import InputError
 
 MAX_ANSWER_LENGTH = 1000  # characters of one answer
 MAX_ELEMENTS = 24  # numbers or points in one set or hull

@@ -3,7 +3,7 @@
 A function certified convex here is convex on its whole domain, so its subdifferential equals
 its Clarke set. The rules are conservative: ``UNKNOWN`` means "not certified", not "nonconvex".
 
->>> from clarke_core.primitives import X, Y
+>>> from clarke_core.engine.primitives import X, Y
 >>> curvature(sp.Abs(X) + sp.Max(X, Y) + X**2)
 <Curvature.CONVEX: 'convex'>
 >>> curvature(sp.sqrt(X**2 + (Y - 1)**2))
@@ -131,7 +131,7 @@ def jensen_violation(expr: sp.Expr, variables: tuple[sp.Symbol, ...],
 
     Candidates are screened in floating point, then the inequality is confirmed exactly.
 
-    >>> from clarke_core.primitives import X, Y
+    >>> from clarke_core.engine.primitives import X, Y
     >>> jensen_violation(-sp.Abs(X), (X,), [(sp.Integer(0),)])
     ((-1/2,), (1/2,))
     >>> jensen_violation(sp.Abs(X) + sp.Abs(Y), (X, Y), [(sp.Integer(0), sp.Integer(0))]) is None

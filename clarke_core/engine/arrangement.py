@@ -11,7 +11,7 @@ the face's closure (conv of points + cone of rays): ⟨s, v - p⟩ ≤ F(v) - f(
 Faces are found by splitting: a face is asked for f's form; each switch function met must have
 one sign on the face (read off its generators), or the face is split along its zero line.
 
->>> from clarke_core.primitives import X, Y
+>>> from clarke_core.engine.primitives import X, Y
 >>> zero = (sp.Integer(0), sp.Integer(0))
 >>> exact_subdifferential(sp.Min(sp.Abs(X) + sp.Abs(Y), 100000), zero).points
 [(0, 0)]
@@ -26,8 +26,8 @@ from fractions import Fraction
 
 import sympy as sp
 
+from ..errors import UndecidedError
 from .clarke_2d import value_at
-from .errors import UndecidedError
 from .local import form_by_signs, sign_of
 from .primitives import X, Y
 

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke_2d import clarke_2d, value_at
+from ..engine.clarke_2d import clarke_2d, value_at
+from ..engine.convexity import is_certified_convex
+from ..engine.parsing import parse_function, parse_point
+from ..engine.primitives import X, Y
+from ..engine.sampling import sampled_gradients_2d
+from ..engine.sets import DifferentialSet
+from ..engine.subdiff_2d import subdifferential_2d
+from ..errors import UndecidedError
 from .comparison import why_they_differ
-from .convexity import is_certified_convex
-from .errors import UndecidedError
-from .parsing import parse_function, parse_point
-from .primitives import X, Y
-from .sampling import sampled_gradients_2d
-from .sets import DifferentialSet
-from .subgradients_2d import subdifferential_2d
 
 HALF_WIDTH = 1.0
 GRID = 61

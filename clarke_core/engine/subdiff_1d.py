@@ -14,7 +14,7 @@ it is the interval [sup over x' < a of q, inf over x' > a of q], which always li
   out to |x' - a| = 10^6, and the result says so (``certified`` is False, the reason starts
   "Checked numerically", and the numbers are clean: noise around one value is a point).
 
->>> from clarke_core.primitives import X
+>>> from clarke_core.engine.primitives import X
 >>> subdifferential_1d(-sp.Abs(X), sp.Integer(0)).kind
 'empty'
 >>> subdifferential_1d(sp.Abs(X), sp.Integer(0)).exact
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke import Local1D, local_1d
+from ..errors import NotFiniteError, UndecidedError
+from .clarke_1d import Local1D, local_1d
 from .convexity import is_certified_convex, jensen_violation
-from .errors import NotFiniteError, UndecidedError
 from .local import (
     NotExactError,
     finite_at,

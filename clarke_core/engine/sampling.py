@@ -6,7 +6,7 @@ reports how far its estimate is from the exact set. It can miss thin regions and
 oscillation from a kink: that is the point of computing the set exactly.
 
 >>> import numpy as np
->>> from clarke_core.primitives import X
+>>> from clarke_core.engine.primitives import X
 >>> lo, hi = sampled_interval_1d(abs(X), 0.0, radius=1e-3, n=200, rng=np.random.default_rng(0))
 >>> round(lo, 6), round(hi, 6)
 (-1.0, 1.0)
@@ -59,7 +59,7 @@ def sampled_gradients_2d(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Random points in the disk of ``radius`` around p and central-difference gradients there.
 
-    >>> from clarke_core.primitives import Y
+    >>> from clarke_core.engine.primitives import Y
     >>> _, g = sampled_gradients_2d(abs(X) + abs(Y), (0.0, 0.0), radius=1e-3, n=50,
     ...                             rng=np.random.default_rng(0))
     >>> bool(np.allclose(np.abs(g), 1.0))

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .api import clarke_set
-from .errors import InputError
-from .parsing import parse_function, parse_point
-from .sets import DifferentialSet
+from ..api import clarke_set
+from ..engine.parsing import parse_function, parse_point
+from ..engine.sets import DifferentialSet
+from ..errors import InputError
 
 SPLIT, HALF, FIRST = "split", "half", "first"
 TIE_TEXT = {

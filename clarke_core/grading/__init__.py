@@ -39,10 +39,10 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ..engine.parsing import parse_function, parse_point
+from ..engine.sets import DifferentialSet, _distance_to_hull
+from ..errors import InputError, UndecidedError
 from .answers import ParsedAnswer, parse_answer
-from .errors import InputError, UndecidedError
-from .parsing import parse_function, parse_point
-from .sets import DifferentialSet, _distance_to_hull
 
 DECIMAL_TOLERANCE = 1e-6  # relative, for coordinates typed as decimals
 EXACT_TOLERANCE_2D = 1e-9  # relative, 2D comparisons of exact answers (floating point)
@@ -101,7 +101,7 @@ def exact_set(expr: str, at: str, kind: str) -> DifferentialSet:
 
     A class's answers to one question reuse one computation.
     """
-    from . import api
+    from .. import api
 
     engine = api.clarke_set if kind == "clarke" else api.subdifferential
     return engine(expr, at)
@@ -144,7 +144,7 @@ def check_answer(expr: str, at, answer: str, kind: str = "clarke", *, s=None,
     if kind not in KINDS:
         raise InputError(f"Unknown question kind {kind!r}; use one of {', '.join(KINDS)}.")
     if timeout is not None:
-        from . import sandbox
+        from ..service import sandbox
 
         return sandbox.run(check_answer, expr, at, answer, kind, s=s, timeout=timeout)
     if not isinstance(expr, str):
@@ -209,7 +209,7 @@ def _check_lipschitz(truth: DifferentialSet, parsed: ParsedAnswer) -> Verdict:
 
 def _check_degree(expr: str, answer: str) -> Verdict:
     try:
-        from .homogeneity import homogeneity_degree
+        from ..labs.homogeneity import homogeneity_degree
     except ImportError:
         raise InputError("Homogeneity questions are not available yet.") from None
     parse_function(expr)  # a bad function is refused before the answer is read
@@ -254,8 +254,8 @@ def _sign(c: sp.Expr) -> int:
     with a proven error bound (``strict=True``). Never a float tolerance: a value that stays
     undecided raises ``UndecidedError`` (the grader says it cannot decide rather than guess).
     """
-    from .errors import NotFiniteError
-    from .local import sign_of
+    from ..engine.local import sign_of
+    from ..errors import NotFiniteError
 
     if not isinstance(c, sp.Basic):
         c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
@@ -1135,7 +1135,7 @@ def _grade_chunk(grade, tasks: list) -> list:
 
 
 def _graded_in_sandbox(grade, tasks: list, method: str) -> list:
-    from . import sandbox
+    from ..service import sandbox
 
     try:
         return sandbox.run(_grade_chunk, grade, tasks, memory_mb=WORKER_MEMORY_MB,
@@ -1264,5 +1264,5 @@ def example_assignments() -> dict[str, str]:
     """
     from pathlib import Path
 
-    assets = Path(__file__).resolve().parent.parent / "assets"
+    assets = Path(__file__).resolve().parents[2] / "assets"
     return {p.stem: str(p) for p in sorted(assets.glob("*.toml"))}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
+from ..errors import InputError
 
 SIGMA_PRIME_AT_ZERO = 0.0
 """The one kink convention of the lab: σ'(0) = 0, as PyTorch and JAX take relu'(0).

@@ -5,7 +5,7 @@ looks at gradients *near* x₀, a subgradient s must give a line (a plane in 2D)
 (x₀, f(x₀)) that stays below the *whole* graph. Where f is locally Lipschitz,
 ∂ₛf(x₀) ⊆ ∂f(x₀), so the question is always how much of the Clarke set survives the global test.
 
->>> from clarke_core.sets import DifferentialSet
+>>> from clarke_core.engine.sets import DifferentialSet
 >>> square = DifferentialSet("interval", [(-1.0,), (1.0,)])
 >>> print(why_they_differ(square, DifferentialSet("empty", []), convex=False, dim=1))
 They differ completely. The Clarke set [-1, 1] collects the limits of slopes next to x₀, but a \
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .sets import DifferentialSet
+from ..engine.sets import DifferentialSet
 
 
 def set_text(dset: DifferentialSet, caveat: bool = True) -> str:

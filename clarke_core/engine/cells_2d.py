@@ -17,7 +17,7 @@ consecutive real roots of the edge polynomials. Along a germ every sign is decid
 function of one variable, see ``local``). Switch functions are discovered by following germs, so
 the search repeats until no new one appears.
 
->>> from clarke_core.primitives import X, Y
+>>> from clarke_core.engine.primitives import X, Y
 >>> cells = local_cells(sp.Max(X, Y), (sp.Integer(0), sp.Integer(0)))
 >>> sorted({str(c.form) for c in cells})
 ['x', 'y']
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .errors import UndecidedError
+from ..errors import UndecidedError
 from .local import finite_at, form_by_signs, side_sign, sign_of
 from .primitives import X, Y
 

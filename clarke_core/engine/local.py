@@ -7,7 +7,7 @@ condition is decided by the sign of a smooth function g(a + t) as t -> 0+, which
 exactly: the value at a, then its derivatives in t, then (for non-analytic g) sympy's limit of
 sign(g). No float tolerance ever decides a tie.
 
->>> from clarke_core.primitives import X
+>>> from clarke_core.engine.primitives import X
 >>> side_form(sp.Max(X, 0), X, sp.Integer(0), +1)
 x
 >>> side_form(sp.Max(X, 0), X, sp.Integer(0), -1)
@@ -21,7 +21,7 @@ from collections.abc import Callable
 import numpy as np
 import sympy as sp
 
-from .errors import InputError, NotFiniteError, UndecidedError
+from ..errors import InputError, NotFiniteError, UndecidedError
 from .primitives import NONSMOOTH_FUNCS, by_func
 
 _T = sp.Symbol("t", positive=True)
@@ -120,7 +120,7 @@ def finite_at(expr: sp.Expr, x: sp.Symbol | dict, a: sp.Expr | None = None) -> s
     """``expr`` at x = a (or at the substitution dict ``x``) when every subexpression is finite
     there, so that ``expr`` is continuous there; else None.
 
-    >>> from clarke_core.primitives import X, Y
+    >>> from clarke_core.engine.primitives import X, Y
     >>> finite_at(sp.cos(X), X, sp.Integer(0)), finite_at(X * sp.sin(1 / X), X, sp.Integer(0))
     (1, None)
     >>> finite_at(X + Y, {X: 1, Y: 2})
@@ -252,7 +252,7 @@ def side_form(expr: sp.Expr, x: sp.Symbol, a: sp.Expr, side: int) -> sp.Expr:
     """The smooth expression that equals ``expr`` just right of a (side = +1), just left of a
     (side = -1), or the exact value of ``expr`` at a (side = 0).
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.engine.primitives import X
     >>> side_form(sp.Abs(X**2 - 2), X, sp.sqrt(2), -1)
     2 - x**2
     >>> side_form(sp.Piecewise((X**2 * sp.sin(1 / X), sp.Ne(X, 0)), (0, True)), X, sp.S(0), 0)
@@ -374,7 +374,7 @@ def kinks(expr: sp.Expr, x: sp.Symbol) -> list[sp.Expr]:
     ``NotExactError`` when some zero set is not a finite set of exact numbers (sin(x) = 0 on the
     whole line, or a transcendental equation).
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.engine.primitives import X
     >>> kinks(sp.Min(sp.Abs(X), 1), X)
     [-1, 0, 1]
     >>> kinks(sp.sqrt(sp.Abs(X**2 - 2)), X)

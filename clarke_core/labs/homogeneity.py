@@ -43,9 +43,9 @@ import numpy as np
 import sympy as sp
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
-from .errors import UndecidedError
-from .local import form_by_signs
-from .parsing import ParsedFunction, parse_function, parse_function_and_point
+from ..engine.local import form_by_signs
+from ..engine.parsing import ParsedFunction, parse_function, parse_function_and_point
+from ..errors import UndecidedError
 
 # A nonzero function whose every part vanishes identically (0*x) is "zero"; a sentinel degree.
 ZERO = "zero"
@@ -320,7 +320,7 @@ def exactly_zero(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool | None
     cell, along an edge, at a vertex. Otherwise: True when ``simplify`` gives 0, False when an
     exact value at a sample point is not 0, else None.
 
-    >>> from clarke_core.primitives import X, Y
+    >>> from clarke_core.engine.primitives import X, Y
     >>> relu = lambda u: sp.Max(u, 0)
     >>> exactly_zero(relu(X) - relu(-X) - X, (X,)), exactly_zero(relu(X) - relu(-X), (X,))
     (True, False)
@@ -576,7 +576,7 @@ def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerChe
     >>> euler_check("x + 1", "0").holds
     False
     """
-    from .api import clarke_set
+    from ..api import clarke_set
 
     function, point = parse_function_and_point(expr, at)
     value = sp.nsimplify(function.expr.subs(dict(zip(function.variables, point, strict=True))))

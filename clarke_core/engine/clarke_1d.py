@@ -6,7 +6,7 @@ are the limit (or the accumulation interval) of that form's derivative, and like
 The set is the hull of both sides: only branches with interior next to a (essentially active ones)
 ever enter, and no calculus rule (which only gives supersets) is used.
 
->>> from clarke_core.primitives import X
+>>> from clarke_core.engine.primitives import X
 >>> clarke_1d(sp.Max(0, X), sp.Integer(0)).exact
 [(0,), (1,)]
 >>> clarke_1d(sp.Abs(X) - sp.Abs(X), sp.Integer(0)).kind
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .errors import InputError, NotFiniteError, UndecidedError
+from ..errors import InputError, NotFiniteError, UndecidedError
 from .local import check_size_at, finite_at, is_finite_number, kinks, side_form, sign_of
 from .primitives import X
 from .sets import DifferentialSet, GradientSequence
@@ -156,7 +156,7 @@ def _oscillation_range(derivative: sp.Expr, x: sp.Symbol, a: sp.Expr,
     with limits as θ -> ∞ and a trigonometric polynomial in θ (sin and cos of rational multiples
     of θ); None otherwise.
 
-    >>> from clarke_core.primitives import X
+    >>> from clarke_core.engine.primitives import X
     >>> _oscillation_range(2 * X * sp.sin(1 / X) - sp.cos(1 / X), X, sp.Integer(0), 1)
     (-1, 1)
     """

@@ -21,10 +21,10 @@ import numpy as np
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
-from .errors import InputError, UndecidedError
-from .local import finite_at, is_finite_number, sign_of
-from .parsing import parse_function
-from .primitives import VARIABLES
+from ..engine.local import finite_at, is_finite_number, sign_of
+from ..engine.parsing import parse_function
+from ..engine.primitives import VARIABLES
+from ..errors import InputError, UndecidedError
 
 REACH_1D = 10
 REACH_2D = 5

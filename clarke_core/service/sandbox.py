@@ -66,7 +66,7 @@ from multiprocessing import forkserver, spawn
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from .errors import InputError, numeric_limits
+from ..errors import InputError, numeric_limits
 
 MAX_WORKERS = 4
 QUEUE_WAIT = 30.0  # seconds a call may wait for a free worker slot before it is refused
@@ -84,13 +84,13 @@ CPU_BOUND = 0.8  # share of the timeout a killed worker must have spent on the C
 # Imported once by the fork server, so that workers start warm. Only names that import in the
 # calling process are passed on: the server would die on anything but an ImportError.
 PRELOAD = (
-    "clarke_core.sandbox",  # first: it switches off the workers' re-run of __main__ (below)
+    "clarke_core.service.sandbox",  # first: it switches off the workers' re-run of __main__ (below)
     "sympy",
     "numpy",
     "clarke_core.errors",
-    "clarke_core.sets",
-    "clarke_core.primitives",
-    "clarke_core.parsing",
+    "clarke_core.engine.sets",
+    "clarke_core.engine.primitives",
+    "clarke_core.engine.parsing",
     "clarke_core.api",
 )
 
@@ -100,14 +100,14 @@ PRELOAD = (
 # (module, function, args); fixed, tiny inputs that touch the parser and both engines. A warm-up
 # that fails or takes over WARM_UP_LIMIT seconds is skipped: workers then just start colder.
 WARM_UP = (
-    ("clarke_core.explore", "explore_1d", ("max(0, x) + abs(x - 1) - relu(-x)", "0")),
-    ("clarke_core.explore", "explore_1d", ("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))",
-                                           "-1")),
-    ("clarke_core.explore_2d", "explore_2d", ("abs(x) + max(x, y)", "0, 0")),
+    ("clarke_core.views.explore_1d", "explore_1d", ("max(0, x) + abs(x - 1) - relu(-x)", "0")),
+    ("clarke_core.views.explore_1d", "explore_1d",
+     ("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "-1")),
+    ("clarke_core.views.explore_2d", "explore_2d", ("abs(x) + max(x, y)", "0, 0")),
 )
 WARM_IMPORTS = (  # the other modules whose functions the pages run in workers
-    "clarke_core.descent", "clarke_core.homogeneity", "clarke_core.comparison",
-    "clarke_core.properties", "clarke_core.piecewise_editor", "clarke_core.grading",
+    "clarke_core.labs.descent", "clarke_core.labs.homogeneity", "clarke_core.views.comparison",
+    "clarke_core.labs.properties", "clarke_core.views.piecewise_editor", "clarke_core.grading",
 )
 WARM_UP_LIMIT = 10.0
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke import SideLimits, clarke_from_local, local_1d
+from ..engine.clarke_1d import SideLimits, clarke_from_local, local_1d
+from ..engine.convexity import is_certified_convex
+from ..engine.local import sign_of
+from ..engine.parsing import parse_function, parse_point
+from ..engine.sets import DifferentialSet
+from ..engine.subdiff_1d import subdifferential_from_local
+from ..errors import UndecidedError
 from .comparison import why_they_differ
-from .convexity import is_certified_convex
-from .errors import UndecidedError
-from .local import sign_of
-from .parsing import parse_function, parse_point
-from .sets import DifferentialSet
-from .subgradients import subdifferential_from_local
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .clarke_2d import clarke_2d
-from .errors import InputError
-from .parsing import ParsedFunction, parse_function, parse_point
+from ..engine.clarke_2d import clarke_2d
+from ..engine.parsing import ParsedFunction, parse_function, parse_point
+from ..errors import InputError
 
 CHOICES = ("smallest", "largest", "min-norm")
 SCHEDULES = ("constant", "diminishing")
@@ -270,7 +270,7 @@ def affine_switches(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> list[sp.
     min, relu, sign, Heaviside and Piecewise over affine functions, combined linearly): the
     affine functions whose signs decide which piece is in force. None for any other f.
 
-    >>> from clarke_core.primitives import X, Y
+    >>> from clarke_core.engine.primitives import X, Y
     >>> sorted(affine_switches(abs(X) + 2 * abs(Y), (X, Y)), key=str)
     [x, y]
     >>> affine_switches(abs(X - Y) + (X + Y)**2, (X, Y)) is None
@@ -361,7 +361,7 @@ def exact_flow(function: ParsedFunction, start: tuple[sp.Expr, sp.Expr], horizon
     inner point; the segment is kept only when the set's minimum-norm element there is the
     direction taken (checked exactly at its midpoint).
 
-    >>> from clarke_core.parsing import parse_function
+    >>> from clarke_core.engine.parsing import parse_function
     >>> f = parse_function("abs(x) + 2*abs(y)")
     >>> corners, arrival = exact_flow(f, (1, sp.Rational(9, 10)), 2)
     >>> [t for t, _ in corners], arrival

@@ -1,0 +1,53 @@
+"""A typed problem, made once at the door and passed down: the function, the point, the dimension.
+
+Engines take a ``Problem`` (or its parts) and never parse text again; the text API
+(``clarke_core.api``, the command line, the pages) are thin adapters that call ``problem`` once.
+This is also the one place that decides whether a question is about f(x) or f(x, y).
+
+>>> p = problem("abs(x) + abs(y)", "0, 0")
+>>> p.dim, p.point, p.expr
+(2, (0, 0), Abs(x) + Abs(y))
+>>> problem("abs(x)", "1, 2").dim  # f of x alone at a point of the plane: a function of x and y
+2
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .parsing import ParsedFunction, parse_function_and_point
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A parsed function at an exact point with as many coordinates as the function has
+    variables."""
+
+    function: ParsedFunction
+    point: tuple[sp.Expr, ...]
+
+    @property
+    def expr(self) -> sp.Expr:
+        return self.function.expr
+
+    @property
+    def variables(self) -> tuple[sp.Symbol, ...]:
+        return self.function.variables
+
+    @property
+    def dim(self) -> int:
+        return self.function.dim
+
+    @property
+    def text(self) -> str:
+        return self.function.text
+
+
+def problem(expr: str | Problem, at=None) -> Problem:
+    """The one parse of a function and a point (a ``Problem`` passes through unchanged)."""
+    if isinstance(expr, Problem):
+        return expr
+    function, point = parse_function_and_point(expr, at)
+    return Problem(function, point)
