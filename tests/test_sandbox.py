@@ -239,7 +239,7 @@ def test_workers_do_not_rerun_the_main_script(tmp_path):
     marker = tmp_path / "runs.txt"
     script = tmp_path / "main_without_guard.py"
     script.write_text(
-        "from clarke_core import sandbox\n"
+        "from clarke_core.service import sandbox\n"
         f"with open({str(marker)!r}, 'a') as f:\n"
         "    f.write('ran\\n')\n"
         "print(sandbox.run(abs, -3), sandbox.run(abs, -4))\n"
