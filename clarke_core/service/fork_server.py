@@ -59,11 +59,6 @@ def _keep_main(*_: object) -> None:
     """Stands in for ``spawn._fixup_main_from_path``/``_name`` in the fork server's workers."""
 
 
-# A forkserver worker re-executes the caller's ``__main__`` script before it runs anything (Python
-# 3.11 passes the path on, and its server never imports it once for all). In the app that script
-# is app.py, which Streamlit installs as ``__main__``: every call would run the whole page. Workers
-# need nothing from ``__main__`` (``fn`` lives in a module), so the server, and only the server,
-# turns that step off for the workers it forks.
 def _warm_up() -> None:
     """Import and run ``WARM_UP`` in the fork server (its main thread, before any fork), each
     step bounded by ``WARM_UP_LIMIT`` seconds of wall clock; never raises."""
@@ -90,6 +85,11 @@ def _warm_up() -> None:
         signal.signal(signal.SIGALRM, previous)
 
 
+# A forkserver worker re-executes the caller's ``__main__`` script before it runs anything (Python
+# 3.11 passes the path on, and its server never imports it once for all). In the app that script
+# is app.py, which Streamlit installs as ``__main__``: every call would run the whole page. Workers
+# need nothing from ``__main__`` (``fn`` lives in a module), so the server, and only the server,
+# turns that step off for the workers it forks.
 if _imported_by_fork_server():
     spawn._fixup_main_from_path = spawn._fixup_main_from_name = _keep_main
     _warm_up()

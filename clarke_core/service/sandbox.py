@@ -60,14 +60,14 @@ from multiprocessing.connection import wait
 from typing import Any
 
 from ..errors import InputError
-from .fork_server import PRELOAD, WARM_IMPORTS, WARM_UP, WARM_UP_LIMIT
+from .fork_server import PRELOAD, WARM_IMPORTS, WARM_UP
 from .scheduler import BUSY, REPLACED, Scheduler
 from .worker import cpu_seconds, serve
 
 __all__ = [
     "BUSY", "CPU_BOUND", "EXIT_GRACE", "MAX_WORKERS", "METHODS", "PRELOAD", "REFUSALS_BYTES",
     "REFUSALS_KEPT", "REFUSAL_OVERHEAD", "REPLACED", "STOPPED", "TIMEOUT_KEPT", "TOO_BIG",
-    "TOO_LONG", "WARM_IMPORTS", "WARM_UP", "WARM_UP_LIMIT", "WorkerError", "acting_for", "forget",
+    "TOO_LONG", "WARM_IMPORTS", "WARM_UP", "WorkerError", "acting_for", "forget",
     "remembered_bytes", "run", "scheduling",
 ]
 
