@@ -13,8 +13,9 @@ import time
 import numpy as np
 
 from clarke_core import clarke_set
+from clarke_core.engine.geometry import hausdorff_2d
 from clarke_core.engine.parsing import parse_function, parse_point
-from clarke_core.engine.sampling import hausdorff_2d, sampled_gradients_2d
+from clarke_core.engine.sampling import sampled_gradients_2d
 
 from .engine_1d import REPEATS
 from .table import Row

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..engine.sampling import hausdorff_2d
+from ..engine import geometry
+from ..engine.geometry import clip, hausdorff_2d, same_set
 from ..engine.sets import DifferentialSet, GradientSequence, Witness
 from ..views.explore_2d import SAMPLING_RADII, Exploration2D
 from . import style
@@ -173,46 +174,6 @@ def boundary_point(dset: DifferentialSet, t: float) -> Point | None:
             return (a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1]))
         walk -= length
     return path[-1]
-
-
-def _hull(points: Sequence[Point]) -> list[Point]:
-    """Convex hull, counter-clockwise (Andrew's monotone chain); 1 or 2 points when flat.
-
-    >>> _hull([(0, 0), (1, 0), (1, 1), (0, 1), (0.5, 0.5), (1 + 1e-14, 1 - 1e-14)])
-    [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
-    """
-    # Finite-difference gradients carry rounding noise: near-duplicates would fold the hull.
-    pts = sorted({(round(p[0], 9) + 0.0, round(p[1], 9) + 0.0) for p in points})
-    if len(pts) <= 2:
-        return pts
-
-    def cross(o: Point, a: Point, b: Point) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list[Point] = []
-    upper: list[Point] = []
-    for chain, seq in ((lower, pts), (upper, reversed(pts))):
-        for p in seq:
-            while len(chain) >= 2 and cross(chain[-2], chain[-1], p) <= 0:
-                chain.pop()
-            chain.append(p)
-    return lower[:-1] + upper[:-1]
-
-
-def _clip_box(box: list[Point], normal: Point, offset: float) -> list[Point]:
-    """The part of the convex polygon ``box`` where ⟨s, normal⟩ ≥ offset (Sutherland–Hodgman)."""
-    def side(p: Point) -> float:
-        return p[0] * normal[0] + p[1] * normal[1] - offset
-
-    out: list[Point] = []
-    for a, b in zip(box, box[1:] + box[:1], strict=True):
-        sa, sb = side(a), side(b)
-        if sa >= 0:
-            out.append(a)
-        if (sa >= 0) != (sb >= 0):
-            u = sa / (sa - sb)
-            out.append((a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])))
-    return out
 
 
 def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
@@ -477,13 +438,6 @@ def _label_position(v: Point, verts: Sequence[Point]) -> str:
     return f"{vertical} {horizontal}"
 
 
-def _same_set(a: DifferentialSet, b: DifferentialSet | None) -> bool:
-    if b is None or a.kind != b.kind or len(a.vertices) != len(b.vertices):
-        return False
-    return bool(np.allclose(np.asarray(a.vertices, dtype=float),
-                            np.asarray(b.vertices, dtype=float), atol=1e-9))
-
-
 def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list[go.Scatter]:
     """Each witness q′ rules out the half-plane ⟨s, q′ − x₀⟩ > f(q′) − f(x₀): hatched."""
     sub = ex.subdifferential
@@ -495,7 +449,7 @@ def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list
         if len(w.point) != 2 or not all(map(math.isfinite, (*w.point, w.value))):
             continue
         d = (w.point[0] - ex.point[0], w.point[1] - ex.point[1])
-        ruled_out = _clip_box(box, d, w.value - ex.value)
+        ruled_out = clip(box, [(-d[0], -d[1])], [ex.value - w.value])  # ⟨s, d⟩ ≥ f(q′) − f(x₀)
         if len(ruled_out) < 3:
             continue
         xs, ys = _closed(ruled_out)
@@ -542,7 +496,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
         fig.add_trace(trace)
     annotations = []
     if sub is not None and sub.kind not in ("empty", "unbounded"):
-        same = _same_set(clarke, sub)
+        same = same_set(clarke, sub)
         name = "subdifferential ∂ₛf(x₀)" + (" = the Clarke set" if same else " (dashed)")
         for trace in _set_traces(sub, style.SUBDIFFERENTIAL, name, filled=False,
                                  labels=not same):
@@ -799,7 +753,7 @@ def sampling_figure(ex: Exploration2D, k: int) -> go.Figure:
         fig.add_trace(trace)
     radius = fmt(SAMPLING_RADII[k])
     if grads:
-        hull = _hull(grads)
+        hull = geometry.hull(grads)
         if len(hull) >= 2:
             xs, ys = _closed(hull) if len(hull) > 2 else ([p[0] for p in hull],
                                                           [p[1] for p in hull])

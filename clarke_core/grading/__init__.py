@@ -32,15 +32,16 @@ order, or with an extra collinear vertex, equals the same set.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import sympy as sp
 
+from ..engine import geometry
+from ..engine.geometry import hausdorff_2d
 from ..engine.parsing import parse_function, parse_point
-from ..engine.sets import DifferentialSet, _distance_to_hull
+from ..engine.sets import DifferentialSet
 from ..errors import InputError, UndecidedError
 from .answers import ParsedAnswer, parse_answer
 
@@ -520,83 +521,6 @@ def _verdict(correct: bool, score: float, parts: list[str]) -> Verdict:
 # --- 2D -----------------------------------------------------------------------------------------
 
 
-def _hull_2d(points: list[tuple[float, float]], tol: float) -> list[tuple[float, float]]:
-    """Convex hull, counter-clockwise, without collinear or repeated vertices (monotone chain)."""
-    pts = sorted(set(points))
-    if len(pts) <= 1:
-        return pts
-
-    def cross(o, a, b) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    def chain(seq):
-        out: list[tuple[float, float]] = []
-        for p in seq:
-            while len(out) >= 2 and cross(out[-2], out[-1], p) <= tol:
-                out.pop()
-            out.append(p)
-        return out
-
-    lower, upper = chain(pts), chain(reversed(pts))
-    hull = lower[:-1] + upper[:-1]
-    return hull or pts[:1]
-
-
-_DIRECTIONS = [(math.cos(2 * math.pi * k / 720), math.sin(2 * math.pi * k / 720))
-               for k in range(720)]
-
-
-def hausdorff_2d(a: list[tuple[float, ...]], b: list[tuple[float, ...]]) -> float:
-    """Hausdorff distance of two convex hulls: max |h_A(u) - h_B(u)| over unit directions u.
-
-    The directions are 720 even ones plus the edge normals of both hulls.
-
-    >>> hausdorff_2d([(0, 0), (1, 0), (1, 1), (0, 1)], [(0, 0), (1, 0), (0.5, 0), (1, 1), (0, 1)])
-    0.0
-    """
-    directions = list(_DIRECTIONS)
-    for poly in (a, b):
-        for p, q in zip(poly, poly[1:] + poly[:1], strict=True):
-            dx, dy = q[0] - p[0], q[1] - p[1]
-            length = math.hypot(dx, dy)
-            if length > 0:
-                directions += [(dy / length, -dx / length), (-dy / length, dx / length)]
-    import numpy as np
-
-    u = np.asarray(directions, dtype=float)
-    h_a = (u @ np.asarray(a, dtype=float).T).max(axis=1)
-    h_b = (u @ np.asarray(b, dtype=float).T).max(axis=1)
-    return float(np.abs(h_a - h_b).max())
-
-
-def _area(poly: list[tuple[float, ...]]) -> float:
-    if len(poly) < 3:
-        return 0.0
-    return abs(sum(p[0] * q[1] - q[0] * p[1]
-                   for p, q in zip(poly, poly[1:] + poly[:1], strict=True))) / 2
-
-
-def _clip(subject: list[tuple[float, ...]], clipper: list[tuple[float, ...]]) -> list:
-    """Sutherland-Hodgman: the intersection of two convex counter-clockwise polygons."""
-    out = list(subject)
-    for a, b in zip(clipper, clipper[1:] + clipper[:1], strict=True):
-        if not out:
-            break
-        current, out = out, []
-
-        def side(p, a=a, b=b) -> float:
-            return (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0])
-
-        for p, q in zip(current, current[1:] + current[:1], strict=True):
-            sp_, sq = side(p), side(q)
-            if sp_ >= 0:
-                out.append(p)
-            if (sp_ >= 0) != (sq >= 0):
-                t = sp_ / (sp_ - sq)
-                out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
-    return out
-
-
 def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
                 expr: str) -> Verdict:
     name = _NAMES.get(kind, "set")
@@ -610,7 +534,7 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
     else:
         tol = EXACT_TOLERANCE_2D * scale
     points = parsed.floats()
-    hull = _hull_2d(points, tol * tol)
+    hull = geometry.hull(points, tol)
     finite = parsed.form == "finite" and len(hull) > 1
     distance = hausdorff_2d(hull, target)
     if distance <= tol and not finite:
@@ -618,13 +542,13 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         if truth.kind == "convex":
             note = " (Within 2e-3 of the set, whose boundary is curved.)"
         return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
-    inside = all(_distance_to_hull(p, target) <= tol for p in hull)
-    covers = all(_distance_to_hull(v, hull) <= tol for v in target)
-    if finite or _area(hull) == 0 or _area(target) == 0:
+    inside = all(geometry.distance(p, target) <= tol for p in hull)
+    covers = all(geometry.distance(v, hull) <= tol for v in target)
+    if finite or geometry.area(hull) == 0 or geometry.area(target) == 0:
         base = CONTAINED_SCORE if (inside or covers) else 0.0
     else:
-        base = _area(_clip(hull, target)) / (_area(hull) + _area(target)
-                                            - _area(_clip(hull, target)))
+        common = geometry.area(geometry.intersection(hull, target))
+        base = common / (geometry.area(hull) + geometry.area(target) - common)
     if finite and inside:
         return _verdict(False, base, [f"These points belong to the {name}, but it is convex: "
                                       f"it is {shown}, everything between them too."])
@@ -634,7 +558,7 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
                    f"returns at a kink, but the set is {shown}.")
         else:
             missing = [_vec(v) for v in (truth.exact or truth.vertices)
-                       if _distance_to_hull(tuple(float(c) for c in v), hull) > tol]
+                       if geometry.distance(tuple(float(c) for c in v), hull) > tol]
             corners = (f" It misses the corner(s) {', '.join(missing[:6])}."
                        if missing and truth.kind != "convex" else "")
             curved = (" A polygon can only approximate a curved set: within 2e-3 counts as right."
@@ -642,7 +566,7 @@ def _compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
             why = f"Too small: the {name} is {shown}.{corners}{curved}"
         return _verdict(False, base, [why])
     extra = [_vec(tuple(parsed.points[points.index(p)])) for p in hull
-             if p in points and _distance_to_hull(p, target) > tol]
+             if p in points and geometry.distance(p, target) > tol]
     if covers:
         why = (f"Too large: the {name} is {shown}; {', '.join(extra[:6])} {_do(extra)} not "
                "belong to it.")
