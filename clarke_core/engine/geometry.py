@@ -231,7 +231,8 @@ def clip(polygon: Sequence, normals, offsets, tol: float = TOL) -> list[Point]:
 
     >>> clip([(0, 0), (2, 0), (2, 2), (0, 2)], [(1, 0)], [1])
     [(0.0, 0.0), (1.0, 0.0), (1.0, 2.0), (0.0, 2.0)]
-    >>> [(round(x, 6), round(y, 6)) for x, y in clip([(0, 0), (2, 2)], [(1, 0), (0, -1)], [1, -0.5])]
+    >>> ends = clip([(0, 0), (2, 2)], [(1, 0), (0, -1)], [1, -0.5])
+    >>> [(round(x, 6), round(y, 6)) for x, y in ends]
     [(0.5, 0.5), (1.0, 1.0)]
     """
     d = np.atleast_2d(np.asarray(normals, dtype=float))
