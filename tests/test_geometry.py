@@ -205,9 +205,10 @@ def test_hausdorff_is_the_support_function_gap(a, b):
 
 
 def test_hausdorff_is_symmetric_and_sees_a_missing_corner():
-    square = [(0, 0), (1, 0), (1, 1), (0, 1)]
-    triangle = [(0, 0), (1, 0), (0, 1)]
-    assert hausdorff_2d(square, triangle) == pytest.approx(math.sqrt(2) / 2)
+    square = [(1.0, 1.0), (-1.0, 1.0), (-1.0, -1.0), (1.0, -1.0)]
+    triangle = [(1.0, 1.0), (-1.0, 1.0), (1.0, -1.0)]
+    d = hausdorff_2d(square, triangle)
+    assert d == pytest.approx(2 ** 0.5) and d == pytest.approx(hausdorff_2d(triangle, square))
 
 
 # --- one same-set test --------------------------------------------------------------------------
