@@ -2,7 +2,7 @@
 
 For each case: the median wall time of an exact `clarke_set` call (after one warm-up call), the
 time of a gradient-sampling estimate (2000 seeded difference gradients within 1e-3 of the point)
-and the Hausdorff distance between the hulls (support functions over 360 directions).
+and the Hausdorff distance between the hulls (exact, at their vertices: `engine.geometry`).
 """
 
 from __future__ import annotations

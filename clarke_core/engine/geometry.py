@@ -27,7 +27,6 @@ from fractions import Fraction
 import numpy as np
 import shapely
 import sympy as sp
-from shapely.geometry.polygon import orient
 
 TOL = 1e-9  # relative to the scale of the data, see the module docstring
 
@@ -152,53 +151,64 @@ def _floats(points) -> list[Point]:
     return [(float(p[0]) + 0.0, float(p[1]) + 0.0) for p in points]
 
 
+def _array(points) -> np.ndarray:
+    return np.asarray(points, dtype=float).reshape(-1, 2) + 0.0
+
+
 def _scale(*sets) -> float:
-    return max([1.0] + [abs(c) for pts in sets for p in pts for c in p])
+    """max(1, the largest |coordinate|) of the point arrays."""
+    return max([1.0] + [float(np.abs(a).max()) for a in sets if a.size])
 
 
 def _chord_gap(p: Point, a: Point, b: Point) -> float:
     """Distance from p to the segment a–b."""
-    return shapely.distance(shapely.Point(p), shapely.LineString([a, b]) if a != b
-                            else shapely.Point(a))
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    length = dx * dx + dy * dy
+    t = 0.0 if length == 0 else max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy)
+                                             / length))
+    return math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+
+
+def _shape(points) -> shapely.Geometry:
+    """The convex hull of the points as a shapely geometry (a point, segment or polygon)."""
+    return shapely.convex_hull(shapely.multipoints(_array(points)))
 
 
 def hull(points: Sequence, tol: float | None = None) -> list[Point]:
     """Convex hull of float points, counter-clockwise from the lowest-leftmost; a segment as its
     two ends (lexicographic), one point alone, [] for none. Points within ``tol`` of one another
-    or of the chord of their neighbours are dropped (the input's own tuples are returned).
+    or of the chord of their neighbours are dropped (the input's own values are returned).
 
     >>> hull([(0, 0), (2, 0), (1, 1e-12)])
     [(0.0, 0.0), (2.0, 0.0)]
     """
-    pts = list(dict.fromkeys(_floats(points)))
-    if not pts:
+    pts = _array(points)
+    if not pts.size:
         return []
     tol = TOL * _scale(pts) if tol is None else tol
-    shape = shapely.MultiPoint(pts).convex_hull
-    if isinstance(shape, shapely.Polygon):
-        ring = list(orient(shape, 1.0).exterior.coords)[:-1]
-    else:
-        ring = [tuple(c) for c in shape.coords]
-    ring = [(x + 0.0, y + 0.0) for x, y in ring]
+    shape = _shape(pts)
+    ring = shapely.get_coordinates(shape)
+    if shapely.get_type_id(shape) == 3:  # a polygon: its closed ring, counter-clockwise
+        ring = ring[:-1]
+        x, y = ring[:, 0], ring[:, 1]
+        if np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)) < 0:
+            ring = ring[::-1]
+    ring = [(float(x) + 0.0, float(y) + 0.0) for x, y in ring]
     pruned = True
-    while pruned and len(ring) > 2:
-        pruned = False
-        for i in range(len(ring)):
+    while pruned and len(ring) > 2:  # passes until no vertex sits within tol of its chord
+        pruned, i = False, 0
+        while i < len(ring) and len(ring) > 2:
             if _chord_gap(ring[i], ring[i - 1], ring[(i + 1) % len(ring)]) <= tol:
                 del ring[i]
                 pruned = True
-                break
+            else:
+                i += 1
     if len(ring) == 2 and math.dist(*ring) <= tol:
         ring = ring[:1]
     if len(ring) <= 2:
         return sorted(ring) if len(ring) == 2 else ring
     start = min(range(len(ring)), key=lambda i: (ring[i][1], ring[i][0]))
     return ring[start:] + ring[:start]
-
-
-def _shape(points: Sequence) -> shapely.Geometry:
-    """The convex hull of the points as a shapely geometry (a point, segment or polygon)."""
-    return shapely.MultiPoint(_floats(points)).convex_hull
 
 
 def area(points: Sequence) -> float:
@@ -285,23 +295,28 @@ def nearest(s: Sequence[float], vertices: Sequence) -> Point:
     return (float(x) + 0.0, float(y) + 0.0)
 
 
-def distance(s: Sequence[float], vertices: Sequence) -> float:
-    """Distance from ``s`` to the convex hull of ``vertices`` (any order).
+def distances(points: Sequence, vertices: Sequence) -> np.ndarray:
+    """Distance from each of ``points`` to the convex hull of ``vertices`` (any order).
 
     Computed in coordinates scaled to at most 1, so that huge gradients (exp(600)·|x|) do not
     overflow a float square.
 
-    >>> distance((2, 0), [(0, 1), (0, -1), (1, 0)])
-    1.0
+    >>> distances([(2, 0), (0.2, 0.1)], [(0, 1), (0, -1), (1, 0)]).tolist()
+    [1.0, 0.0]
     """
-    s = _floats([s])[0]
-    pts = _floats(vertices)
-    scale = _scale([s], pts)
-    if math.isfinite(scale) and scale > 1.0:
-        s, pts = (s[0] / scale, s[1] / scale), [(x / scale, y / scale) for x, y in pts]
-    else:
-        scale = 1.0
-    return scale * float(shapely.distance(shapely.Point(s), _shape(pts)))
+    pts, verts = _array(points), _array(vertices)
+    scale = _scale(pts, verts)
+    scale = scale if math.isfinite(scale) else 1.0
+    return scale * shapely.distance(shapely.points(pts / scale), _shape(verts / scale))
+
+
+def distance(s: Sequence[float], vertices: Sequence) -> float:
+    """Distance from ``s`` to the convex hull of ``vertices`` (as ``distances``).
+
+    >>> distance((3, 4), [(0, 0)])
+    5.0
+    """
+    return float(distances([s], vertices)[0])
 
 
 def hausdorff_2d(a: Sequence, b: Sequence) -> float:
@@ -315,11 +330,10 @@ def hausdorff_2d(a: Sequence, b: Sequence) -> float:
     >>> round(hausdorff_2d([(1, 1), (-1, 1), (-1, -1), (1, -1)], [(0.9, 0.9), (-0.9, -0.9)]), 6)
     1.414214
     """
-    ha, hb = hull(np.asarray(a, dtype=float).tolist(), 0.0), hull(
-        np.asarray(b, dtype=float).tolist(), 0.0)
+    ha, hb = hull(a, 0.0), hull(b, 0.0)
     if not ha or not hb:
         raise ValueError("the Hausdorff distance needs two nonempty sets")
-    return max(max(distance(v, hb) for v in ha), max(distance(v, ha) for v in hb))
+    return float(max(distances(ha, hb).max(), distances(hb, ha).max()))
 
 
 def same_set(a, b, tol: float | None = None) -> bool:
@@ -344,7 +358,7 @@ def same_set(a, b, tol: float | None = None) -> bool:
         if None not in exact:
             return all(_sign(sp.sympify(u) - v) == 0
                        for u, v in zip(exact[0], exact[1], strict=True))
-        allowed = TOL * _scale([ends[0], ends[1]]) if tol is None else tol
+        allowed = TOL * _scale(_array(ends)) if tol is None else tol
         return all(abs(u - v) <= allowed for u, v in zip(ends[0], ends[1], strict=True))
-    allowed = TOL * _scale(a.vertices, b.vertices) if tol is None else tol
+    allowed = TOL * _scale(_array(a.vertices), _array(b.vertices)) if tol is None else tol
     return hausdorff_2d(a.vertices, b.vertices) <= allowed

@@ -56,8 +56,9 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         if truth.kind == "convex":
             note = " (Within 2e-3 of the set, whose boundary is curved.)"
         return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
-    inside = all(geometry.distance(p, target) <= tol for p in hull)
-    covers = all(geometry.distance(v, hull) <= tol for v in target)
+    outside = geometry.distances(hull, target) > tol  # per vertex of the answer's hull
+    inside = not outside.any()
+    covers = bool((geometry.distances(target, hull) <= tol).all())
     if finite or geometry.area(hull) == 0 or geometry.area(target) == 0:
         base = CONTAINED_SCORE if (inside or covers) else 0.0
     else:
@@ -71,16 +72,17 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
             why = (f"{vec(parsed.points[0])} is one element of the {name}, e.g. what autodiff "
                    f"returns at a kink, but the set is {shown}.")
         else:
-            missing = [vec(v) for v in (truth.exact or truth.vertices)
-                       if geometry.distance(tuple(float(c) for c in v), hull) > tol]
+            vertices = truth.exact or truth.vertices
+            gaps = geometry.distances([tuple(float(c) for c in v) for v in vertices], hull)
+            missing = [vec(v) for v, gap in zip(vertices, gaps, strict=True) if gap > tol]
             corners = (f" It misses the corner(s) {', '.join(missing[:6])}."
                        if missing and truth.kind != "convex" else "")
             curved = (" A polygon can only approximate a curved set: within 2e-3 counts as right."
                       if truth.kind == "convex" else "")
             why = f"Too small: the {name} is {shown}.{corners}{curved}"
         return graded(False, base, [why])
-    extra = [vec(tuple(parsed.points[points.index(p)])) for p in hull
-             if p in points and geometry.distance(p, target) > tol]
+    extra = [vec(tuple(parsed.points[points.index(p)]))
+             for p, out in zip(hull, outside, strict=True) if p in points and out]
     if covers:
         why = (f"Too large: the {name} is {shown}; {', '.join(extra[:6])} {do_word(extra)} not "
                "belong to it.")
