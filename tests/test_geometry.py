@@ -119,12 +119,16 @@ def test_clip_exact_cuts_at_an_irrational_offset():
 def test_float_hull_is_qhulls_hull(points):
     theirs = _qhull(points)
     mine = hull(points)
+    tol = geometry.TOL * max(1.0, *(abs(c) for p in points for c in p))
     if theirs is None or ConvexHull(np.array(points)).volume < 1e-6:
         assert len(mine) <= 2 or area(mine) < 1e-6
         return
     assert set(mine) <= {(float(a) + 0.0, float(b) + 0.0) for a, b in points}
-    assert area(mine) == pytest.approx(ConvexHull(np.array(points)).volume, rel=1e-9, abs=1e-9)
-    assert hausdorff_2d(mine, theirs) <= 1e-8
+    # vertices within tol of their chord are dropped: the area shrinks by at most tol · perimeter
+    expected = ConvexHull(np.array(points)).volume
+    perimeter = sum(math.dist(p, q) for p, q in zip(theirs, theirs[1:] + theirs[:1], strict=True))
+    assert expected - tol * perimeter - 1e-12 <= area(mine) <= expected + 1e-9
+    assert hausdorff_2d(mine, theirs) <= 2 * tol
 
 
 def test_float_hull_merges_rounding_noise():
