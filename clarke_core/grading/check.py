@@ -232,7 +232,8 @@ def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem
         other = exact_set(p, other_kind)
     except InputError:
         return verdict
-    if other.kind == "unbounded" or _same_set(parsed, truth) or not _same_set(parsed, other):
+    if (other.kind == "unbounded" or _answer_equals(parsed, truth)
+            or not _answer_equals(parsed, other)):
         return verdict
     if kind == "clarke":
         lead = ("This is the subdifferential (slopes of lines below the whole graph), but the "
@@ -243,8 +244,9 @@ def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem
     return replace(verdict, feedback=lead + verdict.feedback)
 
 
-def _same_set(parsed: ParsedAnswer, truth: DifferentialSet) -> bool:
-    """Whether the answer, read generously (open ends closed, order fixed), is ``truth``."""
+def _answer_equals(parsed: ParsedAnswer, truth: DifferentialSet) -> bool:
+    """Whether the answer, read generously (open ends closed, order fixed), is ``truth``: the
+    grader's own equality (typed decimals allowed), not ``geometry.same_set`` of two sets."""
     if parsed.form in ("empty", "undefined") or truth.kind in ("empty", "unbounded"):
         return parsed.form == "empty" and truth.kind == "empty"
     generous = replace(parsed, closed=(True, True))
