@@ -253,3 +253,14 @@ def test_same_set_takes_a_callers_allowance():
 
 def test_one_tolerance():
     assert geometry.TOL == 1e-9
+
+
+@pytest.mark.parametrize("s, hull, inside", [
+    ((sp.sqrt(2) / 2, sp.sqrt(2) / 2), [(0, 0), (1, 0), (0, 1)], False),  # just past the edge
+    ((sp.Rational(1, 2), sp.Rational(1, 2)), [(0, 0), (1, 0), (0, 1)], True),  # on the edge
+    ((1, 1), [(1, 1)], True),
+    ((sp.sqrt(2), 0), [(0, 0), (sp.sqrt(2), 0)], True),
+    ((0, 0), [], False),
+], ids=["outside-by-irrational", "on-edge", "the-point", "segment-end", "empty"])
+def test_in_exact_hull(s, hull, inside):
+    assert geometry.in_exact_hull(s, hull) is inside

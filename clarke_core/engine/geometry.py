@@ -1,10 +1,10 @@
 """Plane geometry of the sets: one exact hull and clip, and the float operations on shapely.
 
-**Exact** (``exact_hull``, ``clip_exact``): sympy or ``Fraction`` coordinates, every orientation
-and equality decided by an exact sign (``local.sign_of``); a float is only a shortcut where it
-cannot change the answer.
+**Exact** (``exact_hull``, ``clip_exact``, ``in_exact_hull``): sympy or ``Fraction``
+coordinates, every orientation and equality decided by an exact sign (``local.sign_of``); a float
+is only a shortcut where it cannot change the answer.
 
-**Float** (``hull``, ``clip``, ``intersection``, ``area``, ``nearest``, ``distance``,
+**Float** (``hull``, ``clip``, ``intersection``, ``area``, ``nearest``, ``distances``,
 ``hausdorff_2d``, ``same_set``), on shapely. One tolerance policy: two float points are one
 point, and a vertex within reach of the chord of its neighbours is no vertex, when they are
 within ``TOL`` times the scale of the data, max(1, largest |coordinate|); a half-plane
@@ -142,6 +142,31 @@ def clip_exact(polygon: list[tuple], n: tuple, b) -> list[tuple]:
         if sc <= 0:
             out.append(cur)
     return exact_hull(out)
+
+
+def in_exact_hull(s: tuple, hull: list[tuple]) -> bool:
+    """Whether the exact point ``s`` lies in the hull ``exact_hull`` gave (a polygon
+    counter-clockwise, a segment or a point), exactly.
+
+    >>> segment = [(0, 0), (1, 0)]
+    >>> in_exact_hull((sp.sqrt(2) / 2, 0), segment), in_exact_hull((2, 0), segment)
+    (True, False)
+    """
+    from .local import sign_of
+
+    if not hull:
+        return False
+    if len(hull) == 1:
+        return all(sign_of(sp.sympify(a - b)) == 0 for a, b in zip(s, hull[0], strict=True))
+    if len(hull) == 2:
+        a, b = hull
+        cross = (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])
+        dot = (s[0] - a[0]) * (b[0] - a[0]) + (s[1] - a[1]) * (b[1] - a[1])
+        length = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2
+        return (sign_of(sp.expand(cross)) == 0 and sign_of(sp.sympify(dot)) >= 0
+                and sign_of(sp.sympify(length - dot)) >= 0)
+    return all(sign_of(sp.expand((b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])))
+               >= 0 for a, b in zip(hull, hull[1:] + hull[:1], strict=True))
 
 
 # --- float ---------------------------------------------------------------------------------------

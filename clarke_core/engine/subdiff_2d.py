@@ -39,7 +39,7 @@ from .arrangement import NotPiecewiseAffine, exact_subdifferential
 from .cells_2d import TAYLOR_ORDER, S, _taylor, local_analysis
 from .clarke_2d import value_at
 from .convexity import is_certified_convex
-from .geometry import clip, clip_exact, exact_hull
+from .geometry import clip, clip_exact, exact_hull, in_exact_hull
 from .local import form_by_signs, is_finite_number, sign_of
 from .primitives import X, Y
 from .sets import DifferentialSet, Witness
@@ -367,21 +367,6 @@ def _proved_subgradients(expr: sp.Expr, p: tuple) -> list[tuple]:
     return out
 
 
-def _in_hull(s: tuple, hull: list[tuple]) -> bool:
-    if not hull:
-        return False
-    if len(hull) == 1:
-        return _same_point(s, hull[0])
-    if len(hull) == 2:
-        a, b = hull
-        cross = (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])
-        dot = (s[0] - a[0]) * (b[0] - a[0]) + (s[1] - a[1]) * (b[1] - a[1])
-        length = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2
-        return sign_of(sp.expand(cross)) == 0 and sign_of(dot) >= 0 and sign_of(length - dot) >= 0
-    return all(sign_of(sp.expand((b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])))
-               >= 0 for a, b in zip(hull, hull[1:] + hull[:1], strict=True))
-
-
 def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
     """(exact candidate points, certified) from curve germs and minorant proofs, or None."""
     if clarke.exact is None:
@@ -391,7 +376,7 @@ def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
         if not candidate:
             return [], True
         proved = exact_hull(_proved_subgradients(expr, p))
-        return candidate, all(_in_hull(v, proved) for v in candidate)
+        return candidate, all(in_exact_hull(v, proved) for v in candidate)
     except (UndecidedError, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None
 
