@@ -39,7 +39,7 @@ from functools import lru_cache
 
 import sympy as sp
 
-from ..engine.parsing import parse_function, parse_point
+from ..engine.parsing import parse_point
 from ..engine.problem import Problem, problem
 from ..engine.sets import DifferentialSet
 from ..errors import InputError, numeric_limits
@@ -182,9 +182,8 @@ def _check_degree(expr: str, answer: str) -> Verdict:
         from ..labs.homogeneity import homogeneity_degree
     except ImportError:
         raise InputError("Homogeneity questions are not available yet.") from None
-    parse_function(expr)  # a bad function is refused before the answer is read
+    degree = _cached_degree(expr, homogeneity_degree)  # parses f: a bad f is refused first
     parsed = parse_answer(answer, expect="degree")
-    degree = _cached_degree(expr, homogeneity_degree)
     if degree is None:
         if parsed.form == "none":
             return Verdict(True, 1.0, "Right: f is not positively homogeneous.", parsed.latex())
