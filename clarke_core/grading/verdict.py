@@ -112,22 +112,34 @@ def same_number(a: sp.Expr, decimal: bool, exact: sp.Expr | None,
 
 
 def decimal_note(exact) -> str:
+    """The note on a right answer typed in decimals: accepted, but the exact form is better."""
     return (f" (Accepted: your decimals are within {DECIMAL_TOLERANCE:g} (relative) of the exact "
             f"values in {exact}; prefer the exact form.)")
 
 
 def show(c) -> str:
+    """A number in feedback: floats with 6 digits, exact numbers as sympy prints them.
+
+    >>> show(2 ** 0.5), show(sp.sqrt(2) / 2)
+    ('1.41421', 'sqrt(2)/2')
+    """
     if isinstance(c, float):
         return f"{c:.6g}"
     return str(c)
 
 
 def vec(p: tuple) -> str:
+    """A point in feedback: one coordinate bare, two in parentheses.
+
+    >>> vec((sp.Integer(1),)), vec((0.5, sp.Integer(-1)))
+    ('1', '(0.5, -1)')
+    """
     parts = [show(c) for c in p]
     return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
 
 
 def show_set(t: DifferentialSet) -> str:
+    """A set in feedback, exact where the engine is: {v}, [a, b], conv{...}, empty."""
     if t.kind == "empty":
         return "empty"
     if t.kind == "unbounded":
@@ -143,16 +155,29 @@ def show_set(t: DifferentialSet) -> str:
 
 
 def do_word(items: list) -> str:
+    """'does' for one item, 'do' for several."""
     return "does" if len(items) == 1 else "do"
 
 
 def graded(correct: bool, score: float, parts: list[str]) -> Verdict:
+    """A verdict from sentence parts; a wrong answer scores at most ``MAX_WRONG_SCORE``.
+
+    >>> graded(False, 1.0, ["almost:", "one end is open."])
+    Verdict(correct=False, score=0.9, feedback='Almost: one end is open.', answer_latex='')
+    """
     text = " ".join(parts)
     top = 1.0 if correct else MAX_WRONG_SCORE
     return Verdict(correct, min(top, max(0.0, score)), text[:1].upper() + text[1:])
 
 
 def contains_exact(truth: DifferentialSet, s: tuple) -> bool:
+    """Whether s is in the set: exactly for a 1D set with exact ends, else within 1e-9 (half
+    ``CURVED_TOLERANCE`` for a curved set).
+
+    >>> half = DifferentialSet("interval", [(0.0,), (0.5,)], [(sp.S.Zero,), (sp.S.Half,)])
+    >>> contains_exact(half, (sp.Rational(1, 2),)), contains_exact(half, (sp.sqrt(2) / 2,))
+    (True, False)
+    """
     if truth.kind == "empty":
         return False
     if len(s) == 1 and truth.exact is not None:

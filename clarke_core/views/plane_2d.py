@@ -150,6 +150,11 @@ def boundary_point(dset: DifferentialSet, t: float) -> Point | None:
 
 
 def finite_pairs(points: Sequence[Sequence[float]]) -> list[Point]:
+    """The points of the plane among ``points`` with finite coordinates, as float pairs.
+
+    >>> finite_pairs([(1, 2), (float("inf"), 0), (3,)])
+    [(1.0, 2.0)]
+    """
     return [(float(p[0]), float(p[1])) for p in points
             if len(p) == 2 and math.isfinite(p[0]) and math.isfinite(p[1])]
 
