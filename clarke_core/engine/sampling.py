@@ -93,15 +93,3 @@ def sampled_gradients_2d(
 def support(points: np.ndarray, direction: np.ndarray) -> float:
     """max over the points of ⟨point, direction⟩: the support function of their hull."""
     return float(np.max(points @ direction))
-
-
-def hausdorff_2d(p: np.ndarray, q: np.ndarray, directions: int = 360) -> float:
-    """Hausdorff distance between the convex hulls of two point sets, via support functions.
-
-    >>> square = np.array([[1, 1], [-1, 1], [-1, -1], [1, -1]], dtype=float)
-    >>> round(hausdorff_2d(square, square * 0.9), 6)
-    0.141421
-    """
-    theta = np.linspace(0, 2 * np.pi, directions, endpoint=False)
-    u = np.stack([np.cos(theta), np.sin(theta)], axis=1)
-    return float(np.max(np.abs((p @ u.T).max(axis=0) - (q @ u.T).max(axis=0))))

@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine.clarke_2d import clarke_2d
+from ..engine.geometry import nearest
 from ..engine.parsing import ParsedFunction, parse_function, parse_point
 from ..errors import InputError
 
@@ -107,49 +108,11 @@ def min_norm_element(points) -> np.ndarray:
     pts = np.atleast_2d(np.asarray(points, dtype=float))
     if pts.shape[1] == 1:
         return np.array([np.clip(0.0, pts.min(), pts.max())])
-    hull = _hull(pts)
-    if len(hull) >= 3 and _holds_origin(hull):
-        return np.zeros(2)
-    best = hull[0]
-    for a, b in zip(hull, np.roll(hull, -1, axis=0), strict=True):
-        q = _nearest_on_segment(a, b)
-        if q @ q < best @ best:
-            best = q
-    return best
-
-
-def _hull(pts: np.ndarray) -> np.ndarray:
-    """Counter-clockwise convex hull (Andrew's monotone chain); collinear input gives its ends."""
-    order = sorted({(float(x), float(y)) for x, y in pts})
-    if len(order) <= 2:
-        return np.array(order)
-
-    def chain(seq):
-        out: list = []
-        for p in seq:
-            while len(out) >= 2 and _cross(out[-2], out[-1], p) <= 1e-15:
-                out.pop()
-            out.append(p)
-        return out
-
-    lower, upper = chain(order), chain(order[::-1])
-    return np.array(lower[:-1] + upper[:-1])
+    return np.array(nearest((0.0, 0.0), pts.tolist()))
 
 
 def _cross(o, a, b) -> float:
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-
-def _holds_origin(hull: np.ndarray) -> bool:
-    return all(_cross(a, b, (0.0, 0.0)) >= -1e-12
-               for a, b in zip(hull, np.roll(hull, -1, axis=0), strict=True))
-
-
-def _nearest_on_segment(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d = b - a
-    length2 = d @ d
-    t = 0.0 if length2 == 0 else float(np.clip(-(a @ d) / length2, 0.0, 1.0))
-    return a + t * d
 
 
 def _numeric(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> Callable:

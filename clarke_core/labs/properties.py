@@ -18,6 +18,7 @@ import sympy as sp
 
 from ..engine.clarke_1d import Local1D, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
+from ..engine.geometry import same_set
 from ..engine.local import is_finite_number, side_form, sign_of
 from ..engine.parsing import parse_function, parse_point
 from ..engine.sets import DifferentialSet
@@ -161,23 +162,6 @@ def _bounds(dset: DifferentialSet) -> tuple[sp.Expr, sp.Expr] | None:
     if dset.exact is None or dset.kind not in ("point", "interval"):
         return None
     return dset.exact[0][0], dset.exact[-1][0]
-
-
-def same_set(p: DifferentialSet, q: DifferentialSet) -> bool:
-    """Whether two 1D sets are equal (exactly when both have exact endpoints).
-
-    >>> s = DifferentialSet("interval", [(0.0,), (1.0,)], [(sp.Integer(0),), (sp.Integer(1),)])
-    >>> same_set(s, s), same_set(s, DifferentialSet("empty", []))
-    (True, False)
-    """
-    if p.kind != q.kind:
-        return False
-    if p.kind in ("empty", "unbounded"):
-        return True
-    pb, qb = _bounds(p), _bounds(q)
-    if pb is not None and qb is not None:
-        return all(sign_of(u - v) == 0 for u, v in zip(pb, qb, strict=True))
-    return all(abs(u[0] - v[0]) < 1e-9 for u, v in zip(p.vertices, q.vertices, strict=True))
 
 
 def regularity(loc: Local1D, clarke: DifferentialSet) -> tuple[bool | None, str]:
