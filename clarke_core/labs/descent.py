@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine.clarke_2d import clarke_2d
+from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction, parse_function, parse_point
 from ..errors import InputError
 
@@ -154,13 +155,13 @@ def _nearest_on_segment(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def _numeric(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> Callable:
     """f as a numpy function (real part where real, nan elsewhere), on arrays of each variable."""
-    fn = sp.lambdify(variables, expr, "numpy")
+    fn = lambdify(variables, expr)
 
     def value(*args):
         with np.errstate(all="ignore"):
             out = np.asarray(fn(*(np.asarray(a, dtype=complex) for a in args)), dtype=complex)
         out = out * np.ones(np.broadcast(*args).shape)
-        return np.where(np.abs(out.imag) < 1e-12, out.real, np.nan)
+        return real_part(out)
 
     return value
 
