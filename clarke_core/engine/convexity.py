@@ -130,7 +130,9 @@ def _power(base: sp.Expr, exponent: sp.Expr) -> Curvature:
 
 
 def _sum_of_squares(expr: sp.Expr) -> bool:
-    """expr = sum of c_i * (affine_i)^2 with c_i > 0, possibly plus a constant >= 0."""
+    """expr = sum of c_i * g_i^2 with c_i > 0, possibly plus a constant >= 0, where each g_i is
+    affine, or convex and >= 0, or concave and <= 0 (so sqrt(expr) is a Euclidean norm, which
+    increases in |g_i|, of the g_i: convex)."""
     terms = sp.Add.make_args(sp.factor_terms(expr))
     for term in terms:
         if not term.free_symbols:
@@ -140,7 +142,11 @@ def _sum_of_squares(expr: sp.Expr) -> bool:
         factor, rest = term.as_independent(*term.free_symbols)
         if not (factor.is_positive and rest.is_Pow and rest.exp == 2):
             return False
-        if curvature(rest.base) not in (Curvature.AFFINE, Curvature.CONSTANT):
+        c = curvature(rest.base)
+        if c in (Curvature.AFFINE, Curvature.CONSTANT):
+            continue
+        s = sign(rest.base)
+        if not (s.is_nonneg and c is Curvature.CONVEX or s.is_nonpos and c is Curvature.CONCAVE):
             return False
     return True
 

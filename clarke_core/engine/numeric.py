@@ -45,9 +45,11 @@ class _Printer(NumPyPrinter):
         return f"{self._module_format('numpy.select')}([{conds}], [{exprs}], default={default})"
 
 
-def _evaluable(expr: sp.Basic) -> sp.Basic:
-    """``expr`` with every primitive that has no numpy implementation (and is not sympy's own)
-    replaced by the Piecewise of its branches."""
+def _evaluable(expr):
+    """``expr`` (or a list of them) with every primitive that has no numpy implementation (and
+    is not sympy's own) replaced by the Piecewise of its branches."""
+    if isinstance(expr, list | tuple):
+        return type(expr)(_evaluable(e) for e in expr)
     pending = {p.sympy_func for p in registered()
                if p.numeric is None and p.branches is not None and p.sympy_func is not None
                and not p.sympy_func.__module__.startswith("sympy.")}
@@ -56,8 +58,9 @@ def _evaluable(expr: sp.Basic) -> sp.Basic:
     return expr.replace(lambda e: e.func in pending, as_piecewise)
 
 
-def lambdify(variables: sp.Symbol | Sequence[sp.Symbol], expr: sp.Basic) -> Callable:
-    """``expr`` as a numpy function of ``variables`` (a symbol or a sequence of them).
+def lambdify(variables: sp.Symbol | Sequence[sp.Symbol], expr) -> Callable:
+    """``expr`` (or a list of expressions) as a numpy function of ``variables`` (a symbol or a
+    sequence of them).
 
     >>> from clarke_core.engine.primitives import X, Y
     >>> float(lambdify((X, Y), sp.Max(X, Y, evaluate=False))(1.0, 2.0))
