@@ -29,6 +29,16 @@ from .primitives import as_piecewise, numeric_modules, registered
 IMAG_TOL = 1e-12  # a value with a smaller imaginary part is real (the rest is rounding)
 
 
+def _dirac_delta(u, *order):
+    """sympy's derivative of sign and Heaviside: 0 off the jump, undefined (nan) on it."""
+    u = np.asarray(u)
+    return np.where(u == 0, np.nan, 0.0)
+
+
+# Functions that only appear in derivatives of primitives, which sympy's numpy printer lacks.
+_DERIVED = {"DiracDelta": _dirac_delta}
+
+
 class _Printer(NumPyPrinter):
     def _print_Piecewise(self, expr: sp.Piecewise) -> str:
         pairs = list(expr.args)
@@ -66,7 +76,7 @@ def lambdify(variables: sp.Symbol | Sequence[sp.Symbol], expr) -> Callable:
     >>> float(lambdify((X, Y), sp.Max(X, Y, evaluate=False))(1.0, 2.0))
     2.0
     """
-    modules = numeric_modules()
+    modules = {**_DERIVED, **numeric_modules()}
     printer = _Printer({"fully_qualified_modules": False, "inline": True,
                         "allow_unknown_functions": True,
                         "user_functions": {name: name for name in modules}})
