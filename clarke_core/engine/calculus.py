@@ -4,6 +4,7 @@ homogeneity degrees and the autodiff tie rules (the table itself is ``primitives
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -95,3 +96,24 @@ def common_degree(degrees: list, what: str):
         pair = " and ".join(str(d) for d in sorted(known, key=float)[:2])
         raise NotHomogeneous(f"mixes degrees {pair} in a {what}")
     return known.pop()
+
+
+def scale_invariant(value_at_zero: int) -> Callable[[list], object]:
+    """A step of a homogeneous argument: degree 0 (unchanged by scaling x by α > 0); of a
+    vanishing argument, the constant value at 0."""
+    def degree(degrees: list):
+        if degrees[0] is VANISHES:
+            return VANISHES if value_at_zero == 0 else sp.Integer(0)
+        return sp.Integer(0)
+    return degree
+
+
+def is_zero(value: sp.Expr) -> bool:
+    """Whether an exact value is 0 (sympy's assumptions, then ``simplify``).
+
+    >>> is_zero(sp.sin(sp.pi / 7) ** 2 + sp.cos(sp.pi / 7) ** 2 - 1), is_zero(sp.pi - 3)
+    (True, False)
+    """
+    if value.is_zero is not None:
+        return bool(value.is_zero)
+    return bool(sp.simplify(value) == 0)

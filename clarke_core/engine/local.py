@@ -49,12 +49,12 @@ def check_size_at(expr: sp.Expr, at: dict[sp.Symbol, sp.Expr]) -> None:
     At this point the function reaches about e**2.203e+04
     """
     for node in sp.postorder_traversal(expr):
-        if isinstance(node, sp.exp):
-            size = node.args[0]
-        elif isinstance(node, sp.Pow) and node.exp.free_symbols:
-            size = node.exp * sp.log(sp.Abs(node.base))
-        else:
+        if not isinstance(node, sp.Expr):
             continue
+        base, power = node.as_base_exp()  # exp(u) is (E, u); anything not a power (node, 1)
+        if not power.free_symbols:
+            continue
+        size = power * sp.log(sp.Abs(base))
         try:
             value = complex(size.xreplace(at).evalf(15))
         except (TypeError, ValueError):  # not a number there (undefined): left to the engine

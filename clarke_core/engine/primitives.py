@@ -35,10 +35,13 @@ from .calculus import (
     Sign,
     Tangent,
     common_degree,
+    is_zero,
+    scale_invariant,
 )
 
 __all__ = ["FIRST", "HALF", "SPLIT", "TIE_TEXT", "VANISHES", "Branch", "Curvature",
-           "Monotonicity", "NotHomogeneous", "Primitive", "Sign", "Tangent", "common_degree"]
+           "Monotonicity", "NotHomogeneous", "Primitive", "Sign", "Tangent", "common_degree",
+           "is_zero", "scale_invariant"]
 
 X = sp.Symbol("x", real=True)
 Y = sp.Symbol("y", real=True)
@@ -57,9 +60,10 @@ class Primitive:
     ``sympy_func``); ``select`` picks the active branch's value faster, given a sign oracle.
     ``curvature``: the primitive's own curvature (None: neither convex nor concave), ``sign``
     maps the arguments' signs to the result's, ``monotonicity`` to one Monotonicity per
-    argument. ``degree`` maps the arguments' homogeneity degrees to the result's (raising
-    NotHomogeneous), with ``degree_rule`` its line in a derivation (None: a nonsmooth primitive
-    is homogeneous through its branches, a smooth one is not). ``autodiff(library, args, parts)``
+    argument. ``degree`` maps the arguments' homogeneity degrees to the result's (None, or
+    NotHomogeneous with a reason: not homogeneous), with ``degree_rule`` its line in a
+    derivation (no rule: a nonsmooth primitive is homogeneous through its branches, a smooth one
+    is not). ``autodiff(library, args, parts)``
     is the derivative a library's backprop returns, with ``kink`` the library's value at the kink
     (None: the first branch that holds, or ``slope`` for a smooth primitive: its derivative).
     ``singular``: where a smooth primitive may end or blow up (log at 0, tan where cos is 0).
@@ -141,16 +145,6 @@ def _abs_monotonicity(signs: list[Sign]) -> list[Monotonicity]:
 # --- degree rules (positive homogeneity) ------------------------------------------------------
 
 
-def _scale_invariant(value_at_zero: int) -> Callable[[list], object]:
-    """A step of a homogeneous argument: degree 0 (unchanged by scaling x by α > 0); of a
-    vanishing argument, the constant value at 0."""
-    def degree(degrees: list):
-        if degrees[0] is VANISHES:
-            return VANISHES if value_at_zero == 0 else sp.Integer(0)
-        return sp.Integer(0)
-    return degree
-
-
 # --- branches -----------------------------------------------------------------------------------
 
 
@@ -205,13 +199,6 @@ _ABS_KINK = {"PyTorch": 0.0, "JAX": 1.0, "SymPy": 0.0, "CVXPY": 0.0, "autograd":
 _TIE = {"PyTorch": SPLIT, "JAX": SPLIT, "SymPy": HALF, "CVXPY": FIRST, "autograd": SPLIT}
 # sign' and Heaviside' at 0; None: undefined (sympy's DiracDelta)
 _STEP_KINK = {"PyTorch": 0.0, "JAX": 0.0, "SymPy": None, "CVXPY": 0.0, "autograd": 0.0}
-
-
-def is_zero(value: sp.Expr) -> bool:
-    """Whether an exact value is 0 (sympy's assumptions, then ``simplify``)."""
-    if value.is_zero is not None:
-        return bool(value.is_zero)
-    return bool(sp.simplify(value) == 0)
 
 
 def _abs_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent]) -> float:
@@ -299,7 +286,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "sign", "sign(u) in {-1, 0, 1}; jumps where u = 0", "x * sign(x)",
         sp.sign, nonsmooth=True, sympy_func=sp.sign, branches=_sign_branches,
-        sign=lambda ss: ss[0], monotonicity=_increasing, degree=_scale_invariant(0),
+        sign=lambda ss: ss[0], monotonicity=_increasing, degree=scale_invariant(0),
         degree_rule="a sign does not change when x is scaled by α > 0",
         autodiff=_step_autodiff, kink=_STEP_KINK,
     ),
@@ -307,7 +294,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         "Heaviside", "step function, 1 for u > 0, 0 for u < 0 (1/2 at 0, as in sympy)",
         "x * Heaviside(x)", sp.Heaviside, aliases=("heaviside", "H"), nonsmooth=True,
         sympy_func=sp.Heaviside, branches=_heaviside_branches, sign=_nonneg,
-        monotonicity=_increasing, degree=_scale_invariant(1),
+        monotonicity=_increasing, degree=scale_invariant(1),
         degree_rule="a sign does not change when x is scaled by α > 0",
         autodiff=_step_autodiff, kink=_STEP_KINK,
     ),
@@ -377,7 +364,13 @@ class register:  # noqa: N801 -- reads as the verb it is: register(p), or with r
 
 
 def unregister(primitive: Primitive) -> None:
-    """Remove a registered primitive (the shipped ones stay)."""
+    """Remove a registered primitive (the shipped ones stay).
+
+    >>> unregister(by_name("abs"))
+    Traceback (most recent call last):
+    ...
+    ValueError: abs is a shipped primitive
+    """
     global _current
     if primitive in PRIMITIVES:
         raise ValueError(f"{primitive.name} is a shipped primitive")
@@ -385,32 +378,57 @@ def unregister(primitive: Primitive) -> None:
 
 
 def registered() -> tuple[Primitive, ...]:
-    """Every primitive now in the table: the shipped ones, then any registered."""
+    """Every primitive now in the table: the shipped ones, then any registered.
+
+    >>> registered()[:len(PRIMITIVES)] == PRIMITIVES
+    True
+    """
     return _current.primitives
 
 
 def by_name(name: str) -> Primitive:
-    """The primitive a typed name refers to (KeyError if none)."""
+    """The primitive a typed name refers to (KeyError if none).
+
+    >>> by_name("ReLU").name, by_name("abs").kink["JAX"]
+    ('relu', 1.0)
+    """
     return _current.by_name[name]
 
 
 def by_func(func: type) -> Primitive | None:
-    """The primitive whose sympy class is ``func``, if any."""
+    """The primitive whose sympy class is ``func``, if any.
+
+    >>> by_func(sp.Max).curvature, by_func(sp.Add) is None
+    (<Curvature.CONVEX: 'convex'>, True)
+    """
     return _current.by_func.get(func)
 
 
 def allowed_names() -> dict[str, Primitive]:
-    """Every name the parser accepts for a function or constant, aliases included."""
+    """Every name the parser accepts for a function or constant, aliases included.
+
+    >>> [n for n in allowed_names() if allowed_names()[n].constant]
+    ['pi', 'E']
+    """
     return dict(_current.by_name)
 
 
 def nonsmooth_funcs() -> tuple[type, ...]:
-    """The sympy classes of the registered nonsmooth primitives (for ``expr.has``)."""
+    """The sympy classes of the registered nonsmooth primitives (for ``expr.has``).
+
+    >>> sp.Max(X, 1).has(*nonsmooth_funcs()), sp.exp(X).has(*nonsmooth_funcs())
+    (True, False)
+    """
     return _current.nonsmooth
 
 
 def numeric_modules() -> dict[str, Callable]:
-    """The numpy implementation of each primitive that needs one, by sympy class name."""
+    """The numpy implementation of each primitive that needs one, by sympy class name (none of
+    the shipped ones: sympy's numpy printer knows them all).
+
+    >>> numeric_modules()
+    {}
+    """
     return dict(_current.numeric)
 
 

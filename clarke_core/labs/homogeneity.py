@@ -123,6 +123,8 @@ class _Walk:
                 d = primitive.degree([self.degree(a) for a in e.args])
             except NotHomogeneous as why:
                 raise _NotHomogeneous(f"{_text(e)} {why}.") from None
+            if d is None:
+                raise _NotHomogeneous(f"{_text(e)} is not positively homogeneous.")
             return d if d is ZERO else self.note(e, d, primitive.degree_rule)
         if primitive is not None and primitive.branches is not None:
             return self.branched(e, primitive)
@@ -313,7 +315,11 @@ def _fallback(function: ParsedFunction, base: dict, walk: _Walk, why: str) -> Ho
 
 
 def evaluator(function: ParsedFunction):
-    """f as a numpy function of an array of points (one per row), complex-valued."""
+    """f as a numpy function of an array of points (one per row), complex-valued.
+
+    >>> evaluator(parse_function("sqrt(x)"))(np.array([[4.0], [-1.0]]))
+    array([ 2.+0.j, nan+0.j])
+    """
     f = lambdify(function.variables, function.expr)
 
     def at(points: np.ndarray) -> np.ndarray:
