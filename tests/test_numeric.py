@@ -80,3 +80,18 @@ def test_gradient_flow_of_a_big_max():
 def test_real_part():
     z = np.array([1 + 0j, 2 + 1e-13j, 3 + 1e-3j])
     np.testing.assert_array_equal(real_part(z), [1.0, 2.0, np.nan])
+
+
+class mag(sp.Function):  # noqa: N801 -- a class of the test's own, unknown to sympy's printers
+    pass
+
+
+def test_a_primitive_of_its_own_is_evaluated_by_its_numeric_name():
+    from clarke_core.engine import primitives
+
+    entry = primitives.Primitive("mag", "|u|", "mag(x)", mag, sympy_func=mag, numeric="abs")
+    with primitives.register(entry):
+        f = lambdify(X, mag(X) + 1)
+        np.testing.assert_array_equal(f(np.array([-2.0, 3.0])), [3.0, 4.0])
+    with pytest.raises(NameError):
+        lambdify(X, mag(X))(1.0)

@@ -76,7 +76,8 @@ def lambdify(variables: sp.Symbol | Sequence[sp.Symbol], expr) -> Callable:
     >>> float(lambdify((X, Y), sp.Max(X, Y, evaluate=False))(1.0, 2.0))
     2.0
     """
-    modules = {**_DERIVED, **numeric_modules()}
+    modules = {name: getattr(np, f) if isinstance(f, str) else f
+               for name, f in {**_DERIVED, **numeric_modules()}.items()}
     printer = _Printer({"fully_qualified_modules": False, "inline": True,
                         "allow_unknown_functions": True,
                         "user_functions": {name: name for name in modules}})

@@ -54,19 +54,20 @@ class Primitive:
 
     ``build`` makes the sympy expression from the arguments; ``sympy_func`` is the class it
     builds (None for an alias such as relu, which builds a Max, and for sqrt, a power).
-    ``numeric``: a numpy implementation of ``sympy_func`` for ``numeric.lambdify`` (None: sympy's
-    numpy printer knows it, or the branches are used). ``branches`` (nonsmooth only) splits an
-    application into smooth branches in first-match order (default: ``rewrite(Piecewise)`` of
-    ``sympy_func``); ``select`` picks the active branch's value faster, given a sign oracle.
-    ``curvature``: the primitive's own curvature (None: neither convex nor concave), ``sign``
-    maps the arguments' signs to the result's, ``monotonicity`` to one Monotonicity per
-    argument. ``degree`` maps the arguments' homogeneity degrees to the result's (None, or
-    NotHomogeneous with a reason: not homogeneous), with ``degree_rule`` its line in a
-    derivation (no rule: a nonsmooth primitive is homogeneous through its branches, a smooth one
-    is not). ``autodiff(library, args, parts)``
-    is the derivative a library's backprop returns, with ``kink`` the library's value at the kink
-    (None: the first branch that holds, or ``slope`` for a smooth primitive: its derivative).
-    ``singular``: where a smooth primitive may end or blow up (log at 0, tan where cos is 0).
+    ``numeric``: a numpy implementation of ``sympy_func`` for ``numeric.lambdify``, a callable
+    or the name of a numpy function (None: sympy's numpy printer knows it, or the branches are
+    used). ``branches`` (nonsmooth only) splits an application into smooth branches in
+    first-match order (default: ``rewrite(Piecewise)`` of ``sympy_func``); ``select`` picks the
+    active branch's value faster, given a sign oracle. ``curvature``: the primitive's own
+    curvature (None: neither convex nor concave), ``sign`` maps the arguments' signs to the
+    result's, ``monotonicity`` to one Monotonicity per argument. ``degree`` maps the arguments'
+    homogeneity degrees to the result's (None, or NotHomogeneous with a reason: not
+    homogeneous), with ``degree_rule`` its line in a derivation (no rule: a nonsmooth primitive
+    is homogeneous through its branches, a smooth one is not). ``autodiff(library, args,
+    parts)`` is the derivative a library's backprop returns, with ``kink`` the library's value
+    at the kink (None: the first branch that holds, or ``slope`` for a smooth primitive: its
+    derivative). ``singular``: where a smooth primitive may end or blow up (log at 0, tan where
+    cos is 0).
     """
 
     name: str
@@ -78,7 +79,7 @@ class Primitive:
     nonsmooth: bool = False
     constant: bool = False
     sympy_func: type | None = None
-    numeric: Callable | None = None
+    numeric: Callable | str | None = None
     branches: Callable[[Sequence[sp.Expr]], list[Branch]] | None = None
     select: Callable[[Sequence[sp.Expr], Callable[[sp.Expr], int]], sp.Expr] | None = None
     curvature: Curvature | None = None
@@ -422,7 +423,7 @@ def nonsmooth_funcs() -> tuple[type, ...]:
     return _current.nonsmooth
 
 
-def numeric_modules() -> dict[str, Callable]:
+def numeric_modules() -> dict[str, Callable | str]:
     """The numpy implementation of each primitive that needs one, by sympy class name (none of
     the shipped ones: sympy's numpy printer knows them all).
 
