@@ -143,9 +143,6 @@ def _abs_monotonicity(signs: list[Sign]) -> list[Monotonicity]:
     return [Monotonicity.DECREASING if s.is_nonpos else Monotonicity.NONE]
 
 
-# --- degree rules (positive homogeneity) ------------------------------------------------------
-
-
 # --- branches -----------------------------------------------------------------------------------
 
 
