@@ -40,7 +40,7 @@ import sympy as sp
 from sympy.logic.boolalg import Boolean
 
 from ..errors import InputError, numeric_limits
-from .primitives import PRIMITIVES, VARIABLES, Primitive, allowed_names
+from .primitives import VARIABLES, Primitive, allowed_names, registered
 
 MAX_TEXT_LENGTH = 2000  # characters of typed text
 MAX_DEPTH = 40  # nesting of brackets, calls and operators (a chain like a + b + c counts once)
@@ -244,11 +244,11 @@ def parse_point(value: str | int | float | sp.Expr | tuple | list, dim: int) -> 
 
 
 def _function_names() -> list[str]:
-    return [p.name for p in PRIMITIVES if not p.constant]
+    return [p.name for p in registered() if not p.constant]
 
 
 def _constant_names() -> list[str]:
-    return [p.name for p in PRIMITIVES if p.constant]
+    return [p.name for p in registered() if p.constant]
 
 
 def _vocabulary(variables: Sequence[str]) -> str:
@@ -257,7 +257,7 @@ def _vocabulary(variables: Sequence[str]) -> str:
 
 
 def _nonsmooth_names() -> str:
-    return ", ".join(p.name for p in PRIMITIVES if p.nonsmooth)
+    return ", ".join(p.name for p in registered() if p.nonsmooth)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .numeric import lambdify
 from .primitives import X, Y
 
 
@@ -27,7 +28,7 @@ def sampled_slopes_1d(
 
     The difference step is a thousandth of each point's distance to a, so no stencil straddles a.
     """
-    f = sp.lambdify(x, expr, "numpy")
+    f = lambdify(x, expr)
     offsets = rng.uniform(radius * 1e-3, radius, n) * rng.choice([-1.0, 1.0], n)
     xs = a + offsets
     h = np.abs(offsets) * 1e-3
@@ -65,7 +66,7 @@ def sampled_gradients_2d(
     >>> bool(np.allclose(np.abs(g), 1.0))
     True
     """
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     r = radius * np.sqrt(rng.uniform(1e-6, 1.0, n))
     theta = rng.uniform(0, 2 * np.pi, n)
     xs, ys = p[0] + r * np.cos(theta), p[1] + r * np.sin(theta)

@@ -41,6 +41,7 @@ from .clarke_2d import value_at
 from .convexity import is_certified_convex
 from .geometry import clip, clip_exact, exact_hull, in_exact_hull
 from .local import form_by_signs, is_finite_number, sign_of
+from .numeric import lambdify
 from .primitives import X, Y
 from .sets import DifferentialSet, Witness
 
@@ -53,7 +54,7 @@ def _samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
     theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
     r, t = np.meshgrid(_RADII, theta)
     d = np.stack([(r * np.cos(t)).ravel(), (r * np.sin(t)).ravel()], axis=1)
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     pf = np.array([float(p[0]), float(p[1])])
     with np.errstate(all="ignore"):
         values = np.asarray(f(pf[0] + d[:, 0], pf[1] + d[:, 1]), dtype=float)
@@ -71,7 +72,7 @@ def _simple_samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
     """Offsets such as (1, 0) or (-2, 1/2) and the half-planes they impose: simple witnesses,
     and points that often lie on kink curves (where f is smallest)."""
     simple = np.array([(float(u), float(v)) for u in _SIMPLE for v in _SIMPLE if u or v])
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     pf = (float(p[0]), float(p[1]))
     with np.errstate(all="ignore"):
         bs = np.asarray(f(pf[0] + simple[:, 0], pf[1] + simple[:, 1]), dtype=float) - f(*pf)

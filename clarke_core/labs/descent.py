@@ -20,7 +20,9 @@ import sympy as sp
 
 from ..engine.clarke_2d import clarke_2d
 from ..engine.geometry import nearest
+from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction, parse_function, parse_point
+from ..engine.primitives import by_func, switches
 from ..errors import InputError
 
 CHOICES = ("smallest", "largest", "min-norm")
@@ -117,13 +119,13 @@ def _cross(o, a, b) -> float:
 
 def _numeric(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> Callable:
     """f as a numpy function (real part where real, nan elsewhere), on arrays of each variable."""
-    fn = sp.lambdify(variables, expr, "numpy")
+    fn = lambdify(variables, expr)
 
     def value(*args):
         with np.errstate(all="ignore"):
             out = np.asarray(fn(*(np.asarray(a, dtype=complex) for a in args)), dtype=complex)
         out = out * np.ones(np.broadcast(*args).shape)
-        return np.where(np.abs(out.imag) < 1e-12, out.real, np.nan)
+        return real_part(out)
 
     return value
 
@@ -229,9 +231,9 @@ def _affine(u: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
 
 
 def affine_switches(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> list[sp.Expr] | None:
-    """The switching functions of f when f is piecewise affine with affine switches (abs, max,
-    min, relu, sign, Heaviside and Piecewise over affine functions, combined linearly): the
-    affine functions whose signs decide which piece is in force. None for any other f.
+    """The switching functions of f when f is piecewise affine with affine switches (nonsmooth
+    primitives whose branches and switches are affine, combined linearly): the affine functions
+    whose signs decide which piece is in force. None for any other f.
 
     >>> from clarke_core.engine.primitives import X, Y
     >>> sorted(affine_switches(abs(X) + 2 * abs(Y), (X, Y)), key=str)
@@ -251,22 +253,13 @@ def affine_switches(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> list[sp.
         if isinstance(e, sp.Mul):
             varying = [a for a in e.args if a.free_symbols]
             return len(varying) <= 1 and all(walk(a) for a in varying)
-        if isinstance(e, sp.Abs | sp.sign | sp.Heaviside):
-            out.append(e.args[0])
-            return _affine(e.args[0], variables)
-        if isinstance(e, sp.Max | sp.Min):
-            diffs = [a - b for i, a in enumerate(e.args) for b in e.args[i + 1:]]
-            out.extend(diffs)
-            return all(walk(a) for a in e.args) and all(_affine(d, variables) for d in diffs)
-        if isinstance(e, sp.Piecewise):
-            ok = True
-            for piece, cond in e.args:
-                ok = ok and walk(piece)
-                for rel in cond.atoms(sp.core.relational.Relational):
-                    out.append(rel.lhs - rel.rhs)
-                    ok = ok and _affine(rel.lhs - rel.rhs, variables)
-            return ok
-        return False
+        p = by_func(e.func)
+        if p is None or p.branches is None:
+            return False
+        found = switches(e)
+        out.extend(found)
+        values = [b.value for b in p.branches(e.args)]
+        return all(walk(v) for v in values) and all(_affine(g, variables) for g in found)
 
     if not walk(expr):
         return None

@@ -20,6 +20,7 @@ from ..engine.clarke_1d import Local1D, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
 from ..engine.geometry import same_set
 from ..engine.local import is_finite_number, side_form, sign_of
+from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import parse_function, parse_point
 from ..engine.sets import DifferentialSet
 from ..engine.subdiff_1d import not_convex_text, subdifferential_from_local
@@ -72,16 +73,16 @@ class PropertiesReport:
 
 def _sampled_slopes(expr: sp.Expr, x: sp.Symbol, a: float, r: float) -> np.ndarray:
     xs = np.linspace(a - r, a + r, SAMPLES)
-    f = sp.lambdify(x, expr, "numpy")
+    f = lambdify(x, expr)
     with np.errstate(all="ignore"):
         ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    ys = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    ys = real_part(ys)
     # Difference quotients of neighbours: a slope of f that needs no derivative formula.
     q = np.diff(ys) / np.diff(xs)
-    fprime = sp.lambdify(x, sp.diff(expr, x), "numpy")
+    fprime = lambdify(x, sp.diff(expr, x))
     with np.errstate(all="ignore"):
         d = np.asarray(fprime(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    d = np.where(np.abs(d.imag) < 1e-12, d.real, np.nan)
+    d = real_part(d)
     both = np.concatenate([q, d])
     return both[np.isfinite(both)]
 
@@ -121,7 +122,7 @@ def _escape(loc: Local1D, L: int) -> float | sp.Expr:
     >>> [_escape(loc, L) for L in (1, 10, 100)]
     [1, 1/100, 1/10000]
     """
-    f = sp.lambdify(loc.x, loc.expr, "numpy")
+    f = lambdify(loc.x, loc.expr)
     a, fa = float(loc.a), float(loc.value)
     h = np.geomspace(1e-12, 1.0, 2000)
     found, exact = 0.0, None
@@ -219,10 +220,10 @@ def study_properties(text: str, at, radius: float = 1.0) -> PropertiesReport:
         for s in (loc.left, loc.right))
     regular, why = regularity(loc, clarke)
     xs = np.linspace(float(a) - 1.5 * r, float(a) + 1.5 * r, 1201)
-    f = sp.lambdify(x, function.expr, "numpy")
+    f = lambdify(x, function.expr)
     with np.errstate(all="ignore"):
         ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    ys = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    ys = real_part(ys)
     return PropertiesReport(
         latex=sp.latex(function.expr), point=float(a), point_latex=sp.latex(a),
         value=float(loc.value), clarke=clarke, subdifferential=sub,
