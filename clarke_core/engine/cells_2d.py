@@ -25,6 +25,7 @@ the search repeats until no new one appears.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass
@@ -42,6 +43,111 @@ MAX_ROUNDS = 6
 MAX_GERMS = 400
 _W = sp.Symbol("w", real=True)
 _T = sp.Symbol("t", positive=True)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+_UNARY = {sp.Abs: np.abs, sp.sign: np.sign, sp.exp: np.exp, sp.log: np.log, sp.sin: np.sin,
+          sp.cos: np.cos, sp.tan: np.tan}
+_NARY = {sp.Add: np.add, sp.Mul: np.multiply, sp.Max: np.maximum, sp.Min: np.minimum,
+         sp.And: np.logical_and, sp.Or: np.logical_or}
+_COMPARE = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal, sp.Equality: np.equal,
+            sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
+            sp.Unequality: np.not_equal}
+
+
+def evaluator(variables: tuple[sp.Symbol, ...], expr: sp.Basic | list[sp.Basic]):
+    """``expr`` (or a list of them) as a numpy function of ``variables``, with the values of
+    ``sp.lambdify(..., "numpy")`` up to rounding (nan outside the domain, sign(0) = 0,
+    Heaviside(0) = 1/2, the first true Piecewise branch). The primitives are walked as a tree of
+    numpy calls, since generating code costs a millisecond per expression; anything else goes
+    through lambdify.
+
+    >>> f = evaluator((X, Y), sp.Max(sp.Abs(X), Y) + sp.sign(Y))
+    >>> f(np.array([-3.0, 0.5]), np.array([1.0, 0.0])).tolist()
+    [4.0, 0.5]
+    """
+    try:
+        runs = [_compiled(e) for e in (expr if isinstance(expr, list) else [expr])]
+    except _Unsupported:
+        return sp.lambdify(variables, expr, "numpy")
+
+    def f(*values):
+        env = {v: np.asarray(x, dtype=float) for v, x in zip(variables, values, strict=True)}
+        with np.errstate(all="ignore"):
+            out = [run(env) for run in runs]
+        return out if isinstance(expr, list) else out[0]
+
+    return f
+
+
+def _compiled(e: sp.Basic):
+    """A closure env -> value for ``e``; _Unsupported for nodes outside the primitives."""
+    if e.is_Symbol:
+        return lambda env: env[e]
+    if e is sp.true or e is sp.false:
+        value = bool(e)
+        return lambda env: value
+    if not e.free_symbols:
+        try:
+            value = float(e)
+        except TypeError as exc:  # complex or undefined: lambdify decides
+            raise _Unsupported from exc
+        return lambda env: value
+    if isinstance(e, sp.Piecewise):
+        return _compiled_piecewise([(_compiled(a.expr), _compiled(a.cond)) for a in e.args])
+    parts = [_compiled(a) for a in e.args]
+    if e.func in _UNARY and len(parts) == 1:
+        fn, (a,) = _UNARY[e.func], parts
+        return lambda env: fn(a(env))
+    if e.is_Mul:  # as the printer: x/sqrt(u), not x*(1/sqrt(u))
+        over = [i for i, a in enumerate(e.args)
+                if a.is_Pow and a.exp.is_Rational and a.exp.is_negative]
+        if over:
+            top = [p for i, p in enumerate(parts) if i not in over] or [lambda env: 1.0]
+            bottom = [_compiled(sp.Pow(e.args[i].base, -e.args[i].exp)) for i in over]
+            return lambda env: (functools.reduce(np.multiply, [a(env) for a in top])
+                                / functools.reduce(np.multiply, [a(env) for a in bottom]))
+    if e.func in _NARY:
+        fn = _NARY[e.func]
+        return lambda env: functools.reduce(fn, [a(env) for a in parts])
+    if e.func in _COMPARE:
+        fn, (a, b) = _COMPARE[e.func], parts
+        return lambda env: fn(a(env), b(env))
+    if e.func is sp.Not:
+        (a,) = parts
+        return lambda env: np.logical_not(a(env))
+    if e.func is sp.Heaviside:
+        a, h0 = parts[0], (parts[1] if len(parts) > 1 else (lambda env: 0.5))
+        return lambda env: np.heaviside(a(env), h0(env))
+    if e.is_Pow:
+        return _compiled_pow(e, *parts)
+    raise _Unsupported
+
+
+def _compiled_pow(e: sp.Pow, base, power):
+    exponent = e.exp
+    if exponent == sp.S.Half:
+        return lambda env: np.sqrt(base(env))
+    if exponent == -sp.S.Half:
+        return lambda env: 1 / np.sqrt(base(env))
+    if exponent.is_Integer:
+        n = int(exponent)
+        return lambda env: np.asarray(base(env), dtype=float) ** n
+    return lambda env: np.power(np.asarray(base(env), dtype=float), power(env))
+
+
+def _compiled_piecewise(pairs):
+    def run(env):
+        values = [(v(env), c(env)) for v, c in pairs]
+        out = np.nan
+        for value, condition in reversed(values):  # the first true condition wins
+            out = np.where(condition, value, out)
+        return out[()] if isinstance(out, np.ndarray) and out.ndim == 0 else out
+
+    return run
 
 
 @dataclass(frozen=True)
@@ -242,7 +348,7 @@ def _scanned_directions(g: sp.Expr, p: tuple) -> list[tuple[sp.Rational, sp.Rati
     around p, found on rays every 0.05° at radius 1e-6: rational directions close to the sign
     changes. Sectors are then tested exactly along rays between them; a sector thinner than the
     scan step, or a cusp tangent to such a curve, is not searched."""
-    f = sp.lambdify((X, Y), g, "numpy")
+    f = evaluator((X, Y), g)
     theta = np.linspace(0, 2 * np.pi, 7200, endpoint=False)
     with np.errstate(all="ignore"):
         values = np.asarray(

@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputError, NotFiniteError, UndecidedError
-from .cells_2d import Cell, Germ, S, local_cells
+from .cells_2d import Cell, Germ, S, evaluator, local_cells
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .primitives import X, Y
 from .sets import DifferentialSet, Ellipse, GradientSequence
@@ -91,7 +91,7 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
             raise _NotLipschitz("The gradient of f is unbounded next to the point")
         if cell.germ.span is None:
             limits.append(Limit((float(along[0]), float(along[1])), along, form, cell.germ))
-    grad = [sp.lambdify((X, Y), d, "numpy") for d in (fx, fy)]
+    grad = [evaluator((X, Y), d) for d in (fx, fy)]
     pf = (float(p[0]), float(p[1]))
     on_rays = _ray_limit(fx, fy, p)
     if on_rays is not None and not (on_rays[0].free_symbols | on_rays[1].free_symbols):
@@ -167,7 +167,7 @@ def _ray_limit(fx: sp.Expr, fy: sp.Expr, p: tuple) -> tuple[sp.Expr, sp.Expr] | 
 
 
 def _on_directions(limit: tuple[sp.Expr, sp.Expr], theta: np.ndarray) -> np.ndarray | None:
-    fn = sp.lambdify((_A, _B), list(limit), "numpy")
+    fn = evaluator((_A, _B), list(limit))
     with np.errstate(all="ignore"):
         values = [np.asarray(v, dtype=float) * np.ones_like(theta)
                   for v in fn(np.cos(theta), np.sin(theta))]
@@ -189,7 +189,7 @@ def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float) -> None:
     edges of a cusp): then f jumps at points arbitrarily close to p. On circles around p, values
     at neighbouring angles of a Lipschitz f differ by at most L·(arc step); a jump does not shrink
     with the step. A numeric test: it raises only on a clear violation."""
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = evaluator((X, Y), expr)
     theta = np.linspace(0, 2 * np.pi, 20001)
     for r in (1e-2, 1e-3):
         with np.errstate(all="ignore"):
@@ -249,40 +249,69 @@ def _hull(points: list[Limit]) -> list[Limit]:
     return hull[start:] + hull[:start]
 
 
-def _in_open_cell(expr: sp.Expr, form: sp.Expr, point: tuple[float, float],
-                  compiled: dict) -> bool:
-    """Whether f follows ``form`` at this float point with no switch function near zero there:
-    the point lies strictly inside the form's region, on no kink. ``compiled`` caches the
-    switch functions as numeric functions."""
-    near_kink = False
+class _OpenCells:
+    """Whether float points lie strictly inside the region where f follows a given form, with no
+    switch function near zero there (on no kink). Each switch function is evaluated on all the
+    points at once, and f's form is found once per pattern of their signs."""
 
-    def oracle(g: sp.Expr) -> int:
-        nonlocal near_kink
-        if g not in compiled:
-            compiled[g] = sp.lambdify((X, Y), g, "math")
+    def __init__(self, expr: sp.Expr):
+        self.expr = expr
+        self.switches: dict[sp.Expr, object] = {}  # met so far, with their numeric functions
+        self.by_signs: dict[tuple, sp.Expr | None] = {}  # None: some switch is near zero
+
+    def inside(self, form: sp.Expr, xs: np.ndarray, ys: np.ndarray):
+        """A function k -> whether the point (xs[k], ys[k]) lies inside ``form``'s region."""
+        signs = {g: self._signs(g, xs, ys) for g in self.switches}
+        memo: dict[int, bool] = {}
+
+        def at(k: int) -> bool:
+            if k not in memo:
+                memo[k] = self._inside_at(form, (float(xs[k]), float(ys[k])), k, signs, xs, ys)
+            return memo[k]
+
+        return at
+
+    def _signs(self, g: sp.Expr, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        if g not in self.switches:
+            self.switches[g] = evaluator((X, Y), g)
         try:
-            value = float(compiled[g](*point))
+            values = np.asarray(self.switches[g](xs, ys), dtype=float) * np.ones_like(xs)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            near_kink = True
-            return 0
-        if not math.isfinite(value) or abs(value) <= 1e-9 * (1 + abs(point[0]) + abs(point[1])):
-            near_kink = True
-            return 0
-        return 1 if value > 0 else -1
+            return np.zeros(len(xs), dtype=int)
+        near = ~np.isfinite(values) | (np.abs(values) <= 1e-9 * (1 + np.abs(xs) + np.abs(ys)))
+        return np.where(near, 0, np.sign(values)).astype(int)
 
-    try:
-        here = form_by_signs(expr, oracle)
-    except UndecidedError:
-        return False
-    if near_kink:
-        return False
-    if here == form:
-        return True
-    difference = (here - form).xreplace({X: point[0], Y: point[1]})
-    try:
-        return abs(float(difference)) < 1e-12 and _same_gradient(here, form, point)
-    except TypeError:
-        return False
+    def _inside_at(self, form, point, k, signs, xs, ys) -> bool:
+        key = tuple(signs[g][k] for g in self.switches)
+        if key in self.by_signs:
+            here = self.by_signs[key]
+        else:
+            met_before, near_kink = len(self.switches), False
+
+            def oracle(g: sp.Expr) -> int:
+                nonlocal near_kink
+                if g not in signs:
+                    signs[g] = self._signs(g, xs, ys)
+                if signs[g][k] == 0:
+                    near_kink = True
+                return int(signs[g][k])
+
+            try:
+                here = form_by_signs(self.expr, oracle)
+            except UndecidedError:
+                near_kink = True
+            here = None if near_kink else here
+            if len(self.switches) == met_before:  # the signs in the key decided it
+                self.by_signs[key] = here
+        if here is None:
+            return False
+        if here == form:
+            return True
+        difference = (here - form).xreplace({X: point[0], Y: point[1]})
+        try:
+            return abs(float(difference)) < 1e-12 and _same_gradient(here, form, point)
+        except TypeError:
+            return False
 
 
 def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
@@ -290,29 +319,29 @@ def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
     return all(abs(float((sp.diff(a, v) - sp.diff(b, v)).xreplace(at))) < 1e-12 for v in (X, Y))
 
 
-def _sequence(limit: Limit, p: tuple, scale: float, expr: sp.Expr | None = None,
-              compiled: dict | None = None) -> GradientSequence:
+_MAX_SHIFT = 40  # a sequence starts at most this many halvings closer to p than the picture
+
+
+def _sequence(limit: Limit, p: tuple, scale: float,
+              cells: _OpenCells | None = None) -> GradientSequence:
     """Points along the limit's germ with their gradients; each strictly inside the cell of the
     limit's form (the sequence starts closer to p when the first points would sit on or beyond
     another kink)."""
-    cx, cy = limit.germ.curve(p)
-    fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
-    along = [cx, cy, *(e.xreplace({X: cx, Y: cy}) for e in (fx, fy, limit.form))]
-    trace = sp.lambdify(S, along, "numpy")
     # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
     q = limit.germ.beta.q if limit.germ.beta is not None else 1
     norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
+    s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH + _MAX_SHIFT) / q)
+    curve = evaluator((S,), list(limit.germ.curve(p)))
+    px, py = (np.asarray(c, dtype=float) * np.ones_like(s) for c in curve(s))
     start = 0
-    if expr is not None:
-        s0 = (scale / norm) ** (1 / q)
-        while start < 40 and not all(
-                _in_open_cell(expr, limit.form, tuple(float(c) for c in trace(
-                    s0 * 2.0 ** (-(i + start) / q))[:2]), compiled if compiled is not None else {})
-                for i in range(SEQUENCE_LENGTH)):
+    if cells is not None:
+        inside = cells.inside(limit.form, px, py)
+        while start < _MAX_SHIFT and not all(inside(start + i) for i in range(SEQUENCE_LENGTH)):
             start += 1
-    s = (scale / norm) ** (1 / q) * 2.0 ** (-(np.arange(SEQUENCE_LENGTH) + start) / q)
-    with np.errstate(all="ignore"):
-        px, py, gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(s) for v in trace(s))
+    px, py = px[start:start + SEQUENCE_LENGTH], py[start:start + SEQUENCE_LENGTH]
+    fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
+    gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(px)
+                  for v in evaluator((X, Y), [fx, fy, limit.form])(px, py))
     return GradientSequence(
         target=limit.point,
         points=tuple(zip(px.tolist(), py.tolist(), strict=True)),
@@ -364,7 +393,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
-    compiled: dict = {}
+    open_cells = _OpenCells(expr)
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
     if curved and closed is None:
@@ -381,7 +410,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, p, scale, expr, compiled) for q in corners),
+        tuple(_sequence(q, p, scale, open_cells) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,
