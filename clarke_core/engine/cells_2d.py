@@ -85,20 +85,38 @@ def evaluator(variables: tuple[sp.Symbol, ...], expr: sp.Basic | list[sp.Basic])
 
 def _compiled(e: sp.Basic):
     """A closure env -> value for ``e``; _Unsupported for nodes outside the primitives."""
+    return _compile(e)[0]
+
+
+def _compile(e: sp.Basic):
+    """(closure, whether ``e`` is a constant); constants are folded to floats."""
     if e.is_Symbol:
-        return lambda env: env[e]
+        return (lambda env: env[e]), False
     if e is sp.true or e is sp.false:
         value = bool(e)
-        return lambda env: value
-    if not e.free_symbols:
-        try:
-            value = float(e)
-        except TypeError as exc:  # complex or undefined: lambdify decides
-            raise _Unsupported from exc
-        return lambda env: value
+        return (lambda env: value), True
+    if e.is_Atom:
+        return _constant(e), True
     if isinstance(e, sp.Piecewise):
-        return _compiled_piecewise([(_compiled(a.expr), _compiled(a.cond)) for a in e.args])
-    parts = [_compiled(a) for a in e.args]
+        pairs = [(_compile(a.expr), _compile(a.cond)) for a in e.args]
+        if all(v[1] and c[1] for v, c in pairs):
+            return _constant(e), True
+        return _compiled_piecewise([(v[0], c[0]) for v, c in pairs]), False
+    compiled = [_compile(a) for a in e.args]
+    if all(constant for _, constant in compiled):
+        return _constant(e), True
+    return _node(e, [run for run, _ in compiled]), False
+
+
+def _constant(e: sp.Basic):
+    try:
+        value = float(e)
+    except TypeError as exc:  # complex or undefined: lambdify decides
+        raise _Unsupported from exc
+    return lambda env: value
+
+
+def _node(e: sp.Basic, parts: list):
     if e.func in _UNARY and len(parts) == 1:
         fn, (a,) = _UNARY[e.func], parts
         return lambda env: fn(a(env))
@@ -215,6 +233,9 @@ def _leading_form(coeffs: dict[tuple[int, int], sp.Expr]) -> dict[tuple[int, int
 def _real_roots(expr: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
     """The distinct real roots of a polynomial, exactly, also with irrational coefficients."""
     poly = sp.Poly(expr, var)
+    if poly.degree() == 1 and (poly.domain.is_QQ or poly.domain.is_ZZ):
+        a, b = poly.all_coeffs()
+        return [-b / a]  # what real_roots gives, without isolating intervals
     try:
         return sorted(set(poly.real_roots()), key=float)
     except NotImplementedError:
@@ -284,17 +305,28 @@ def _span(u1: tuple, u2: tuple) -> tuple[float, float]:
     return (a1, a2 if a2 > a1 else a2 + 2 * math.pi)
 
 
-def _between(u1: tuple, u2: tuple) -> tuple[sp.Rational, sp.Rational]:
-    """A rational direction strictly between the angles of u1 and u2 (counter-clockwise)."""
-    mid = sum(_span(u1, u2)) / 2
+def _between(u1: tuple, u2: tuple, span: tuple[float, float] | None = None,
+             ) -> tuple[sp.Rational, sp.Rational]:
+    """A rational direction strictly between the angles of u1 and u2 (counter-clockwise);
+    ``span`` is ``_span(u1, u2)`` when known."""
+    mid = sum(span or _span(u1, u2)) / 2
     for denominator in (4, 16, 64, 1024, 10**6):
         d = (sp.Rational(round(math.cos(mid) * denominator), denominator),
              sp.Rational(round(math.sin(mid) * denominator), denominator))
-        cross1 = u1[0] * d[1] - u1[1] * d[0]
-        cross2 = d[0] * u2[1] - d[1] * u2[0]
-        if d != (0, 0) and sign_of(cross1) > 0 and sign_of(cross2) > 0:
+        if d != (0, 0) and _cross_sign(u1, d) > 0 and _cross_sign(d, u2) > 0:
             return d
     raise UndecidedError("Two kink directions at the point are too close to separate.")
+
+
+def _cross_sign(u: tuple, v: tuple) -> int:
+    """The exact sign of u × v; floats decide when the value is clearly away from zero."""
+    try:
+        a, b = float(u[0]) * float(v[1]), float(u[1]) * float(v[0])
+    except TypeError:
+        return sign_of(u[0] * v[1] - u[1] * v[0])
+    if abs(a - b) > 1e-12 * (abs(a) + abs(b)):  # float rounding is far below this
+        return 1 if a > b else -1
+    return sign_of(u[0] * v[1] - u[1] * v[0])
 
 
 def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict) -> list[Germ]:
@@ -324,11 +356,13 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
                     _refuse_high_contact(owners, (key, beta, root), g)
                 cusps.setdefault(key, {}).setdefault(beta, set()).update(roots)
     axes = [(sp.Integer(1), sp.Integer(0)), (sp.Integer(-1), sp.Integer(0))]
-    ordered = sorted(criticals or axes, key=lambda u: math.atan2(float(u[1]), float(u[0])))
-    germs = [
-        Germ(_between(u1, u2), span=_span(u1, u2), bounds=(u1, u2))
-        for u1, u2 in zip(ordered, ordered[1:] + ordered[:1], strict=True)
-    ]
+    angle = {u: math.atan2(float(u[1]), float(u[0])) for u in criticals or axes}
+    ordered = sorted(criticals or axes, key=angle.__getitem__)
+    germs = []
+    for u1, u2 in zip(ordered, ordered[1:] + ordered[:1], strict=True):
+        a1, a2 = angle[u1], angle[u2]
+        span = (a1, a2 if a2 > a1 else a2 + 2 * math.pi)  # as _span(u1, u2)
+        germs.append(Germ(_between(u1, u2, span), span=span, bounds=(u1, u2)))
     for u, by_beta in cusps.items():
         for beta, roots in by_beta.items():
             points = sorted({*roots, sp.Integer(0)}, key=float)
@@ -407,10 +441,23 @@ def _quick_sign(c: sp.Expr) -> int:
     return (1 if v > 0 else -1) if abs(v) > 1e-6 else sign_of(c)
 
 
-def _sign_on_ray(coeffs: dict, u: tuple) -> int | None:
+def _sign_on_ray(coeffs: dict, u: tuple, floats: dict | None = None) -> int | None:
     """Sign of g(p + s·u), s -> 0+, from g's exact Taylor coefficients: the first homogeneous
-    degree that does not vanish along u decides. None when the truncated series cannot tell."""
+    degree that does not vanish along u decides. None when the truncated series cannot tell.
+    ``floats``, the coefficients as floats, skips the exact sum where floats already give
+    ``_quick_sign``'s answer (a value clearly beyond its 1e-6)."""
+    try:
+        fu = (float(u[0]), float(u[1])) if floats is not None else None
+    except TypeError:
+        fu = None
     for d in range(max(i + j for i, j in coeffs) + 1):
+        if not any(i + j == d for i, j in coeffs):
+            continue  # no term of this degree: it vanishes on every ray
+        if fu is not None:
+            terms = [c * fu[0] ** i * fu[1] ** j for (i, j), c in floats.items() if i + j == d]
+            v = math.fsum(terms)
+            if abs(v) > 1e-6 + 1e-12 * sum(abs(t) for t in terms):
+                return 1 if v > 0 else -1
         value = sum((c * u[0] ** i * u[1] ** j for (i, j), c in coeffs.items() if i + j == d),
                     sp.Integer(0))
         s = _quick_sign(value)
@@ -420,21 +467,25 @@ def _sign_on_ray(coeffs: dict, u: tuple) -> int | None:
 
 
 def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
-            taylor: dict) -> sp.Expr:
+            taylor: dict, known: dict | None = None) -> sp.Expr:
+    """f's form along the germ. ``known`` caches, for each switch function met, its canonical
+    form, whether it is a polynomial and its Taylor coefficients as floats (or its sign when it
+    is a constant)."""
     cx, cy = germ.curve(p)
+    known = {} if known is None else known
 
     def oracle(g: sp.Expr) -> int:
-        if not g.free_symbols & {X, Y}:
-            return sign_of(g)
-        key = _canonical(g)
+        if g not in known:
+            known[g] = _switch_info(g, p, taylor)
+        info = known[g]
+        if isinstance(info, int):
+            return info
+        key, exact, floats = info
         found.setdefault(key)
         if germ.beta is None:
-            if key not in taylor:
-                taylor[key] = _taylor(key, p)
             coeffs = taylor[key]
-            exact = coeffs is not None and key.is_polynomial(X, Y)
             if coeffs is not None and coeffs and exact:
-                s = _sign_on_ray(coeffs, germ.direction)
+                s = _sign_on_ray(coeffs, germ.direction, floats)
                 if s is not None:
                     return s
             if coeffs == {} and exact:
@@ -442,6 +493,23 @@ def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
         return _sign_along(g.xreplace({X: cx, Y: cy}))
 
     return form_by_signs(expr, oracle)
+
+
+def _switch_info(g: sp.Expr, p: tuple, taylor: dict) -> int | tuple:
+    if not g.free_symbols & {X, Y}:
+        return sign_of(g)
+    key = _canonical(g)
+    if key not in taylor:
+        taylor[key] = _taylor(key, p)
+    coeffs = taylor[key]
+    exact = coeffs is not None and key.is_polynomial(X, Y)
+    floats = None
+    if exact and coeffs:
+        try:
+            floats = {m: float(c) for m, c in coeffs.items()}
+        except TypeError:
+            floats = None
+    return key, exact, floats
 
 
 def local_cells(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> list[Cell]:
@@ -453,6 +521,7 @@ def local_analysis(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> tuple[list[Cell
     """The cells of f near p (as ``local_cells``) and the switch functions met on the way."""
     found: dict[sp.Expr, None] = {}  # switch functions met so far, in order
     taylor: dict[sp.Expr, dict | None] = {}
+    known: dict = {}  # see _follow
     seen_count = -1
     cells: list[Cell] = []
     for _ in range(MAX_ROUNDS):
@@ -464,5 +533,5 @@ def local_analysis(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> tuple[list[Cell
             raise UndecidedError(
                 "The function has too many kinks through this point for Clarke Lab to follow."
             )
-        cells = [Cell(g, _follow(expr, g, p, found, taylor)) for g in germs]
+        cells = [Cell(g, _follow(expr, g, p, found, taylor, known)) for g in germs]
     raise UndecidedError("Clarke Lab could not settle the kinks through this point.")

@@ -79,8 +79,18 @@ def _numeric_gradient(grad, p: tuple[float, float], theta: np.ndarray) -> np.nda
     return out[1]
 
 
-def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
-    fx, fy = sp.diff(form, X), sp.diff(form, Y)
+def _gradient(form: sp.Expr, known: dict | None = None) -> tuple[sp.Expr, sp.Expr]:
+    """∇form, from ``known`` (gradients already taken in this computation) when there."""
+    if known is None:
+        return sp.diff(form, X), sp.diff(form, Y)
+    if form not in known:
+        known[form] = (sp.diff(form, X), sp.diff(form, Y))
+    return known[form]
+
+
+def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple,
+               gradients: dict | None = None) -> list[Limit]:
+    fx, fy = _gradient(form, gradients)
     exact = (_at(fx, p), _at(fy, p))
     if exact[0] is not None and exact[1] is not None:
         return [Limit((float(exact[0]), float(exact[1])), exact, form, cells[0].germ)]
@@ -184,16 +194,27 @@ class _NotLipschitz(Exception):
         self.cause = cause
 
 
+def _circle(n: int) -> tuple[np.ndarray, ...]:
+    theta = np.linspace(0, 2 * np.pi, n)
+    out = (theta, np.cos(theta), np.sin(theta))
+    for a in out:
+        a.flags.writeable = False
+    return out
+
+
+_CIRCLE = _circle(20001)  # angles of the jump test, with their cosines and sines (read-only)
+
+
 def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float) -> None:
     """Pieces may agree at p yet disagree along the curves between them (x against -x on the
     edges of a cusp): then f jumps at points arbitrarily close to p. On circles around p, values
     at neighbouring angles of a Lipschitz f differ by at most L·(arc step); a jump does not shrink
     with the step. A numeric test: it raises only on a clear violation."""
     f = evaluator((X, Y), expr)
-    theta = np.linspace(0, 2 * np.pi, 20001)
+    theta, cos, sin = _CIRCLE
     for r in (1e-2, 1e-3):
         with np.errstate(all="ignore"):
-            values = np.asarray(f(float(p[0]) + r * np.cos(theta), float(p[1]) + r * np.sin(theta)),
+            values = np.asarray(f(float(p[0]) + r * cos, float(p[1]) + r * sin),
                                 dtype=float) * np.ones_like(theta)
         steps = np.abs(np.diff(values))
         arc = r * (theta[1] - theta[0])
@@ -322,8 +343,8 @@ def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
 _MAX_SHIFT = 40  # a sequence starts at most this many halvings closer to p than the picture
 
 
-def _sequence(limit: Limit, p: tuple, scale: float,
-              cells: _OpenCells | None = None) -> GradientSequence:
+def _sequence(limit: Limit, p: tuple, scale: float, cells: _OpenCells | None = None,
+              gradients: dict | None = None) -> GradientSequence:
     """Points along the limit's germ with their gradients; each strictly inside the cell of the
     limit's form (the sequence starts closer to p when the first points would sit on or beyond
     another kink)."""
@@ -339,7 +360,7 @@ def _sequence(limit: Limit, p: tuple, scale: float,
         while start < _MAX_SHIFT and not all(inside(start + i) for i in range(SEQUENCE_LENGTH)):
             start += 1
     px, py = px[start:start + SEQUENCE_LENGTH], py[start:start + SEQUENCE_LENGTH]
-    fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
+    fx, fy = _gradient(limit.form, gradients)
     gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(px)
                   for v in evaluator((X, Y), [fx, fy, limit.form])(px, py))
     return GradientSequence(
@@ -369,11 +390,12 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     for cell in cells:
         by_form.setdefault(cell.form, []).append(cell)
     limits: list[Limit] = []
+    gradients: dict = {}  # ∇ of each form, taken once
     try:
         for form, group in by_form.items():
             if not _continuous(form, group, p, value):
                 raise _NotLipschitz("The function jumps at the point", "jump")
-            limits += _limits_of(form, group, p)
+            limits += _limits_of(form, group, p, gradients)
         if len(by_form) > 1:
             _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits))
     except _NotLipschitz as why:
@@ -402,15 +424,14 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     elif closed is not None:
         reason += (" f is c·x + sqrt(xᵀAx) near the point, so the set is exactly the "
                    "ellipse {s : (s - c)ᵀA⁻¹(s - c) ≤ 1}.")
-    extra = {"pieces": [sp.latex(f) for f in by_form], "forms": list(by_form),
-             "cells": len(cells)}
+    extra = {"forms": list(by_form), "cells": len(cells)}
     if closed is not None:
         extra["closed_form"] = closed
     return DifferentialSet(
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, p, scale, open_cells) for q in corners),
+        tuple(_sequence(q, p, scale, open_cells, gradients) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,
