@@ -190,6 +190,14 @@ class Germ:
         along, across = S**q, self.c * S ** (self.beta.p)
         return p[0] + along * ux - across * uy, p[1] + along * uy + across * ux
 
+    def points(self, p: tuple[float, float], s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The curve at the parameters ``s``, in floats (``curve`` without sympy)."""
+        ux, uy = float(self.direction[0]), float(self.direction[1])
+        if self.beta is None:
+            return p[0] + s * ux, p[1] + s * uy
+        along, across = s**self.beta.q, float(self.c) * s ** int(self.beta.p)
+        return p[0] + along * ux - across * uy, p[1] + along * uy + across * ux
+
     @property
     def angle(self) -> float:
         return math.atan2(float(self.direction[1]), float(self.direction[0]))
@@ -208,8 +216,7 @@ def _taylor(g: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], sp.
     polynomials), or None when some derivative is not finite at p (g not smooth there)."""
     shifted = g.xreplace({X: p[0] + X, Y: p[1] + Y})
     if shifted.is_polynomial(X, Y):
-        poly = sp.Poly(sp.expand(shifted), X, Y)
-        return {m: c for m, c in poly.terms() if c != 0}
+        return {m: c for m, c in _terms(shifted, (X, Y)).items() if c != 0}
     coeffs = {}
     for total in range(TAYLOR_ORDER + 1):
         for i in range(total + 1):
@@ -223,6 +230,26 @@ def _taylor(g: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], sp.
         if coeffs and total >= TAYLOR_ORDER:
             break
     return coeffs
+
+
+def _terms(poly: sp.Expr, gens: tuple[sp.Symbol, ...]) -> dict[tuple[int, ...], sp.Expr]:
+    """The coefficients {exponents: c} of a polynomial in ``gens``, as ``sp.Poly(poly,
+    *gens).terms()`` gives them (and in its order), read off the expanded sum directly: Poly
+    spends most of its time choosing a coefficient domain."""
+    out: dict[tuple[int, ...], sp.Expr] = {}
+    expanded = sp.expand(poly)
+    if expanded == 0:
+        return out
+    for term in sp.Add.make_args(expanded):
+        c, monomial = term.as_independent(*gens, as_Add=False)
+        powers = monomial.as_powers_dict()
+        exponents = tuple(powers.pop(g, 0) for g in gens)
+        if (powers and set(powers) != {sp.Integer(1)}) or not all(
+                isinstance(e, (int, sp.Integer)) and e >= 0 for e in exponents):
+            return {m: c for m, c in sp.Poly(poly, *gens).terms()}  # not a plain polynomial
+        key = tuple(int(e) for e in exponents)
+        out[key] = out[key] + c if key in out else c
+    return {m: out[m] for m in sorted(out, reverse=True) if out[m] != 0}
 
 
 def _leading_form(coeffs: dict[tuple[int, int], sp.Expr]) -> dict[tuple[int, int], sp.Expr]:
@@ -272,7 +299,7 @@ def _rotated(coeffs: dict, u: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], 
         c * (_T * ux - _W * uy) ** i * (_T * uy + _W * ux) ** j for (i, j), c in coeffs.items()
     )
     out = {}
-    for (i, j), c in sp.Poly(sp.expand(poly), _T, _W).terms():
+    for (i, j), c in _terms(poly, (_T, _W)).items():
         if sign_of(c) != 0:
             out[(i, j)] = c
     return out
@@ -424,7 +451,7 @@ def _canonical(g: sp.Expr) -> sp.Expr:
 def _sign_along(h: sp.Expr) -> int:
     """Sign of h(s) as s -> 0+; polynomials (the common case) by their first nonzero coefficient."""
     if h.is_polynomial(S):
-        for c in reversed(sp.Poly(h, S).all_coeffs()):
+        for _, c in sorted(_terms(h, (S,)).items()):
             s = sign_of(c)
             if s:
                 return s

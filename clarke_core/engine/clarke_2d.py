@@ -352,8 +352,7 @@ def _sequence(limit: Limit, p: tuple, scale: float, cells: _OpenCells | None = N
     q = limit.germ.beta.q if limit.germ.beta is not None else 1
     norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
     s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH + _MAX_SHIFT) / q)
-    curve = evaluator((S,), list(limit.germ.curve(p)))
-    px, py = (np.asarray(c, dtype=float) * np.ones_like(s) for c in curve(s))
+    px, py = limit.germ.points((float(p[0]), float(p[1])), s)
     start = 0
     if cells is not None:
         inside = cells.inside(limit.form, px, py)
