@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
@@ -205,10 +205,12 @@ class Germ:
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of f near p: a germ inside it and the smooth form f follows there."""
+    """One cell of f near p: a germ inside it and the smooth form f follows there; ``signs``,
+    the switch functions asked along the germ with their signs there, chose that form."""
 
     germ: Germ
     form: sp.Expr
+    signs: tuple[tuple[sp.Expr, int], ...] = field(default=(), compare=False, repr=False)
 
 
 def _taylor(g: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], sp.Expr] | None:
@@ -494,14 +496,20 @@ def _sign_on_ray(coeffs: dict, u: tuple, floats: dict | None = None) -> int | No
 
 
 def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
-            taylor: dict, known: dict | None = None) -> sp.Expr:
-    """f's form along the germ. ``known`` caches, for each switch function met, its canonical
+            taylor: dict, known: dict | None = None) -> Cell:
+    """f's cell along the germ. ``known`` caches, for each switch function met, its canonical
     form, whether it is a polynomial and its Taylor coefficients as floats (or its sign when it
     is a constant)."""
     cx, cy = germ.curve(p)
     known = {} if known is None else known
+    asked: list[tuple[sp.Expr, int]] = []
 
     def oracle(g: sp.Expr) -> int:
+        sign = _sign(g)
+        asked.append((g, sign))
+        return sign
+
+    def _sign(g: sp.Expr) -> int:
         if g not in known:
             known[g] = _switch_info(g, p, taylor)
         info = known[g]
@@ -519,7 +527,8 @@ def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
                 return 0
         return _sign_along(g.xreplace({X: cx, Y: cy}))
 
-    return form_by_signs(expr, oracle)
+    form = form_by_signs(expr, oracle)
+    return Cell(germ, form, tuple(asked))
 
 
 def _switch_info(g: sp.Expr, p: tuple, taylor: dict) -> int | tuple:
@@ -560,5 +569,5 @@ def local_analysis(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> tuple[list[Cell
             raise UndecidedError(
                 "The function has too many kinks through this point for Clarke Lab to follow."
             )
-        cells = [Cell(g, _follow(expr, g, p, found, taylor, known)) for g in germs]
+        cells = [_follow(expr, g, p, found, taylor, known) for g in germs]
     raise UndecidedError("Clarke Lab could not settle the kinks through this point.")

@@ -273,19 +273,31 @@ def _hull(points: list[Limit]) -> list[Limit]:
 class _OpenCells:
     """Whether float points lie strictly inside the region where f follows a given form, with no
     switch function near zero there (on no kink). Each switch function is evaluated on all the
-    points at once, and f's form is found once per pattern of their signs."""
+    points at once, and f's form is found once per pattern of their signs. Where the switch
+    functions that chose ``form`` along a cell's germ have the same signs as along the germ,
+    f follows that cell's form (the same choices give the same branch)."""
 
-    def __init__(self, expr: sp.Expr):
+    def __init__(self, expr: sp.Expr, cells: list[Cell] = ()):
         self.expr = expr
         self.switches: dict[sp.Expr, object] = {}  # met so far, with their numeric functions
         self.by_signs: dict[tuple, sp.Expr | None] = {}  # None: some switch is near zero
+        self.chosen = {c.germ: c.signs for c in cells if c.signs and all(s for _, s in c.signs)}
 
-    def inside(self, form: sp.Expr, xs: np.ndarray, ys: np.ndarray):
-        """A function k -> whether the point (xs[k], ys[k]) lies inside ``form``'s region."""
-        signs = {g: self._signs(g, xs, ys) for g in self.switches}
+    def inside(self, form: sp.Expr, xs: np.ndarray, ys: np.ndarray, germ: Germ | None = None):
+        """A function k -> whether the point (xs[k], ys[k]) lies inside ``form``'s region;
+        ``germ``, the germ of a cell of ``form`` that the points follow."""
+        signs: dict[sp.Expr, np.ndarray] = {}
+        for g in [g for g, _ in self.chosen.get(germ, ())] + list(self.switches):
+            if g not in signs:
+                signs[g] = self._signs(g, xs, ys)
+        same = None
+        if germ in self.chosen:
+            same = np.logical_and.reduce([signs[g] == s for g, s in self.chosen[germ]])
         memo: dict[int, bool] = {}
 
         def at(k: int) -> bool:
+            if same is not None and same[k]:
+                return True
             if k not in memo:
                 memo[k] = self._inside_at(form, (float(xs[k]), float(ys[k])), k, signs, xs, ys)
             return memo[k]
@@ -355,7 +367,7 @@ def _sequence(limit: Limit, p: tuple, scale: float, cells: _OpenCells | None = N
     px, py = limit.germ.points((float(p[0]), float(p[1])), s)
     start = 0
     if cells is not None:
-        inside = cells.inside(limit.form, px, py)
+        inside = cells.inside(limit.form, px, py, limit.germ)
         while start < _MAX_SHIFT and not all(inside(start + i) for i in range(SEQUENCE_LENGTH)):
             start += 1
     px, py = px[start:start + SEQUENCE_LENGTH], py[start:start + SEQUENCE_LENGTH]
@@ -414,7 +426,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
-    open_cells = _OpenCells(expr)
+    open_cells = _OpenCells(expr, cells)
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
     if curved and closed is None:
