@@ -205,16 +205,18 @@ def _circle(n: int) -> tuple[np.ndarray, ...]:
 _CIRCLE = _circle(20001)  # angles of the jump test, with their cosines and sines (read-only)
 
 
-def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float) -> None:
+def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float,
+                           constants: dict | None = None) -> None:
     """Pieces may agree at p yet disagree along the curves between them (x against -x on the
     edges of a cusp): then f jumps at points arbitrarily close to p. On circles around p, values
     at neighbouring angles of a Lipschitz f differ by at most L·(arc step); a jump does not shrink
     with the step. A numeric test: it raises only on a clear violation."""
-    f = evaluator((X, Y), expr)
+    f = evaluator((X, Y), expr, constants)
     theta, cos, sin = _CIRCLE
+    x0, y0 = float(p[0]), float(p[1])
     for r in (1e-2, 1e-3):
         with np.errstate(all="ignore"):
-            values = np.asarray(f(float(p[0]) + r * cos, float(p[1]) + r * sin),
+            values = np.asarray(f(x0 + r * cos, y0 + r * sin),
                                 dtype=float) * np.ones_like(theta)
         steps = np.abs(np.diff(values))
         arc = r * (theta[1] - theta[0])
@@ -277,8 +279,9 @@ class _OpenCells:
     functions that chose ``form`` along a cell's germ have the same signs as along the germ,
     f follows that cell's form (the same choices give the same branch)."""
 
-    def __init__(self, expr: sp.Expr, cells: list[Cell] = ()):
+    def __init__(self, expr: sp.Expr, cells: list[Cell] = (), constants: dict | None = None):
         self.expr = expr
+        self.constants = {} if constants is None else constants  # see evaluator
         self.switches: dict[sp.Expr, object] = {}  # met so far, with their numeric functions
         self.by_signs: dict[tuple, sp.Expr | None] = {}  # None: some switch is near zero
         self.chosen = {c.germ: c.signs for c in cells if c.signs and all(s for _, s in c.signs)}
@@ -306,7 +309,7 @@ class _OpenCells:
 
     def _signs(self, g: sp.Expr, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         if g not in self.switches:
-            self.switches[g] = evaluator((X, Y), g)
+            self.switches[g] = evaluator((X, Y), g, self.constants)
         try:
             values = np.asarray(self.switches[g](xs, ys), dtype=float) * np.ones_like(xs)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -355,16 +358,16 @@ def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
 _MAX_SHIFT = 40  # a sequence starts at most this many halvings closer to p than the picture
 
 
-def _sequence(limit: Limit, p: tuple, scale: float, cells: _OpenCells | None = None,
-              gradients: dict | None = None) -> GradientSequence:
-    """Points along the limit's germ with their gradients; each strictly inside the cell of the
-    limit's form (the sequence starts closer to p when the first points would sit on or beyond
-    another kink)."""
+def _sequence(limit: Limit, p: tuple[float, float], scale: float,
+              cells: _OpenCells | None = None, gradients: dict | None = None) -> GradientSequence:
+    """Points along the limit's germ from p (in floats) with their gradients; each strictly
+    inside the cell of the limit's form (the sequence starts closer to p when the first points
+    would sit on or beyond another kink)."""
     # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
     q = limit.germ.beta.q if limit.germ.beta is not None else 1
     norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
     s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH + _MAX_SHIFT) / q)
-    px, py = limit.germ.points((float(p[0]), float(p[1])), s)
+    px, py = limit.germ.points(p, s)
     start = 0
     if cells is not None:
         inside = cells.inside(limit.form, px, py, limit.germ)
@@ -373,7 +376,8 @@ def _sequence(limit: Limit, p: tuple, scale: float, cells: _OpenCells | None = N
     px, py = px[start:start + SEQUENCE_LENGTH], py[start:start + SEQUENCE_LENGTH]
     fx, fy = _gradient(limit.form, gradients)
     gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(px)
-                  for v in evaluator((X, Y), [fx, fy, limit.form])(px, py))
+                  for v in evaluator((X, Y), [fx, fy, limit.form],
+                                     cells.constants if cells else None)(px, py))
     return GradientSequence(
         target=limit.point,
         points=tuple(zip(px.tolist(), py.tolist(), strict=True)),
@@ -402,13 +406,14 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         by_form.setdefault(cell.form, []).append(cell)
     limits: list[Limit] = []
     gradients: dict = {}  # ∇ of each form, taken once
+    constants: dict = {}  # floats of constants, for every evaluator of this computation
     try:
         for form, group in by_form.items():
             if not _continuous(form, group, p, value):
                 raise _NotLipschitz("The function jumps at the point", "jump")
             limits += _limits_of(form, group, p, gradients)
         if len(by_form) > 1:
-            _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits))
+            _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits), constants)
     except _NotLipschitz as why:
         consequence = ("it is not locally Lipschitz there: f itself is discontinuous, a jump "
                        "and not slopes growing without bound" if why.cause == "jump"
@@ -426,7 +431,8 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
-    open_cells = _OpenCells(expr, cells)
+    open_cells = _OpenCells(expr, cells, constants)
+    pf = (float(p[0]), float(p[1]))
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
     if curved and closed is None:
@@ -442,7 +448,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, p, scale, open_cells, gradients) for q in corners),
+        tuple(_sequence(q, pf, scale, open_cells, gradients) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,
