@@ -512,9 +512,9 @@ def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
     """f's cell along the germ. ``known`` caches, for each switch function met, its canonical
     form, whether it is a polynomial and its Taylor coefficients as floats (or its sign when it
     is a constant)."""
-    cx, cy = germ.curve(p)
     known = {} if known is None else known
     asked: list[tuple[sp.Expr, int]] = []
+    curve: list[tuple[sp.Expr, sp.Expr]] = []  # the germ's curve, built when first needed
 
     def oracle(g: sp.Expr) -> int:
         sign = _sign(g)
@@ -537,7 +537,9 @@ def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
                     return s
             if coeffs == {} and exact:
                 return 0
-        return _sign_along(g.xreplace({X: cx, Y: cy}))
+        if not curve:
+            curve.append(germ.curve(p))
+        return _sign_along(g.xreplace(dict(zip((X, Y), curve[0], strict=True))))
 
     form = form_by_signs(expr, oracle)
     return Cell(germ, form, tuple(asked))

@@ -49,6 +49,8 @@ def value_at(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> sp.Expr:
 
 
 def _at(expr: sp.Expr, p: tuple) -> sp.Expr | None:
+    if expr.is_polynomial(X, Y):  # finite everywhere: finite_at's value, without its checks
+        return expr.xreplace({X: sp.S(p[0]), Y: sp.S(p[1])})
     return finite_at(expr, {X: p[0], Y: p[1]})
 
 
