@@ -16,13 +16,14 @@ branches that are merely active are ignored, and no calculus rule is used.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
 from ..errors import InputError, NotFiniteError, UndecidedError
-from .cells_2d import Cell, Germ, S, evaluator, local_cells
+from .cells_2d import Cell, Germ, S, local_cells
+from .evaluation import evaluator
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .primitives import X, Y
 from .sets import DifferentialSet, Ellipse, GradientSequence
@@ -81,18 +82,30 @@ def _numeric_gradient(grad, p: tuple[float, float], theta: np.ndarray) -> np.nda
     return out[1]
 
 
-def _gradient(form: sp.Expr, known: dict | None = None) -> tuple[sp.Expr, sp.Expr]:
-    """∇form, from ``known`` (gradients already taken in this computation) when there."""
-    if known is None:
-        return sp.diff(form, X), sp.diff(form, Y)
-    if form not in known:
-        known[form] = (sp.diff(form, X), sp.diff(form, Y))
-    return known[form]
+@dataclass
+class _Memo:
+    """What one computation works out once and uses again: the gradient of each form, each
+    form's numeric gradient and value, and the floats of constants (see ``evaluator``)."""
+
+    gradients: dict = field(default_factory=dict)
+    numeric: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
+
+    def gradient(self, form: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+        if form not in self.gradients:
+            self.gradients[form] = (sp.diff(form, X), sp.diff(form, Y))
+        return self.gradients[form]
+
+    def gradient_and_value(self, form: sp.Expr):
+        """A numpy function (x, y) -> [∂form/∂x, ∂form/∂y, form]."""
+        if form not in self.numeric:
+            self.numeric[form] = evaluator((X, Y), [*self.gradient(form), form], self.constants)
+        return self.numeric[form]
 
 
 def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple,
-               gradients: dict | None = None) -> list[Limit]:
-    fx, fy = _gradient(form, gradients)
+               memo: _Memo | None = None) -> list[Limit]:
+    fx, fy = (memo or _Memo()).gradient(form)
     exact = (_at(fx, p), _at(fy, p))
     if exact[0] is not None and exact[1] is not None:
         return [Limit((float(exact[0]), float(exact[1])), exact, form, cells[0].germ)]
@@ -208,12 +221,12 @@ _CIRCLE = _circle(20001)  # angles of the jump test, with their cosines and sine
 
 
 def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float,
-                           constants: dict | None = None) -> None:
+                           memo: _Memo | None = None) -> None:
     """Pieces may agree at p yet disagree along the curves between them (x against -x on the
     edges of a cusp): then f jumps at points arbitrarily close to p. On circles around p, values
     at neighbouring angles of a Lipschitz f differ by at most L·(arc step); a jump does not shrink
     with the step. A numeric test: it raises only on a clear violation."""
-    f = evaluator((X, Y), expr, constants)
+    f = evaluator((X, Y), expr, (memo or _Memo()).constants)
     theta, cos, sin = _CIRCLE
     x0, y0 = float(p[0]), float(p[1])
     for r in (1e-2, 1e-3):
@@ -281,9 +294,9 @@ class _OpenCells:
     functions that chose ``form`` along a cell's germ have the same signs as along the germ,
     f follows that cell's form (the same choices give the same branch)."""
 
-    def __init__(self, expr: sp.Expr, cells: list[Cell] = (), constants: dict | None = None):
+    def __init__(self, expr: sp.Expr, cells: list[Cell] = (), memo: _Memo | None = None):
         self.expr = expr
-        self.constants = {} if constants is None else constants  # see evaluator
+        self.memo = memo or _Memo()
         self.switches: dict[sp.Expr, object] = {}  # met so far, with their numeric functions
         self.by_signs: dict[tuple, sp.Expr | None] = {}  # None: some switch is near zero
         self.chosen = {c.germ: c.signs for c in cells if c.signs and all(s for _, s in c.signs)}
@@ -311,7 +324,7 @@ class _OpenCells:
 
     def _signs(self, g: sp.Expr, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         if g not in self.switches:
-            self.switches[g] = evaluator((X, Y), g, self.constants)
+            self.switches[g] = evaluator((X, Y), g, self.memo.constants)
         try:
             values = np.asarray(self.switches[g](xs, ys), dtype=float) * np.ones_like(xs)
         except (TypeError, ValueError, ZeroDivisionError, OverflowError):
@@ -361,7 +374,7 @@ _MAX_SHIFT = 40  # a sequence starts at most this many halvings closer to p than
 
 
 def _sequence(limit: Limit, p: tuple[float, float], scale: float,
-              cells: _OpenCells | None = None, gradients: dict | None = None) -> GradientSequence:
+              cells: _OpenCells | None = None) -> GradientSequence:
     """Points along the limit's germ from p (in floats) with their gradients; each strictly
     inside the cell of the limit's form (the sequence starts closer to p when the first points
     would sit on or beyond another kink)."""
@@ -376,10 +389,8 @@ def _sequence(limit: Limit, p: tuple[float, float], scale: float,
         while start < _MAX_SHIFT and not all(inside(start + i) for i in range(SEQUENCE_LENGTH)):
             start += 1
     px, py = px[start:start + SEQUENCE_LENGTH], py[start:start + SEQUENCE_LENGTH]
-    fx, fy = _gradient(limit.form, gradients)
-    gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(px)
-                  for v in evaluator((X, Y), [fx, fy, limit.form],
-                                     cells.constants if cells else None)(px, py))
+    numeric = (cells.memo if cells else _Memo()).gradient_and_value(limit.form)
+    gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(px) for v in numeric(px, py))
     return GradientSequence(
         target=limit.point,
         points=tuple(zip(px.tolist(), py.tolist(), strict=True)),
@@ -407,15 +418,14 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     for cell in cells:
         by_form.setdefault(cell.form, []).append(cell)
     limits: list[Limit] = []
-    gradients: dict = {}  # ∇ of each form, taken once
-    constants: dict = {}  # floats of constants, for every evaluator of this computation
+    memo = _Memo()
     try:
         for form, group in by_form.items():
             if not _continuous(form, group, p, value):
                 raise _NotLipschitz("The function jumps at the point", "jump")
-            limits += _limits_of(form, group, p, gradients)
+            limits += _limits_of(form, group, p, memo)
         if len(by_form) > 1:
-            _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits), constants)
+            _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits), memo)
     except _NotLipschitz as why:
         consequence = ("it is not locally Lipschitz there: f itself is discontinuous, a jump "
                        "and not slopes growing without bound" if why.cause == "jump"
@@ -433,7 +443,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
-    open_cells = _OpenCells(expr, cells, constants)
+    open_cells = _OpenCells(expr, cells, memo)
     pf = (float(p[0]), float(p[1]))
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
@@ -450,7 +460,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, pf, scale, open_cells, gradients) for q in corners),
+        tuple(_sequence(q, pf, scale, open_cells) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,
