@@ -320,7 +320,15 @@ def _refuse_high_contact(owners: dict, branch: tuple, g: sp.Expr) -> None:
 
 
 def _same_direction(u: tuple, v: tuple) -> bool:
-    return sign_of(u[0] * v[1] - u[1] * v[0]) == 0 and sign_of(u[0] * v[0] + u[1] * v[1]) > 0
+    if _cross_sign(u, v) != 0:
+        return False
+    try:  # floats decide the dot product's sign when it is clearly away from zero
+        a, b = float(u[0]) * float(v[0]), float(u[1]) * float(v[1])
+        if abs(a + b) > 1e-12 * (abs(a) + abs(b)):
+            return a + b > 0
+    except TypeError:
+        pass
+    return sign_of(u[0] * v[0] + u[1] * v[1]) > 0
 
 
 def _canonical(g: sp.Expr) -> sp.Expr:

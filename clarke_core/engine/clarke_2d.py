@@ -304,8 +304,8 @@ class _OpenCells:
     def inside(self, form: sp.Expr, xs: np.ndarray, ys: np.ndarray, germ: Germ | None = None):
         """A function k -> whether the point (xs[k], ys[k]) lies inside ``form``'s region;
         ``germ``, the germ of a cell of ``form`` that the points follow."""
-        signs: dict[sp.Expr, np.ndarray] = {}
-        for g in [g for g, _ in self.chosen.get(germ, ())] + list(self.switches):
+        signs: dict[sp.Expr, np.ndarray] = {}  # each switch's signs on the points, when asked
+        for g, _ in self.chosen.get(germ, ()):
             if g not in signs:
                 signs[g] = self._signs(g, xs, ys)
         same = None
@@ -333,6 +333,9 @@ class _OpenCells:
         return np.where(near, 0, np.sign(values)).astype(int)
 
     def _inside_at(self, form, point, k, signs, xs, ys) -> bool:
+        for g in list(self.switches):
+            if g not in signs:
+                signs[g] = self._signs(g, xs, ys)
         key = tuple(signs[g][k] for g in self.switches)
         if key in self.by_signs:
             here = self.by_signs[key]
