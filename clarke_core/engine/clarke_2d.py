@@ -16,7 +16,7 @@ branches that are merely active are ignored, and no calculus rule is used.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
@@ -26,9 +26,9 @@ from .cells_2d import Cell, Germ, S, local_cells
 from .evaluation import evaluator
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .primitives import X, Y
-from .sets import DifferentialSet, Ellipse, GradientSequence
+from .sequences_2d import Memo, OpenCells, limiting_sequence
+from .sets import DifferentialSet, Ellipse
 
-SEQUENCE_LENGTH = 10
 CURVE_SAMPLES = 720  # rays per full turn for curved sets: support error < 1e-4 for the unit disk
 _PROBE = (1e-7, 1e-8)
 
@@ -82,30 +82,9 @@ def _numeric_gradient(grad, p: tuple[float, float], theta: np.ndarray) -> np.nda
     return out[1]
 
 
-@dataclass
-class _Memo:
-    """What one computation works out once and uses again: the gradient of each form, each
-    form's numeric gradient and value, and the floats of constants (see ``evaluator``)."""
-
-    gradients: dict = field(default_factory=dict)
-    numeric: dict = field(default_factory=dict)
-    constants: dict = field(default_factory=dict)
-
-    def gradient(self, form: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
-        if form not in self.gradients:
-            self.gradients[form] = (sp.diff(form, X), sp.diff(form, Y))
-        return self.gradients[form]
-
-    def gradient_and_value(self, form: sp.Expr):
-        """A numpy function (x, y) -> [∂form/∂x, ∂form/∂y, form]."""
-        if form not in self.numeric:
-            self.numeric[form] = evaluator((X, Y), [*self.gradient(form), form], self.constants)
-        return self.numeric[form]
-
-
 def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple,
-               memo: _Memo | None = None) -> list[Limit]:
-    fx, fy = (memo or _Memo()).gradient(form)
+               memo: Memo | None = None) -> list[Limit]:
+    fx, fy = (memo or Memo()).gradient(form)
     exact = (_at(fx, p), _at(fy, p))
     if exact[0] is not None and exact[1] is not None:
         return [Limit((float(exact[0]), float(exact[1])), exact, form, cells[0].germ)]
@@ -209,32 +188,30 @@ class _NotLipschitz(Exception):
         self.cause = cause
 
 
-def _circle(n: int) -> tuple[np.ndarray, ...]:
-    theta = np.linspace(0, 2 * np.pi, n)
-    out = (theta, np.cos(theta), np.sin(theta))
-    for a in out:
-        a.flags.writeable = False
-    return out
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
-_CIRCLE = _circle(20001)  # angles of the jump test, with their cosines and sines (read-only)
+# The jump test's circles: for each radius r, the offsets r·(cos θ, sin θ) of 20001 angles.
+_THETA = _read_only(np.linspace(0, 2 * np.pi, 20001))
+_CIRCLES = {r: (_read_only(r * np.cos(_THETA)), _read_only(r * np.sin(_THETA)))
+            for r in (1e-2, 1e-3)}
 
 
 def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float,
-                           memo: _Memo | None = None) -> None:
+                           memo: Memo | None = None) -> None:
     """Pieces may agree at p yet disagree along the curves between them (x against -x on the
     edges of a cusp): then f jumps at points arbitrarily close to p. On circles around p, values
     at neighbouring angles of a Lipschitz f differ by at most L·(arc step); a jump does not shrink
     with the step. A numeric test: it raises only on a clear violation."""
-    f = evaluator((X, Y), expr, (memo or _Memo()).constants)
-    theta, cos, sin = _CIRCLE
+    f = evaluator((X, Y), expr, (memo or Memo()).constants)
     x0, y0 = float(p[0]), float(p[1])
-    for r in (1e-2, 1e-3):
+    for r, (dx, dy) in _CIRCLES.items():
         with np.errstate(all="ignore"):
-            values = np.asarray(f(x0 + r * cos, y0 + r * sin),
-                                dtype=float) * np.ones_like(theta)
+            values = np.asarray(f(x0 + dx, y0 + dy), dtype=float) * np.ones_like(dx)
         steps = np.abs(np.diff(values))
-        arc = r * (theta[1] - theta[0])
+        arc = r * (_THETA[1] - _THETA[0])
         if np.nanmax(steps, initial=0.0) > 100 * (1 + lipschitz) * arc + 1e-12:
             raise _NotLipschitz(
                 "The function jumps between its pieces next to the point (found numerically)",
@@ -287,123 +264,6 @@ def _hull(points: list[Limit]) -> list[Limit]:
     return hull[start:] + hull[:start]
 
 
-class _OpenCells:
-    """Whether float points lie strictly inside the region where f follows a given form, with no
-    switch function near zero there (on no kink). Each switch function is evaluated on all the
-    points at once, and f's form is found once per pattern of their signs. Where the switch
-    functions that chose ``form`` along a cell's germ have the same signs as along the germ,
-    f follows that cell's form (the same choices give the same branch)."""
-
-    def __init__(self, expr: sp.Expr, cells: list[Cell] = (), memo: _Memo | None = None):
-        self.expr = expr
-        self.memo = memo or _Memo()
-        self.switches: dict[sp.Expr, object] = {}  # met so far, with their numeric functions
-        self.by_signs: dict[tuple, sp.Expr | None] = {}  # None: some switch is near zero
-        self.chosen = {c.germ: c.signs for c in cells if c.signs and all(s for _, s in c.signs)}
-
-    def inside(self, form: sp.Expr, xs: np.ndarray, ys: np.ndarray, germ: Germ | None = None):
-        """A function k -> whether the point (xs[k], ys[k]) lies inside ``form``'s region;
-        ``germ``, the germ of a cell of ``form`` that the points follow."""
-        signs: dict[sp.Expr, np.ndarray] = {}  # each switch's signs on the points, when asked
-        for g, _ in self.chosen.get(germ, ()):
-            if g not in signs:
-                signs[g] = self._signs(g, xs, ys)
-        same = None
-        if germ in self.chosen:
-            same = np.logical_and.reduce([signs[g] == s for g, s in self.chosen[germ]])
-        memo: dict[int, bool] = {}
-
-        def at(k: int) -> bool:
-            if same is not None and same[k]:
-                return True
-            if k not in memo:
-                memo[k] = self._inside_at(form, (float(xs[k]), float(ys[k])), k, signs, xs, ys)
-            return memo[k]
-
-        return at
-
-    def _signs(self, g: sp.Expr, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-        if g not in self.switches:
-            self.switches[g] = evaluator((X, Y), g, self.memo.constants)
-        try:
-            values = np.asarray(self.switches[g](xs, ys), dtype=float) * np.ones_like(xs)
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            return np.zeros(len(xs), dtype=int)
-        near = ~np.isfinite(values) | (np.abs(values) <= 1e-9 * (1 + np.abs(xs) + np.abs(ys)))
-        return np.where(near, 0, np.sign(values)).astype(int)
-
-    def _inside_at(self, form, point, k, signs, xs, ys) -> bool:
-        for g in list(self.switches):
-            if g not in signs:
-                signs[g] = self._signs(g, xs, ys)
-        key = tuple(signs[g][k] for g in self.switches)
-        if key in self.by_signs:
-            here = self.by_signs[key]
-        else:
-            met_before, near_kink = len(self.switches), False
-
-            def oracle(g: sp.Expr) -> int:
-                nonlocal near_kink
-                if g not in signs:
-                    signs[g] = self._signs(g, xs, ys)
-                if signs[g][k] == 0:
-                    near_kink = True
-                return int(signs[g][k])
-
-            try:
-                here = form_by_signs(self.expr, oracle)
-            except UndecidedError:
-                near_kink = True
-            here = None if near_kink else here
-            if len(self.switches) == met_before:  # the signs in the key decided it
-                self.by_signs[key] = here
-        if here is None:
-            return False
-        if here == form:
-            return True
-        difference = (here - form).xreplace({X: point[0], Y: point[1]})
-        try:
-            return abs(float(difference)) < 1e-12 and _same_gradient(here, form, point)
-        except TypeError:
-            return False
-
-
-def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
-    at = {X: point[0], Y: point[1]}
-    return all(abs(float((sp.diff(a, v) - sp.diff(b, v)).xreplace(at))) < 1e-12 for v in (X, Y))
-
-
-_MAX_SHIFT = 40  # a sequence starts at most this many halvings closer to p than the picture
-
-
-def _sequence(limit: Limit, p: tuple[float, float], scale: float,
-              cells: _OpenCells | None = None) -> GradientSequence:
-    """Points along the limit's germ from p (in floats) with their gradients; each strictly
-    inside the cell of the limit's form (the sequence starts closer to p when the first points
-    would sit on or beyond another kink)."""
-    # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
-    q = limit.germ.beta.q if limit.germ.beta is not None else 1
-    norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
-    s = (scale / norm) ** (1 / q) * 2.0 ** (-np.arange(SEQUENCE_LENGTH + _MAX_SHIFT) / q)
-    px, py = limit.germ.points(p, s)
-    start = 0
-    if cells is not None:
-        inside = cells.inside(limit.form, px, py, limit.germ)
-        while start < _MAX_SHIFT and not all(inside(start + i) for i in range(SEQUENCE_LENGTH)):
-            start += 1
-    px, py = px[start:start + SEQUENCE_LENGTH], py[start:start + SEQUENCE_LENGTH]
-    numeric = (cells.memo if cells else _Memo()).gradient_and_value(limit.form)
-    gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(px) for v in numeric(px, py))
-    return GradientSequence(
-        target=limit.point,
-        points=tuple(zip(px.tolist(), py.tolist(), strict=True)),
-        gradients=tuple(zip(gx.tolist(), gy.tolist(), strict=True)),
-        values=tuple(fv.tolist()),
-        side=f"direction {math.degrees(limit.germ.angle):.0f}°"
-        + ("" if limit.germ.beta is None else f", cusp t^{limit.germ.beta}"),
-    )
-
-
 def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> DifferentialSet:
     """The exact Clarke set of f(x, y) at p, with a limiting-gradient sequence per vertex."""
     check_size_at(expr, {X: p[0], Y: p[1]})
@@ -421,7 +281,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     for cell in cells:
         by_form.setdefault(cell.form, []).append(cell)
     limits: list[Limit] = []
-    memo = _Memo()
+    memo = Memo()
     try:
         for form, group in by_form.items():
             if not _continuous(form, group, p, value):
@@ -446,7 +306,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
-    open_cells = _OpenCells(expr, cells, memo)
+    open_cells = OpenCells(expr, cells, memo)
     pf = (float(p[0]), float(p[1]))
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
@@ -463,7 +323,7 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, pf, scale, open_cells) for q in corners),
+        tuple(limiting_sequence(q, pf, scale, open_cells) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,
