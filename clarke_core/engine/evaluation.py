@@ -4,7 +4,7 @@
 the 2D engine evaluates dozens of small expressions per point (switch functions on sequence
 points, the function on circles, gradients on rays). ``evaluator`` walks the expression once
 into numpy calls instead, with lambdify's values, and hands anything it does not know to
-lambdify.
+``numeric.lambdify``.
 
 >>> x, y = sp.symbols("x y", real=True)
 >>> float(evaluator((x, y), x * y + sp.pi)(2.0, 3.0)) == 6 + np.pi
@@ -18,15 +18,15 @@ import functools
 import numpy as np
 import sympy as sp
 
+from .numeric import lambdify, numpy_function
+
 
 class _Unsupported(Exception):
     """A node the tree walk does not know: lambdify evaluates the expression instead."""
 
 
-_UNARY = {sp.Abs: np.abs, sp.sign: np.sign, sp.exp: np.exp, sp.log: np.log, sp.sin: np.sin,
-          sp.cos: np.cos, sp.tan: np.tan}
-_NARY = {sp.Add: np.add, sp.Mul: np.multiply, sp.Max: np.maximum, sp.Min: np.minimum,
-         sp.And: np.logical_and, sp.Or: np.logical_or}
+# Arithmetic and logic; each primitive's numpy function is the primitive's own (numpy_function).
+_NARY = {sp.Add: np.add, sp.Mul: np.multiply, sp.And: np.logical_and, sp.Or: np.logical_or}
 _COMPARE = {sp.StrictLessThan: np.less, sp.LessThan: np.less_equal, sp.Equality: np.equal,
             sp.StrictGreaterThan: np.greater, sp.GreaterThan: np.greater_equal,
             sp.Unequality: np.not_equal}
@@ -50,7 +50,7 @@ def evaluator(variables: tuple[sp.Symbol, ...], expr: sp.Basic | list[sp.Basic],
     try:
         runs = [compiler.closure(e) for e in (expr if isinstance(expr, list) else [expr])]
     except _Unsupported:
-        return sp.lambdify(variables, expr, "numpy")
+        return lambdify(variables, expr)
 
     def f(*values):
         env = {v: np.asarray(x, dtype=float) for v, x in zip(variables, values, strict=True)}
@@ -104,9 +104,9 @@ class _Compiler:
         return lambda env: value
 
     def _node(self, e: sp.Basic, parts: list):
-        if e.func in _UNARY and len(parts) == 1:
-            fn, (a,) = _UNARY[e.func], parts
-            return lambda env: fn(a(env))
+        primitive = numpy_function(e.func)
+        if primitive is not None:
+            return lambda env: primitive(*[a(env) for a in parts])
         if e.is_Mul:  # as the printer: x/sqrt(u), not x*(1/sqrt(u))
             over = [i for i, a in enumerate(e.args)
                     if a.is_Pow and a.exp.is_Rational and a.exp.is_negative]
@@ -124,9 +124,6 @@ class _Compiler:
         if e.func is sp.Not:
             (a,) = parts
             return lambda env: np.logical_not(a(env))
-        if e.func is sp.Heaviside:
-            a, h0 = parts[0], (parts[1] if len(parts) > 1 else (lambda env: 0.5))
-            return lambda env: np.heaviside(a(env), h0(env))
         if e.is_Pow:
             return _compiled_pow(e, *parts)
         raise _Unsupported
