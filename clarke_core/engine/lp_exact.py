@@ -1,0 +1,199 @@
+"""Exact strict feasibility of homogeneous linear inequalities, by a small simplex.
+
+One question serves the whole n-D engine: is there a direction d with r·d > 0 for every row r?
+A cell of the local fan is realizable as an open cone exactly when its switches' rows pass, and a
+gradient is an extreme point of a finite set exactly when its differences to the others pass. The
+answer is decided by the linear program max t s.t. r·d >= t, |d|∞ <= 1 (feasible iff t* > 0),
+solved over Python fractions when every entry is rational and over sympy numbers otherwise; never
+over floats.
+
+>>> strictly_feasible([(1, 0), (0, 1)], 2)
+(Fraction(1, 1), Fraction(1, 1))
+>>> strictly_feasible([(1, 1), (-1, -1)], 2) is None
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+
+import sympy as sp
+
+from ..errors import UndecidedError
+
+Number = int | Fraction | sp.Expr
+Row = tuple[Number, ...]
+
+
+def exact_sign(value: Number) -> int:
+    """The sign of an exact number: -1, 0 or 1 (UndecidedError when sympy cannot tell).
+
+    >>> exact_sign(sp.sqrt(2) - sp.Rational(141, 100)), exact_sign(sp.pi - sp.pi)
+    (1, 0)
+    """
+    if isinstance(value, int | Fraction):
+        return (value > 0) - (value < 0)
+    value = sp.sympify(value)
+    if value.is_Rational:
+        return int(sp.sign(value))
+    if value.is_zero:
+        return 0
+    if value.is_positive:
+        return 1
+    if value.is_negative:
+        return -1
+    simplified = sp.simplify(value)
+    if simplified.is_zero:
+        return 0
+    rough = simplified.evalf(60)
+    if rough.is_real and rough.is_finite and abs(rough) > sp.Float(10) ** -40:
+        return 1 if rough > 0 else -1
+    raise UndecidedError(f"The sign of {value} could not be decided exactly.")
+
+
+def as_number(value: sp.Expr) -> Number:
+    """A sympy number as a fraction when it is rational (the fast exact path), else unchanged."""
+    if isinstance(value, int | Fraction):
+        return value
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q)) if value.q != 1 else int(value.p)
+    return value
+
+
+def dot(u: Sequence[Number], v: Sequence[Number]) -> Number:
+    return sum((a * b for a, b in zip(u, v, strict=True)), 0)
+
+
+def strictly_feasible(rows: Sequence[Row], n: int, hint: Row | None = None) -> Row | None:
+    """A direction d with r·d > 0 for every row r (entries in [-1, 1]), or None if none exists.
+
+    ``hint`` is tried first. With no rows, every direction passes: the zero vector is returned.
+    """
+    if hint is not None and all(exact_sign(dot(r, hint)) > 0 for r in rows):
+        return tuple(hint)
+    if not rows:
+        return (0,) * n
+    if all(isinstance(a, int | Fraction) for r in rows for a in r):
+        return _integer_simplex([_integral(r) for r in rows], n)
+    return _simplex([tuple(sp.sympify(a) for a in r) for r in rows], n, exact_sign)
+
+
+def _integral(row: Row) -> list[int]:
+    scale = math.lcm(*(Fraction(a).denominator for a in row))
+    return [int(a * scale) for a in row]
+
+
+def _integer_simplex(rows: list[list[int]], n: int) -> Row | None:
+    """The simplex of ``_simplex`` with integer pivoting (every entry is T / D, T an integer).
+
+    Each exchange is T'_ik = (T_ik T_rj - T_ij T_rk) / D, an exact division (the entries are
+    minors of the first tableau), so it runs on Python ints rather than fractions.
+    """
+    width = 2 * n + 1
+    # Each row is [b, A_1 .. A_width]; the last row is the objective [z0, -c].
+    table = [[0] + [-a for a in r] + list(r) + [1] for r in rows]
+    table += [[1] + [int(k == j) for k in range(width)] for j in range(width)]
+    table.append([0] * (width) + [-1])
+    nonbasic = list(range(width))
+    basic = list(range(width, width + len(table) - 1))
+    d = 1
+    objective = table[-1]
+    while objective[0] <= 0:
+        entering = [k for k in range(width) if objective[k + 1] < 0]
+        if not entering:
+            return None
+        j = min(entering, key=nonbasic.__getitem__) + 1
+        r = -1
+        for i in range(len(table) - 1):
+            row = table[i]
+            if row[j] > 0:
+                if r < 0:
+                    r = i
+                    continue
+                lhs, rhs = row[0] * table[r][j], table[r][0] * row[j]
+                if lhs < rhs or (lhs == rhs and basic[i] < basic[r]):
+                    r = i
+        prow = table[r]
+        pivot = prow[j]
+        for i, row in enumerate(table):
+            if i == r:
+                continue
+            f = row[j]
+            for k in range(width + 1):
+                if k != j:
+                    q, rem = divmod(row[k] * pivot - f * prow[k], d)
+                    assert rem == 0, "integer pivoting lost exactness"
+                    row[k] = q
+            row[j] = -f
+        prow[j] = d
+        d = pivot
+        basic[r], nonbasic[j - 1] = nonbasic[j - 1], basic[r]
+    values = dict.fromkeys(range(width), 0)
+    for i, label in enumerate(basic):
+        if label < width:
+            values[label] = table[i][0]
+    return tuple(Fraction(values[k] - values[n + k], d) for k in range(n))
+
+
+def _simplex(rows: Sequence[Row], n: int, sign: Callable[[Number], int]) -> Row | None:
+    """Bland's-rule simplex on the dictionary x_B = b - A x_N, maximising z = z0 + c·x_N.
+
+    Variables 0..n-1 are p, n..2n-1 are q (d = p - q), 2n is t; the rest are slacks of
+    t - r·p + r·q <= 0 (one per row), p_j <= 1, q_j <= 1 and t <= 1. The origin is feasible.
+    """
+    zero, one = sp.Integer(0), sp.Integer(1)
+    width = 2 * n + 1
+    a_rows: list[list[Number]] = []
+    b: list[Number] = []
+    for r in rows:
+        a_rows.append([-a for a in r] + [a for a in r] + [one])
+        b.append(zero)
+    for j in range(width):
+        a_rows.append([one if k == j else zero for k in range(width)])
+        b.append(one)
+    c: list[Number] = [zero] * (2 * n) + [one]
+    z0: Number = zero
+    nonbasic = list(range(width))
+    basic = list(range(width, width + len(a_rows)))
+    simplify = sp.radsimp
+    while sign(z0) <= 0:
+        entering = [j for j in range(width) if sign(c[j]) > 0]
+        if not entering:
+            return None
+        j = min(entering, key=lambda k: nonbasic[k])
+        best = None
+        for i, row in enumerate(a_rows):
+            if sign(row[j]) > 0:
+                ratio = b[i] / row[j]
+                if best is None or sign(ratio - best[0]) < 0 or (
+                        sign(ratio - best[0]) == 0 and basic[i] < basic[best[1]]):
+                    best = (ratio, i)
+        if best is None:  # unbounded cannot happen (t <= 1), but be safe
+            break
+        r = best[1]
+        pivot = a_rows[r][j]
+        prow = [simplify(v / pivot) for v in a_rows[r]]
+        prow[j] = simplify(one / pivot)
+        pb = simplify(b[r] / pivot)
+        for i, row in enumerate(a_rows):
+            if i == r:
+                continue
+            f = row[j]
+            if sign(f) == 0:
+                continue
+            for k in range(width):
+                row[k] = simplify(row[k] - f * prow[k]) if k != j else simplify(-f * prow[j])
+            b[i] = simplify(b[i] - f * pb)
+        a_rows[r], b[r] = prow, pb
+        cj = c[j]
+        z0 = simplify(z0 + cj * pb)
+        for k in range(width):
+            c[k] = simplify(c[k] - cj * prow[k]) if k != j else simplify(-cj * prow[j])
+        basic[r], nonbasic[j] = nonbasic[j], basic[r]
+    values = dict.fromkeys(range(width), zero)
+    for i, label in enumerate(basic):
+        if label < width:
+            values[label] = b[i]
+    return tuple(simplify(values[k] - values[n + k]) for k in range(n))
