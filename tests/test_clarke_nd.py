@@ -22,7 +22,7 @@ from clarke_core.engine.parsing import parse_function, parse_point
 from clarke_core.engine.primitives import X as PX
 from clarke_core.engine.primitives import Y as PY
 from clarke_core.engine.primitives import by_name
-from clarke_core.errors import UndecidedError
+from clarke_core.errors import NotFiniteError, UndecidedError
 
 x, y, z = sp.symbols("x y z", real=True)
 XS = sp.symbols("x1:7", real=True)
@@ -169,6 +169,11 @@ OUTSIDE = [
 def test_outside_the_class_is_undecided_with_a_reason(expr, reason):
     with pytest.raises(UndecidedError, match=reason):
         clarke_nd(expr, XYZ, O3)
+
+
+def test_undefined_at_the_point_is_refused():
+    with pytest.raises(NotFiniteError):
+        clarke_nd(sp.log(x) + abs(y), XYZ, O3)
 
 
 def test_non_lipschitz_is_unbounded():

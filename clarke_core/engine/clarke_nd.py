@@ -111,6 +111,8 @@ def clarke_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.
     leaves = fan.expr(sp.sympify(expr), _Cone((), (), (0,) * len(variables)))
     cells, unbounded = [], False
     for cone, piece in leaves:
+        if not _finite(fan.value(piece)):
+            raise NotFiniteError(f"The function is not defined at the point (the piece {piece}).")
         gradient = fan.gradient(piece)
         direction = tuple(sp.Rational(Fraction(a).numerator, Fraction(a).denominator)
                           if isinstance(a, int | Fraction) else a for a in cone.witness)
@@ -161,14 +163,27 @@ def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
     n = len(distinct[0])
     numbers = [tuple(as_number(c) for c in p) for p in distinct]
     centroid = [sum(p[i] for p in distinct) / len(distinct) for i in range(n)]
+    # A direction with a unique maximiser certifies that point as a vertex: try every hint on
+    # every point at once, then an exact LP for each point still uncertain.
+    certified: set[int] = set()
+    for c in (g for guesses in tried for g in guesses):
+        if not all(isinstance(a, int | Fraction) for a in c):
+            continue
+        values = [dot(c, q) for q in numbers]
+        top = max(values)
+        if values.count(top) == 1:
+            certified.add(values.index(top))
     out = []
-    for p, guesses in zip(numbers, tried, strict=True):
+    for i, (p, guesses) in enumerate(zip(numbers, tried, strict=True)):
+        if i in certified:
+            out.append(distinct[i])
+            continue
         rows = [tuple(a - b for a, b in zip(p, q, strict=True)) for q in numbers if q is not p]
         guesses = guesses + [tuple(as_number(sp.sympify(a - c))
                                    for a, c in zip(p, centroid, strict=True))]
         if any(all(exact_sign(dot(r, g)) > 0 for r in rows) for g in guesses) or \
                 strictly_feasible(rows, n) is not None:
-            out.append(distinct[numbers.index(p)])
+            out.append(distinct[i])
     return _ordered(out)
 
 

@@ -24,6 +24,7 @@ import sympy as sp
 from ..errors import UndecidedError
 
 Number = int | Fraction | sp.Expr
+_DANTZIG_PIVOTS = 50
 Row = tuple[Number, ...]
 
 
@@ -100,11 +101,18 @@ def _integer_simplex(rows: list[list[int]], n: int) -> Row | None:
     basic = list(range(width, width + len(table) - 1))
     d = 1
     objective = table[-1]
+    pivots = 0
     while objective[0] <= 0:
         entering = [k for k in range(width) if objective[k + 1] < 0]
         if not entering:
             return None
-        j = min(entering, key=nonbasic.__getitem__) + 1
+        # Dantzig's rule (steepest reduced cost) is fast; Bland's after many degenerate
+        # pivots rules out cycling.
+        pivots += 1
+        if pivots <= _DANTZIG_PIVOTS:
+            j = min(entering, key=lambda k: (objective[k + 1], nonbasic[k])) + 1
+        else:
+            j = min(entering, key=nonbasic.__getitem__) + 1
         r = -1
         for i in range(len(table) - 1):
             row = table[i]
