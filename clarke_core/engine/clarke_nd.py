@@ -40,10 +40,11 @@ _TRUTH = {">": lambda s: s > 0, ">=": lambda s: s >= 0, "<": lambda s: s < 0,
 KINDS = ("point", "segment", "polygon", "polytope")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Switch:
     """A smooth function ``expr`` vanishing at the point, with its gradient there (``row`` is the
-    gradient scaled to a primitive integer vector when rational); ``affine`` when exactly so."""
+    gradient scaled to a primitive integer vector when rational); ``affine`` when exactly so.
+    One object per expression in a run, so identity is equality (cheap hashing of cones)."""
 
     expr: sp.Expr
     gradient: tuple[sp.Expr, ...]
@@ -286,7 +287,7 @@ class _Fan:
         if tuple(-a for a in row) in cone.rows:
             return None
         switches = cone.switches
-        if not any(sw.expr == switch.expr for sw, _ in switches):
+        if not any(sw is switch for sw, _ in switches):  # one Switch per expression (memo)
             switches += ((switch, tau),)
             if not (switch.affine and all(sw.affine for sw, _ in switches)):
                 _check_transversal([sw for sw, _ in switches])
