@@ -195,6 +195,23 @@ def test_lp_agrees_with_an_independent_solver():
     assert strictly_feasible([(sp.sqrt(2), -1), (-sp.sqrt(2), 1)], 2) is None
 
 
+def test_curved_independent_switches_against_sampling():
+    """Two curved switches with independent gradients (in the class): the exact set is the
+    hull of the four pieces' gradients at 0, and sampled gradients within 1e-7 of the point
+    come within 1e-5 of it and of each vertex (smooth pieces: gradients move by O(radius))."""
+    f = smax(x + y**2, z - x**2) + abs(y + sp.sin(z))
+    result = clarke_nd(f, XYZ, O3)
+    assert vertex_set(result) == {(1, 1, 1), (1, -1, -1), (0, 1, 2), (0, -1, 0)}
+    sampled = sampled_gradients_nd(f, XYZ, (0.0, 0.0, 0.0), radius=1e-7, n=800,
+                                   rng=np.random.default_rng(1),
+                                   directions=[[float(a) for a in c.direction]
+                                               for c in result.cells])
+    vertices = [[float(c) for c in v] for v in result.vertices]
+    assert all(_float_distance_to_hull(g, vertices) <= 1e-5 for g in sampled[:200])
+    for v in vertices:
+        assert np.min(np.max(np.abs(sampled - np.array(v)), axis=1)) <= 1e-5
+
+
 # --- gradient sampling cross-check ------------------------------------------------------
 
 
@@ -263,6 +280,20 @@ def _scipy_strictly_feasible(rows) -> bool:
     res = optimize.linprog([0] * n + [-1], A_ub=a_ub, b_ub=[0] * len(rows),
                            bounds=[(-1, 1)] * n + [(None, 1)], method="highs")
     return res.status == 0 and -res.fun > 1e-9
+
+
+def _float_distance_to_hull(g, vertices) -> float:
+    """Independent float check (HiGHS): min |sum lambda_i v_i - g|_inf over the simplex."""
+    k, n = len(vertices), len(g)
+    a_ub, b_ub = [], []
+    for i in range(n):
+        a_ub.append([v[i] for v in vertices] + [-1])
+        b_ub.append(g[i])
+        a_ub.append([-v[i] for v in vertices] + [-1])
+        b_ub.append(-g[i])
+    res = optimize.linprog([0] * k + [1], A_ub=a_ub, b_ub=b_ub, A_eq=[[1] * k + [0]],
+                           b_eq=[1], bounds=[(0, None)] * (k + 1), method="highs")
+    return float(res.fun)
 
 
 def _in_hull(g, others) -> bool:
