@@ -57,6 +57,8 @@ CASES = [
     ("smooth_factor", smax(sp.exp(x) - 1, y) * sp.cos(z), XYZ, O3, {(1, 0, 0), (0, 1, 0)},
      "segment"),
     ("curved_switch", smax(y - x**2, 0) + z, XYZ, O3, {(0, 0, 1), (0, 1, 1)}, "segment"),
+    ("max_three_curved", smax(x + y**2, y - x**2, z + sp.sin(x)), XYZ, O3,
+     {(1, 0, 0), (0, 1, 0), (1, 0, 1)}, "polygon"),
     ("irrational_point", abs(x - sp.sqrt(2)) + smax(y, -y) * sp.pi + z, XYZ,
      (sp.sqrt(2), 0, 5), {(s, t * sp.pi, 1) for s in (-1, 1) for t in (-1, 1)}, "polygon"),
 ]
@@ -162,6 +164,7 @@ OUTSIDE = [
     ("zero_gradient_square", abs(x**2 - y**2) + z, "zero gradient"),
     ("cusp", smax(y - x**2, 0) - relu(y), "thin cells"),
     ("jump", sp.sign(x) + y, "jump"),
+    ("dependent_curved", smax(z, x + y**2, x + y**2 + z**3), "thin cells"),
 ]
 
 

@@ -6,10 +6,12 @@ A switch tied at the point (u = 0 for abs, two tied arguments of max or min) spl
 the fan in two along its linearization, and a cell is kept when it is realizable as an open cone,
 decided by an exact LP (``lp_exact``). Each cell's smooth piece has its gradient at the point as
 its gradient limit, and the Clarke set is the exact convex hull of those gradients (Scholtes: the
-essentially active pieces of a PC¹ function). The class is that of the issue: switches near the
-point affine, or curved with gradients independent of all the others there; outside it
-``UndecidedError`` says why, never a guess. Non-Lipschitz f (a gradient blowing up inside a
-cell) gives kind ``unbounded``.
+essentially active pieces of a PC¹ function). The class is that of the issue: the tied switches
+of each cell, as functions, span no more dimensions than their gradients at the point do (always
+so for affine switches; curved ones qualify when independent of the others, or when fixed
+combinations of independent ones, as in a max of smooth pieces with affinely independent
+gradients). Outside it ``UndecidedError`` says why, never a guess. Non-Lipschitz f (a gradient
+blowing up inside a cell) gives kind ``unbounded``.
 
 >>> x, y, z = sp.symbols("x y z", real=True)
 >>> clarke_nd(sp.Max(x, y, z), (x, y, z), (0, 0, 0)).vertices
@@ -290,7 +292,7 @@ class _Fan:
         if not any(sw is switch for sw, _ in switches):  # one Switch per expression (memo)
             switches += ((switch, tau),)
             if not (switch.affine and all(sw.affine for sw, _ in switches)):
-                _check_transversal([sw for sw, _ in switches])
+                _check_transversal([sw for sw, _ in switches], self.variables)
         rows = cone.rows if row in cone.rows else (*cone.rows, row)
         return _Cone(rows, switches, cone.witness)
 
@@ -471,30 +473,30 @@ class _Fan:
                                  "the function jumps and has no Clarke set.")
 
 
-def _check_transversal(switches: list[Switch]) -> None:
-    """Curved switches must have gradients independent of each other and of the affine ones':
-    then a C¹ change of coordinates makes every switch linear and the LP's cells are the true
-    ones. Otherwise a cell may be a cusp that no linear test sees."""
-    affine = [sw.gradient for sw in switches if sw.affine]
-    curved: list[Switch] = []
-    for sw in switches:
-        if not sw.affine and not any(_same_switch(sw, other) for other in curved):
-            curved.append(sw)
-    base = sp.Matrix(affine).rank() if affine else 0
-    full = sp.Matrix(affine + [sw.gradient for sw in curved]).rank()
-    if full != base + len(curved):
-        names = ", ".join(str(sw.expr) for sw in curved)
+def _terms(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> dict[sp.Expr, sp.Expr]:
+    """expr as a sum of coefficient * term, the coefficients free of the variables."""
+    out: dict[sp.Expr, sp.Expr] = {}
+    for term in sp.Add.make_args(sp.expand(expr)):
+        coeff, base = term.as_independent(*variables, as_Add=False)
+        out[base] = out.get(base, 0) + coeff
+    return out
+
+
+def _check_transversal(switches: list[Switch], variables: tuple[sp.Symbol, ...]) -> None:
+    """The switches, as functions, must span no more dimensions than their gradients at the
+    point do: then a basis of them has independent gradients, a C¹ change of coordinates makes
+    that basis linear, every other switch is a fixed combination of it, and the LP's cells are
+    the true ones. Otherwise a cell may be a cusp that no linear test sees. Linear relations are
+    read off the expanded terms, so a relation sympy does not see only makes this stricter."""
+    expansions = [_terms(sw.expr, variables) for sw in switches]
+    bases = list(dict.fromkeys(b for e in expansions for b in e))
+    functions = sp.Matrix([[e.get(b, 0) for b in bases] for e in expansions]).rank()
+    gradients = sp.Matrix([sw.gradient for sw in switches]).rank()
+    if functions != gradients:
+        names = ", ".join(str(sw.expr) for sw in switches if not sw.affine)
         raise UndecidedError(f"The curved switch {names} = 0 has a gradient dependent on the "
                              "other switches' at the point, so thin cells may hide from a "
                              "linear test (outside the exact n-D class).")
-
-
-def _same_switch(a: Switch, b: Switch) -> bool:
-    k = next(i for i, g in enumerate(a.gradient) if g != 0)
-    if b.gradient[k] == 0:
-        return False
-    ratio = b.gradient[k] / a.gradient[k]
-    return sp.expand(b.expr - ratio * a.expr) == 0
 
 
 __all__ = ["Cell", "PolytopeResult", "Switch", "clarke_nd", "hull_vertices", "Number"]
