@@ -30,7 +30,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..errors import NotFiniteError, UndecidedError
-from .lp_exact import Number, Row, as_number, dot, exact_sign, strictly_feasible
+from .lp_exact import Row, as_number, dot, exact_sign, strictly_feasible
 from .primitives import NONSMOOTH_FUNCS, branches, by_name
 
 MAX_CELLS = 4096
@@ -249,7 +249,6 @@ class _Fan:
         self._exprs: dict = {}
         self._holds: dict = {}
         self._differences: dict = {}
-        self.lps = 0
 
     def value(self, e: sp.Expr) -> sp.Expr:
         return sp.sympify(e).xreplace(self.at)
@@ -318,7 +317,6 @@ class _Fan:
             moved = tuple(a + step * b for a, b in zip(w, r, strict=True))
             if all(dot(q, moved) > 0 for q in cone.rows):
                 return replace(cone, witness=_scaled(moved))
-        self.lps += 1
         witness = strictly_feasible(cone.rows, self.n)
         return None if witness is None else replace(cone, witness=_scaled(witness))
 
@@ -497,6 +495,3 @@ def _check_transversal(switches: list[Switch], variables: tuple[sp.Symbol, ...])
         raise UndecidedError(f"The curved switch {names} = 0 has a gradient dependent on the "
                              "other switches' at the point, so thin cells may hide from a "
                              "linear test (outside the exact n-D class).")
-
-
-__all__ = ["Cell", "PolytopeResult", "Switch", "clarke_nd", "hull_vertices", "Number"]
