@@ -16,8 +16,8 @@ from scipy import optimize
 
 from benchmarks.nd import sampled_gradients_nd
 from clarke_core.api import clarke_set
-from clarke_core.engine.clarke_nd import clarke_nd, hull_vertices
-from clarke_core.engine.lp_exact import as_number, dot, strictly_feasible
+from clarke_core.engine.clarke_nd import clarke_nd
+from clarke_core.engine.lp_exact import as_number, dot, hull_vertices, strictly_feasible
 from clarke_core.engine.parsing import parse_function, parse_point
 from clarke_core.engine.primitives import X as PX
 from clarke_core.engine.primitives import Y as PY

@@ -29,17 +29,17 @@ from fractions import Fraction
 
 import sympy as sp
 
-from ..errors import NotFiniteError, UndecidedError
-from .lp_exact import Row, as_number, dot, exact_sign, strictly_feasible
+from ..errors import InputError, NotFiniteError, UndecidedError
+from .lp_exact import Row, as_number, dot, exact_sign, hull_kind, hull_vertices, strictly_feasible
 from .primitives import NONSMOOTH_FUNCS, branches, by_name
 
 MAX_CELLS = 4096
+_POOL = 64  # recent witness directions tried before an LP
 # Branches of these meet continuously (their values agree where a switch ties); Piecewise, sign
 # and Heaviside may jump, so a tie inside one of those is outside the exact n-D class.
 _CONTINUOUS = tuple(by_name(name).sympy_func for name in ("abs", "max", "min"))
 _TRUTH = {">": lambda s: s > 0, ">=": lambda s: s >= 0, "<": lambda s: s < 0,
           "<=": lambda s: s <= 0, "==": lambda s: s == 0, "!=": lambda s: s != 0}
-KINDS = ("point", "segment", "polygon", "polytope")
 
 
 @dataclass(frozen=True, eq=False)
@@ -91,8 +91,8 @@ class _Cone:
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", hash((self.rows, self.switches)))
 
-    def __hash__(self) -> int:  # cones key every memo: hash them once
-        return self.key
+    def __hash__(self) -> int:
+        return self.key  # cones key every memo: hash them once
 
 
 def clarke_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.Expr]
@@ -109,7 +109,7 @@ def clarke_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.
     variables = tuple(variables)
     point = tuple(sp.sympify(c) for c in point)
     if len(variables) != len(point):
-        raise UndecidedError("The point needs one coordinate per variable.")
+        raise InputError("The point needs one coordinate per variable.")
     fan = _Fan(variables, point)
     leaves = fan.expr(sp.sympify(expr), _Cone((), (), (0,) * len(variables)))
     cells, unbounded = [], False
@@ -117,8 +117,7 @@ def clarke_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.
         if not _finite(fan.value(piece)):
             raise NotFiniteError(f"The function is not defined at the point (the piece {piece}).")
         gradient = fan.gradient(piece)
-        direction = tuple(sp.Rational(Fraction(a).numerator, Fraction(a).denominator)
-                          if isinstance(a, int | Fraction) else a for a in cone.witness)
+        direction = tuple(sp.sympify(a) for a in cone.witness)
         if gradient is None:
             if not fan.blows_up(piece, direction):
                 raise UndecidedError(f"The gradient of the piece {piece} has no limit that the "
@@ -130,86 +129,7 @@ def clarke_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.
     if unbounded:
         return PolytopeResult((), "unbounded", tuple(cells))
     vertices = hull_vertices([c.gradient for c in cells], [cone.witness for cone, _ in leaves])
-    return PolytopeResult(vertices, _kind(vertices), tuple(cells))
-
-
-def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
-                  hints: Sequence[Row | None] = ()) -> tuple[tuple[sp.Expr, ...], ...]:
-    """The extreme points of the convex hull of exact points: p is one iff some c has
-    c·p > c·q for every other q (an exact LP; ``hints[i]``, e.g. the direction of the cell whose
-    gradient is ``points[i]``, and its negative are tried as c first), listed counter-clockwise
-    in the plane and in lexicographic order otherwise.
-
-    >>> hull_vertices([(0, 0), (1, 0), (0, 1), (1, 1), (sp.S.Half, sp.S.Half)])
-    ((0, 0), (1, 0), (1, 1), (0, 1))
-    """
-    distinct: list[tuple[sp.Expr, ...]] = []
-    tried: list[list[Row]] = []
-    index: dict[tuple, int] = {}
-    hints = list(hints) + [None] * (len(points) - len(hints))
-    for p, hint in zip(points, hints, strict=True):
-        p = tuple(sp.sympify(c) for c in p)
-        guesses = [] if hint is None else [hint, tuple(-a for a in hint)]
-        # Equal rationals hash alike; other numbers are compared exactly, pair by pair.
-        k = index.get(p)
-        if k is None and not all(c.is_Rational for c in p):
-            k = next((i for i, q in enumerate(distinct)
-                      if all(exact_sign(a - b) == 0 for a, b in zip(p, q, strict=True))), None)
-        if k is None:
-            index[p] = len(distinct)
-            distinct.append(p)
-            tried.append(guesses)
-        else:
-            tried[k] += guesses
-    if len(distinct) <= 1:
-        return tuple(distinct)
-    n = len(distinct[0])
-    numbers = [tuple(as_number(c) for c in p) for p in distinct]
-    centroid = [sum(p[i] for p in distinct) / len(distinct) for i in range(n)]
-    # A direction with a unique maximiser certifies that point as a vertex: try every hint on
-    # every point at once, then an exact LP for each point still uncertain.
-    certified: set[int] = set()
-    for c in (g for guesses in tried for g in guesses):
-        if not all(isinstance(a, int | Fraction) for a in c):
-            continue
-        values = [dot(c, q) for q in numbers]
-        top = max(values)
-        if values.count(top) == 1:
-            certified.add(values.index(top))
-    out = []
-    for i, (p, guesses) in enumerate(zip(numbers, tried, strict=True)):
-        if i in certified:
-            out.append(distinct[i])
-            continue
-        rows = [tuple(a - b for a, b in zip(p, q, strict=True)) for q in numbers if q is not p]
-        guesses = guesses + [tuple(as_number(sp.sympify(a - c))
-                                   for a, c in zip(p, centroid, strict=True))]
-        if any(all(exact_sign(dot(r, g)) > 0 for r in rows) for g in guesses) or \
-                strictly_feasible(rows, n) is not None:
-            out.append(distinct[i])
-    return _ordered(out)
-
-
-def _ordered(vertices: list[tuple[sp.Expr, ...]]) -> tuple[tuple[sp.Expr, ...], ...]:
-    # Floats only order the (already exact) vertices for display; nothing is decided by them.
-    numeric = [tuple(float(c) for c in v) for v in vertices]
-    if len(vertices) > 2 and len(vertices[0]) == 2 and _kind(tuple(vertices)) == "polygon":
-        cx = sum(v[0] for v in numeric) / len(numeric)
-        cy = sum(v[1] for v in numeric) / len(numeric)
-        start = min(range(len(numeric)), key=lambda i: (numeric[i][1], numeric[i][0]))
-        base = math.atan2(numeric[start][1] - cy, numeric[start][0] - cx)
-        key = [(math.atan2(v[1] - cy, v[0] - cx) - base) % (2 * math.pi) for v in numeric]
-    else:
-        key = numeric
-    return tuple(v for _, v in sorted(zip(key, vertices, strict=True), key=lambda kv: kv[0]))
-
-
-def _kind(vertices: tuple[tuple[sp.Expr, ...], ...]) -> str:
-    if len(vertices) <= 1:
-        return "point"
-    dim = sp.Matrix([[a - b for a, b in zip(v, vertices[0], strict=True)]
-                     for v in vertices[1:]]).rank()
-    return KINDS[min(dim, 3)]
+    return PolytopeResult(vertices, hull_kind(vertices), tuple(cells))
 
 
 def _normalised(gradient: Sequence[sp.Expr]) -> Row:
@@ -249,6 +169,7 @@ class _Fan:
         self._exprs: dict = {}
         self._holds: dict = {}
         self._differences: dict = {}
+        self._pool: list[Row] = []
 
     def value(self, e: sp.Expr) -> sp.Expr:
         return sp.sympify(e).xreplace(self.at)
@@ -317,8 +238,16 @@ class _Fan:
             moved = tuple(a + step * b for a, b in zip(w, r, strict=True))
             if all(dot(q, moved) > 0 for q in cone.rows):
                 return replace(cone, witness=_scaled(moved))
+        # Directions found for earlier cells often lie in this one too: try the latest first.
+        for w in reversed(self._pool):
+            if all(exact_sign(dot(q, w)) > 0 for q in cone.rows):
+                return replace(cone, witness=w)
         witness = strictly_feasible(cone.rows, self.n)
-        return None if witness is None else replace(cone, witness=_scaled(witness))
+        if witness is None:
+            return None
+        witness = _scaled(witness)  # and remembered for the next cells
+        self._pool = [*self._pool[-_POOL + 1:], witness]
+        return replace(cone, witness=witness)
 
     # --- expressions and conditions ------------------------------------------------------
 

@@ -5,12 +5,14 @@ A cell of the local fan is realizable as an open cone exactly when its switches'
 gradient is an extreme point of a finite set exactly when its differences to the others pass. The
 answer is decided by the linear program max t s.t. r·d >= t, |d|∞ <= 1 (feasible iff t* > 0),
 solved over Python fractions when every entry is rational and over sympy numbers otherwise; never
-over floats.
+over floats. The extreme points of a finite set of exact points are found the same way.
 
 >>> strictly_feasible([(1, 0), (0, 1)], 2)
 (Fraction(1, 1), Fraction(1, 1))
 >>> strictly_feasible([(1, 1), (-1, -1)], 2) is None
 True
+>>> hull_vertices([(0, 0, 1), (0, 1, 0), (1, 0, 0), (sp.S(1)/3, sp.S(1)/3, sp.S(1)/3)])
+((0, 0, 1), (0, 1, 0), (1, 0, 0))
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import sympy as sp
 from ..errors import UndecidedError
 
 Number = int | Fraction | sp.Expr
+KINDS = ("point", "segment", "polygon", "polytope")
 _DANTZIG_PIVOTS = 50
 Row = tuple[Number, ...]
 
@@ -205,3 +208,83 @@ def _simplex(rows: Sequence[Row], n: int, sign: Callable[[Number], int]) -> Row 
         if label < width:
             values[label] = b[i]
     return tuple(simplify(values[k] - values[n + k]) for k in range(n))
+
+
+def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
+                  hints: Sequence[Row | None] = ()) -> tuple[tuple[sp.Expr, ...], ...]:
+    """The extreme points of the convex hull of exact points: p is one iff some c has
+    c·p > c·q for every other q (an exact LP; ``hints[i]``, e.g. the direction of the cell whose
+    gradient is ``points[i]``, and its negative are tried as c first), listed counter-clockwise
+    in the plane and in lexicographic order otherwise.
+
+    >>> hull_vertices([(0, 0), (1, 0), (0, 1), (1, 1), (sp.S.Half, sp.S.Half)])
+    ((0, 0), (1, 0), (1, 1), (0, 1))
+    """
+    distinct: list[tuple[sp.Expr, ...]] = []
+    tried: list[list[Row]] = []
+    index: dict[tuple, int] = {}
+    hints = list(hints) + [None] * (len(points) - len(hints))
+    for p, hint in zip(points, hints, strict=True):
+        p = tuple(sp.sympify(c) for c in p)
+        guesses = [] if hint is None else [hint, tuple(-a for a in hint)]
+        # Equal rationals hash alike; other numbers are compared exactly, pair by pair.
+        k = index.get(p)
+        if k is None and not all(c.is_Rational for c in p):
+            k = next((i for i, q in enumerate(distinct)
+                      if all(exact_sign(a - b) == 0 for a, b in zip(p, q, strict=True))), None)
+        if k is None:
+            index[p] = len(distinct)
+            distinct.append(p)
+            tried.append(guesses)
+        else:
+            tried[k] += guesses
+    if len(distinct) <= 1:
+        return tuple(distinct)
+    n = len(distinct[0])
+    numbers = [tuple(as_number(c) for c in p) for p in distinct]
+    centroid = [sum(p[i] for p in distinct) / len(distinct) for i in range(n)]
+    # A direction with a unique maximiser certifies that point as a vertex: try every hint on
+    # every point at once, then an exact LP for each point still uncertain.
+    certified: set[int] = set()
+    for c in (g for guesses in tried for g in guesses):
+        if not all(isinstance(a, int | Fraction) for a in c):
+            continue
+        values = [dot(c, q) for q in numbers]
+        top = max(values)
+        if values.count(top) == 1:
+            certified.add(values.index(top))
+    out = []
+    for i, (p, guesses) in enumerate(zip(numbers, tried, strict=True)):
+        if i in certified:
+            out.append(distinct[i])
+            continue
+        rows = [tuple(a - b for a, b in zip(p, q, strict=True)) for q in numbers if q is not p]
+        guesses = guesses + [tuple(as_number(sp.sympify(a - c))
+                                   for a, c in zip(p, centroid, strict=True))]
+        if any(all(exact_sign(dot(r, g)) > 0 for r in rows) for g in guesses) or \
+                strictly_feasible(rows, n) is not None:
+            out.append(distinct[i])
+    return _ordered(out)
+
+
+def _ordered(vertices: list[tuple[sp.Expr, ...]]) -> tuple[tuple[sp.Expr, ...], ...]:
+    # Floats only order the (already exact) vertices for display; nothing is decided by them.
+    numeric = [tuple(float(c) for c in v) for v in vertices]
+    if len(vertices) > 2 and len(vertices[0]) == 2 and hull_kind(tuple(vertices)) == "polygon":
+        cx = sum(v[0] for v in numeric) / len(numeric)
+        cy = sum(v[1] for v in numeric) / len(numeric)
+        start = min(range(len(numeric)), key=lambda i: (numeric[i][1], numeric[i][0]))
+        base = math.atan2(numeric[start][1] - cy, numeric[start][0] - cx)
+        key = [(math.atan2(v[1] - cy, v[0] - cx) - base) % (2 * math.pi) for v in numeric]
+    else:
+        key = numeric
+    return tuple(v for _, v in sorted(zip(key, vertices, strict=True), key=lambda kv: kv[0]))
+
+
+def hull_kind(vertices: tuple[tuple[sp.Expr, ...], ...]) -> str:
+    """point, segment, polygon or polytope: the affine dimension of the vertices (0, 1, 2, 3+)."""
+    if len(vertices) <= 1:
+        return "point"
+    dim = sp.Matrix([[a - b for a, b in zip(v, vertices[0], strict=True)]
+                     for v in vertices[1:]]).rank()
+    return KINDS[min(dim, 3)]
