@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
+import numpy as np
 import sympy as sp
 
 from ..errors import UndecidedError
@@ -245,14 +246,7 @@ def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
     centroid = [sum(p[i] for p in distinct) / len(distinct) for i in range(n)]
     # A direction with a unique maximiser certifies that point as a vertex: try every hint on
     # every point at once, then an exact LP for each point still uncertain.
-    certified: set[int] = set()
-    for c in (g for guesses in tried for g in guesses):
-        if not all(isinstance(a, int | Fraction) for a in c):
-            continue
-        values = [dot(c, q) for q in numbers]
-        top = max(values)
-        if values.count(top) == 1:
-            certified.add(values.index(top))
+    certified = _certified(numbers, [g for guesses in tried for g in guesses])
     out = []
     for i, (p, guesses) in enumerate(zip(numbers, tried, strict=True)):
         if i in certified:
@@ -265,6 +259,31 @@ def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
                 strictly_feasible(rows, n) is not None:
             out.append(distinct[i])
     return _ordered(out)
+
+
+def _certified(points: list[Row], directions: list[Row]) -> set[int]:
+    """Indices of the points that some direction maximises uniquely (each is a vertex). On
+    integers small enough for int64 products to be exact (checked), as one matrix product."""
+    if not all(isinstance(a, int | Fraction) for p in points for a in p):
+        return set()
+    scale = math.lcm(*(Fraction(a).denominator for p in points for a in p))
+    ints = [[int(a * scale) for a in p] for p in points]
+    directions = [[int(a) for a in d] for d in directions
+                  if all(isinstance(a, int) for a in d)]
+    bound = max((abs(a) for p in ints for a in p), default=0) * len(ints[0])
+    small = [d for d in directions if max(map(abs, d), default=0) * bound < 2**62]
+    out: set[int] = set()
+    if small:
+        values = np.array(small, dtype=np.int64) @ np.array(ints, dtype=np.int64).T
+        top = values.max(axis=1, keepdims=True)
+        unique = (values == top).sum(axis=1) == 1
+        out.update(int(i) for i in values.argmax(axis=1)[unique])
+    for d in directions:
+        if max(map(abs, d), default=0) * bound >= 2**62:
+            values = [sum(a * b for a, b in zip(d, p, strict=True)) for p in ints]
+            if values.count(max(values)) == 1:
+                out.add(values.index(max(values)))
+    return out
 
 
 def _ordered(vertices: list[tuple[sp.Expr, ...]]) -> tuple[tuple[sp.Expr, ...], ...]:
