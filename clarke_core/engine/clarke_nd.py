@@ -153,6 +153,10 @@ def _scaled(direction: Row) -> Row:
     return tuple(a // g for a in ints)
 
 
+def _positive(value) -> bool:
+    return value > 0 if isinstance(value, int | Fraction) else exact_sign(value) > 0
+
+
 def _finite(value: sp.Expr) -> bool:
     return not (value.has(sp.zoo, sp.oo, sp.nan) or value.is_extended_real is False
                 or value.is_finite is False)
@@ -219,7 +223,7 @@ class _Fan:
     def feasible(self, cone: _Cone) -> _Cone | None:
         """The cone with a valid witness direction, or None when it is not an open cell."""
         w = cone.witness
-        bad = [r for r in cone.rows if exact_sign(dot(r, w)) <= 0]
+        bad = [r for r in cone.rows if not _positive(dot(r, w))]
         if not bad:
             return cone
         r = bad[0]
@@ -240,7 +244,7 @@ class _Fan:
                 return replace(cone, witness=_scaled(moved))
         # Directions found for earlier cells often lie in this one too: try the latest first.
         for w in reversed(self._pool):
-            if all(exact_sign(dot(q, w)) > 0 for q in cone.rows):
+            if all(_positive(dot(q, w)) for q in cone.rows):
                 return replace(cone, witness=w)
         witness = strictly_feasible(cone.rows, self.n)
         if witness is None:

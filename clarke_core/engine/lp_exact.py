@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from fractions import Fraction
 
@@ -68,7 +69,7 @@ def as_number(value: sp.Expr) -> Number:
 
 
 def dot(u: Sequence[Number], v: Sequence[Number]) -> Number:
-    return sum((a * b for a, b in zip(u, v, strict=True)), 0)
+    return sum(map(operator.mul, u, v), 0)
 
 
 def strictly_feasible(rows: Sequence[Row], n: int, hint: Row | None = None) -> Row | None:
