@@ -57,6 +57,10 @@ CASES = [
     ("smooth_factor", smax(sp.exp(x) - 1, y) * sp.cos(z), XYZ, O3, {(1, 0, 0), (0, 1, 0)},
      "segment"),
     ("curved_switch", smax(y - x**2, 0) + z, XYZ, O3, {(0, 0, 1), (0, 1, 1)}, "segment"),
+    ("piecewise_relu", sp.Piecewise((x, x > 0), (0, True)) + z, XYZ, O3, {(0, 0, 1), (1, 0, 1)},
+     "segment"),
+    ("piecewise_glued_curved", sp.Piecewise((x * y, x > y), (y**2, True)), XYZ, (1, 1, 0),
+     {(1, 1, 0), (0, 2, 0)}, "segment"),
     ("max_three_curved", smax(x + y**2, y - x**2, z + sp.sin(x)), XYZ, O3,
      {(1, 0, 0), (0, 1, 0), (1, 0, 1)}, "polygon"),
     ("irrational_point", abs(x - sp.sqrt(2)) + smax(y, -y) * sp.pi + z, XYZ,
@@ -164,6 +168,8 @@ OUTSIDE = [
     ("zero_gradient_square", abs(x**2 - y**2) + z, "zero gradient"),
     ("cusp", smax(y - x**2, 0) - relu(y), "thin cells"),
     ("jump", sp.sign(x) + y, "jump"),
+    ("piecewise_jump", sp.Piecewise((x, x > 0), (x + 1, True)), "jump"),
+    ("jump_at_the_point_only", sp.Piecewise((1, sp.Eq(x, 0)), (x, True)), "jumps"),
     ("dependent_curved", smax(z, x + y**2, x + y**2 + z**3), "thin cells"),
 ]
 

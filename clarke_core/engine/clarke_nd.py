@@ -36,7 +36,7 @@ from .primitives import NONSMOOTH_FUNCS, branches, by_name
 MAX_CELLS = 4096
 _POOL = 64  # recent witness directions tried before an LP
 # Branches of these meet continuously (their values agree where a switch ties); Piecewise, sign
-# and Heaviside may jump, so a tie inside one of those is outside the exact n-D class.
+# and Heaviside may jump, so a tie inside one of those needs ``_Fan._glued``.
 _CONTINUOUS = tuple(by_name(name).sympy_func for name in ("abs", "max", "min"))
 _TRUTH = {">": lambda s: s > 0, ">=": lambda s: s >= 0, "<": lambda s: s < 0,
           "<=": lambda s: s <= 0, "==": lambda s: s == 0, "!=": lambda s: s != 0}
@@ -125,7 +125,7 @@ def clarke_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Sequence[sp.
             unbounded = True
         cells.append(Cell(tuple((sw.expr, tau) for sw, tau in cone.switches), direction, piece,
                           gradient))
-    fan.check_continuous(leaves)
+    fan.check_continuous(sp.sympify(expr), leaves)
     if unbounded:
         return PolytopeResult((), "unbounded", tuple(cells))
     vertices = hull_vertices([c.gradient for c in cells], [cone.witness for cone, _ in leaves])
@@ -278,10 +278,10 @@ class _Fan:
                     for c2 in cells:
                         used.add(i)
                         out += self.expr(b.value, c2)
-            if len(used) > 1 and e.func not in _CONTINUOUS:
+            if len(used) > 1 and e.func not in _CONTINUOUS and not self._glued(cone, out):
                 raise UndecidedError(f"The switch of {e} is tied at the point and it may jump "
-                                     "there; the exact n-D engine decides abs, max, min and relu "
-                                     "ties only.")
+                                     "there; the exact n-D engine decides such ties only across "
+                                     "one affine switch where the pieces agree.")
         if len(out) > MAX_CELLS:
             raise UndecidedError(f"More than {MAX_CELLS} cells meet at the point; the exact n-D "
                                  "engine stops there.")
@@ -397,8 +397,21 @@ class _Fan:
                 return True
         return False
 
-    def check_continuous(self, leaves: list[tuple[_Cone, sp.Expr]]) -> None:
-        values = {self.value(piece) for _, piece in leaves}
+    def _glued(self, cone: _Cone, out: list[tuple[_Cone, sp.Expr]]) -> bool:
+        """Whether the pieces of a possibly jumping node (Piecewise, sign, Heaviside) split by
+        one new affine switch s agree on s = 0: then the node is continuous near the point."""
+        new = {sw for c, _ in out for sw, _ in c.switches} - {sw for sw, _ in cone.switches}
+        if len(new) != 1 or not (s := next(iter(new))).affine:
+            return False
+        k = next(i for i, g in enumerate(s.gradient) if exact_sign(g) != 0)
+        v = self.variables[k]
+        on_switch = {v: sp.solve(s.expr, v)[0]}
+        pieces = list({piece for _, piece in out})
+        return all(sp.simplify((a - pieces[0]).xreplace(on_switch)) == 0 for a in pieces[1:])
+
+    def check_continuous(self, expr: sp.Expr, leaves: list[tuple[_Cone, sp.Expr]]) -> None:
+        """The pieces, and f itself, must take one value at the point (else f jumps there)."""
+        values = {self.value(piece) for _, piece in leaves} | {self.value(expr)}
         if len(values) > 1 and any(exact_sign(a - b) != 0 for a in values for b in values):
             raise UndecidedError("The pieces around the point take different values there, so "
                                  "the function jumps and has no Clarke set.")
