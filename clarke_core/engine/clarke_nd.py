@@ -1,7 +1,8 @@
 """The exact Clarke set of a function of n variables at a point, from the local fan of cells.
 
 Near the point every nonsmooth node (abs, max, min, relu = max(u, 0); Piecewise, sign and
-Heaviside when one branch is active) splits by its primitive's ``branches`` into smooth branches.
+Heaviside when one branch is active, or two agree across one affine switch) splits by its
+primitive's ``branches`` into smooth branches.
 A switch tied at the point (u = 0 for abs, two tied arguments of max or min) splits each cell of
 the fan in two along its linearization, and a cell is kept when it is realizable as an open cone,
 decided by an exact LP (``lp_exact``). Each cell's smooth piece has its gradient at the point as
