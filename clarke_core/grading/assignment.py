@@ -1,16 +1,23 @@
 """The assignment file: a TOML schema of ``[[question]]`` tables, read without running math.
 
 Functions are not parsed when the file is read (that is math, done in the sandbox); a question is
-graded by ``check_question`` and shown by ``question_latex``, each parsing it once.
+graded by ``check_question`` and shown by ``question_latex``, each parsing it once, and an error
+in a question's function, point or s names the question and the field.
+
+The file's top level may set the rules of the assignment (``Rules``): ``attempts`` allowed per
+question, ``feedback`` (``full``; ``hint``: what is wrong, never the set; ``none`` until the
+``deadline``), the ``deadline`` (a TOML date-time with a time zone), and an ``id`` under which
+its attempts are stored (else the file's name).
 
 >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "abs(x)"\\npoint = "0"')
->>> a.questions[0].text
-'Give the Clarke set ∂f(x₀).'
+>>> a.questions[0].text, a.rules
+('Give the Clarke set ∂f(x₀).', Rules(attempts=None, feedback='full', deadline=None))
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import sympy as sp
 
@@ -22,6 +29,9 @@ from .verdict import KINDS, Verdict
 MAX_ASSIGNMENT_BYTES = 64_000
 MAX_QUESTIONS = 100
 MAX_TOML_NESTING = 32  # [ and { inside one another in an assignment file
+MAX_ATTEMPTS = 1000
+FEEDBACK_MODES = ("full", "hint", "none")
+TOP_LEVEL_KEYS = ("attempts", "deadline", "feedback", "id", "question", "title")
 _PROMPTS = {
     "clarke": "Give the Clarke set ∂f(x₀).",
     "subdifferential": "Give the subdifferential ∂ₛf(x₀) (slopes of lines below the whole graph).",
@@ -52,8 +62,23 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Rules:
+    """How an assignment takes answers: ``attempts`` per question per student (None: no limit),
+    ``feedback`` (one of ``FEEDBACK_MODES``), ``deadline`` (UTC, or None)."""
+
+    attempts: int | None = None
+    feedback: str = "full"
+    deadline: datetime | None = None
+
+    def open_at(self, when: datetime) -> bool:
+        """Whether answers are taken at ``when`` (aware): before the deadline, if there is one."""
+        return self.deadline is None or when < self.deadline
+
+
+@dataclass(frozen=True)
 class Assignment:
-    """A titled list of questions with unique ids.
+    """A titled list of questions with unique ids, its rules, and the id its attempts are stored
+    under (empty: the caller names it, e.g. after the file).
 
     >>> a = load_assignment('title = "T"\\n[[question]]\\nid = "q1"\\nfunction = "relu(x)"\\n'
     ...                     'point = "0"\\nkind = "clarke"\\npoints = 2\\nforbidden = ["relu"]')
@@ -63,6 +88,8 @@ class Assignment:
 
     title: str
     questions: tuple[Question, ...]
+    rules: Rules = field(default_factory=Rules)
+    id: str = ""
 
     @property
     def total(self) -> float:
@@ -104,6 +131,10 @@ def load_assignment(text: str | bytes) -> Assignment:
     except RecursionError:  # a nesting the count above missed: still one sentence
         raise InputError("The assignment nests too deeply to read.") from None
     tables = data.get("question")
+    unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
+    if unknown:
+        raise InputError(f"The assignment has an unknown key {unknown[0]!r} at the top; use "
+                         f"{', '.join(TOP_LEVEL_KEYS)}.")
     if not isinstance(tables, list) or not tables:
         raise InputError("The assignment lists no questions: add [[question]] tables.")
     if len(tables) > MAX_QUESTIONS:
@@ -114,7 +145,47 @@ def load_assignment(text: str | bytes) -> Assignment:
     if duplicate is not None:
         raise InputError(f"Two questions have the id {duplicate!r}; ids must be unique.")
     title = data.get("title", "Assignment")
-    return Assignment(str(title)[:200], questions)
+    name = data.get("id", "")
+    if not isinstance(name, str) or len(name) > 100:
+        raise InputError("The assignment's id must be text of at most 100 characters.")
+    return Assignment(str(title)[:200], questions, _rules(data), name.strip())
+
+
+def _rules(data: dict) -> Rules:
+    """The top-level rules of an assignment file, each error naming its field."""
+    attempts = data.get("attempts")
+    if attempts is not None and (isinstance(attempts, bool) or not isinstance(attempts, int)
+                                 or not 1 <= attempts <= MAX_ATTEMPTS):
+        raise InputError(f"The assignment's attempts must be a whole number from 1 to "
+                         f"{MAX_ATTEMPTS} (leave it out for no limit).")
+    mode = data.get("feedback", "full")
+    if mode not in FEEDBACK_MODES:
+        raise InputError(f"The assignment's feedback must be one of {', '.join(FEEDBACK_MODES)}, "
+                         f"not {mode!r}.")
+    deadline = _deadline(data.get("deadline"))
+    if mode == "none" and deadline is None:
+        raise InputError("The assignment's feedback is 'none' until the deadline, so it needs a "
+                         "deadline.")
+    return Rules(attempts, mode, deadline)
+
+
+def _deadline(value) -> datetime | None:
+    """A TOML offset date-time (or the same as ISO text) in UTC; anything else is refused."""
+    example = "like 2026-12-24T23:59:00Z or 2026-12-24T23:59:00+01:00"
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(f"The assignment's deadline must be a date and time, {example}."
+                             ) from None
+    if not isinstance(value, datetime):
+        what = "a date without a time" if isinstance(value, date) else "not a date and time"
+        raise InputError(f"The assignment's deadline is {what}; write it {example}.")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"The assignment's deadline needs a time zone, {example}.")
+    return value.astimezone(UTC)
 
 
 def _nesting(text: str) -> int:
@@ -150,6 +221,8 @@ def _question(table, number: int) -> Question:
     where = f"Question {number}"
     if not isinstance(table, dict):
         raise InputError(f"{where} is not a table of keys.")
+    if isinstance(table.get("id"), str) and 0 < len(table["id"]) <= 64:
+        where = f"Question {table['id']!r} (number {number})"
     known = {"id", "function", "kind", "point", "points", "prompt", "hints", "forbidden", "s"}
     unknown = sorted(set(table) - known)
     if unknown:
@@ -201,11 +274,45 @@ def check_question(question: Question, answer: str) -> Verdict:
         if word.lower() in lowered:
             raise InputError(f"Your answer may not use {word!r}: give the answer itself, not the "
                              "question back.")
-    return check_answer(question.function, question.point, answer, question.kind, s=question.s)
+    try:
+        return check_answer(question.function, question.point, answer, question.kind,
+                            s=question.s)
+    except InputError as err:
+        raise _blamed(question, err) from None
+
+
+def _blamed(question: Question, err: InputError) -> InputError:
+    """``err`` naming the question and the field at fault, when the question is (its function,
+    point or s does not parse); else ``err`` itself, about the answer. Parses again only here,
+    on the way out of a refusal.
+
+    >>> _blamed(Question("q1", "abs(x"), InputError("..."))  # doctest: +ELLIPSIS
+    InputError("Question 'q1', field 'function': The brackets do not match at column 4...")
+    """
+    fields = [("function", lambda: parse_function(question.function))]
+    if question.kind != "homogeneity":
+        fields.append(("point", lambda: question_problem(question.function, question.point)))
+    if question.kind == "member" and question.s is not None:
+        fields.append(("s", lambda: parse_point(
+            question.s, question_problem(question.function, question.point).dim)))
+    for name, parse in fields:
+        try:
+            parse()
+        except InputError as fault:
+            return InputError(f"Question {question.id!r}, field {name!r}: {fault}")
+    return err
 
 
 def question_latex(question: Question) -> tuple[str, str]:
-    """LaTeX of the question's function and point (for the page; parsed, never raw text)."""
+    """LaTeX of the question's function and point (for the page; parsed, never raw text); an
+    error names the question and the field."""
+    try:
+        return _latex(question)
+    except InputError as err:
+        raise _blamed(question, err) from None
+
+
+def _latex(question: Question) -> tuple[str, str]:
     if question.kind == "homogeneity":
         return sp.latex(parse_function(question.function).expr), ""
     p = question_problem(question.function, question.point)

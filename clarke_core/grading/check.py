@@ -160,9 +160,9 @@ def _check_member(truth: DifferentialSet, parsed: ParsedAnswer, s: tuple) -> Ver
     verdict = "in" if inside else "not in"
     if said == inside:
         return Verdict(True, 1.0, f"Right: s = {shown} is {verdict} it; {where}.",
-                       parsed.latex())
+                       parsed.latex(), "right")
     return Verdict(False, 0.0, f"No: s = {shown} is {verdict} the Clarke set; {where}.",
-                   parsed.latex())
+                   parsed.latex(), "wrong_yes_no")
 
 
 def _check_lipschitz(truth: DifferentialSet, parsed: ParsedAnswer) -> Verdict:
@@ -171,10 +171,10 @@ def _check_lipschitz(truth: DifferentialSet, parsed: ParsedAnswer) -> Verdict:
            if lipschitz else (truth.reason or "the slopes blow up near the point"))
     said = parsed.form == "yes"
     if said == lipschitz:
-        return Verdict(True, 1.0, f"Right: {why.rstrip('.')}.", parsed.latex())
+        return Verdict(True, 1.0, f"Right: {why.rstrip('.')}.", parsed.latex(), "right")
     is_it = "is" if lipschitz else "is not"
     return Verdict(False, 0.0, f"No: f {is_it} locally Lipschitz at this point: {why.rstrip('.')}.",
-                   parsed.latex())
+                   parsed.latex(), "wrong_yes_no")
 
 
 def _check_degree(expr: str, answer: str) -> Verdict:
@@ -186,19 +186,21 @@ def _check_degree(expr: str, answer: str) -> Verdict:
     parsed = parse_answer(answer, expect="degree")
     if degree is None:
         if parsed.form == "none":
-            return Verdict(True, 1.0, "Right: f is not positively homogeneous.", parsed.latex())
+            return Verdict(True, 1.0, "Right: f is not positively homogeneous.", parsed.latex(),
+                           "right")
         return Verdict(False, 0.0, "No: f is not positively homogeneous; no degree d gives "
-                       "f(t x) = t^d f(x) for all t > 0.", parsed.latex())
+                       "f(t x) = t^d f(x) for all t > 0.", parsed.latex(), "wrong_degree")
     if parsed.form == "none":
         return Verdict(False, 0.0, f"No: f is positively homogeneous, of degree {degree}: "
-                       f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex())
+                       f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex(),
+                       "wrong_degree")
     same, approximate = same_number(parsed.points[0][0], parsed.decimal[0], degree, float(degree))
     if same:
         note = decimal_note(degree) if approximate else ""
         return Verdict(True, 1.0, f"Right: f(t x) = {_power(degree)} f(x) for t > 0.{note}",
-                       parsed.latex())
+                       parsed.latex(), "right")
     return Verdict(False, 0.0, f"No: the degree is {degree}, not {parsed.points[0][0]}: "
-                   f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex())
+                   f"f(t x) = {_power(degree)} f(x) for t > 0.", parsed.latex(), "wrong_degree")
 
 
 @lru_cache(maxsize=256)
@@ -217,12 +219,14 @@ def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem
     name = NAMES[kind]
     if truth.kind == "unbounded":
         if parsed.form == "undefined":
-            return Verdict(True, 1.0, f"Right: f is not locally Lipschitz here. {truth.reason}")
+            return Verdict(True, 1.0, f"Right: f is not locally Lipschitz here. {truth.reason}",
+                           diagnosis="right")
         return Verdict(False, 0.0, f"f is not locally Lipschitz at this point, so it has no "
-                       f"{name} to give; answer 'undefined'. {truth.reason}")
+                       f"{name} to give; answer 'undefined'. {truth.reason}",
+                       diagnosis="not_lipschitz")
     if parsed.form == "undefined":
         return Verdict(False, 0.0, f"f is locally Lipschitz at this point, so its {name} exists; "
-                       "give it as a set.")
+                       "give it as a set.", diagnosis="exists")
     verdict = _compare_sets(parsed, truth, kind, p.expr)
     if verdict.correct or kind not in SET_KINDS:
         return verdict
@@ -240,7 +244,7 @@ def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem
     else:
         lead = ("This is the Clarke set (hull of limits of nearby slopes), but the question asks "
                 "for the subdifferential (slopes of lines below the whole graph). ")
-    return replace(verdict, feedback=lead + verdict.feedback)
+    return replace(verdict, feedback=lead + verdict.feedback, diagnosis="other_set")
 
 
 def _answer_equals(parsed: ParsedAnswer, truth: DifferentialSet) -> bool:
@@ -257,14 +261,17 @@ def _compare_sets(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
     name = NAMES.get(kind, "set")
     if truth.kind == "empty":
         if parsed.form == "empty":
-            return Verdict(True, 1.0, f"Right: the {name} is empty. {truth.reason}".strip())
+            return Verdict(True, 1.0, f"Right: the {name} is empty. {truth.reason}".strip(),
+                           diagnosis="right")
         return Verdict(False, 0.0, f"The {name} is empty here: no line through the point stays "
-                       f"below the whole graph. {truth.reason}".strip())
+                       f"below the whole graph. {truth.reason}".strip(),
+                       diagnosis="should_be_empty")
     if parsed.form == "empty":
         why = ("a Clarke set is never empty where f is locally Lipschitz (it holds every limit "
                "of nearby slopes)" if kind == "clarke" else "some lines through the point stay "
                "below the whole graph")
-        return Verdict(False, 0.0, f"Not empty: {why}; here the {name} is {show_set(truth)}.")
+        return Verdict(False, 0.0, f"Not empty: {why}; here the {name} is {show_set(truth)}.",
+                       diagnosis="not_empty")
     if parsed.dim == 1:
         return compare_1d(parsed, truth, kind, f)
     return compare_2d(parsed, truth, kind, f)

@@ -69,11 +69,11 @@ def compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
                 closed = f"[{show(e_lo if exact else t_lo)}, {show(e_hi if exact else t_hi)}]"
                 return graded(False, (1 - penalty) * factor, notes + [
                     f"The endpoints belong to the set: a {name} is always closed (it contains "
-                    f"the limits of its elements), so write {closed}."])
+                    f"the limits of its elements), so write {closed}."], "open_ends")
             if factor < 1:
-                return graded(False, factor, notes + ["that is the right set."])
+                return graded(False, factor, notes + ["that is the right set."], "backwards")
             note = decimal_note(shown) if (lo_approx or hi_approx) else ""
-            return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
+            return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}", diagnosis="right")
         lo_v, hi_v = (a, b)
         finite = False
     else:
@@ -82,13 +82,13 @@ def compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         matches = [same(i, e_lo, t_lo) for i in range(len(values))]
         if t_lo == t_hi and all(ok for ok, _ in matches):
             note = decimal_note(shown) if any(ap for _, ap in matches) else ""
-            return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
+            return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}", diagnosis="right")
         if parsed.form == "hull" and len(values) >= 2:
             finite = False  # conv{a, b} in 1D is an interval
             ends = [values.index(lo_v), values.index(hi_v)]
             (lo_ok, _), (hi_ok, _) = same(ends[0], e_lo, t_lo), same(ends[1], e_hi, t_hi)
             if lo_ok and hi_ok:
-                return Verdict(True, 1.0, f"Right: the {name} is {shown}.")
+                return Verdict(True, 1.0, f"Right: the {name} is {shown}.", diagnosis="right")
     tol = 1e-12 * max(1.0, abs(t_lo), abs(t_hi))
     inside = lo_v >= t_lo - tol and hi_v <= t_hi + tol
     covers = lo_v <= t_lo + tol and hi_v >= t_hi - tol
@@ -102,14 +102,15 @@ def compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
     score = max(0.0, base - penalty) * factor
 
     if finite and inside:
-        if len(values) == 1:
+        one = len(values) == 1
+        if one:
             why = (f"{{{show(parsed.points[0][0])}}} is one element of the {name}, e.g. what "
                    f"autodiff returns at a kink, but the set is {shown}: every limit of nearby "
                    "slopes and everything in between.")
         else:
             why = (f"These are elements of the {name}, but a {name} is convex: it is the whole "
                    f"interval {shown}, not just some points of it.")
-        return graded(False, score, [*notes, why])
+        return graded(False, score, [*notes, why], "one_value" if one else "some_points")
     if inside and not covers:
         missing = []
         if lo_v > t_lo + tol:
@@ -117,7 +118,7 @@ def compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         if hi_v < t_hi - tol:
             missing.append(f"({hi_v:.6g}, {show(e_hi if exact else t_hi)}]")
         return graded(False, score, [*notes, f"Too small: the {name} is {shown}; your answer "
-                                       f"misses {' and '.join(missing)}."])
+                                       f"misses {' and '.join(missing)}."], "too_small")
     if covers and not inside:
         extra = []
         if lo_v < t_lo - tol:
@@ -126,20 +127,22 @@ def compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
             extra.append(f"({show(e_hi if exact else t_hi)}, {hi_v:.6g}]")
         verb = "does" if len(extra) == 1 else "do"
         why = f"Too large: the {name} is {shown}; {' and '.join(extra)} {verb} not belong to it."
+        diagnosis = "too_large"
         if kind == "clarke" and f is not None and _sum_like(f):
+            diagnosis = "sum_rule"
             why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
                     "superset: compute the limits of f' itself.")
         elif kind == "subdifferential":
             why += " Lines with those slopes cross the graph somewhere."
-        return graded(False, score, [*notes, why])
+        return graded(False, score, [*notes, why], diagnosis)
     if finite:
         outside = [show(parsed.points[i][0]) for i, v in enumerate(values)
                    if not (t_lo - tol <= v <= t_hi + tol)]
         return graded(False, score, [*notes, f"{', '.join(outside)} is not in the {name}, "
-                                       f"which is {shown}."])
+                                       f"which is {shown}."], "outside")
     if hi_v < t_lo - tol or lo_v > t_hi + tol:
         return graded(False, score, [*notes, f"Your interval does not meet the {name} at "
-                                       f"all: it is {shown}."])
+                                       f"all: it is {shown}."], "disjoint")
     wrong = []
     if not same(lo_i, e_lo, t_lo)[0]:
         wrong.append(f"the left endpoint should be {show(e_lo if exact else t_lo)}, "
@@ -147,4 +150,5 @@ def compare_1d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
     if not same(hi_i, e_hi, t_hi)[0]:
         wrong.append(f"the right endpoint should be {show(e_hi if exact else t_hi)}, "
                      f"not {parsed.points[hi_i][0]}")
-    return graded(False, score, [*notes, f"Wrong endpoint: {' and '.join(wrong)}."])
+    return graded(False, score, [*notes, f"Wrong endpoint: {' and '.join(wrong)}."],
+                  "wrong_endpoint")

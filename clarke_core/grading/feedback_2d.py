@@ -55,7 +55,7 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         note = decimal_note(shown) if any(parsed.decimal) and truth.kind != "convex" else ""
         if truth.kind == "convex":
             note = " (Within 2e-3 of the set, whose boundary is curved.)"
-        return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}")
+        return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}", diagnosis="right")
     outside = geometry.distances(hull, target) > tol  # per vertex of the answer's hull
     inside = not outside.any()
     covers = bool((geometry.distances(target, hull) <= tol).all())
@@ -66,8 +66,10 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         base = common / (geometry.area(hull) + geometry.area(target) - common)
     if finite and inside:
         return graded(False, base, [f"These points belong to the {name}, but it is convex: "
-                                      f"it is {shown}, everything between them too."])
+                                      f"it is {shown}, everything between them too."],
+                      "some_points")
     if inside:
+        diagnosis = "one_value" if len(hull) == 1 else "too_small"
         if len(hull) == 1:
             why = (f"{vec(parsed.points[0])} is one element of the {name}, e.g. what autodiff "
                    f"returns at a kink, but the set is {shown}.")
@@ -80,15 +82,17 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
             curved = (" A polygon can only approximate a curved set: within 2e-3 counts as right."
                       if truth.kind == "convex" else "")
             why = f"Too small: the {name} is {shown}.{corners}{curved}"
-        return graded(False, base, [why])
+        return graded(False, base, [why], diagnosis)
     extra = [vec(tuple(parsed.points[points.index(p)]))
              for p, out in zip(hull, outside, strict=True) if p in points and out]
     if covers:
         why = (f"Too large: the {name} is {shown}; {', '.join(extra[:6])} {do_word(extra)} not "
                "belong to it.")
+        diagnosis = "too_large"
         if kind == "clarke" and f is not None and _sum_like(f):
+            diagnosis = "sum_rule"
             why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
                     "superset.")
-        return graded(False, base, [why])
+        return graded(False, base, [why], diagnosis)
     return graded(False, base, [f"Not the {name}: it is {shown}; {', '.join(extra[:6])} "
-                                  f"{do_word(extra)} not belong to it."])
+                                  f"{do_word(extra)} not belong to it."], "not_the_set")

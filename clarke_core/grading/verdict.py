@@ -27,6 +27,28 @@ MAX_WRONG_SCORE = 0.9
 KINDS = ("clarke", "subdifferential", "member", "homogeneity", "lipschitz")
 SET_KINDS = ("clarke", "subdifferential")
 NAMES = {"clarke": "Clarke set", "subdifferential": "subdifferential"}
+# Verdict.diagnosis: the grader's case, one word each (the meaning, for a lecturer's tally).
+DIAGNOSES = {
+    "right": "the right answer",
+    "backwards": "the right interval written backwards",
+    "open_ends": "the right endpoints with an open end",
+    "one_value": "one element of the set, such as an autodiff value at a kink",
+    "some_points": "some points of the set, not their convex hull",
+    "too_small": "a part of the set",
+    "too_large": "a superset of the set",
+    "sum_rule": "a superset from the sum rule",
+    "outside": "points outside the set",
+    "disjoint": "an interval that misses the set",
+    "wrong_endpoint": "a wrong endpoint",
+    "not_the_set": "a set that neither contains nor lies in the set",
+    "other_set": "the other set (the subdifferential for the Clarke set, or back)",
+    "not_empty": "empty, where the set is not",
+    "should_be_empty": "a set, where the set is empty",
+    "exists": "undefined, where f is locally Lipschitz",
+    "not_lipschitz": "a set, where f is not locally Lipschitz",
+    "wrong_yes_no": "the wrong yes or no",
+    "wrong_degree": "a wrong degree of homogeneity",
+}
 
 
 @dataclass(frozen=True)
@@ -34,12 +56,16 @@ class Verdict:
     """A graded answer: ``correct``, ``score`` in [0, 1] and ``feedback`` (never empty).
 
     ``answer_latex`` is the answer as parsed, for showing back (empty when not applicable).
+    ``diagnosis`` is the grader's case in one machine-readable word (``DIAGNOSES``: "right",
+    "sum_rule", "one_value", "open_ends", "other_set", ...; empty when not given), for counting
+    mistakes and for feedback that says what is wrong without the set.
     """
 
     correct: bool
     score: float
     feedback: str
     answer_latex: str = ""
+    diagnosis: str = ""
 
     def __post_init__(self) -> None:
         if not self.feedback:
@@ -160,15 +186,17 @@ def do_word(items: list) -> str:
     return "does" if len(items) == 1 else "do"
 
 
-def graded(correct: bool, score: float, parts: list[str]) -> Verdict:
+def graded(correct: bool, score: float, parts: list[str], diagnosis: str = "") -> Verdict:
     """A verdict from sentence parts; a wrong answer scores at most ``MAX_WRONG_SCORE``.
 
-    >>> graded(False, 1.0, ["almost:", "one end is open."])
-    Verdict(correct=False, score=0.9, feedback='Almost: one end is open.', answer_latex='')
+    >>> v = graded(False, 1.0, ["almost:", "one end is open."], "open_ends")
+    >>> v.correct, v.score, v.feedback, v.diagnosis
+    (False, 0.9, 'Almost: one end is open.', 'open_ends')
     """
     text = " ".join(parts)
     top = 1.0 if correct else MAX_WRONG_SCORE
-    return Verdict(correct, min(top, max(0.0, score)), text[:1].upper() + text[1:])
+    return Verdict(correct, min(top, max(0.0, score)), text[:1].upper() + text[1:],
+                   diagnosis=diagnosis)
 
 
 def contains_exact(truth: DifferentialSet, s: tuple) -> bool:
