@@ -35,6 +35,7 @@ from dataclasses import dataclass
 
 from ..engine.sets import DifferentialSet
 from ..errors import InputError, numeric_limits
+from .cli_classroom import CLASSROOM_SUBCOMMANDS
 
 TIMEOUT_S = 5.0
 MEMORY_MB = 1536
@@ -215,6 +216,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "grade": Subcommand("grade a class's answers file against an assignment", _grade_arguments,
                         grade),
 }
+
+SUBCOMMANDS |= {name: Subcommand(*entry) for name, entry in CLASSROOM_SUBCOMMANDS.items()}
 
 _TITLES = {"clarke": "Clarke set", "subdifferential": "Subdifferential"}
 

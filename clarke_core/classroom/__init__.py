@@ -1,0 +1,45 @@
+"""Classroom storage: every attempt at an assignment kept in a database, under the assignment's
+rules (attempts allowed, feedback mode, deadline), and read back per question and per student.
+
+``store`` holds the database (SQLite by default, any SQLAlchemy URL from
+``CLARKE_LAB_DATABASE_URL``), ``schema`` its tables and migrations, ``feedback`` what a student
+is shown of a verdict, ``submissions`` the submit / stats / grades operations the command line
+(``service.cli_classroom``) and, later, the pages call.
+
+>>> from clarke_core.grading import check_question, load_assignment
+>>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "abs(x)"\\npoint = "0"')
+>>> with Store("sqlite://") as store:
+...     s = submit(store, "hw", a, "ann", "q", "[-1, 1]", grade=check_question)
+...     stats(store, "hw", a)[0]["correct"]
+1
+"""
+
+from __future__ import annotations
+
+from .feedback import HINTS, hint, shown_feedback
+from .schema import LATEST, MIGRATIONS, StoreError, migrate
+from .store import (
+    DEFAULT_URL,
+    URL_VARIABLE,
+    Attempt,
+    AttemptLimitError,
+    NewAttempt,
+    Store,
+    database_url,
+)
+from .submissions import (
+    Submission,
+    best_attempts,
+    grades_table,
+    open_assignment,
+    sandboxed_grade,
+    stats,
+    submit,
+)
+
+__all__ = [
+    "DEFAULT_URL", "HINTS", "LATEST", "MIGRATIONS", "URL_VARIABLE", "Attempt",
+    "AttemptLimitError", "NewAttempt", "Store", "StoreError", "Submission", "best_attempts",
+    "database_url", "grades_table", "hint", "migrate", "open_assignment",
+    "sandboxed_grade", "shown_feedback", "stats", "submit",
+]

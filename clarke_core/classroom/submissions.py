@@ -1,0 +1,221 @@
+"""Submissions under an assignment's rules: ``submit`` one answer (graded in the sandbox, as the
+Homework page grades it, then stored), and what a lecturer reads back: ``stats`` per question and
+``grades_table``, each student's best attempt per question.
+
+An answer that cannot be read (a syntax error, a forbidden word) is refused with the grader's
+sentence and not stored: it uses no attempt. Past the deadline or the attempt limit, ``submit``
+refuses with one sentence (``InputError``) before grading anything.
+
+>>> from clarke_core.grading import load_assignment
+>>> from clarke_core.classroom.store import Store
+>>> a = load_assignment('attempts = 2\\nfeedback = "hint"\\n'
+...                     '[[question]]\\nid = "q"\\nfunction = "relu(x)"\\npoint = "0"')
+>>> with Store("sqlite://") as store:
+...     first = submit(store, "hw", a, "ann", "q", "[0, 2]", grade=check_question)
+...     second = submit(store, "hw", a, "ann", "q", "[0, 1]", grade=check_question)
+...     third = submit(store, "hw", a, "ann", "q", "[0, 1]", grade=check_question)
+Traceback (most recent call last):
+...
+clarke_core.classroom.store.AttemptLimitError: ann has used all 2 attempt(s) at question 'q'; ...
+>>> first.shown, second.attempt.number, second.points
+('Too large: part of your answer does not belong to the Clarke set.', 2, 1.0)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import InputError, UndecidedError
+from ..grading import (
+    MAX_ASSIGNMENT_BYTES,
+    Assignment,
+    Question,
+    Verdict,
+    check_question,
+    csv_cell,
+    example_assignments,
+    load_assignment,
+    printable,
+)
+from .feedback import shown_feedback
+from .store import (
+    MAX_ANSWER_CHARS,
+    MAX_STUDENT_CHARS,
+    Attempt,
+    AttemptLimitError,
+    NewAttempt,
+    Store,
+)
+
+GRADE_TIMEOUT_S = 10.0  # as the Homework page
+GRADE_MEMORY_MB = 1536
+UNDECIDED = ("The grader could not decide this answer exactly, and it does not guess: ask your "
+             "teacher to check it by hand.")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A stored attempt and what its student is shown (``shown``, under ``mode``)."""
+
+    attempt: Attempt
+    shown: str
+    mode: str
+    allowed: int | None
+    max_points: float
+
+    @property
+    def points(self) -> float:
+        return round(self.attempt.score * self.max_points, 4)
+
+
+def open_assignment(name: str) -> tuple[str, Assignment]:
+    """An assignment by TOML path or bundled name (``example_assignments``), and the key its
+    attempts are stored under: the file's ``id``, else the file's name without ``.toml``.
+
+    >>> key, a = open_assignment("lecture_assignment")
+    >>> key, len(a.questions) > 5
+    ('lecture_assignment', True)
+    """
+    bundled = example_assignments()
+    path = Path(bundled.get(name, name))
+    if not path.is_file():
+        raise InputError(f"No assignment {name!r}: give a TOML file or one of "
+                         f"{', '.join(bundled) or 'the bundled ones'}.")
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_ASSIGNMENT_BYTES + 1)
+    except OSError as err:
+        raise InputError(f"Cannot read {path}: {err.strerror or err}.") from None
+    assignment = load_assignment(data)
+    return assignment.id or path.stem, assignment
+
+
+def sandboxed_grade(question: Question, answer: str) -> Verdict:
+    """``check_question`` in a limited worker process, as the Homework page runs it."""
+    from ..service import sandbox
+
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return sandbox.run(check_question, question, answer, timeout=GRADE_TIMEOUT_S,
+                       memory_mb=GRADE_MEMORY_MB, method=method)
+
+
+def submit(store: Store, key: str, assignment: Assignment, student: str, question_id: str,
+           answer: str, *, now: datetime | None = None,
+           grade: Callable[[Question, str], Verdict] = sandboxed_grade) -> Submission:
+    """Grade ``answer`` by ``student`` to question ``question_id`` and store it under ``key``.
+
+    Refused (``InputError``, nothing stored): an unknown question, a time at or past the
+    deadline, no attempts left (``AttemptLimitError``), an answer that cannot be read.
+    """
+    rules = assignment.rules
+    question = assignment.question(question_id)
+    if question is None:
+        ids = ", ".join(q.id for q in assignment.questions)
+        raise InputError(f"There is no question {question_id!r} in this assignment; its "
+                         f"questions are {ids}.")
+    student = " ".join(printable(student).split())
+    if not student or len(student) > MAX_STUDENT_CHARS:
+        raise InputError(f"Give the student's name, in at most {MAX_STUDENT_CHARS} characters.")
+    answer = printable(answer).strip()
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise InputError(f"The answer is longer than {MAX_ANSWER_CHARS} characters.")
+    now = now or datetime.now(UTC)
+    if not rules.open_at(now):
+        raise InputError(f"The deadline of this assignment ({rules.deadline:%Y-%m-%d %H:%M} UTC) "
+                         "has passed; no more answers are taken.")
+    if rules.attempts is not None and store.count(key, student, question.id) >= rules.attempts:
+        raise AttemptLimitError(f"{student} has used all {rules.attempts} attempt(s) at question "
+                                f"{question.id!r}; no more answers are taken.")
+    try:
+        verdict = grade(question, answer)
+    except UndecidedError as err:  # its sentence may name the exact value
+        raise InputError(UNDECIDED if rules.feedback != "full" else str(err)) from None
+    attempt = store.record(NewAttempt(key, student, question.id, answer, verdict.correct,
+                                      verdict.score, verdict.diagnosis, verdict.feedback, now),
+                           limit=rules.attempts)
+    shown = shown_feedback(verdict, question.kind, rules.feedback, rules.deadline)
+    return Submission(attempt, shown, rules.feedback, rules.attempts, question.points)
+
+
+def _same_answer(answer: str) -> str:
+    return " ".join(answer.split())
+
+
+def stats(store: Store, key: str, assignment: Assignment) -> list[dict]:
+    """Per question of the assignment: ``question``, ``attempts``, ``correct`` (attempts),
+    ``students``, ``diagnoses`` (wrong attempts per diagnosis) and ``wrong``: the wrong answers
+    (whitespace aside) with their diagnosis and count, most frequent first."""
+    tally = store.tally(key)
+    wrong: dict[str, dict[tuple[str, str], int]] = {}
+    for question, answer, diagnosis, count in store.wrong_answers(key):
+        group = wrong.setdefault(question, {})
+        k = (_same_answer(answer), diagnosis)
+        group[k] = group.get(k, 0) + count
+    out = []
+    for q in assignment.questions:
+        attempts, correct, students = tally.get(q.id, (0, 0, 0))
+        answers = sorted(wrong.get(q.id, {}).items(), key=lambda kv: (-kv[1], kv[0]))
+        diagnoses: dict[str, int] = {}
+        for (_, diagnosis), count in answers:
+            diagnoses[diagnosis] = diagnoses.get(diagnosis, 0) + count
+        out.append({"question": q.id, "attempts": attempts, "correct": correct,
+                    "students": students,
+                    "diagnoses": dict(sorted(diagnoses.items(), key=lambda kv: -kv[1])),
+                    "wrong": [{"answer": a, "diagnosis": d, "count": n}
+                              for (a, d), n in answers]})
+    return out
+
+
+def best_attempts(store: Store, key: str, assignment: Assignment) -> dict[tuple[str, str],
+                                                                            tuple[Attempt, int]]:
+    """(student, question) -> (the best attempt: highest score, earliest of equals; how many
+    attempts), for the assignment's questions."""
+    ids = {q.id for q in assignment.questions}
+    best: dict[tuple[str, str], tuple[Attempt, int]] = {}
+    for a in store.attempts(key):  # oldest first
+        if a.question not in ids:
+            continue
+        k = (a.student, a.question)
+        old, n = best.get(k, (a, 0))
+        best[k] = (a if a.score > old.score else old, n + 1)
+    return best
+
+
+GRADES_COLUMNS = ("student", "question", "answer", "points", "max_points", "correct",
+                  "diagnosis", "attempts", "submitted_at", "feedback")
+
+
+def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, int]:
+    """Each student's best attempt per question, then a TOTAL row per student, as CSV text
+    (every cell through ``csv_cell``); and the number of students. A question a student never
+    answered is a row with 0 points and 0 attempts."""
+    import csv
+    import io
+
+    best = best_attempts(store, key, assignment)
+    students = sorted({s for s, _ in best})
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(GRADES_COLUMNS)
+    for student in students:
+        total = 0.0
+        for q in assignment.questions:
+            found = best.get((student, q.id))
+            if found is None:
+                writer.writerow([csv_cell(student), csv_cell(q.id), "", "0", f"{q.points:g}",
+                                 "no", "", "0", "", "No answer given."])
+                continue
+            a, n = found
+            points = round(a.score * q.points, 4)
+            total += points
+            writer.writerow([csv_cell(student), csv_cell(q.id), csv_cell(a.answer),
+                             f"{points:g}", f"{q.points:g}", "yes" if a.correct else "no",
+                             csv_cell(a.diagnosis), str(n), a.submitted_at.isoformat(),
+                             csv_cell(a.feedback)])
+        writer.writerow([csv_cell(student), "TOTAL", "", f"{round(total, 4):g}",
+                         f"{assignment.total:g}", "", "", "", "", ""])
+    return buffer.getvalue(), len(students)
