@@ -1,7 +1,7 @@
 # Clarke Lab: common tasks. Everything runs from .venv/, which is created and filled on first use.
 #
 #   make run      start the app (port: Streamlit's own STREAMLIT_SERVER_PORT, default 8501)
-#   make test     lint, then every test incl. doctests and real-browser tests
+#   make test     lint, then every test incl. doctests, real-browser and PostgreSQL tests
 #   make lint     ruff check
 #   make bench    benchmarks (python -m benchmarks)
 #   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
@@ -20,7 +20,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench bench-browser load image install venv chromium clean distclean
+.PHONY: run test lint bench bench-browser load image install venv chromium postgres clean distclean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,11 +46,16 @@ run: install
 chromium:
 	@bash scripts/ensure_chromium.sh || [ "$$CI" != "true" ]
 
+# PostgreSQL's programs for the classroom-store tests (each run starts its own throwaway cluster);
+# missing, those tests skip locally and fail in CI, as the browser tests do.
+postgres:
+	@bash scripts/ensure_postgres.sh || [ "$$CI" != "true" ]
+
 lint: venv
 	$(PY) -m ruff check .
 
 # Lint first: it is fast, and it leaves pytest's summary as the last lines of the output.
-test: venv chromium lint
+test: venv chromium postgres lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv

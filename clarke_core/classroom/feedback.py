@@ -23,7 +23,7 @@ from ..grading.verdict import DIAGNOSES, NAMES, SET_KINDS, Verdict
 
 _TOO_LARGE = "Too large: part of your answer does not belong to the {name}."
 # One sentence per diagnosis, with {name} the set asked for and {other} the other one. Words
-# only: a hint never holds a number, so it cannot reveal the set.
+# only: a hint never holds a digit (nor a subscript one), so it cannot reveal the set.
 HINTS = {
     "right": "Right.",
     "backwards": "That is the right set written backwards: the left end must be the smaller one.",
@@ -43,12 +43,12 @@ HINTS = {
     "not_the_set": "Not the {name}: part of your answer does not belong to it.",
     "other_set": "This looks like the {other}, but the question asks for the {name}.",
     "not_empty": "Not empty: some slopes belong to the {name} here.",
-    "should_be_empty": "Not right: test the subgradient inequality f(x') ≥ f(x₀) + s·(x' − x₀) "
-                       "at a few points x' for the slopes you gave.",
+    "should_be_empty": "Not right: test the subgradient inequality at a few points x' for the "
+                       "slopes you gave.",
     "exists": "f is locally Lipschitz at this point, so its {name} exists: give it as a set.",
     "not_lipschitz": "Not right: look again at whether f is locally Lipschitz at this point.",
     "wrong_yes_no": "Not right.",
-    "wrong_degree": "Not right: compare f(t x) with t^d f(x) for t > 0.",
+    "wrong_degree": "Not right: compare f(t x) with t^d f(x) for positive t.",
 }
 NOT_RIGHT = "Not right."  # a verdict without a diagnosis
 assert set(HINTS) == set(DIAGNOSES), "every diagnosis needs a hint"
