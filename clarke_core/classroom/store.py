@@ -103,7 +103,9 @@ def _engine(url: str) -> sa.Engine:
     memory = parsed.database in (None, "", ":memory:")
     if not memory:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(parsed, connect_args={"timeout": BUSY_TIMEOUT_S},
+    # In memory: one connection, shared by the threads of this process (a test or a doctest).
+    connect = {"timeout": BUSY_TIMEOUT_S} | ({"check_same_thread": False} if memory else {})
+    engine = sa.create_engine(parsed, connect_args=connect,
                               poolclass=sa.pool.StaticPool if memory else None)
 
     @sa.event.listens_for(engine, "connect")
