@@ -18,7 +18,6 @@ from clarke_core.figures.two_d import (
     contour_figure,
     gradient_figure,
     piece_colour,
-    piece_text,
     plane_map_figure,
     plane_verdict,
     sampling_figure,
@@ -381,15 +380,7 @@ def test_sampling_hull_is_the_square_for_l1():
     assert sorted(set(zip(hull.x, hull.y, strict=True))) == sorted(SQUARE)
 
 
-@pytest.mark.parametrize(
-    ("latex", "text"),
-    [(r"- x + y", "−x + y"), (r"x^{2} + y", "x² + y"), (r"\sqrt{x^{2} + y^{2}}", "√(x² + y²)"),
-     (r"x - y - \sqrt{2}", "x − y − √2"), (r"\frac{x}{2} + \sin{\left(y \right)}", "x/2 + sin(y)"),
-     (r"x^{10}", "x¹⁰"), (r"e^{x + y}", "e^(x + y)")],
-    ids=["minus", "square", "norm", "surd", "frac-sin", "power-10", "exp"],
-)
-def test_piece_text(latex, text):
-    assert piece_text(latex) == text
+# test_piece_text moved to test_printing.py::test_formula_text (legends print the expression).
 
 
 @pytest.mark.parametrize("make", ALL, ids=lambda m: m.__name__)

@@ -35,6 +35,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import UndecidedError
+from . import printing
 from .arrangement import NotPiecewiseAffine, exact_hull, exact_subdifferential
 from .cells_2d import TAYLOR_ORDER, S, _taylor, local_analysis
 from .clarke_2d import value_at
@@ -152,8 +153,8 @@ def _farkas(expr: sp.Expr, p: tuple, d: np.ndarray, b: np.ndarray) -> tuple[Witn
                 return tuple(
                     Witness(
                         (float(q[0]), float(q[1])), float(fp + c),
-                        f"⟨s, {sp.sstr((q[0] - p[0], q[1] - p[1]))}⟩ ≤ {sp.nsimplify(c)}",
-                        q,
+                        printing.bound_text((q[0] - p[0], q[1] - p[1]), sp.nsimplify(c)),
+                        q, limit=sp.nsimplify(c), direction=(q[0] - p[0], q[1] - p[1]),
                     )
                     for q, c in subset
                 )

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from ..engine import printing
 from ..engine.sets import DifferentialSet, Witness
 from ..views.sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
 from . import style
@@ -34,13 +35,13 @@ Point = tuple[float, float]
 _GREY = "rgb(128,128,128)"  # readable on Streamlit's light and dark backgrounds
 
 
-def _fmt(v: float) -> str:
-    return f"{round(v, 3) + 0.0:g}"
-
-
 def s_label(s: Point) -> str:
-    """s as the slider shows it, e.g. (0.5, -1)."""
-    return f"({_fmt(s[0])}, {_fmt(s[1])})"
+    """s as the slider shows it, to 3 decimals, e.g. (0.5, -1).
+
+    >>> s_label((0.5, -1.0004))
+    '(0.5, -1)'
+    """
+    return printing.vector_label([round(c, 3) + 0.0 for c in s], False, digits=6)
 
 
 def verdict_label(v: PlaneVerdict) -> str:
@@ -54,9 +55,9 @@ def verdict_label(v: PlaneVerdict) -> str:
 
 def exact_label(w: Witness) -> str:
     """Where a witness q′ is, exactly when known."""
-    coords = w.exact_point if w.exact_point is not None else w.point
-    return "(" + ", ".join(str(c) if w.exact_point is not None else f"{c:.3g}"
-                           for c in coords) + ")"
+    if w.exact_point is not None:
+        return printing.vector([printing.plain(c) for c in w.exact_point], bare=False)
+    return printing.vector_label(w.point, False, digits=3)
 
 
 def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 
+from ..engine import printing
 from ..engine.sampling import hausdorff_2d
 from ..engine.sets import DifferentialSet, GradientSequence, Witness
 from ..views.explore_2d import SAMPLING_RADII, Exploration2D
 from . import style
-from .one_d import FRAME_MS, TRANSITION_MS, exact_label, fmt
+from .one_d import FRAME_MS, TRANSITION_MS, fmt
 
 Point = tuple[float, float]
 
@@ -35,7 +35,6 @@ PIECE_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#CC6677", "#DDCC77"
                  "#882255", "#88CCEE", "#AA4499")
 _PATTERNS = ("/", "\\", "|", "-", "x", "+")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 _CONTROLS_MARGIN = 170  # room under a plot for play/pause and the step slider
 _BUTTONS_BELOW, _SLIDER_BELOW = 48, 84  # pixels from the bottom of the plot area
 _SQUARE = 520  # height of the two square plots (map and gradient plane)
@@ -59,52 +58,7 @@ def piece_name(index: int) -> str:
     return "f" + str(index + 1).translate(_SUBSCRIPTS)
 
 
-def piece_text(latex: str) -> str:
-    """LaTeX of a smooth piece as plain text for legends (plotly draws no LaTeX here).
-
-    >>> piece_text(r"- x^{2} + y"), piece_text(r"\\sqrt{x^{2} + y^{2}}")
-    ('−x² + y', '√(x² + y²)')
-    >>> piece_text(r"\\frac{x}{2} - \\sqrt{2}")
-    'x/2 − √2'
-    """
-    text, previous = latex, None
-    while text != previous:  # innermost braces first, until nothing changes
-        previous = text
-        text = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: "√" + _grouped(m[1]), text)
-        text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
-                      lambda m: _grouped(m[1]) + "/" + _grouped(m[2]), text)
-        text = re.sub(r"\^\{([^{}]*)\}", lambda m: _power(m[1]), text)
-        text = re.sub(r"\\(?:operatorname|mathrm|text)\{([^{}]*)\}", r"\1", text)
-    for tex, plain in ((r"\left", ""), (r"\right", ""), (r"\cdot", "·"), (r"\pi", "π"),
-                       (r"\infty", "∞"), ("{", ""), ("}", "")):
-        text = text.replace(tex, plain)
-    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
-    text = re.sub(r"\s+", " ", text).strip().replace("( ", "(").replace(" )", ")")
-    text = re.sub(r"^- ?", "−", text)
-    return text.replace(" - ", " − ")
-
-
-def _grouped(inner: str) -> str:
-    inner = inner.strip()
-    return inner if re.fullmatch(r"[\w.]+", inner) else f"({inner})"
-
-
-def _power(exponent: str) -> str:
-    exponent = exponent.strip()
-    if re.fullmatch(r"-?\d+", exponent):
-        return exponent.translate(_SUPERSCRIPTS)
-    return "^" + _grouped(exponent)
-
-
-def vector_label(v: Sequence[object], exact: bool) -> str:
-    """A gradient as ``(a, b)``: exact numbers as short text, floats with 4 digits.
-
-    >>> import sympy as sp
-    >>> vector_label((sp.Integer(1), -sp.sqrt(2) / 2), True), vector_label((0.5, 1.0), False)
-    ('(1, -√2/2)', '(0.5, 1)')
-    """
-    parts = [exact_label(c) if exact else fmt(float(c)) for c in v]
-    return "(" + ", ".join(parts) + ")"
+vector_label = printing.vector_label  # a gradient as (a, b): exact as page text, else 4 digits
 
 
 def vertex_labels(dset: DifferentialSet) -> list[str]:
@@ -371,9 +325,11 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
             hoverongaps=False, name="regions",
             hovertemplate="(%{x:.3g}, %{y:.3g}): f = f%{z}<extra></extra>",
         ))
-        for k, tex in enumerate(ex.pieces):
+        for k in range(n):
+            shown = ex.piece_texts[k] if k < len(ex.piece_texts) else ""
             fig.add_trace(go.Scatter(  # legend entries only: the heatmap has none of its own
-                x=[None], y=[None], mode="markers", name=f"{piece_name(k)} = {piece_text(tex)}",
+                x=[None], y=[None], mode="markers",
+                name=f"{piece_name(k)} = {shown}" if shown else piece_name(k),
                 marker={"color": piece_colour(k), "size": 13, "symbol": "square"},
                 hoverinfo="skip",
             ))

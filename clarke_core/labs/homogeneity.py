@@ -43,6 +43,7 @@ import numpy as np
 import sympy as sp
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
+from ..engine import printing
 from ..engine.local import form_by_signs
 from ..engine.parsing import ParsedFunction, parse_function, parse_function_and_point
 from ..errors import UndecidedError
@@ -199,7 +200,7 @@ class _Walk:
 
 def _text(e: sp.Basic) -> str:
     """A sub-expression as a student would type it (max, not sympy's Max)."""
-    return str(e).replace("Max(", "max(").replace("Min(", "min(").replace("Abs(", "abs(")
+    return printing.plain(e)
 
 
 def homogeneity(expr: str) -> Homogeneity:

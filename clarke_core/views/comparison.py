@@ -15,8 +15,7 @@ does here: the subdifferential is empty. This happens only where f is not convex
 
 from __future__ import annotations
 
-import re
-
+from ..engine import printing
 from ..engine.sets import DifferentialSet
 
 
@@ -31,29 +30,9 @@ def set_text(dset: DifferentialSet, caveat: bool = True) -> str:
     >>> set_text(DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]))
     'conv{(0, 1), (1, 0)}'
     """
-    if dset.kind == "empty":
-        return "∅"
-    if dset.kind == "unbounded":
-        return "undefined"
-    if dset.kind == "convex":
-        return "a convex set with a curved boundary"
-    exact = dset.exact is not None and len(dset.exact) == len(dset.vertices)
-    pts = [tuple(_number(c, exact) for c in v) for v in (dset.exact if exact else dset.vertices)]
-    items = [p[0] if len(p) == 1 else "(" + ", ".join(p) + ")" for p in pts]
-    checked = "" if dset.certified or not caveat else " (checked numerically)"
-    if dset.kind == "point":
-        return "{" + items[0] + "}" + checked
-    if dset.kind == "interval":
-        return f"[{items[0]}, {items[-1]}]{checked}"
-    return "conv{" + ", ".join(items) + "}" + checked
-
-
-def _number(c: object, exact: bool) -> str:
-    if not exact:
-        v = float(c)  # type: ignore[arg-type]
-        return str(int(round(v))) if abs(v - round(v)) < 1e-12 else f"{v:.4g}"
-    text = str(c).replace("**", "^").replace("*", "").replace("pi", "π")
-    return re.sub(r"sqrt\((\w+)\)", r"√\1", text).replace("sqrt", "√")
+    # a curved set is named, not written out, in these sentences
+    return printing.set_text(dset, page=True, closed_form=False,
+                             caveat=" (checked numerically)" if caveat else "")
 
 
 def _inside(inner: DifferentialSet, outer: DifferentialSet) -> bool:

@@ -154,17 +154,31 @@ def parse_constant(text: str) -> sp.Expr:
     return _Builder(source, {}, function_page=False).constant(tree.body)
 
 
-def parse_function_and_point(text: str, at) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
+def parse_function_and_point(text: str, at, *, dim: int | None = None, lift: bool = True
+                             ) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
     """A function and a point to study it at. A function of x alone at a point (x0, y0) is read as
-    a function of x and y (constant in y).
+    a function of x and y (constant in y), unless ``lift`` is False (then the point must have
+    as many coordinates as the function has variables). ``dim`` 1 or 2 fixes the dimension (a
+    page about f(x), or about f(x, y)); None decides it from the function and the point.
 
     >>> f, p = parse_function_and_point("abs(x)", "1, 2")
     >>> f.dim, p
     (2, (1, 2))
+    >>> parse_function_and_point("abs(x)", "0", dim=2)
+    Traceback (most recent call last):
+    ...
+    clarke_core.errors.InputError: The point needs 2 coordinates, like 0, 0.
     """
+    if dim not in (None, 1, 2):
+        raise ValueError(f"dim must be None, 1 or 2, not {dim!r}")
     if not isinstance(text, str):
         raise InputError("The function must be given as text, for example 'max(0, x)'.")
-    function = parse_function(text)
+    function = parse_function(text, max_dim=dim or 2)
+    if dim is not None:
+        point = parse_point(at, dim)
+        return (_in_the_plane(function) if dim == 2 else function), point
+    if not lift:
+        return function, parse_point(at, function.dim)
     try:
         return function, parse_point(at, function.dim)
     except InputError as one_coordinate:
@@ -174,7 +188,12 @@ def parse_function_and_point(text: str, at) -> tuple[ParsedFunction, tuple[sp.Ex
             point = parse_point(at, 2)
         except InputError:
             raise one_coordinate from None  # its reason (say, division by zero) is the useful one
-        return ParsedFunction(function.text, function.expr, (VARIABLES["x"], VARIABLES["y"])), point
+        return _in_the_plane(function), point
+
+
+def _in_the_plane(function: ParsedFunction) -> ParsedFunction:
+    """The same function read as one of x and y."""
+    return ParsedFunction(function.text, function.expr, (VARIABLES["x"], VARIABLES["y"]))
 
 
 @numeric_limits()
