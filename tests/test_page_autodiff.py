@@ -5,6 +5,8 @@ from __future__ import annotations
 from page_util import share_url
 from streamlit.testing.v1 import AppTest
 
+from clarke_core.labs.autodiff import CONVENTIONS, compare
+
 PAGE = "app_pages/autodiff_vs_clarke.py"
 
 
@@ -16,18 +18,39 @@ def run_page(**query: str) -> AppTest:
     return at.run()
 
 
+def outside_on_the_page(at: AppTest) -> tuple[set[str], set[str]]:
+    """The libraries the page marks as outside the Clarke set: in its table of values (the
+    second table), and in the sentence under it (empty if there is none)."""
+    rows = at.table[1].value.to_dict("records")
+    marked = {r["library"] for r in rows if r["in the Clarke set?"].startswith("✗")}
+    listed = [m.value for m in at.markdown if m.value.startswith("**Outside the Clarke set:**")]
+    named = {c.library for c in CONVENTIONS if any(c.library in text for text in listed)}
+    return marked, named
+
+
+def outside_computed(f: str, point: str) -> set[str]:
+    """The same, from the engine call the page makes."""
+    return {v.library for v in compare(f, point).values if not v.in_clarke}
+
+
 def test_default_program_dependence_example_renders():
     at = run_page()
     assert not at.exception and not at.error
     assert at.text_input(key="autodiff_f").value == "relu(x) - relu(-x)"
-    assert any("Outside the Clarke set" in m.value and "PyTorch" in m.value for m in at.markdown)
+    # relu(x) - relu(-x) is x: PyTorch's relu'(0) = 0 gives 0, outside the Clarke set {1}
+    outside = outside_computed("relu(x) - relu(-x)", "0")
+    assert "PyTorch" in outside
+    assert outside_on_the_page(at) == (outside, outside)
     assert len(at.get("plotly_chart")) == 1
 
 
 def test_a_url_restores_the_function():
     at = run_page(f="abs(x) - abs(x)", at="0")
     assert not at.exception and not at.error
-    assert any("Every library's value lies in the Clarke set" in m.value for m in at.markdown)
+    # abs(x) - abs(x) is 0: every convention gives 0, inside the Clarke set {0}
+    assert outside_computed("abs(x) - abs(x)", "0") == set()
+    assert outside_on_the_page(at) == (set(), set())
+    assert len(at.table[1].value) == len(compare("abs(x) - abs(x)", "0").values)
 
 
 def test_a_bad_function_gives_one_sentence():

@@ -3,11 +3,14 @@ the 2D body, its controls kept in the URL, and the old /clarke-2d address."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from page_util import assert_refused, figures, page_runner, share_url
 from streamlit.testing.v1 import AppTest
 
+from clarke_core.figures.two_d import boundary_point, plane_verdict
 from clarke_core.views.examples import EXAMPLES_2D
+from clarke_core.views.explore_2d import explore_2d
 
 PAGE = "../app_pages/clarke_lesson.py"
 TIMEOUT = 90
@@ -86,9 +89,20 @@ def plane_title(at: AppTest) -> str:  # with planes="true"
     return figures(at)[2]["layout"]["title"]["text"]
 
 
+def plane_above_f(at: AppTest) -> np.ndarray:
+    """The quick plane test's cells: True where the page draws the plane above f (purple)."""
+    cells = figures(at)[2]["data"][0]["z"]
+    return np.asarray([[v == 1 for v in row] for row in cells])
+
+
 def test_the_slider_walks_s_and_judges_the_plane():
-    at = run_page(f="-abs(x) - abs(y)", at="0, 0", planes="true")
-    assert "not a support plane" in plane_title(at)
+    f, point = "-abs(x) - abs(y)", "0, 0"
+    at = run_page(f=f, at=point, planes="true")
+    ex = explore_2d(f, point)  # the engine call the page made
+    s = boundary_point(ex.clarke, 0.0)
+    assert ex.subdifferential.kind == "empty" and not ex.subdifferential.contains(s)
+    assert plane_above_f(at).any(), "no s is a subgradient: the plane crosses f"
+    assert plane_title(at).endswith(plane_verdict(ex, s))
     at.slider(key=WALK).set_value(0.5).run()
     assert not at.exception
     assert plane_title(at).startswith("s = (1, 1)"), "halfway round the square"
@@ -96,8 +110,13 @@ def test_the_slider_walks_s_and_judges_the_plane():
 
 
 def test_convex_example_has_support_planes():
-    at = run_page(f="abs(x) + abs(y)", at="0, 0", walk="0.3", planes="true")
-    assert plane_title(at).endswith("a support plane: it stays below f everywhere")
+    f, point = "abs(x) + abs(y)", "0, 0"
+    at = run_page(f=f, at=point, walk="0.3", planes="true")
+    ex = explore_2d(f, point)
+    s = boundary_point(ex.clarke, 0.3)
+    assert ex.subdifferential.contains(s, tol=1e-9), "convex: the Clarke set's s are subgradients"
+    assert not plane_above_f(at).any(), "a support plane stays below f on the whole map"
+    assert plane_title(at).endswith(plane_verdict(ex, s))
 
 
 def test_the_3d_graph_on_request():

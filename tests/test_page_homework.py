@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 PAGE = "../app_pages/homework_checker.py"
 TIMEOUT = 60
-ANSWER = "homework_answer_"
+ANSWER, RESULT = "homework_answer_", "homework_result_"
 
 
 def run_page() -> AppTest:
@@ -34,7 +34,10 @@ def test_the_lecture_assignment_renders():
 def test_a_right_answer_gets_success_and_points():
     at = check(run_page(), "relu-clarke", "[0, 1]")
     assert not at.exception, at.exception
-    assert [s.value for s in at.success][0].startswith("Right")
+    verdict = at.session_state[RESULT + "relu-clarke"]  # the grader's verdict, as the page got it
+    assert verdict.correct and verdict.score == 1
+    assert len(at.success) == 1 and not at.warning, "a right answer is shown as a success"
+    assert at.success[0].value.endswith(f"(score {verdict.score:.2f})")
     assert any("your answer" in x.value for x in at.latex)
     assert at.metric[0].value.startswith("1 /")
 
@@ -42,6 +45,8 @@ def test_a_right_answer_gets_success_and_points():
 def test_a_wrong_answer_says_why():
     at = check(run_page(), "relu-difference", "[0, 2]")
     assert not at.exception, at.exception
+    verdict = at.session_state[RESULT + "relu-difference"]
+    assert not verdict.correct and verdict.score < 1 and not at.success
     assert "sum rule" in at.warning[0].value
 
 

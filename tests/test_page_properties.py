@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 
+import sympy
 from page_util import assert_refused, figures, page_runner
+
+from clarke_core.labs.properties import study_properties
 
 PAGE = "../app_pages/properties.py"
 F, AT, PICK = "properties_f", "properties_at", "properties_example"
@@ -57,19 +61,41 @@ def test_sqrt_abs_is_not_lipschitz():
 def test_sqrt_abs_cone_radii_are_exact():
     # √|x| > L|x| exactly when |x| < 1/L²: the radii 1, 1/100, 1/10000, not grid readings.
     at = run_page(f="sqrt(abs(x))", at="0")
+    lip = study_properties("sqrt(abs(x))", "0", 1.0).lipschitz  # the page's engine call (r = 1)
+    constants = [L for L, _ in lip.escapes]
+    assert constants == [1, 10, 100]
+    assert list(lip.escapes_latex) == [sympy.latex(sympy.Rational(1, int(L) ** 2))
+                                       for L in constants]
     lines = [line for line in texts(at).splitlines() if line.startswith("- L = ")]
-    assert lines == [
-        "- L = 1: outside the cone at distances |x − x₀| up to $h = 1$",
-        r"- L = 10: outside the cone at distances |x − x₀| up to $h = \frac{1}{100}$",
-        r"- L = 100: outside the cone at distances |x − x₀| up to $h = \frac{1}{10000}$"]
+    assert len(lines) == len(constants)
+    for line, L, exact in zip(lines, constants, lip.escapes_latex, strict=True):
+        assert line.startswith(f"- L = {L:g}:") and line.endswith(f"$h = {exact}$"), line
+
+
+def _jensen_points(note: str) -> tuple[sympy.Rational, sympy.Rational, sympy.Rational]:
+    """The midpoint m and the points a, b of "f(m) = ... > ... = (f(a) + f(b))/2"."""
+    found = re.search(r"f\((\S+)\) = \S+ > \S+ = \(f\((\S+)\) \+ f\((\S+)\)\)/2", note)
+    assert found, note
+    m, a, b = (sympy.Rational(v) for v in found.groups())
+    return m, a, b
 
 
 def test_minus_abs_is_not_regular_and_not_convex():
-    shown = every_section(f="-abs(x)", at="0")
-    # Not "not certified convex": −|x| is provably not convex, and the page names two points.
-    assert "f is not convex: f(0) = 0 > -1/2 = (f(-1/2) + f(1/2))/2" in shown
-    assert "here they differ" in shown
-    assert "so f is not regular" in shown
+    f, point = "-abs(x)", "0"
+    shown = every_section(f=f, at=point)
+    p = study_properties(f, point, 1.0)  # the engine call the page made (r = 1)
+    # Not "not certified convex": −|x| is provably not convex, and the page names two points
+    # whose midpoint breaks Jensen's inequality (checked here exactly, on −|x| itself).
+    assert not p.convex and p.convexity_note in shown
+    m, a, b = _jensen_points(p.convexity_note)
+    assert m == (a + b) / 2 and -abs(m) > (-abs(a) - abs(b)) / 2
+    assert p.sets_equal is False and "here they differ" in shown
+    # Not regular: f'(x0; 1) = -1 < 1 = max ∂f(x0); the page warns with those two numbers.
+    assert p.regular is False
+    assert p.right_slope_latex == "-1" and max(v for v, in p.clarke.vertices) == 1
+    at = run_page(f=f, at=point, section="4. Regular")
+    assert [w.value for w in at.warning] == [p.regularity_reason] and not at.success
+    assert f"f'(x_0; 1) = {p.right_slope_latex}$" in p.regularity_reason
 
 
 def test_x2_sin_is_differentiable_not_c1():

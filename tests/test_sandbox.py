@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from clarke_core.errors import InputError, UndecidedError
-from clarke_core.service import sandbox
+from clarke_core.service import fork_server, sandbox
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -239,7 +239,7 @@ def test_workers_do_not_rerun_the_main_script(tmp_path):
     marker = tmp_path / "runs.txt"
     script = tmp_path / "main_without_guard.py"
     script.write_text(
-        "from clarke_core import sandbox\n"
+        "from clarke_core.service import sandbox\n"
         f"with open({str(marker)!r}, 'a') as f:\n"
         "    f.write('ran\\n')\n"
         "print(sandbox.run(abs, -3), sandbox.run(abs, -4))\n"
@@ -279,14 +279,14 @@ def test_fork_server_workers_start_with_the_engine_imported():
 
 
 def test_a_failing_or_hanging_warm_up_step_is_skipped(monkeypatch):
-    monkeypatch.setattr(sandbox, "WARM_IMPORTS", ("clarke_core.no_such_module",))
-    monkeypatch.setattr(sandbox, "WARM_UP", (
+    monkeypatch.setattr(fork_server, "WARM_IMPORTS", ("clarke_core.no_such_module",))
+    monkeypatch.setattr(fork_server, "WARM_UP", (
         ("time", "sleep", (60,)), ("clarke_core.no_such_module", "f", ()),
         ("math", "sqrt", (-1,)), ("test_sandbox", "_add", (1, 2))))
-    monkeypatch.setattr(sandbox, "WARM_UP_LIMIT", 0.3)
+    monkeypatch.setattr(fork_server, "WARM_UP_LIMIT", 0.3)
     handler = signal.getsignal(signal.SIGALRM)
     started = time.monotonic()
-    sandbox._warm_up()
+    fork_server._warm_up()
     assert time.monotonic() - started < 3
     assert signal.getsignal(signal.SIGALRM) is handler
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)

@@ -14,9 +14,9 @@ from ..labs.descent import DescentPath, FlowPicture, supporting_lines
 from ..views.explore_1d import Exploration1D
 from ..views.sweep_2d import witness_sentence
 from . import style
+from .animation import BESIDE, animate
 from .one_d import exact_label
 
-FRAME_MS = 350
 SWEEP_CAPTION = (
     "Drag the slider (or press ▶ Play) to turn the line f(p) + s(x − p) around the point. It is "
     "**green** while it stays below the graph (s is a subgradient) and dashed grey once it "
@@ -28,40 +28,8 @@ DESCENT_CAPTION = (
     "kink (|x| from 1 with η = 0.25) and the choice matters: the minimum-norm element 0 stops "
     "there, the smallest or largest slope jumps off again.")
 _HEIGHT = 520
+CONTROLS_MARGIN = 130  # px under the plot for the buttons and the slider beside them
 _PATH_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, style.SUBDIFFERENTIAL)
-
-
-def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict, prefix: str,
-             active: int = 0, frame_ms: int = FRAME_MS, redraw: bool = False,
-             labels: list[str] | None = None) -> go.Figure:
-    """Attach ``frames`` with play/pause and a slider below the plot; apply ``layout``.
-
-    ``redraw`` must be True for 3D scenes (plotly redraws WebGL traces only then); ``labels``
-    name the slider steps (default: the frame names)."""
-    fig.frames = frames
-    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": redraw},
-             "transition": {"duration": 0}}
-    layout["margin"] = {**layout["margin"], "b": 130}
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left",
-        "y": -0.14, "yanchor": "top", "pad": {"r": 10, "t": 0},
-        "buttons": [
-            {"label": "▶ Play", "method": "animate",
-             "args": [None, {"frame": {"duration": frame_ms, "redraw": redraw},
-                             "fromcurrent": True, "transition": {"duration": 0}}]},
-            {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]},
-        ],
-    }]
-    labels = labels or [f.name for f in frames]
-    layout["sliders"] = [{
-        "active": active, "x": 0.2, "len": 0.8, "y": -0.12, "yanchor": "top",
-        "pad": {"t": 0, "b": 0}, "currentvalue": {"prefix": prefix, "visible": True},
-        "transition": {"duration": 0},
-        "steps": [{"method": "animate", "label": label, "args": [[f.name], still]}
-                  for f, label in zip(frames, labels, strict=True)],
-    }]
-    fig.update_layout(**layout)
-    return fig
 
 
 def _y_range(values, pad: float = 0.12) -> list[float]:
@@ -135,7 +103,9 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
     layout = style.base_layout(
         height=_HEIGHT, xaxis={"range": list(ex.window), "title": {"text": "x"}},
         yaxis={"range": _y_range(ex.curve_y), "title": {"text": "f(x)"}})
-    return _animate(fig, frames, layout, "slope s = ", active=first, frame_ms=500)
+    layout["margin"]["b"] = CONTROLS_MARGIN
+    fig.update_layout(**layout)
+    return animate(fig, frames, "slope s = ", frame_ms=500, active=first, place=BESIDE)
 
 
 def descent_figure(path: DescentPath) -> go.Figure:
@@ -185,7 +155,9 @@ def descent_figure(path: DescentPath) -> go.Figure:
         yaxis={"range": _y_range(path.curve_y), "title": {"text": "f(x)"}},
         xaxis2={"range": [-0.5, len(xs) - 0.5], "title": {"text": "step t"}},
         yaxis2={"range": list(path.window), "title": {"text": "x_t"}})
-    return _animate(fig, frames, layout, "step t = ", frame_ms=250)
+    layout["margin"]["b"] = CONTROLS_MARGIN
+    fig.update_layout(**layout)
+    return animate(fig, frames, "step t = ", frame_ms=250, place=BESIDE)
 
 
 def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
@@ -239,4 +211,6 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
         xaxis={"range": [pic.grid_x[0], pic.grid_x[-1]], "title": {"text": "x"}},
         yaxis={"range": [pic.grid_y[0], pic.grid_y[-1]], "title": {"text": "y"},
                "scaleanchor": "x", "scaleratio": 1})
-    return _animate(fig, frames, layout, "time t = ", frame_ms=200)
+    layout["margin"]["b"] = CONTROLS_MARGIN
+    fig.update_layout(**layout)
+    return animate(fig, frames, "time t = ", frame_ms=200, place=BESIDE)

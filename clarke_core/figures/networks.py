@@ -18,6 +18,7 @@ from plotly.subplots import make_subplots
 from ..labs.homogeneity import HomogeneityView, power_text
 from ..labs.networks import NetworkView, Training
 from . import style
+from .animation import animate
 from .one_d import fmt
 
 # One colour per weight matrix W_1 … W_7 (depth ≤ 6), the palette's roles reused in order.
@@ -70,8 +71,9 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
     fig.add_traces(state(start))
     moving = list(range(first_moving, len(fig.data)))
     names = [f"{view.alphas[i]:.2f}" for i in steps]
-    fig.frames = [go.Frame(name=n, traces=moving, data=state(i))
-                  for n, i in zip(names, steps, strict=True)]
+    frames = [go.Frame(name=n, traces=moving, data=state(i))
+              for n, i in zip(names, steps, strict=True)]
+    animate(fig, frames, "α = ", frame_ms=200, active=steps.index(start))
     values = np.array([*view.along_ray, *(view.predicted or ())], dtype=float)
     values = values[np.isfinite(values)]
     lo, hi = (float(values.min()), float(values.max())) if len(values) else (-1.0, 1.0)
@@ -80,7 +82,6 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
     pad = 0.08 * (hi - lo) if hi - lo > 1e-9 * max(1.0, abs(hi)) else 1.0
     fig.update_layout(**style.base_layout(height=540, margin={"l": 60, "r": 20, "t": 40,
                                                               "b": 150}),
-                      **style.play_controls(names, "α = ", active=steps.index(start)),
                       xaxis={"title": {"text": "α"}, "range": [view.alphas[0], view.alphas[-1]]},
                       yaxis={"title": {"text": "value along the ray"}, "range": [lo - pad,
                                                                                   hi + pad]})

@@ -19,6 +19,7 @@ from ..engine.sets import DifferentialSet, GradientSequence
 from ..views.explore_1d import Exploration1D
 from ..views.sweep_2d import witness_sentence
 from . import style
+from .animation import Placement, animate
 
 FRAME_MS = 700
 TRANSITION_MS = 300
@@ -228,15 +229,12 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
             data += [go.Scatter(**tangent), go.Scatter(**dot)]
         name = "∞" if k == n_steps - 1 else str(k + 1)
         frames.append(go.Frame(data=data, traces=moving, name=name))
-    fig.frames = frames
     layout["height"] = _GRAPH_HEIGHT
     layout["margin"] = {**layout["margin"], "t": _GRAPH_TOP, "b": _CONTROLS_MARGIN}
     plot_px = _GRAPH_HEIGHT - _GRAPH_TOP - _CONTROLS_MARGIN
-    layout.update(style.play_controls(
-        [f.name for f in frames], "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
-        below_px=(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW)))
     fig.update_layout(**layout)
-    return fig
+    return animate(fig, frames, "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
+                   place=Placement.in_pixels(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW))
 
 
 # --- the slope axis ------------------------------------------------------------------------

@@ -21,7 +21,8 @@ from ..engine import printing
 from ..engine.sets import DifferentialSet, Witness
 from ..views.sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
 from . import style
-from .descent import _animate
+from .animation import BESIDE, animate
+from .descent import CONTROLS_MARGIN
 
 PLANE_CAPTION = (
     "Drag the slider (or press ▶ Play): s moves along the dotted path in the s-plane (right) and "
@@ -255,14 +256,11 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
         yaxis={"range": sy, "title": {"text": "s₂"}, "scaleanchor": "x", "scaleratio": 1,
                "zeroline": True},
     )
-    _animate(fig, frames, layout, "s = ", active=first, frame_ms=600, redraw=True,
-             labels=labels)
+    layout["margin"]["b"] = CONTROLS_MARGIN
+    fig.update_layout(**layout)
     # the verdicts are long: shown for the current s only, not under every tick
-    fig.update_layout(sliders=[{**fig.layout.sliders[0].to_plotly_json(),
-                                "font": {"color": "rgba(0,0,0,0)"},
-                                "currentvalue": {"prefix": "s = ", "visible": True,
-                                                 "font": {"color": _GREY, "size": 15}}}])
-    return fig
+    return animate(fig, frames, "s = ", frame_ms=600, active=first, labels=labels, redraw=True,
+                   place=BESIDE, value_font={"color": _GREY, "size": 15}, step_labels=False)
 
 
 def plane_sweep_verdicts(sweep: PlaneSweep, path: str = "auto") -> list[PlaneVerdict]:

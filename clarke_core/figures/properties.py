@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 
 from ..labs.properties import Oscillation, PropertiesReport
 from . import style
+from .animation import Placement, animate
 from .one_d import fmt
 
 FRAME_MS = 250
@@ -139,39 +140,16 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
                              textposition="top left", showlegend=False,
                              marker={"color": style.RIGHT_SEQUENCE, "size": 13}), 1, 2)
     moving_ids = [3, 4, 8]
-    frames, steps = [], []
-    for k in range(len(o.xk)):
-        frames.append(go.Frame(data=moving(k), traces=moving_ids, name=str(k)))
-        steps.append({"method": "animate", "label": str(k + 1),
-                      "args": [[str(k)], {"mode": "immediate", "frame": {"duration": 0,
-                                                                        "redraw": False},
-                                          "transition": {"duration": 0}}]})
-    fig.frames = frames
+    frames = [go.Frame(data=moving(k), traces=moving_ids, name=str(k)) for k in range(len(o.xk))]
     lim = 1.1 * reach**2
     fig.update_xaxes(range=[-reach, reach], title_text="x")
     fig.update_yaxes(range=[-lim, lim], row=1, col=1)
     fig.update_yaxes(range=[-1 - 2 * reach - 0.2, 1 + 2 * reach + 0.2], row=1, col=2)
     plot_px = _HEIGHT - _TOP - _CONTROLS
+    animate(fig, frames, "k = ", frame_ms=FRAME_MS, labels=[str(k + 1) for k in range(len(o.xk))],
+            place=Placement.in_pixels(plot_px, 60, 50, slider_x=0.18, slider_len=0.82))
     layout = style.base_layout(height=_HEIGHT)
     layout["margin"] = {**layout["margin"], "t": _TOP + 30, "b": _CONTROLS}
-    layout["updatemenus"] = [{
-        "type": "buttons", "direction": "left", "showactive": False, "x": 0, "xanchor": "left",
-        "y": -60 / plot_px, "yanchor": "top", "pad": {"r": 10, "t": 0},
-        "buttons": [
-            {"label": "▶ Play", "method": "animate",
-             "args": [None, {"frame": {"duration": FRAME_MS, "redraw": False},
-                             "fromcurrent": True, "transition": {"duration": 0}}]},
-            {"label": "❚❚ Pause", "method": "animate",
-             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                               "transition": {"duration": 0}}]},
-        ],
-    }]
-    layout["sliders"] = [{
-        "active": 0, "steps": steps, "x": 0.18, "len": 0.82, "y": -50 / plot_px,
-        "yanchor": "top", "pad": {"t": 0, "b": 0},
-        "currentvalue": {"prefix": "k = ", "visible": True, "xanchor": "left"},
-        "transition": {"duration": 0},
-    }]
     layout["legend"] = {**layout["legend"], "y": 1.12}
     fig.update_layout(**layout)
     return fig

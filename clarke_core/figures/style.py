@@ -115,48 +115,6 @@ def contrast_ratio(colour: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def play_controls(frame_names: list[str], prefix: str, *, frame_ms: int = 200,
-                  transition_ms: int = 0, active: int = 0,
-                  below_px: tuple[float, float, float] | None = None,
-                  value_side: str = "left") -> dict:
-    """Layout entries for an animation: ▶ Play / ❚❚ Pause buttons on their own row under the
-    plot and a full-width slider under them, one step per frame (``prefix`` labels its value).
-
-    Placed as fractions of the plot (needs about 130 px of bottom margin), or in pixels when
-    ``below_px`` = (plot height, buttons' and slider's distance below the plot area) is given,
-    which keeps them clear of the axis title whatever the figure's height.
-
-    >>> c = play_controls(["0", "1"], "t = ")
-    >>> [b["label"] for b in c["updatemenus"][0]["buttons"]], len(c["sliders"][0]["steps"])
-    (['▶ Play', '❚❚ Pause'], 2)
-    """
-    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-             "transition": {"duration": 0}}
-    play = {"frame": {"duration": frame_ms, "redraw": False}, "fromcurrent": True,
-            "transition": {"duration": transition_ms, "easing": "linear"}}
-    if below_px is None:
-        buttons_y, slider_y = -0.2, -0.36
-    else:
-        plot, buttons, slider = below_px
-        buttons_y, slider_y = -buttons / plot, -slider / plot
-    return {
-        "updatemenus": [{
-            "type": "buttons", "direction": "left", "showactive": False, "x": 0,
-            "xanchor": "left", "y": buttons_y, "yanchor": "top", "pad": {"r": 10, "t": 0},
-            "buttons": [{"label": "▶ Play", "method": "animate", "args": [None, play]},
-                        {"label": "❚❚ Pause", "method": "animate", "args": [[None], still]}],
-        }],
-        "sliders": [{
-            "active": active, "x": 0, "len": 1.0, "y": slider_y, "yanchor": "top",
-            "pad": {"t": 0, "b": 0},
-            "currentvalue": {"prefix": prefix, "visible": True, "xanchor": value_side},
-            "transition": {"duration": 0},
-            "steps": [{"method": "animate", "label": name, "args": [[name], still]}
-                      for name in frame_names],
-        }],
-    }
-
-
 def base_layout(**overrides: object) -> dict:
     """Layout shared by all figures: transparent backgrounds, so the app's theme shows through.
 

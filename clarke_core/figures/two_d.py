@@ -26,6 +26,7 @@ from ..engine.sampling import hausdorff_2d
 from ..engine.sets import DifferentialSet, GradientSequence, Witness
 from ..views.explore_2d import SAMPLING_RADII, Exploration2D
 from . import style
+from .animation import Placement, animate
 from .one_d import FRAME_MS, TRANSITION_MS, fmt
 
 Point = tuple[float, float]
@@ -269,16 +270,13 @@ def _frame_names(n_steps: int) -> list[str]:
     return [str(k + 1) for k in range(n_steps - 1)] + ["∞"]
 
 
-def _animate(fig: go.Figure, frames: list[go.Frame], layout: dict) -> None:
-    """Attach ``frames`` with play/pause buttons and a step slider under the plot."""
-    fig.frames = frames
+def _controls_place(layout: dict) -> Placement:
+    """Room in ``layout`` under the plot for play/pause and the step slider, and their place."""
     layout["margin"] = {**layout.get("margin", {}), "b": _CONTROLS_MARGIN}
     # Buttons on one row under the x axis title, the slider on its own full-width row below:
     # side by side they overlapped once equal axes narrowed the plot. Placed in pixels.
     plot_px = layout["height"] - layout["margin"].get("t", 0) - _CONTROLS_MARGIN
-    layout.update(style.play_controls(
-        [f.name for f in frames], "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
-        below_px=(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW), value_side="right"))
+    return Placement.in_pixels(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW)
 
 
 # --- the map of f --------------------------------------------------------------------------
@@ -373,7 +371,8 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
     frames = [go.Frame(name=name, traces=moving, data=[
         go.Scatter(**_map_state(ex, seq, _step(seq, k, n_steps))) for seq in seqs])
         for k, name in enumerate(_frame_names(n_steps))]
-    _animate(fig, frames, layout)
+    animate(fig, frames, "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
+            place=_controls_place(layout), value_side="right")
     fig.update_layout(**layout)
     return fig
 
@@ -540,7 +539,8 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
         frames = [go.Frame(name=name, traces=moving, data=[
             go.Scatter(**_gradient_state(seq, _step(seq, k, n_steps))) for seq in seqs])
             for k, name in enumerate(_frame_names(n_steps))]
-        _animate(fig, frames, layout)
+        animate(fig, frames, "step i = ", frame_ms=FRAME_MS, transition_ms=TRANSITION_MS,
+                place=_controls_place(layout), value_side="right")
     layout["annotations"] = annotations
     fig.update_layout(**layout)
     return fig

@@ -31,14 +31,11 @@ rerunning ``9**9**9``, or a class pasting one slow function, would cost a worker
 of a core) every time. "Too much memory" and "busy" are never remembered.
 
 At most ``MAX_WORKERS`` workers run at once per process; further calls wait for a free slot (up to
-``QUEUE_WAIT`` seconds, then they are refused as "busy"), so many visitors cannot fork-bomb the
-server. Calls made for an ``owner`` (a session: ``run(..., owner=...)`` or inside
-``acting_for(owner)``) are scheduled fairly: an owner runs at most one worker and queues at most
-one call (a newer one replaces it, and the replaced caller gets ``REPLACED``), a free worker goes
-to the waiting owner served least recently, and owners whose last call ran out of time share at
-most ``MAX_WORKERS - 1`` workers, so that a few students sending slow inputs cannot hold every
-worker while another waits. Calls without an owner (the command line, tests) each count as an
-owner of their own, as before.
+``scheduler.QUEUE_WAIT`` seconds, then they are refused as "busy"), so many visitors cannot
+fork-bomb the server. Calls made for an ``owner`` (a session: ``run(..., owner=...)`` or inside
+``acting_for(owner)``) are scheduled fairly, so that a few students sending slow inputs cannot
+hold every worker while another waits (the rules: ``scheduler``). Calls without an owner (the
+command line, tests) each count as an owner of their own.
 
 Whatever the worker writes to stdout or stderr is discarded (set ``CLARKE_DEBUG=1`` to keep it):
 its answer is its return value, and a bug comes back as a ``WorkerError``.
@@ -54,62 +51,35 @@ import math
 import multiprocessing
 import os
 import pickle
-import resource
 import signal
-import sys
 import threading
 import time
-import traceback
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from multiprocessing import forkserver, spawn
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from typing import Any
 
-from ..errors import InputError, numeric_limits
+from ..errors import InputError
+from .fork_server import PRELOAD, WARM_IMPORTS, WARM_UP
+from .scheduler import BUSY, REPLACED, Scheduler
+from .worker import cpu_seconds, serve
+
+__all__ = [
+    "BUSY", "CPU_BOUND", "EXIT_GRACE", "MAX_WORKERS", "METHODS", "PRELOAD", "REFUSALS_BYTES",
+    "REFUSALS_KEPT", "REFUSAL_OVERHEAD", "REPLACED", "STOPPED", "TIMEOUT_KEPT", "TOO_BIG",
+    "TOO_LONG", "WARM_IMPORTS", "WARM_UP", "WorkerError", "acting_for", "forget",
+    "remembered_bytes", "run", "scheduling",
+]
 
 MAX_WORKERS = 4
-QUEUE_WAIT = 30.0  # seconds a call may wait for a free worker slot before it is refused
 EXIT_GRACE = 2.0  # seconds a worker that has answered gets to exit before it is killed
 METHODS = ("forkserver", "fork")
 REFUSALS_KEPT = 256  # calls whose refusal is remembered, least recently used dropped first
 REFUSALS_BYTES = 2**20  # and at most this many bytes of them (keys are digests, not the input)
 REFUSAL_OVERHEAD = 200  # bytes counted per entry besides its payload (the dict, tuple, floats)
 TIMEOUT_KEPT = 600.0  # seconds a "took too long" is remembered
-SLOW_KEPT = 120.0  # seconds an owner whose last call ran out of time counts as slow
-OWNERS_KEPT = 4096  # owners whose last turn (and slowness) is remembered, oldest dropped first
-CANCEL_POLL = 0.2  # seconds between two looks at a waiting call's cancel check
-EVENTS_KEPT = 1000  # scheduling events kept for tests and logs
 CPU_BOUND = 0.8  # share of the timeout a killed worker must have spent on the CPU to be remembered
-# Imported once by the fork server, so that workers start warm. Only names that import in the
-# calling process are passed on: the server would die on anything but an ImportError.
-PRELOAD = (
-    "clarke_core.service.sandbox",  # first: it switches off the workers' re-run of __main__ (below)
-    "sympy",
-    "numpy",
-    "clarke_core.errors",
-    "clarke_core.engine.sets",
-    "clarke_core.engine.primitives",
-    "clarke_core.engine.parsing",
-    "clarke_core.api",
-)
 
-# Run once by the fork server after its imports, so that every worker it forks starts with the
-# engine's modules imported and sympy's caches warm. A worker started cold spends ~150 ms of CPU
-# redoing that work for a simple input that a warm one answers in ~20 ms (benchmarks/load.py).
-# (module, function, args); fixed, tiny inputs that touch the parser and both engines. A warm-up
-# that fails or takes over WARM_UP_LIMIT seconds is skipped: workers then just start colder.
-WARM_UP = (
-    ("clarke_core.views.explore_1d", "explore_1d", ("max(0, x) + abs(x - 1) - relu(-x)", "0")),
-    ("clarke_core.views.explore_1d", "explore_1d",
-     ("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "-1")),
-    ("clarke_core.views.explore_2d", "explore_2d", ("abs(x) + max(x, y)", "0, 0")),
-)
-WARM_IMPORTS = (  # the other modules whose functions the pages run in workers
-    "clarke_core.labs.descent", "clarke_core.labs.homogeneity", "clarke_core.views.comparison",
-    "clarke_core.labs.properties", "clarke_core.views.piecewise_editor", "clarke_core.grading",
-)
-WARM_UP_LIMIT = 10.0
 
 TOO_LONG = (
     "This took too long to compute (over {seconds:g} s); "
@@ -119,8 +89,6 @@ TOO_BIG = "This needs too much memory to compute; try a simpler function."
 # A worker killed by someone else (most likely the kernel's out-of-memory killer).
 STOPPED = ("This computation was stopped, most likely because it needed too much memory; try a "
            "simpler function.")
-BUSY = "The server is busy right now; try again in a moment."
-REPLACED = "A newer request from this page replaced this one before it ran."
 
 
 class WorkerError(RuntimeError):
@@ -210,7 +178,7 @@ def acting_for(owner: object, cancelled: Callable[[], bool] | None = None) -> It
         _acting.reset(token)
 
 
-def scheduling() -> _Scheduler:
+def scheduling() -> Scheduler:
     """The process's scheduler, for tests and logs: ``events`` (("queued" | "started" | "done" |
     "replaced" | "gave up", owner, call number)), ``most_per_owner`` and ``most_slow``."""
     return _scheduler()
@@ -301,142 +269,21 @@ def _cpu_of(pid: int | None) -> float:
         return 0.0
 
 
-# --- fair scheduling of the workers ------------------------------------------------------------
-
-
-class _Ticket:
-    """One call waiting for, or holding, a worker slot."""
-
-    __slots__ = ("owner", "named", "seq", "state", "slow")
-
-    def __init__(self, owner: object, named: bool, seq: int, slow: bool) -> None:
-        self.owner, self.named, self.seq, self.slow = owner, named, seq, slow
-        self.state = "waiting"  # then "running" and "done", or "replaced"
-
-
-class _Scheduler:
-    """``workers`` slots shared fairly between owners (sessions).
-
-    An owner holds at most one slot and has at most one call queued: a newer call replaces the
-    queued one, which is refused with ``REPLACED`` without running. A free slot goes to the
-    waiting owner served least recently (round-robin over sessions, not first come), and owners
-    whose last call ran out of time share at most ``workers - 1`` slots, so that one stays free
-    for everybody else. A call without an owner is an owner of its own: such calls queue as
-    they always did. What happened is recorded in ``events`` (bounded), so that tests check the
-    rules rather than clocks.
-    """
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self.cond = threading.Condition()
-        self.holding: list[_Ticket] = []
-        self.waiting: OrderedDict[object, _Ticket] = OrderedDict()
-        self.served: OrderedDict[object, int] = OrderedDict()  # owner -> turn of its last start
-        self.slow_until: OrderedDict[object, float] = OrderedDict()
-        self.turn = self.seq = 0
-        self.events: deque[tuple[str, object, int]] = deque(maxlen=EVENTS_KEPT)
-        self.most_per_owner = 0  # the most slots one owner ever held at once
-        self.most_slow = 0  # the most slots owners marked slow ever held at once
-
-    def acquire(self, owner: object, cancelled: Callable[[], bool] | None = None) -> _Ticket:
-        """Wait for a slot; raises ``InputError`` (busy, or replaced by a newer call)."""
-        with self.cond:
-            self.seq += 1
-            key = owner if owner is not None else ("anonymous", self.seq)
-            ticket = _Ticket(key, owner is not None, self.seq, self._is_slow(key))
-            old = self.waiting.pop(key, None)
-            if old is not None:
-                old.state = "replaced"
-                self.events.append(("replaced", key, old.seq))
-            self.waiting[key] = ticket
-            self.events.append(("queued", key, ticket.seq))
-            self.cond.notify_all()
-            deadline = time.monotonic() + QUEUE_WAIT
-            while True:
-                if ticket.state == "replaced":
-                    raise InputError(REPLACED)
-                if self._next() is ticket:
-                    self._start(ticket)
-                    return ticket
-                left = deadline - time.monotonic()
-                gave_up = left <= 0 or (cancelled is not None and _asks(cancelled))
-                if gave_up:
-                    del self.waiting[key]
-                    self.events.append(("gave up", key, ticket.seq))
-                    self.cond.notify_all()
-                    raise InputError(BUSY if left <= 0 else REPLACED)
-                # Every release wakes us; the short wait only bounds how late a cancel is seen.
-                self.cond.wait(min(left, CANCEL_POLL) if cancelled is not None else left)
-
-    def release(self, ticket: _Ticket, *, timed_out: bool) -> None:
-        with self.cond:
-            self.holding.remove(ticket)
-            ticket.state = "done"
-            if ticket.named and timed_out:
-                self.slow_until[ticket.owner] = time.monotonic() + SLOW_KEPT
-                self.slow_until.move_to_end(ticket.owner)
-                while len(self.slow_until) > OWNERS_KEPT:
-                    self.slow_until.popitem(last=False)
-            else:
-                self.slow_until.pop(ticket.owner, None)
-            self.events.append(("done", ticket.owner, ticket.seq))
-            self.cond.notify_all()
-
-    def _is_slow(self, owner: object) -> bool:
-        until = self.slow_until.get(owner)
-        if until is not None and until < time.monotonic():
-            del self.slow_until[owner]
-            return False
-        return until is not None
-
-    def _next(self) -> _Ticket | None:
-        """The waiting ticket that may take a free slot now, or None."""
-        if len(self.holding) >= self.workers:
-            return None
-        busy = {t.owner for t in self.holding}
-        slow = sum(t.slow for t in self.holding)
-        ready = [t for t in self.waiting.values()
-                 if t.owner not in busy and not (t.slow and 0 < self.workers - 1 <= slow)]
-        return min(ready, key=lambda t: (self.served.get(t.owner, 0), t.seq), default=None)
-
-    def _start(self, ticket: _Ticket) -> None:
-        del self.waiting[ticket.owner]
-        ticket.state = "running"
-        self.holding.append(ticket)
-        self.turn += 1
-        if ticket.named:
-            self.served[ticket.owner] = self.turn
-            self.served.move_to_end(ticket.owner)
-            while len(self.served) > OWNERS_KEPT:
-                self.served.popitem(last=False)
-        self.most_per_owner = max(self.most_per_owner,
-                                  sum(t.owner == ticket.owner for t in self.holding))
-        self.most_slow = max(self.most_slow, sum(t.slow for t in self.holding))
-        self.events.append(("started", ticket.owner, ticket.seq))
-
-
-def _asks(cancelled: Callable[[], bool]) -> bool:
-    try:
-        return bool(cancelled())
-    except Exception:  # a cancel check that breaks must not break the call
-        return False
-
-
 # --- the calling side --------------------------------------------------------------------------
 
 # Guards the lazy creation below, and every start and reaping of a worker: multiprocessing's
 # start() polls the *other* live children, and two threads polling one forkserver child race for
 # its exit code (the loser reads 255).
 _lock = threading.Lock()
-_the_scheduler: _Scheduler | None = None
+_the_scheduler: Scheduler | None = None
 _forkserver: multiprocessing.context.BaseContext | None = None
 
 
-def _scheduler() -> _Scheduler:
+def _scheduler() -> Scheduler:
     global _the_scheduler
     with _lock:
         if _the_scheduler is None:
-            _the_scheduler = _Scheduler(MAX_WORKERS)
+            _the_scheduler = Scheduler(MAX_WORKERS)
         return _the_scheduler
 
 
@@ -474,7 +321,7 @@ def _run_in_worker(
 ) -> Any:
     receiver, sender = ctx.Pipe(duplex=False)
     worker = ctx.Process(
-        target=_serve, args=(sender, fn, args, kwargs, timeout, memory_mb), daemon=True
+        target=serve, args=(sender, fn, args, kwargs, timeout, memory_mb), daemon=True
     )
     try:
         with _lock:
@@ -530,7 +377,7 @@ def _run_in_worker(
         raise InputError(message)
     if exitcode == -signal.SIGKILL:
         # Not our kill: the kernel's, at the hard CPU limit or (the OOM killer) out of memory.
-        if time.monotonic() - started >= _cpu_seconds(timeout):
+        if time.monotonic() - started >= cpu_seconds(timeout):
             raise InputError(TOO_LONG.format(seconds=timeout))
         raise InputError(STOPPED)
     raise WorkerError(f"the worker died without answering (exit code {exitcode})")
@@ -551,137 +398,3 @@ def _unpack(data: bytes) -> Any:
         raise InputError(TOO_BIG)
     kind, message, text = rest
     raise WorkerError(f"{kind}: {message}", child_traceback=text)
-
-
-def _cpu_seconds(timeout: float) -> int:
-    # The wall clock normally kills first; the CPU limit backs it up if the caller is stalled.
-    return math.ceil(timeout) + 1
-
-
-# --- the worker side ---------------------------------------------------------------------------
-
-
-def _serve(
-    conn: Connection,
-    fn: Callable[..., Any],
-    args: tuple,
-    kwargs: dict,
-    timeout: float,
-    memory_mb: int,
-) -> None:
-    """The worker's main: limit itself, compute, send one tagged tuple back, exit."""
-    _limit(timeout, memory_mb)
-    if os.environ.get("CLARKE_DEBUG") != "1":
-        _silence()
-    try:
-        with numeric_limits():  # overflow and runaway recursion come from the input's size
-            payload: tuple = ("ok", fn(*args, **kwargs))
-    except InputError as exc:
-        payload = ("input", _pickle_or_none(exc), str(exc))
-    except MemoryError:
-        payload = ("memory",)
-    except BaseException as exc:  # a bug: reported to the caller, not raised here
-        payload = ("bug", type(exc).__name__, str(exc), traceback.format_exc())
-    try:
-        data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-    except MemoryError:
-        data = pickle.dumps(("memory",))
-    except Exception as exc:  # an unpicklable return value is a bug too
-        data = pickle.dumps(
-            ("bug", type(exc).__name__, f"cannot send the result back: {exc}", "")
-        )
-    conn.send_bytes(data)
-    conn.close()
-
-
-def _limit(timeout: float, memory_mb: int) -> None:
-    memory = memory_mb * 2**20
-    _set_limit(resource.RLIMIT_AS, memory, memory)
-    # SIGXCPU at the soft limit (its default action kills); SIGKILL a second later.
-    cpu = _cpu_seconds(timeout)
-    _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
-    # SIGXCPU dumps core by default: a core file of a 1.5 GB process is the last thing we want.
-    _set_limit(resource.RLIMIT_CORE, 0, 0)
-    # Should the machine (or a container's limit) run out of memory, the kernel kills a worker
-    # first, never the server with everyone's sessions. Raising one's own score needs no rights.
-    try:
-        with open("/proc/self/oom_score_adj", "w") as score:
-            score.write("1000")
-    except OSError:
-        pass  # not Linux, or /proc is not there
-
-
-def _set_limit(which: int, soft: int, hard: int) -> None:
-    _, current = resource.getrlimit(which)
-    if current != resource.RLIM_INFINITY:  # an unprivileged process cannot raise its hard limit
-        soft, hard = min(soft, current), min(hard, current)
-    resource.setrlimit(which, (soft, hard))
-
-
-def _silence() -> None:
-    # Both levels: C code writes to fds 1 and 2, and sys.stdout may not be fd 1 (captured output).
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 1)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stdout = sys.stderr = open(os.devnull, "w")  # open until the worker exits
-
-
-def _pickle_or_none(exc: BaseException) -> bytes | None:
-    try:
-        return pickle.dumps(exc)
-    except Exception:  # the caller falls back to a plain InputError
-        return None
-
-
-# --- the fork server ---------------------------------------------------------------------------
-
-
-def _imported_by_fork_server() -> bool:
-    """Whether this import is the fork server's preload (its ``main`` is on the stack)."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        if frame.f_code is forkserver.main.__code__:
-            return True
-        frame = frame.f_back
-    return False
-
-
-def _keep_main(*_: object) -> None:
-    """Stands in for ``spawn._fixup_main_from_path``/``_name`` in the fork server's workers."""
-
-
-# A forkserver worker re-executes the caller's ``__main__`` script before it runs anything (Python
-# 3.11 passes the path on, and its server never imports it once for all). In the app that script
-# is app.py, which Streamlit installs as ``__main__``: every call would run the whole page. Workers
-# need nothing from ``__main__`` (``fn`` lives in a module), so the server, and only the server,
-# turns that step off for the workers it forks.
-def _warm_up() -> None:
-    """Import and run ``WARM_UP`` in the fork server (its main thread, before any fork), each
-    step bounded by ``WARM_UP_LIMIT`` seconds of wall clock; never raises."""
-
-    def too_long(*_: object) -> None:
-        raise TimeoutError
-
-    previous = signal.signal(signal.SIGALRM, too_long)
-    try:
-        for name in WARM_IMPORTS:
-            try:
-                importlib.import_module(name)
-            except Exception:  # a module half-way through an edit must not break the server
-                pass
-        for module, function, args in WARM_UP:
-            signal.setitimer(signal.ITIMER_REAL, WARM_UP_LIMIT)
-            try:
-                getattr(importlib.import_module(module), function)(*args)
-            except Exception:
-                pass
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-
-
-if _imported_by_fork_server():
-    spawn._fixup_main_from_path = spawn._fixup_main_from_name = _keep_main
-    _warm_up()

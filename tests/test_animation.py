@@ -1,0 +1,63 @@
+"""The one animation helper: one slider step per frame, the settings reach the controls, and no
+figure builds its controls by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from clarke_core.figures import animation
+from clarke_core.figures.animation import BESIDE, UNDER, Placement, animate
+
+FIGURES = Path(animation.__file__).parent
+
+
+def _frames(n: int) -> list[go.Frame]:
+    return [go.Frame(name=f"f{k}", traces=[0], data=[{"x": [k]}]) for k in range(n)]
+
+
+def test_one_step_per_frame_named_by_the_frame():
+    fig = animate(go.Figure(go.Scatter(x=[0])), _frames(4), "t = ", frame_ms=300, active=2)
+    slider = fig.layout.sliders[0]
+    assert [f.name for f in fig.frames] == ["f0", "f1", "f2", "f3"]
+    assert [s.label for s in slider.steps] == [s.args[0][0] for s in slider.steps] == [
+        f.name for f in fig.frames]
+    assert slider.active == 2 and slider.currentvalue.prefix == "t = "
+    play, pause = fig.layout.updatemenus[0].buttons
+    assert (play.label, pause.label) == ("▶ Play", "❚❚ Pause")
+    assert play.args[1]["frame"]["duration"] == 300 and play.args[1]["fromcurrent"]
+    assert list(pause.args[0]) == [None]  # pause: jump to no frame, at once
+
+
+def test_labels_redraw_and_hidden_step_labels():
+    fig = animate(go.Figure(), _frames(3), "s = ", frame_ms=600, labels=["a", "b", "c"],
+                  redraw=True, value_font={"size": 15}, step_labels=False)
+    slider = fig.layout.sliders[0]
+    assert [s.label for s in slider.steps] == ["a", "b", "c"]
+    assert [s.args[0][0] for s in slider.steps] == ["f0", "f1", "f2"]  # still the frames
+    assert all(s.args[1]["frame"]["redraw"] for s in slider.steps)
+    assert all(b.args[1]["frame"]["redraw"] for b in fig.layout.updatemenus[0].buttons)
+    assert slider.font.color == "rgba(0,0,0,0)" and slider.currentvalue.font.size == 15
+    with pytest.raises(ValueError):
+        animate(go.Figure(), _frames(3), "s = ", frame_ms=600, labels=["a", "b"])
+
+
+@pytest.mark.parametrize("place", [UNDER, BESIDE, Placement.in_pixels(300, 50, 90)],
+                         ids=["under", "beside", "pixels"])
+def test_the_controls_sit_where_placed(place):
+    fig = animate(go.Figure(), _frames(2), "t = ", frame_ms=200, place=place)
+    buttons, slider = fig.layout.updatemenus[0], fig.layout.sliders[0]
+    assert (buttons.y, slider.y) == (place.buttons_y, place.slider_y)
+    assert (slider.x, slider.len) == (place.slider_x, place.slider_len)
+    assert buttons.y < 0 and slider.y < 0, "under the plot"
+    if slider.x == 0:
+        assert slider.y < buttons.y, "a full-width slider has its own row under the buttons"
+
+
+def test_no_figure_builds_its_controls_by_hand():
+    hand_built = [p.name for p in FIGURES.glob("*.py")
+                  if p.name != "animation.py" and ("updatemenus" in p.read_text()
+                                                   or '"sliders"' in p.read_text())]
+    assert hand_built == []
