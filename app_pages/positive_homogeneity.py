@@ -5,7 +5,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures.networks import euler_figure, ray_caption, ray_figure
-from clarke_core.labs.homogeneity import explore_homogeneity
+from clarke_core.labs.euler import explore_homogeneity
 from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_HOMOGENEITY
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from clarke_core.figures import two_d
+from clarke_core.figures import surface, two_d
 from clarke_core.service import sandbox
+from clarke_core.views import plane_2d
 from clarke_core.views.examples import EXAMPLES_2D
 from clarke_core.views.explore_2d import SAMPLING_RADII, explore_2d
 from lessons import plain
@@ -39,20 +40,20 @@ def plane_section(ex) -> None:
         st.markdown("s is a subgradient when the plane f(x₀) + ⟨s, x − x₀⟩ stays below the "
                     "graph everywhere (a **support plane**): green where it is on or below f, "
                     "purple where it rises above f.")
-        s = two_d.boundary_point(ex.clarke, 0.0)
+        s = plane_2d.boundary_point(ex.clarke, 0.0)
         if ex.clarke.kind in ("segment", "polygon", "convex"):
             st.slider("Where s sits on the boundary of ∂f(x₀) (0 = first vertex, 1 = once "
                       "around)", 0.0, 1.0, step=0.01, key=WALK)
-            s = two_d.boundary_point(ex.clarke, st.session_state[WALK])
+            s = plane_2d.boundary_point(ex.clarke, st.session_state[WALK])
         if s is None:
             st.markdown("Here there is no Clarke set, so no s to try.")
         st.radio("Show the test", tuple(VIEWS), key=VIEW, horizontal=True,
                  format_func=VIEWS.get, help="The 3D graph takes a few seconds to draw.")
     with fig_col:
         if st.session_state[VIEW] == "3d":
-            st.plotly_chart(two_d.surface_figure(ex, s), config=CHART_CONFIG)
+            st.plotly_chart(surface.surface_figure(ex, s), config=CHART_CONFIG)
         else:
-            st.plotly_chart(two_d.plane_map_figure(ex, s), config=CHART_CONFIG)
+            st.plotly_chart(surface.plane_map_figure(ex, s), config=CHART_CONFIG)
 
 
 def sampling_section(ex) -> None:
@@ -64,7 +65,7 @@ def sampling_section(ex) -> None:
         st.radio("Sampling radius", RADII, key=RADIUS, horizontal=True,
                  format_func=lambda r: f"ε = {r}")
         k = RADII.index(st.session_state[RADIUS])
-        st.markdown(plain(two_d.sampling_note(ex, k)))
+        st.markdown(plain(plane_2d.sampling_note(ex, k)))
     fig_col.plotly_chart(two_d.sampling_figure(ex, k), config=CHART_CONFIG)
 
 
@@ -82,9 +83,9 @@ def body() -> tuple[str, str]:
     st.latex(rf"f(x, y) = {ex.latex}, \qquad x_0 = {ex.point_latex}")
 
     clarke_col, sub_col = st.columns(2, gap="large")
-    clarke_col.latex(r"\partial f(x_0) = " + two_d.set_latex(ex.clarke))
+    clarke_col.latex(r"\partial f(x_0) = " + plane_2d.set_latex(ex.clarke))
     clarke_col.caption("Clarke set: limits of gradients next to x₀, and their hull.")
-    sub_col.latex(r"\partial_s f(x_0) = " + two_d.set_latex(sub))
+    sub_col.latex(r"\partial_s f(x_0) = " + plane_2d.set_latex(sub))
     sub_col.caption("Subdifferential: slopes s of planes through the point below the whole "
                     "graph.")
     st.markdown("**How the two sets compare.** " + plain(ex.why))
@@ -105,7 +106,7 @@ def body() -> tuple[str, str]:
         st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
         ui.figure_downloads(plane, "clarke-2d-gradient-plane")
         if ex.clarke.sequences and ex.clarke.kind != "unbounded":
-            st.caption(two_d.gradient_caption(ex.clarke))
+            st.caption(plane_2d.gradient_caption(ex.clarke))
         for sentence in dict.fromkeys((ex.clarke.reason, sub.reason if sub else "", *ex.notes)):
             if sentence:  # dict.fromkeys: the same sentence once, in order
                 st.markdown(plain(sentence))
@@ -117,7 +118,7 @@ def body() -> tuple[str, str]:
         st.markdown("A subgradient s needs f(q′) ≥ f(x₀) + ⟨s, q′ − x₀⟩ for **every** q′. Each q′ "
                     "below rules out a half-plane of s (hatched in the gradient plane); together "
                     "they rule out all s.")
-        st.markdown("\n".join(f"- q′ = {plain(two_d.witness_label(w))} forces {plain(w.bound)}"
+        st.markdown("\n".join(f"- q′ = {plain(plane_2d.witness_label(w))} forces {plain(w.bound)}"
                               for w in sub.witnesses))
 
     for key, title, section in (

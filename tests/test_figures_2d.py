@@ -13,20 +13,16 @@ import sympy as sp
 
 from clarke_core.engine.sets import DifferentialSet, GradientSequence, Witness
 from clarke_core.figures import style
-from clarke_core.figures.two_d import (
-    boundary_point,
-    contour_figure,
-    gradient_figure,
-    piece_colour,
-    plane_map_figure,
-    plane_verdict,
-    sampling_figure,
-    sampling_note,
-    set_latex,
-    surface_figure,
-)
+from clarke_core.figures.surface import plane_map_figure, surface_figure
+from clarke_core.figures.two_d import contour_figure, gradient_figure, piece_colour, sampling_figure
 from clarke_core.views.examples import EXAMPLES_2D
 from clarke_core.views.explore_2d import SAMPLING_RADII, Exploration2D, explore_2d
+from clarke_core.views.plane_2d import (
+    boundary_point,
+    plane_verdict,
+    sampling_note,
+    set_latex,
+)
 
 MAX_JSON = 1_000_000
 GRID = np.linspace(-1.0, 1.0, 41)

@@ -20,11 +20,11 @@ import pytest
 import sympy as sp
 
 from clarke_core import clarke_set, homogeneity_degree, subdifferential
+from clarke_core.engine.geometry import hausdorff_2d
 from clarke_core.engine.parsing import parse_function
 from clarke_core.engine.primitives import X, Y
 from clarke_core.engine.sampling import (
     hausdorff_1d,
-    hausdorff_2d,
     sampled_gradients_2d,
     sampled_interval_1d,
     sampled_slopes_1d,

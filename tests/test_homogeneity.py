@@ -10,13 +10,9 @@ from hypothesis import strategies as st
 
 from clarke_core import homogeneity_degree
 from clarke_core.engine.parsing import parse_function
-from clarke_core.labs.homogeneity import (
-    cross_check,
-    euler_check,
-    exactly_zero,
-    explore_homogeneity,
-    homogeneity,
-)
+from clarke_core.labs.euler import euler_check, explore_homogeneity
+from clarke_core.labs.exact_zero import exactly_zero
+from clarke_core.labs.homogeneity import cross_check, homogeneity
 
 R = sp.Rational
 

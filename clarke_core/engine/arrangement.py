@@ -28,6 +28,7 @@ import sympy as sp
 
 from ..errors import UndecidedError
 from .clarke_2d import value_at
+from .geometry import exact_hull
 from .local import form_by_signs, sign_of
 from .primitives import X, Y
 
@@ -288,31 +289,3 @@ def exact_subdifferential(expr: sp.Expr, p: tuple) -> Result:
                 corners.append(m)
     hull = exact_hull(_unique(corners))
     return Result([tuple(_sym(c) for c in v) for v in hull], len(faces), len(unique))
-
-
-def _cross(o, a, b):
-    return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-
-def exact_hull(points: list[tuple]) -> list[tuple]:
-    """Extreme points of exact 2D points, counter-clockwise from the lowest-leftmost (a segment:
-    its two ends, lexicographically); collinear middle points dropped, exactly.
-
-    >>> exact_hull([(0, 0), (1, 0), (2, 0), (1, 1)])
-    [(0, 0), (2, 0), (1, 1)]
-    """
-    pts = sorted(_unique(points), key=lambda v: (float(v[0]), float(v[1])))
-    if len(pts) <= 2:
-        return pts
-    lower: list = []
-    upper: list = []
-    for chain, seq in ((lower, pts), (upper, list(reversed(pts)))):
-        for q in seq:
-            while len(chain) >= 2 and _sgn(_cross(chain[-2], chain[-1], q)) <= 0:
-                chain.pop()
-            chain.append(q)
-    hull = lower[:-1] + upper[:-1]
-    if len(hull) == 2:
-        return hull
-    start = min(range(len(hull)), key=lambda i: (float(hull[i][1]), float(hull[i][0])))
-    return hull[start:] + hull[:start]

@@ -22,6 +22,7 @@ import sympy as sp
 
 from ..errors import InputError, NotFiniteError, UndecidedError
 from .local import check_size_at, finite_at, is_finite_number, kinks, side_form, sign_of
+from .numeric import lambdify
 from .primitives import X
 from .sets import DifferentialSet, GradientSequence
 
@@ -121,7 +122,7 @@ def _checked_bounds(
     one period are found at the zeros of P'. Otherwise sampled values of f' close to a are kept,
     unproved (certified=False), when they reach sympy's bounds (which are then not trusted)."""
     lo, hi = bounds.min, bounds.max
-    fprime = sp.lambdify(x, derivative, "numpy")
+    fprime = lambdify(x, derivative)
     with np.errstate(all="ignore"):
         t = np.concatenate([np.geomspace(1e-7, 1e-3, 100_000)])
         values = np.asarray(fprime(float(a) + side * t), dtype=float)
@@ -268,8 +269,8 @@ def limiting_sequence(
     f' is closest to ``target``.
     """
     s = loc.left if side < 0 else loc.right
-    f = sp.lambdify(loc.x, s.form, "numpy")
-    fprime = sp.lambdify(loc.x, s.derivative, "numpy")
+    f = lambdify(loc.x, s.form)
+    fprime = lambdify(loc.x, s.derivative)
     a = float(loc.a)
     points_known = kink_points if kink_points is not None else _kinks_or_none(loc)
     first = _first_step(loc, side, scale, points_known)

@@ -23,6 +23,7 @@ import sympy as sp
 
 from ..errors import InputError, NotFiniteError, UndecidedError
 from .cells_2d import Cell, Germ, S, local_cells
+from .geometry import exact_hull as _hull
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .primitives import X, Y
 from .sets import DifferentialSet, Ellipse, GradientSequence
@@ -208,45 +209,6 @@ def _continuous(form: sp.Expr, cells: list[Cell], p: tuple, value: sp.Expr) -> b
     if at is not None:
         return sign_of(at - value) == 0
     return all(sign_of(_along(form, c.germ, p) - value) == 0 for c in cells)
-
-
-def _cross(o: Limit, a: Limit, b: Limit) -> int:
-    value = (a.point[0] - o.point[0]) * (b.point[1] - o.point[1]) - (
-        a.point[1] - o.point[1]
-    ) * (b.point[0] - o.point[0])
-    if abs(value) > 1e-9 or None in (o.exact, a.exact, b.exact):
-        return (value > 1e-12) - (value < -1e-12)
-    exact = (a.exact[0] - o.exact[0]) * (b.exact[1] - o.exact[1]) - (
-        a.exact[1] - o.exact[1]
-    ) * (b.exact[0] - o.exact[0])
-    return sign_of(exact)
-
-
-def _hull(points: list[Limit]) -> list[Limit]:
-    """Extreme points, counter-clockwise from the lowest-leftmost; exact orientation tests on
-    near-collinear exact points, so collinear middle points are dropped, never kept by rounding."""
-    unique: list[Limit] = []
-    for q in sorted(points, key=lambda q: q.point):
-        if unique and max(abs(q.point[i] - unique[-1].point[i]) for i in (0, 1)) < 1e-12:
-            if q.exact is not None and unique[-1].exact is None:
-                unique[-1] = q
-            continue
-        unique.append(q)
-    if len(unique) <= 2:
-        return unique
-    lower: list[Limit] = []
-    upper: list[Limit] = []
-    for q in unique:
-        while len(lower) >= 2 and _cross(lower[-2], lower[-1], q) <= 0:
-            lower.pop()
-        lower.append(q)
-    for q in reversed(unique):
-        while len(upper) >= 2 and _cross(upper[-2], upper[-1], q) <= 0:
-            upper.pop()
-        upper.append(q)
-    hull = lower[:-1] + upper[:-1]
-    start = min(range(len(hull)), key=lambda i: (hull[i].point[1], hull[i].point[0]))
-    return hull[start:] + hull[:start]
 
 
 def _in_open_cell(expr: sp.Expr, form: sp.Expr, point: tuple[float, float],

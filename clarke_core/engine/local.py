@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import InputError, NotFiniteError, UndecidedError
-from .primitives import NONSMOOTH_FUNCS, by_func
+from .primitives import by_func, nonsmooth_funcs, singularities, switches
 
 _T = sp.Symbol("t", positive=True)
 _TAYLOR_ORDERS = 6
@@ -49,12 +49,12 @@ def check_size_at(expr: sp.Expr, at: dict[sp.Symbol, sp.Expr]) -> None:
     At this point the function reaches about e**2.203e+04
     """
     for node in sp.postorder_traversal(expr):
-        if isinstance(node, sp.exp):
-            size = node.args[0]
-        elif isinstance(node, sp.Pow) and node.exp.free_symbols:
-            size = node.exp * sp.log(sp.Abs(node.base))
-        else:
+        if not isinstance(node, sp.Expr):
             continue
+        base, power = node.as_base_exp()  # exp(u) is (E, u); anything not a power (node, 1)
+        if not power.free_symbols:
+            continue
+        size = power * sp.log(sp.Abs(base))
         try:
             value = complex(size.xreplace(at).evalf(15))
         except (TypeError, ValueError):  # not a number there (undefined): left to the engine
@@ -213,21 +213,20 @@ def _truth(cond: sp.Basic, oracle: SignOracle, memo: dict) -> bool:
 
 
 def _form(expr: sp.Expr, oracle: SignOracle, memo: dict) -> sp.Expr:
-    if not expr.has(*NONSMOOTH_FUNCS):
+    nonsmooth = nonsmooth_funcs()
+    if not expr.has(*nonsmooth):
         return expr
     if expr in memo:
         return memo[expr]
-    if expr.func in NONSMOOTH_FUNCS:
+    if expr.func in nonsmooth:
         primitive = by_func(expr.func)
-        if expr.func is sp.Piecewise:
-            branches = primitive.branches(expr.args)
-        else:
-            args = [_form(u, oracle, memo) for u in expr.args]
-            if primitive.select is not None:
-                memo[expr] = primitive.select(args, oracle)
-                return memo[expr]
-            branches = primitive.branches(args)
-        for branch in branches:
+        # Arguments that are expressions are made smooth first; others (Piecewise's
+        # (expr, condition) pairs) go to the branches as they are, decided lazily.
+        args = [_form(u, oracle, memo) if isinstance(u, sp.Expr) else u for u in expr.args]
+        if primitive.select is not None:
+            memo[expr] = primitive.select(args, oracle)
+            return memo[expr]
+        for branch in primitive.branches(args):
             if _truth(branch.condition, oracle, memo):
                 result = _form(branch.value, oracle, memo)
                 break
@@ -275,23 +274,11 @@ MAX_KINKS = 200
 
 def _switch_functions(node: sp.Basic) -> list[sp.Expr]:
     """The smooth-or-not functions whose zeros are where ``node`` may stop being smooth: the
-    arguments of abs/sign/Heaviside, differences of max/min arguments, Piecewise conditions, and
-    the bases of fractional or negative powers and of logarithms (where f may end or blow up)."""
-    if node.func in (sp.Abs, sp.sign, sp.Heaviside):
-        return [node.args[0]]
-    if node.func in (sp.Max, sp.Min):
-        args = node.args
-        return [u - v for i, u in enumerate(args) for v in args[i + 1:]]
-    if isinstance(node, sp.Piecewise):
-        return [r.lhs - r.rhs for _, c in node.args
-                for r in sp.sympify(c).atoms(sp.core.relational.Relational)]
+    switches of a nonsmooth primitive (its branch conditions), where a smooth one ends or blows
+    up (log, tan), and the bases of fractional or negative powers (where f may end or blow up)."""
     if isinstance(node, sp.Pow) and not (node.exp.is_Integer and node.exp >= 0):
         return [node.base]
-    if isinstance(node, sp.log):
-        return [node.args[0]]
-    if isinstance(node, sp.tan):
-        return [sp.cos(node.args[0])]
-    return []
+    return switches(node) + singularities(node)
 
 
 def interior_point(lo: sp.Expr, hi: sp.Expr) -> sp.Expr:
@@ -396,7 +383,8 @@ def _kinks(node: sp.Basic, x: sp.Symbol, memo: dict) -> list[sp.Expr]:
     for g in _switch_functions(node):
         ends = [-sp.oo, *cuts, sp.oo]
         for lo, hi in zip(ends, ends[1:], strict=False):
-            form = side_form(g, x, interior_point(lo, hi), 1) if g.has(*NONSMOOTH_FUNCS) else g
+            form = side_form(g, x, interior_point(lo, hi), 1) if g.has(*nonsmooth_funcs()) \
+                else g
             points.update(smooth_zeros(form, x, lo, hi))
         if len(points) > MAX_KINKS:
             raise NotExactError("The function has too many kinks to split exactly.")

@@ -1,9 +1,12 @@
-"""The one table of primitives a student may type.
+"""The one table of primitives a student may type, each carrying its whole calculus.
 
-Each entry carries everything about one name: how to build it in sympy, how many arguments it
-takes, a line of documentation with an example, and, for the nonsmooth ones, how it splits into
-smooth branches and how it composes convexity. The parser's allowed names, the README's function
-list and the test table are all derived from ``PRIMITIVES``; add a primitive here and nowhere else.
+An entry knows how to build its name in sympy and its numeric (numpy) value; for a nonsmooth
+one, how it splits into smooth branches; its curvature with its sign and per-argument
+monotonicity (the composition rule that uses them is written once, in ``convexity``); how
+positive homogeneity passes through it; and what each autodiff library returns at its kink.
+Engines ask ``by_func(e.func)``; none lists primitives. The parser's allowed names, the README's
+function list and the test table are all derived from the registered primitives;
+``register(p)`` adds one (and, used as a context manager, removes it again).
 
 >>> sorted(p.name for p in PRIMITIVES if p.nonsmooth)
 ['Heaviside', 'Piecewise', 'abs', 'max', 'min', 'relu', 'sign']
@@ -13,53 +16,58 @@ Max(0, x)
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import Enum
+from dataclasses import dataclass, field
 
 import sympy as sp
+
+from .calculus import (
+    FIRST,
+    HALF,
+    SPLIT,
+    TIE_TEXT,
+    VANISHES,
+    Branch,
+    Curvature,
+    Monotonicity,
+    NotHomogeneous,
+    Sign,
+    Tangent,
+    common_degree,
+    is_zero,
+    scale_invariant,
+)
+
+__all__ = ["FIRST", "HALF", "SPLIT", "TIE_TEXT", "VANISHES", "Branch", "Curvature",
+           "Monotonicity", "NotHomogeneous", "Primitive", "Sign", "Tangent", "common_degree",
+           "is_zero", "scale_invariant"]
 
 X = sp.Symbol("x", real=True)
 Y = sp.Symbol("y", real=True)
 VARIABLES = {"x": X, "y": Y}
 
 
-class Curvature(Enum):
-    """DCP-style curvature, used to certify convexity (and so Clarke set = subdifferential)."""
-
-    CONSTANT = "constant"
-    AFFINE = "affine"
-    CONVEX = "convex"
-    CONCAVE = "concave"
-    UNKNOWN = "unknown"
-
-    @property
-    def is_convex(self) -> bool:
-        return self in (Curvature.CONSTANT, Curvature.AFFINE, Curvature.CONVEX)
-
-    @property
-    def is_concave(self) -> bool:
-        return self in (Curvature.CONSTANT, Curvature.AFFINE, Curvature.CONCAVE)
-
-
-@dataclass(frozen=True)
-class Branch:
-    """One smooth branch of a nonsmooth primitive: ``value`` wherever ``condition`` holds first.
-
-    ``condition`` is a sympy boolean, or a tuple of them meaning all must hold."""
-
-    condition: sp.Basic | tuple
-    value: sp.Expr
-
-
 @dataclass(frozen=True)
 class Primitive:
-    """One name a student may type.
+    """One name a student may type, with everything the engines need to know about it.
 
-    ``branches`` (nonsmooth primitives only) splits an application into smooth branches in
-    first-match order; ``select`` (optional) picks the active branch's value faster, given a sign
-    oracle for smooth functions; ``curvature`` maps the arguments' curvatures to the result's
-    (None: unknown).
+    ``build`` makes the sympy expression from the arguments; ``sympy_func`` is the class it
+    builds (None for an alias such as relu, which builds a Max, and for sqrt, a power).
+    ``numeric``: a numpy implementation of ``sympy_func`` for ``numeric.lambdify``, a callable
+    or the name of a numpy function (None: sympy's numpy printer knows it, or the branches are
+    used). ``branches`` (nonsmooth only) splits an application into smooth branches in
+    first-match order (default: ``rewrite(Piecewise)`` of ``sympy_func``); ``select`` picks the
+    active branch's value faster, given a sign oracle. ``curvature``: the primitive's own
+    curvature (None: neither convex nor concave), ``sign`` maps the arguments' signs to the
+    result's, ``monotonicity`` to one Monotonicity per argument. ``degree`` maps the arguments'
+    homogeneity degrees to the result's (None, or NotHomogeneous with a reason: not
+    homogeneous), with ``degree_rule`` its line in a derivation (no rule: a nonsmooth primitive
+    is homogeneous through its branches, a smooth one is not). ``autodiff(library, args,
+    parts)`` is the derivative a library's backprop returns, with ``kink`` the library's value
+    at the kink (None: the first branch that holds, or ``slope`` for a smooth primitive: its
+    derivative). ``singular``: where a smooth primitive may end or blow up (log at 0, tan where
+    cos is 0).
     """
 
     name: str
@@ -71,38 +79,71 @@ class Primitive:
     nonsmooth: bool = False
     constant: bool = False
     sympy_func: type | None = None
+    numeric: Callable | str | None = None
     branches: Callable[[Sequence[sp.Expr]], list[Branch]] | None = None
     select: Callable[[Sequence[sp.Expr], Callable[[sp.Expr], int]], sp.Expr] | None = None
-    curvature: Callable[[list[Curvature]], Curvature] | None = None
+    curvature: Curvature | None = None
+    sign: Callable[[list[Sign]], Sign] | None = None
+    monotonicity: Callable[[list[Sign]], list[Monotonicity]] | None = None
+    degree: Callable[[list], object] | None = None
+    degree_rule: str = ""
+    autodiff: Callable[[str, Sequence[sp.Expr], list[Tangent]], float] | None = None
+    kink: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    slope: Callable[[float], float] | None = None
+    singular: Callable[[Sequence[sp.Expr]], list[sp.Expr]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.nonsmooth and self.branches is None and self.sympy_func is not None:
+            object.__setattr__(self, "branches", _rewritten(self.sympy_func))
 
     @property
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
 
-def _all(curvatures: list[Curvature], test: str) -> bool:
-    return all(getattr(c, test) for c in curvatures)
+def _rewritten(func: type) -> Callable[[Sequence[sp.Expr]], list[Branch]]:
+    """Branches read off sympy's own ``rewrite(Piecewise)`` of ``func``."""
+    def branches(args: Sequence[sp.Expr]) -> list[Branch]:
+        form = func(*args).rewrite(sp.Piecewise)
+        if not isinstance(form, sp.Piecewise):
+            return [Branch(sp.true, form)]
+        return [Branch(c, e) for e, c in form.args]
+    return branches
 
 
-def _abs_curvature(cs: list[Curvature]) -> Curvature:
-    affine = cs[0] in (Curvature.AFFINE, Curvature.CONSTANT)
-    return Curvature.CONVEX if affine else Curvature.UNKNOWN
+# --- sign and monotonicity rules ----------------------------------------------------------------
 
 
-def _max_curvature(cs: list[Curvature]) -> Curvature:
-    return Curvature.CONVEX if _all(cs, "is_convex") else Curvature.UNKNOWN
+def _nonneg(_: list[Sign]) -> Sign:
+    return Sign.NONNEGATIVE
 
 
-def _min_curvature(cs: list[Curvature]) -> Curvature:
-    return Curvature.CONCAVE if _all(cs, "is_concave") else Curvature.UNKNOWN
+def _max_sign(signs: list[Sign]) -> Sign:
+    if all(s is Sign.ZERO for s in signs):
+        return Sign.ZERO
+    if any(s.is_nonneg for s in signs):
+        return Sign.NONNEGATIVE
+    return Sign.NONPOSITIVE if all(s.is_nonpos for s in signs) else Sign.UNKNOWN
 
 
-def _exp_curvature(cs: list[Curvature]) -> Curvature:
-    return Curvature.CONVEX if cs[0].is_convex else Curvature.UNKNOWN
+def _min_sign(signs: list[Sign]) -> Sign:
+    flipped = {Sign.NONNEGATIVE: Sign.NONPOSITIVE, Sign.NONPOSITIVE: Sign.NONNEGATIVE}
+    s = _max_sign([flipped.get(s, s) for s in signs])
+    return flipped.get(s, s)
 
 
-def _concave_increasing(cs: list[Curvature]) -> Curvature:
-    return Curvature.CONCAVE if cs[0].is_concave else Curvature.UNKNOWN
+def _increasing(signs: list[Sign]) -> list[Monotonicity]:
+    return [Monotonicity.INCREASING] * len(signs)
+
+
+def _abs_monotonicity(signs: list[Sign]) -> list[Monotonicity]:
+    (s,) = signs
+    if s.is_nonneg:
+        return [Monotonicity.INCREASING]
+    return [Monotonicity.DECREASING if s.is_nonpos else Monotonicity.NONE]
+
+
+# --- branches -----------------------------------------------------------------------------------
 
 
 def _abs_branches(args: Sequence[sp.Expr]) -> list[Branch]:
@@ -149,6 +190,47 @@ def _piecewise_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     return [Branch(c, e) for e, c in args]
 
 
+# --- autodiff at kinks (values as each library's docs or source state them: labs/autodiff) ----
+
+_RELU_KINK = {"PyTorch": 0.0, "JAX": 0.0, "SymPy": 0.5, "CVXPY": 1.0, "autograd": 0.5}
+_ABS_KINK = {"PyTorch": 0.0, "JAX": 1.0, "SymPy": 0.0, "CVXPY": 0.0, "autograd": 0.0}
+_TIE = {"PyTorch": SPLIT, "JAX": SPLIT, "SymPy": HALF, "CVXPY": FIRST, "autograd": SPLIT}
+# sign' and Heaviside' at 0; None: undefined (sympy's DiracDelta)
+_STEP_KINK = {"PyTorch": 0.0, "JAX": 0.0, "SymPy": None, "CVXPY": 0.0, "autograd": 0.0}
+
+
+def _abs_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent]) -> float:
+    ((u, du),) = parts
+    slope = _ABS_KINK[library] if is_zero(u) else (1.0 if u.is_positive or float(u) > 0
+                                                   else -1.0)
+    return slope * du
+
+
+def _extremum_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent],
+                       larger: bool) -> float:
+    values = [v for v, _ in parts]
+    best = sp.Max(*values) if larger else sp.Min(*values)
+    tied = [d for v, d in parts if is_zero(v - best)]
+    if larger and len(args) == 2 and any(a == 0 for a in args):
+        # max(u, 0) is relu(u): relu's own convention, whatever the tie rule of max
+        (_, du), = [p for a, p in zip(args, parts, strict=True) if a != 0]
+        return _RELU_KINK[library] * du if len(tied) == 2 else tied[0]
+    if len(tied) == 1 or _TIE[library] == FIRST:
+        return tied[0]
+    weight = 0.5 if _TIE[library] == HALF else 1.0 / len(tied)
+    return weight * math.fsum(tied)
+
+
+def _step_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent]) -> float:
+    u, du = parts[0]  # Heaviside's second argument is its constant value at 0
+    step = _STEP_KINK[library]
+    slope = (math.nan if step is None else step) if is_zero(u) else 0.0
+    return slope * du if du else 0.0
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+
 # Unevaluated: sympy's own Max compares every pair of arguments symbolically, which takes
 # seconds for a few dozen; the engine decides which argument is active itself.
 def _max(*args: sp.Expr) -> sp.Expr:
@@ -162,25 +244,36 @@ def _min(*args: sp.Expr) -> sp.Expr:
 PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "abs", "absolute value |u|, convex, kink where u = 0", "abs(x) + abs(y)",
-        sp.Abs, aliases=("Abs",), nonsmooth=True, sympy_func=sp.Abs,
-        branches=_abs_branches, curvature=_abs_curvature,
+        sp.Abs, aliases=("Abs",), nonsmooth=True, sympy_func=sp.Abs, branches=_abs_branches,
+        curvature=Curvature.CONVEX, sign=_nonneg, monotonicity=_abs_monotonicity,
+        degree=lambda ds: ds[0], degree_rule="|u| has the degree of u",
+        autodiff=_abs_autodiff, kink=_ABS_KINK,
     ),
     Primitive(
         "max", "largest of its arguments; convex when every argument is", "max(0, x)",
         _max, arity=(2, None), aliases=("Max",), nonsmooth=True, sympy_func=sp.Max,
         branches=lambda a: _extremum_branches(a, True),
-        select=lambda a, sign: _extremum_select(a, sign, True), curvature=_max_curvature,
+        select=lambda a, sign: _extremum_select(a, sign, True),
+        curvature=Curvature.CONVEX, sign=_max_sign, monotonicity=_increasing,
+        degree=lambda ds: common_degree(ds, "max or min"),
+        degree_rule="max and min of terms of one degree have that degree",
+        autodiff=lambda lib, a, p: _extremum_autodiff(lib, a, p, True), kink=_TIE,
     ),
     Primitive(
         "min", "smallest of its arguments; concave when every argument is", "min(x, 1 - x)",
         _min, arity=(2, None), aliases=("Min",), nonsmooth=True, sympy_func=sp.Min,
         branches=lambda a: _extremum_branches(a, False),
-        select=lambda a, sign: _extremum_select(a, sign, False), curvature=_min_curvature,
+        select=lambda a, sign: _extremum_select(a, sign, False),
+        curvature=Curvature.CONCAVE, sign=_min_sign, monotonicity=_increasing,
+        degree=lambda ds: common_degree(ds, "max or min"),
+        degree_rule="max and min of terms of one degree have that degree",
+        autodiff=lambda lib, a, p: _extremum_autodiff(lib, a, p, False), kink=_TIE,
     ),
-    # relu is an alias of max(u, 0): it builds a Max, so it needs no branches of its own.
+    # relu is an alias of max(u, 0): it builds a Max, so its calculus is max's, except the
+    # autodiff value at its kink, which max's rule reads from here.
     Primitive(
         "relu", "the ReLU max(u, 0)", "relu(x) - relu(-x)",
-        lambda u: _max(u, sp.Integer(0)), aliases=("ReLU",), nonsmooth=True,
+        lambda u: _max(u, sp.Integer(0)), aliases=("ReLU",), nonsmooth=True, kink=_RELU_KINK,
     ),
     Primitive(
         "Piecewise", "Piecewise((expr, condition), ..., (expr, True)): first true condition wins",
@@ -191,43 +284,150 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "sign", "sign(u) in {-1, 0, 1}; jumps where u = 0", "x * sign(x)",
         sp.sign, nonsmooth=True, sympy_func=sp.sign, branches=_sign_branches,
+        sign=lambda ss: ss[0], monotonicity=_increasing, degree=scale_invariant(0),
+        degree_rule="a sign does not change when x is scaled by α > 0",
+        autodiff=_step_autodiff, kink=_STEP_KINK,
     ),
     Primitive(
         "Heaviside", "step function, 1 for u > 0, 0 for u < 0 (1/2 at 0, as in sympy)",
         "x * Heaviside(x)", sp.Heaviside, aliases=("heaviside", "H"), nonsmooth=True,
-        sympy_func=sp.Heaviside, branches=_heaviside_branches,
+        sympy_func=sp.Heaviside, branches=_heaviside_branches, sign=_nonneg,
+        monotonicity=_increasing, degree=scale_invariant(1),
+        degree_rule="a sign does not change when x is scaled by α > 0",
+        autodiff=_step_autodiff, kink=_STEP_KINK,
     ),
-    Primitive("sqrt", "square root, for u >= 0", "sqrt(x**2 + y**2)", sp.sqrt,
-              curvature=_concave_increasing),
+    # sqrt builds u**(1/2): the power rules (convexity, homogeneity, autodiff) cover it.
+    Primitive("sqrt", "square root, for u >= 0", "sqrt(x**2 + y**2)", sp.sqrt),
     Primitive("exp", "exponential", "exp(abs(x))", sp.exp, sympy_func=sp.exp,
-              curvature=_exp_curvature),
+              curvature=Curvature.CONVEX, sign=_nonneg, monotonicity=_increasing,
+              slope=lambda u: math.exp(u) if u < 700 else math.inf),
     Primitive("log", "natural logarithm, for u > 0", "log(1 + x**2)", sp.log, aliases=("ln",),
-              sympy_func=sp.log, curvature=_concave_increasing),
-    Primitive("sin", "sine", "abs(sin(x))", sp.sin, sympy_func=sp.sin),
-    Primitive("cos", "cosine", "cos(x)", sp.cos, sympy_func=sp.cos),
-    Primitive("tan", "tangent", "tan(x)", sp.tan, sympy_func=sp.tan),
+              sympy_func=sp.log, curvature=Curvature.CONCAVE, monotonicity=_increasing,
+              slope=lambda u: (1.0 / u) if u else math.inf, singular=lambda a: [a[0]]),
+    Primitive("sin", "sine", "abs(sin(x))", sp.sin, sympy_func=sp.sin, slope=math.cos),
+    Primitive("cos", "cosine", "cos(x)", sp.cos, sympy_func=sp.cos,
+              slope=lambda u: -math.sin(u)),
+    Primitive("tan", "tangent", "tan(x)", sp.tan, sympy_func=sp.tan,
+              slope=lambda u: 1.0 / math.cos(u) ** 2, singular=lambda a: [sp.cos(a[0])]),
     Primitive("pi", "the constant pi", "abs(x - pi)", lambda: sp.pi, arity=(0, 0), constant=True),
     Primitive("E", "Euler's number e", "max(x, E)", lambda: sp.E, arity=(0, 0), constant=True),
 )
+# The shipped nonsmooth classes (tests parametrize over them); engines ask nonsmooth_funcs().
+NONSMOOTH_FUNCS = tuple(p.sympy_func for p in PRIMITIVES
+                        if p.sympy_func is not None and p.branches is not None)
 
-_BY_NAME = {n: p for p in PRIMITIVES for n in p.names}
-_BY_FUNC = {p.sympy_func: p for p in PRIMITIVES if p.sympy_func is not None}
-NONSMOOTH_FUNCS = tuple(f for f, p in _BY_FUNC.items() if p.branches is not None)
+
+# --- the registry -------------------------------------------------------------------------------
+
+
+class _Registry:
+    """The registered primitives and their indexes, rebuilt when one is added or removed."""
+
+    def __init__(self, primitives: Sequence[Primitive]) -> None:
+        self.primitives = tuple(primitives)
+        self.by_name = {n: p for p in self.primitives for n in p.names}
+        self.by_func = {p.sympy_func: p for p in self.primitives if p.sympy_func is not None}
+        self.nonsmooth = tuple(f for f, p in self.by_func.items() if p.branches is not None)
+        self.numeric = {f.__name__: p.numeric for f, p in self.by_func.items()
+                        if p.numeric is not None}
+
+
+_current = _Registry(PRIMITIVES)
+
+
+class register:  # noqa: N801 -- reads as the verb it is: register(p), or with register(p):
+    """Add a primitive to the table now; as a context manager, remove it again on exit.
+
+    >>> p = Primitive("twice", "2u", "twice(x)", lambda u: 2 * u)
+    >>> with register(p):
+    ...     "twice" in allowed_names()
+    True
+    >>> "twice" in allowed_names()
+    False
+    """
+
+    def __init__(self, primitive: Primitive) -> None:
+        global _current
+        taken = set(primitive.names) & set(_current.by_name)
+        if taken:
+            raise ValueError(f"{sorted(taken)} already name a primitive")
+        self.primitive = primitive
+        _current = _Registry((*_current.primitives, primitive))
+
+    def __enter__(self) -> Primitive:
+        return self.primitive
+
+    def __exit__(self, *exc: object) -> None:
+        unregister(self.primitive)
+
+
+def unregister(primitive: Primitive) -> None:
+    """Remove a registered primitive (the shipped ones stay).
+
+    >>> unregister(by_name("abs"))
+    Traceback (most recent call last):
+    ...
+    ValueError: abs is a shipped primitive
+    """
+    global _current
+    if primitive in PRIMITIVES:
+        raise ValueError(f"{primitive.name} is a shipped primitive")
+    _current = _Registry(tuple(p for p in _current.primitives if p is not primitive))
+
+
+def registered() -> tuple[Primitive, ...]:
+    """Every primitive now in the table: the shipped ones, then any registered.
+
+    >>> registered()[:len(PRIMITIVES)] == PRIMITIVES
+    True
+    """
+    return _current.primitives
 
 
 def by_name(name: str) -> Primitive:
-    """The primitive a typed name refers to (KeyError if none)."""
-    return _BY_NAME[name]
+    """The primitive a typed name refers to (KeyError if none).
+
+    >>> by_name("ReLU").name, by_name("abs").kink["JAX"]
+    ('relu', 1.0)
+    """
+    return _current.by_name[name]
 
 
 def by_func(func: type) -> Primitive | None:
-    """The primitive whose sympy class is ``func``, if any."""
-    return _BY_FUNC.get(func)
+    """The primitive whose sympy class is ``func``, if any.
+
+    >>> by_func(sp.Max).curvature, by_func(sp.Add) is None
+    (<Curvature.CONVEX: 'convex'>, True)
+    """
+    return _current.by_func.get(func)
 
 
 def allowed_names() -> dict[str, Primitive]:
-    """Every name the parser accepts for a function or constant, aliases included."""
-    return dict(_BY_NAME)
+    """Every name the parser accepts for a function or constant, aliases included.
+
+    >>> [n for n in allowed_names() if allowed_names()[n].constant]
+    ['pi', 'E']
+    """
+    return dict(_current.by_name)
+
+
+def nonsmooth_funcs() -> tuple[type, ...]:
+    """The sympy classes of the registered nonsmooth primitives (for ``expr.has``).
+
+    >>> sp.Max(X, 1).has(*nonsmooth_funcs()), sp.exp(X).has(*nonsmooth_funcs())
+    (True, False)
+    """
+    return _current.nonsmooth
+
+
+def numeric_modules() -> dict[str, Callable | str]:
+    """The numpy implementation of each primitive that needs one, by sympy class name (none of
+    the shipped ones: sympy's numpy printer knows them all).
+
+    >>> numeric_modules()
+    {}
+    """
+    return dict(_current.numeric)
 
 
 def branches(expr: sp.Basic) -> list[Branch] | None:
@@ -236,7 +436,48 @@ def branches(expr: sp.Basic) -> list[Branch] | None:
     >>> [(str(b.condition), b.value) for b in branches(sp.Abs(X))]
     [('x >= 0', x), ('True', -x)]
     """
-    p = _BY_FUNC.get(expr.func)
+    p = _current.by_func.get(expr.func)
     if p is None or p.branches is None:
         return None
     return p.branches(expr.args)
+
+
+def as_piecewise(expr: sp.Basic) -> sp.Piecewise:
+    """A nonsmooth node as the sympy Piecewise of its branches.
+
+    >>> as_piecewise(sp.Abs(X))
+    Piecewise((x, x >= 0), (-x, True))
+    """
+    return sp.Piecewise(*[(b.value, sp.And(*b.condition) if isinstance(b.condition, tuple)
+                           else b.condition) for b in branches(expr)])
+
+
+def switches(expr: sp.Basic) -> list[sp.Expr]:
+    """Where one nonsmooth node may switch branch: lhs - rhs of every relation in its branch
+    conditions (one of g and -g); [] for any other node.
+
+    >>> switches(sp.Max(X, Y, 0, evaluate=False)), switches(sp.Abs(X - 1))
+    ([-x, -y, x - y], [x - 1])
+    """
+    p = _current.by_func.get(expr.func)
+    if p is None or p.branches is None:
+        return []
+    out: list[sp.Expr] = []
+    for b in p.branches(expr.args):
+        conds = b.condition if isinstance(b.condition, tuple) else (b.condition,)
+        for c in conds:
+            for r in sp.sympify(c).atoms(sp.core.relational.Relational):
+                g = r.lhs - r.rhs
+                if g not in out and -g not in out:
+                    out.append(g)
+    return out
+
+
+def singularities(expr: sp.Basic) -> list[sp.Expr]:
+    """Where a smooth primitive node may end or blow up (``Primitive.singular``), else [].
+
+    >>> singularities(sp.log(X)), singularities(sp.tan(X)), singularities(sp.sin(X))
+    ([x], [cos(x)], [])
+    """
+    p = _current.by_func.get(expr.func)
+    return [] if p is None or p.singular is None else p.singular(expr.args)

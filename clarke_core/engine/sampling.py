@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import sympy as sp
 
+from .numeric import lambdify
 from .primitives import X, Y
 
 
@@ -27,7 +28,7 @@ def sampled_slopes_1d(
 
     The difference step is a thousandth of each point's distance to a, so no stencil straddles a.
     """
-    f = sp.lambdify(x, expr, "numpy")
+    f = lambdify(x, expr)
     offsets = rng.uniform(radius * 1e-3, radius, n) * rng.choice([-1.0, 1.0], n)
     xs = a + offsets
     h = np.abs(offsets) * 1e-3
@@ -65,7 +66,7 @@ def sampled_gradients_2d(
     >>> bool(np.allclose(np.abs(g), 1.0))
     True
     """
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     r = radius * np.sqrt(rng.uniform(1e-6, 1.0, n))
     theta = rng.uniform(0, 2 * np.pi, n)
     xs, ys = p[0] + r * np.cos(theta), p[1] + r * np.sin(theta)
@@ -93,15 +94,3 @@ def sampled_gradients_2d(
 def support(points: np.ndarray, direction: np.ndarray) -> float:
     """max over the points of ⟨point, direction⟩: the support function of their hull."""
     return float(np.max(points @ direction))
-
-
-def hausdorff_2d(p: np.ndarray, q: np.ndarray, directions: int = 360) -> float:
-    """Hausdorff distance between the convex hulls of two point sets, via support functions.
-
-    >>> square = np.array([[1, 1], [-1, 1], [-1, -1], [1, -1]], dtype=float)
-    >>> round(hausdorff_2d(square, square * 0.9), 6)
-    0.141421
-    """
-    theta = np.linspace(0, 2 * np.pi, directions, endpoint=False)
-    u = np.stack([np.cos(theta), np.sin(theta)], axis=1)
-    return float(np.max(np.abs((p @ u.T).max(axis=0) - (q @ u.T).max(axis=0))))

@@ -6,12 +6,12 @@ the sandbox boundary and serialise to JSON for the command line.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sympy as sp
 
 from . import printing
+from .geometry import distance
 
 KINDS = ("empty", "point", "interval", "segment", "polygon", "convex", "unbounded")
 
@@ -132,7 +132,7 @@ class DifferentialSet:
         if len(s) == 1:
             lo, hi = self.vertices[0][0], self.vertices[-1][0]
             return lo - tol <= s[0] <= hi + tol
-        return _distance_to_hull(s, self.vertices) <= tol
+        return distance(s, self.vertices) <= tol
 
     def to_dict(self) -> dict:
         """The JSON form used by the command line: kind, vertices, exact (strings) and more."""
@@ -149,32 +149,3 @@ class DifferentialSet:
                 {"point": list(w.point), "value": w.value, "bound": w.bound} for w in self.witnesses
             ],
         }
-
-
-def _distance_to_hull(s: tuple[float, float], vertices: list[tuple[float, ...]]) -> float:
-    """Distance from s to a convex polygon, segment or point given counter-clockwise.
-
-    Computed in coordinates scaled to at most 1, so huge gradients (exp(600)·|x|) do not
-    overflow a float square."""
-    scale = max([1.0, *(abs(c) for c in s), *(abs(c) for v in vertices for c in v)])
-    if math.isfinite(scale) and scale > 1.0:
-        scaled = [tuple(c / scale for c in v) for v in vertices]
-        return scale * _distance_to_hull(tuple(c / scale for c in s), scaled)
-    if len(vertices) >= 3:
-        inside = all(
-            (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0]) >= 0
-            for a, b in zip(vertices, vertices[1:] + vertices[:1], strict=True)
-        )
-        if inside:
-            return 0.0
-    edges = zip(vertices, vertices[1:] + vertices[:1], strict=True) if len(vertices) > 1 else [
-        (vertices[0], vertices[0])
-    ]
-    best = float("inf")
-    for a, b in edges:
-        dx, dy = b[0] - a[0], b[1] - a[1]
-        length = dx * dx + dy * dy
-        t = 0.0 if length == 0 else max(0.0, min(1.0, ((s[0] - a[0]) * dx + (s[1] - a[1]) * dy)
-                                                 / length))
-        best = min(best, math.hypot(s[0] - a[0] - t * dx, s[1] - a[1] - t * dy))
-    return best

@@ -46,6 +46,7 @@ from .local import (
     smooth_zeros,
     sorted_exact,
 )
+from .numeric import lambdify
 from .primitives import X
 from .sets import DifferentialSet, Witness
 
@@ -64,7 +65,7 @@ def _grid(a: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _quotients(loc: Local1D, xs: np.ndarray) -> np.ndarray:
-    f = sp.lambdify(loc.x, loc.expr, "numpy")
+    f = lambdify(loc.x, loc.expr)
     with np.errstate(all="ignore"):
         values = np.asarray(f(xs), dtype=float) * np.ones_like(xs)
         return (values - float(loc.value)) / (xs - float(loc.a))
@@ -80,7 +81,7 @@ def _refined(
         return -sign * np.inf, None
     i = int(np.nanargmax(sign * q))
     lo, hi = sorted((grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]))
-    f = sp.lambdify(loc.x, loc.expr, "numpy")
+    f = lambdify(loc.x, loc.expr)
     a, fa = float(loc.a), float(loc.value)
 
     def objective(t: float) -> float:

@@ -36,11 +36,13 @@ import sympy as sp
 
 from ..errors import UndecidedError
 from . import printing
-from .arrangement import NotPiecewiseAffine, exact_hull, exact_subdifferential
+from .arrangement import NotPiecewiseAffine, exact_subdifferential
 from .cells_2d import TAYLOR_ORDER, S, _taylor, local_analysis
 from .clarke_2d import value_at
 from .convexity import is_certified_convex
+from .geometry import clip, clip_exact, exact_hull, in_exact_hull
 from .local import form_by_signs, is_finite_number, sign_of
+from .numeric import lambdify
 from .primitives import X, Y
 from .sets import DifferentialSet, Witness
 
@@ -53,7 +55,7 @@ def _samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
     theta = np.linspace(0, 2 * np.pi, _ANGLES, endpoint=False)
     r, t = np.meshgrid(_RADII, theta)
     d = np.stack([(r * np.cos(t)).ravel(), (r * np.sin(t)).ravel()], axis=1)
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     pf = np.array([float(p[0]), float(p[1])])
     with np.errstate(all="ignore"):
         values = np.asarray(f(pf[0] + d[:, 0], pf[1] + d[:, 1]), dtype=float)
@@ -63,48 +65,15 @@ def _samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
     return d[keep], b[keep]
 
 
-def _clip(polygon: list[tuple[float, float]], n: np.ndarray, b: float) -> list:
-    """Sutherland–Hodgman: the part of a convex polygon with ⟨s, n⟩ <= b."""
-    out = []
-    for i, cur in enumerate(polygon):
-        prev = polygon[i - 1]
-        fc, fp = n @ cur - b, n @ prev - b
-        if fc <= 1e-12:
-            if fp > 1e-12:
-                out.append(tuple(np.add(prev, (np.subtract(cur, prev)) * fp / (fp - fc))))
-            out.append(cur)
-        elif fp <= 1e-12:
-            out.append(tuple(np.add(prev, (np.subtract(cur, prev)) * fp / (fp - fc))))
-    return out
-
-
 _SIMPLE = [sp.Rational(v) for v in ("0", "1/2", "-1/2", "1", "-1", "2", "-2", "3", "-3",
                                       "10", "-10", "100", "-100")]
-
-
-def _clip_segment(vertices: list, d: np.ndarray, b: np.ndarray) -> list:
-    """A point or segment a + τ (c - a), τ in [0, 1], cut by every ⟨s, d_k⟩ <= b_k: an interval
-    of τ (flat sets clipped as polygons would vanish by rounding)."""
-    a = np.array(vertices[0])
-    c = np.array(vertices[-1])
-    slope, offset = d @ (c - a), b - d @ a  # each constraint: τ · slope <= offset
-    tol = 1e-9 * (1 + np.abs(b))
-    if np.any((np.abs(slope) <= 1e-15) & (offset < -tol)):
-        return []
-    pos, neg = slope > 1e-15, slope < -1e-15
-    hi = min(1.0, float(np.min((offset[pos] + tol[pos]) / slope[pos], initial=np.inf)))
-    lo = max(0.0, float(np.max((offset[neg] + tol[neg]) / slope[neg], initial=-np.inf)))
-    if lo > hi + 1e-12:
-        return []
-    ends = [tuple(a + lo * (c - a)), tuple(a + hi * (c - a))]
-    return ends[:1] if hi - lo <= 1e-12 else ends
 
 
 def _simple_samples(expr: sp.Expr, p: tuple) -> tuple[np.ndarray, np.ndarray]:
     """Offsets such as (1, 0) or (-2, 1/2) and the half-planes they impose: simple witnesses,
     and points that often lie on kink curves (where f is smallest)."""
     simple = np.array([(float(u), float(v)) for u in _SIMPLE for v in _SIMPLE if u or v])
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     pf = (float(p[0]), float(p[1]))
     with np.errstate(all="ignore"):
         bs = np.asarray(f(pf[0] + simple[:, 0], pf[1] + simple[:, 1]), dtype=float) - f(*pf)
@@ -220,28 +189,6 @@ def _piecewise_affine(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> Diffe
 # --- curve germs: exact necessary conditions ----------------------------------------------------
 
 
-def _clip_exact(polygon: list[tuple], n: tuple, b: sp.Expr) -> list[tuple]:
-    """The part of a convex polygon (or segment, point) with ⟨s, n⟩ <= b, exactly."""
-    def excess(v):
-        return sp.expand(n[0] * v[0] + n[1] * v[1] - b)
-
-    if len(polygon) == 1:
-        return polygon if sign_of(excess(polygon[0])) <= 0 else []
-    ring = polygon if len(polygon) > 2 else [polygon[0], polygon[1]]
-    out = []
-    for i, cur in enumerate(ring):
-        prev = ring[i - 1]
-        fc, fp = excess(cur), excess(prev)
-        sc, sp_ = sign_of(fc), sign_of(fp)
-        if (sc > 0) != (sp_ > 0) and sc != 0 and sp_ != 0:
-            t = fp / (fp - fc)
-            out.append(tuple(sp.radsimp(sp.together(prev[k] + t * (cur[k] - prev[k])))
-                             for k in (0, 1)))
-        if sc <= 0:
-            out.append(cur)
-    return exact_hull(out)
-
-
 def _series_along(expr: sp.Expr, p: tuple, curve: tuple, order: int) -> list[sp.Expr] | None:
     """Coefficients 0..order in t of expr(p + curve(t)) (curve: polynomials in S, no constant
     term), from the exact Taylor coefficients of expr at p; None where expr is not smooth."""
@@ -354,7 +301,7 @@ def _reduce_by_germs(expr: sp.Expr, p: tuple, candidate: list[tuple]) -> list[tu
                     continue
                 if signs <= {0, 1}:
                     break
-                candidate = _clip_exact(candidate, b[k], a[k])
+                candidate = clip_exact(candidate, b[k], a[k])
                 changed = True
                 break
             if not candidate:
@@ -422,21 +369,6 @@ def _proved_subgradients(expr: sp.Expr, p: tuple) -> list[tuple]:
     return out
 
 
-def _in_hull(s: tuple, hull: list[tuple]) -> bool:
-    if not hull:
-        return False
-    if len(hull) == 1:
-        return _same_point(s, hull[0])
-    if len(hull) == 2:
-        a, b = hull
-        cross = (b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])
-        dot = (s[0] - a[0]) * (b[0] - a[0]) + (s[1] - a[1]) * (b[1] - a[1])
-        length = (b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2
-        return sign_of(sp.expand(cross)) == 0 and sign_of(dot) >= 0 and sign_of(length - dot) >= 0
-    return all(sign_of(sp.expand((b[0] - a[0]) * (s[1] - a[1]) - (b[1] - a[1]) * (s[0] - a[0])))
-               >= 0 for a, b in zip(hull, hull[1:] + hull[:1], strict=True))
-
-
 def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
     """(exact candidate points, certified) from curve germs and minorant proofs, or None."""
     if clarke.exact is None:
@@ -446,7 +378,7 @@ def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
         if not candidate:
             return [], True
         proved = exact_hull(_proved_subgradients(expr, p))
-        return candidate, all(_in_hull(v, proved) for v in candidate)
+        return candidate, all(in_exact_hull(v, proved) for v in candidate)
     except (UndecidedError, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None
 
@@ -473,7 +405,7 @@ def _numeric(expr: sp.Expr, p: tuple, candidate: list[tuple[float, float]],
     d, b = _all_samples(expr, p)
     norms = np.linalg.norm(d, axis=1)
     if len(candidate) <= 2:
-        polygon = _clip_segment(candidate, d, b)
+        polygon = clip(candidate, d, b)
     else:
         polygon = list(candidate)
         # Of all q in one direction, only the most restrictive half-plane matters.
@@ -481,7 +413,7 @@ def _numeric(expr: sp.Expr, p: tuple, candidate: list[tuple[float, float]],
         for k in np.unique(bins):
             idx = np.flatnonzero(bins == k)
             best = idx[np.argmin(b[idx] / norms[idx])]
-            polygon = _clip(polygon, d[best] / norms[best], b[best] / norms[best])
+            polygon = clip(polygon, d[best] / norms[best], b[best] / norms[best])
             if not polygon:
                 break
     if not polygon:

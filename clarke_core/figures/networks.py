@@ -15,7 +15,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from ..labs.homogeneity import HomogeneityView, power_text
+from ..labs.euler import HomogeneityView
+from ..labs.homogeneity import power_text
 from ..labs.networks import NetworkView, Training
 from . import style
 from .animation import animate
@@ -39,7 +40,7 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
     """f(αx) against α, and α^L f(x) dashed on top: they coincide exactly when f is L-homogeneous.
     ▶ Play walks α along the ray (every ``every``-th sample): the frames move only the two dots.
 
-    >>> from clarke_core.labs.homogeneity import explore_homogeneity
+    >>> from clarke_core.labs.euler import explore_homogeneity
     >>> fig = ray_figure(explore_homogeneity("abs(x)", "2"))
     >>> [t.name for t in fig.data], len(fig.frames), fig.frames[0].traces
     (['f(αx)', 'α¹ f(x)', 'f(αx) now', 'α¹ f(x) now'], 31, (2, 3))
@@ -91,7 +92,7 @@ def ray_figure(view: HomogeneityView, every: int = 2) -> go.Figure:
 def ray_caption(view: HomogeneityView) -> str:
     """The caption under ``ray_figure``, saying only what that figure draws.
 
-    >>> from clarke_core.labs.homogeneity import explore_homogeneity
+    >>> from clarke_core.labs.euler import explore_homogeneity
     >>> ray_caption(explore_homogeneity("x + 1", "1")).startswith("Blue: f at the points αx. No")
     True
     """

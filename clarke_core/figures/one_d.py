@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..engine import printing
 from ..engine.sets import DifferentialSet, GradientSequence
 from ..views.explore_1d import Exploration1D
+from ..views.labels import exact_label, fmt
 from ..views.sweep_2d import witness_sentence
 from . import style
 from .animation import Placement, animate
@@ -28,10 +28,6 @@ NOTE_WIDTH = 60  # characters per line of a note across a chart
 _GRAPH_HEIGHT, _GRAPH_TOP, _CONTROLS_MARGIN = 600, 70, 175
 _BUTTONS_BELOW, _SLIDER_BELOW = 58, 98  # pixels from the bottom of the plot area
 _SYMBOLS = ("circle", "diamond", "square", "triangle-up")
-
-
-fmt = printing.decimal  # numbers on labels: integers bare, others with 4 significant digits
-exact_label = printing.label  # exact numbers on labels: √2/2, π/4
 
 
 def _endpoint_labels(dset: DifferentialSet) -> list[str]:

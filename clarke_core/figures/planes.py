@@ -18,6 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine import printing
+from ..engine.geometry import clip
 from ..engine.sets import DifferentialSet, Witness
 from ..views.sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
 from . import style
@@ -63,21 +64,6 @@ def exact_label(w: Witness) -> str:
 
 def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
     return [p[0] for p in points] + [points[0][0]], [p[1] for p in points] + [points[0][1]]
-
-
-def _clip(box: list[Point], normal: Point, offset: float) -> list[Point]:
-    """The part of a convex polygon where ⟨s, normal⟩ >= offset (Sutherland–Hodgman)."""
-    out: list[Point] = []
-    for i, cur in enumerate(box):
-        prev = box[i - 1]
-        fc = cur[0] * normal[0] + cur[1] * normal[1] - offset
-        fp = prev[0] * normal[0] + prev[1] * normal[1] - offset
-        if (fc >= 0) != (fp >= 0):
-            t = fp / (fp - fc)
-            out.append((prev[0] + t * (cur[0] - prev[0]), prev[1] + t * (cur[1] - prev[1])))
-        if fc >= 0:
-            out.append(cur)
-    return out
 
 
 def _set_trace(dset: DifferentialSet, colour: str, name: str, *, filled: bool) -> dict | None:
@@ -169,7 +155,8 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
            (sx[0] - far, sy[1] + far)]
     for k, w in enumerate(witnesses):
         d = (w.point[0] - sweep.point[0], w.point[1] - sweep.point[1])
-        ruled_out = _clip(box, d, w.value - sweep.value)  # ⟨s, q′ − p⟩ > f(q′) − f(p)
+        # ⟨s, q′ − p⟩ > f(q′) − f(p), written as ⟨s, −d⟩ <= −(f(q′) − f(p)) for the clipper
+        ruled_out = clip(box, [(-d[0], -d[1])], [sweep.value - w.value])
         if len(ruled_out) >= 3:
             xs, ys = _closed(ruled_out)
             fig.add_trace(go.Scatter(

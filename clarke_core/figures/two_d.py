@@ -3,9 +3,9 @@
 ``contour_figure`` colours the region of each smooth piece on a map of f and animates the points
 x_i of the limiting-gradient sequences; ``gradient_figure`` is the gradient plane: the Clarke set
 shaded, the subdifferential outlined (or ruled out by its witnesses) and the gradients ∇f(x_i)
-converging to the vertices; ``surface_figure`` shows the graph of f with the plane
-f(x₀) + ⟨s, x − x₀⟩; ``plane_map_figure`` is the same test seen from above (fast to draw: no WebGL);
-``sampling_figure`` shows what gradient sampling finds at one radius.
+converging to the vertices; ``sampling_figure`` shows what gradient sampling finds at one radius.
+The support-plane test is drawn in ``surface``. What the figures say (labels, verdicts, hulls,
+distances) is decided in ``views.plane_2d``: the figures draw it.
 
 Colours follow ``style``; in 2D each smooth piece also gets its own colour (``piece_colour``),
 shared by its region on the map and by the sequences that run inside it.
@@ -13,7 +13,6 @@ shared by its region on the map and by the sequences that run inside it.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import textwrap
 from collections.abc import Sequence
@@ -21,13 +20,23 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..engine import printing
-from ..engine.sampling import hausdorff_2d
+from ..engine.geometry import clip
 from ..engine.sets import DifferentialSet, GradientSequence, Witness
 from ..views.explore_2d import SAMPLING_RADII, Exploration2D
+from ..views.labels import fmt
+from ..views.plane_2d import (
+    finite_pairs,
+    missed_vertices,
+    piece_name,
+    sampled,
+    sampled_hull,
+    subdifferential_is_clarke,
+    vertex_labels,
+    witness_label,
+)
 from . import style
 from .animation import Placement, animate
-from .one_d import FRAME_MS, TRANSITION_MS, fmt
+from .one_d import FRAME_MS, TRANSITION_MS
 
 Point = tuple[float, float]
 
@@ -35,7 +44,6 @@ Point = tuple[float, float]
 PIECE_COLOURS = (style.LEFT_SEQUENCE, style.RIGHT_SEQUENCE, "#CC6677", "#DDCC77", "#999933",
                  "#882255", "#88CCEE", "#AA4499")
 _PATTERNS = ("/", "\\", "|", "-", "x", "+")
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _CONTROLS_MARGIN = 170  # room under a plot for play/pause and the step slider
 _BUTTONS_BELOW, _SLIDER_BELOW = 48, 84  # pixels from the bottom of the plot area
 _SQUARE = 520  # height of the two square plots (map and gradient plane)
@@ -50,134 +58,12 @@ def piece_colour(index: int) -> str:
     return PIECE_COLOURS[index % len(PIECE_COLOURS)]
 
 
-def piece_name(index: int) -> str:
-    """``f₁``, ``f₂``, ... for piece 0, 1, ...
-
-    >>> piece_name(11)
-    'f₁₂'
-    """
-    return "f" + str(index + 1).translate(_SUBSCRIPTS)
-
-
-vector_label = printing.vector_label  # a gradient as (a, b): exact as page text, else 4 digits
-
-
-def vertex_labels(dset: DifferentialSet) -> list[str]:
-    """One label per vertex of ``dset``: exact where the engine knows it, else 4 digits."""
-    if dset.exact is not None and len(dset.exact) == len(dset.vertices):
-        return [vector_label(v, True) for v in dset.exact]
-    return [vector_label(v, False) for v in dset.vertices]
-
-
-def set_latex(dset: DifferentialSet | None) -> str:
-    """LaTeX for a set on the page; a curved set by its closed form where the engine knows it
-    (the unit disk {s : ‖s‖ ≤ 1}), else described, never listed vertex by vertex."""
-    if dset is None:
-        return r"\text{undecided}"
-    if dset.kind == "convex":
-        return dset.latex()
-    if dset.exact is None:  # numeric vertices: rounding noise (-1e-13) is shown as 0
-        dset = dataclasses.replace(dset, vertices=[
-            tuple(0.0 if abs(c) < 1e-9 else c for c in v) for v in dset.vertices])
-    return dset.latex()
-
-
-def gradient_caption(dset: DifferentialSet) -> str:
-    """The caption under the gradient plane's animation: a curved set has no vertices.
-
-    >>> gradient_caption(DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]))[-34:]
-    'a vertex of the shaded Clarke set.'
-    >>> "curved boundary" in gradient_caption(DifferentialSet("convex", [(1.0, 0.0), (0.0, 1.0)]))
-    True
-    """
-    where = ("a point on the curved boundary of the shaded Clarke set" if dset.kind == "convex"
-             else "a vertex of the shaded Clarke set")
-    return ("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on the map; "
-            f"its limit is {where}.")
-
-
 # --- geometry of the drawing ---------------------------------------------------------------
-
-
-def boundary_point(dset: DifferentialSet, t: float) -> Point | None:
-    """The point a fraction ``t`` in [0, 1] of the way around the boundary of ``dset``.
-
-    It starts at the first vertex and walks the vertices counter-clockwise (a segment from one
-    end to the other). None for sets with no points to walk (empty, unbounded).
-
-    >>> square = DifferentialSet("polygon", [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)])
-    >>> boundary_point(square, 0.0), boundary_point(square, 0.375), boundary_point(square, 1.0)
-    ((-1.0, -1.0), (1.0, 0.0), (-1.0, -1.0))
-    >>> boundary_point(DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]), 0.5)
-    (0.5, 0.5)
-    """
-    verts = [(float(v[0]), float(v[1])) for v in dset.vertices if len(v) == 2]
-    if dset.kind in ("empty", "unbounded") or not verts:
-        return None
-    if len(verts) == 1:
-        return verts[0]
-    path = verts if len(verts) == 2 else [*verts, verts[0]]
-    lengths = [math.dist(a, b) for a, b in zip(path, path[1:], strict=False)]
-    total = sum(lengths)
-    if total == 0:
-        return verts[0]
-    walk = min(max(t, 0.0), 1.0) * total
-    for (a, b), length in zip(zip(path, path[1:], strict=False), lengths, strict=True):
-        if walk <= length and length > 0:
-            u = walk / length
-            return (a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1]))
-        walk -= length
-    return path[-1]
-
-
-def _hull(points: Sequence[Point]) -> list[Point]:
-    """Convex hull, counter-clockwise (Andrew's monotone chain); 1 or 2 points when flat.
-
-    >>> _hull([(0, 0), (1, 0), (1, 1), (0, 1), (0.5, 0.5), (1 + 1e-14, 1 - 1e-14)])
-    [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
-    """
-    # Finite-difference gradients carry rounding noise: near-duplicates would fold the hull.
-    pts = sorted({(round(p[0], 9) + 0.0, round(p[1], 9) + 0.0) for p in points})
-    if len(pts) <= 2:
-        return pts
-
-    def cross(o: Point, a: Point, b: Point) -> float:
-        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-
-    lower: list[Point] = []
-    upper: list[Point] = []
-    for chain, seq in ((lower, pts), (upper, reversed(pts))):
-        for p in seq:
-            while len(chain) >= 2 and cross(chain[-2], chain[-1], p) <= 0:
-                chain.pop()
-            chain.append(p)
-    return lower[:-1] + upper[:-1]
-
-
-def _clip_box(box: list[Point], normal: Point, offset: float) -> list[Point]:
-    """The part of the convex polygon ``box`` where ⟨s, normal⟩ ≥ offset (Sutherland–Hodgman)."""
-    def side(p: Point) -> float:
-        return p[0] * normal[0] + p[1] * normal[1] - offset
-
-    out: list[Point] = []
-    for a, b in zip(box, box[1:] + box[:1], strict=True):
-        sa, sb = side(a), side(b)
-        if sa >= 0:
-            out.append(a)
-        if (sa >= 0) != (sb >= 0):
-            u = sa / (sa - sb)
-            out.append((a[0] + u * (b[0] - a[0]), a[1] + u * (b[1] - a[1])))
-    return out
 
 
 def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
     pts = [*points, points[0]]
     return [p[0] for p in pts], [p[1] for p in pts]
-
-
-def _finite_pairs(points: Sequence[Sequence[float]]) -> list[Point]:
-    return [(float(p[0]), float(p[1])) for p in points
-            if len(p) == 2 and math.isfinite(p[0]) and math.isfinite(p[1])]
 
 
 def _square_range(points: Sequence[Point], pad: float = 0.18) -> tuple[list[float], list[float]]:
@@ -195,11 +81,11 @@ def _plane_range(ex: Exploration2D, extra: Sequence[Point] = ()) -> tuple[list[f
     core = [(0.0, 0.0), *extra]
     for dset in (ex.clarke, ex.subdifferential):
         if dset is not None:
-            core += _finite_pairs(dset.vertices)
-    core += _finite_pairs([s.target for s in ex.clarke.sequences])
+            core += finite_pairs(dset.vertices)
+    core += finite_pairs([s.target for s in ex.clarke.sequences])
     (x0, x1), (y0, y1) = _square_range(core, pad=0.0)
     reach = max(x1 - x0, 1.0)  # far-off gradients (a blow-up) are clipped, not zoomed out to
-    grads = _finite_pairs([g for s in ex.clarke.sequences for g in s.gradients])
+    grads = finite_pairs([g for s in ex.clarke.sequences for g in s.gradients])
     return _square_range(core + _within(grads, (x0, x1), (y0, y1), reach))
 
 
@@ -383,7 +269,7 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
 def _set_traces(dset: DifferentialSet, colour: str, name: str, *, filled: bool,
                 labels: bool) -> list[go.Scatter]:
     """A set in the gradient plane: shaded (``filled``) or a dashed outline; vertices labelled."""
-    verts = _finite_pairs(dset.vertices)
+    verts = finite_pairs(dset.vertices)
     if not verts or dset.kind in ("empty", "unbounded"):
         return []
     text = vertex_labels(dset)
@@ -432,13 +318,6 @@ def _label_position(v: Point, verts: Sequence[Point]) -> str:
     return f"{vertical} {horizontal}"
 
 
-def _same_set(a: DifferentialSet, b: DifferentialSet | None) -> bool:
-    if b is None or a.kind != b.kind or len(a.vertices) != len(b.vertices):
-        return False
-    return bool(np.allclose(np.asarray(a.vertices, dtype=float),
-                            np.asarray(b.vertices, dtype=float), atol=1e-9))
-
-
 def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list[go.Scatter]:
     """Each witness q′ rules out the half-plane ⟨s, q′ − x₀⟩ > f(q′) − f(x₀): hatched."""
     sub = ex.subdifferential
@@ -450,7 +329,7 @@ def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list
         if len(w.point) != 2 or not all(map(math.isfinite, (*w.point, w.value))):
             continue
         d = (w.point[0] - ex.point[0], w.point[1] - ex.point[1])
-        ruled_out = _clip_box(box, d, w.value - ex.value)
+        ruled_out = clip(box, [(-d[0], -d[1])], [ex.value - w.value])  # ⟨s, d⟩ ≥ f(q′) − f(x₀)
         if len(ruled_out) < 3:
             continue
         xs, ys = _closed(ruled_out)
@@ -462,13 +341,6 @@ def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list
                          "fgopacity": 0.4, "size": 10, "solidity": 0.12},
         ))
     return traces
-
-
-def witness_label(w: Witness) -> str:
-    """Where a witness q′ is, exactly when known."""
-    if w.exact_point is not None and len(w.exact_point) == len(w.point):
-        return vector_label(w.exact_point, True)
-    return vector_label(w.point, False)
 
 
 def _witness_caption(w: Witness) -> str:
@@ -497,7 +369,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
         fig.add_trace(trace)
     annotations = []
     if sub is not None and sub.kind not in ("empty", "unbounded"):
-        same = _same_set(clarke, sub)
+        same = subdifferential_is_clarke(ex)
         name = "subdifferential ∂ₛf(x₀)" + (" = the Clarke set" if same else " (dashed)")
         for trace in _set_traces(sub, style.SUBDIFFERENTIAL, name, filled=False,
                                  labels=not same):
@@ -516,7 +388,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
     if seqs:
         colours = [sequence_colour(ex, s, j) for j, s in enumerate(seqs)]
         for seq, colour in zip(seqs, colours, strict=True):
-            grads = _finite_pairs(seq.gradients)
+            grads = finite_pairs(seq.gradients)
             fig.add_trace(go.Scatter(  # where the arrow tips have been, fading in
                 x=[g[0] for g in grads], y=[g[1] for g in grads], mode="markers",
                 marker={"color": colour, "size": 6, "opacity": 0.5}, showlegend=False,
@@ -556,193 +428,13 @@ def _sub_word(sub: DifferentialSet | None) -> str:
     return "subdifferential ∂ₛf(x₀) <b>empty</b>: no plane through the point stays below f"
 
 
-# --- the surface and a plane ---------------------------------------------------------------
-
-
-def plane_verdict(ex: Exploration2D, s: Point) -> str:
-    """One phrase on the plane f(x₀) + ⟨s, x − x₀⟩: a support plane, or one that crosses f."""
-    sub = ex.subdifferential
-    if sub is None:
-        return "undecided: the engine could not settle the subdifferential"
-    if sub.contains(s, tol=1e-6):
-        return "a support plane: it stays below f everywhere"
-    return "not a support plane: it crosses f (purple where it rises above f)"
-
-
-def _robust(values: np.ndarray) -> tuple[float, float]:
-    values = values[np.isfinite(values)]
-    if values.size == 0:
-        return -1.0, 1.0
-    lo, hi = float(values.min()), float(values.max())
-    q_lo, q_hi = (float(q) for q in np.quantile(values, [0.02, 0.98]))
-    if hi - lo > 4 * max(q_hi - q_lo, 1e-9):
-        lo, hi = q_lo, q_hi  # a blow-up: show the bulk of the surface
-    return lo, hi
-
-
-def surface_figure(ex: Exploration2D, s: Point | None = None) -> go.Figure:
-    """The graph of f over the window with the point on it; with ``s``, also the plane
-    f(x₀) + ⟨s, x − x₀⟩, green where it lies below f and purple where it rises above f.
-
-    Its legend says "support plane" when s is in the subdifferential. ``uirevision`` keeps the
-    camera where the student turned it while s changes.
-    """
-    gx, gy = np.asarray(ex.grid_x, dtype=float), np.asarray(ex.grid_y, dtype=float)
-    z = np.asarray(ex.grid_z, dtype=float)
-    fig = go.Figure(go.Surface(
-        x=gx.round(6), y=gy.round(6), z=_grid_z(ex), name="graph of f",
-        colorscale=[[0, "#cfe3f3"], [1, style.FUNCTION]], showscale=False, showlegend=True,
-        hovertemplate="f(%{x:.3g}, %{y:.3g}) = %{z:.4g}<extra></extra>",
-        contours={"z": {"show": True, "usecolormap": False, "color": "white", "width": 1,
-                        "start": float(np.nanmin(z)) if np.isfinite(z).any() else 0,
-                        "end": float(np.nanmax(z)) if np.isfinite(z).any() else 1,
-                        "size": _level_step(z)}},
-    ))
-    lo, hi = _robust(z)
-    title = None
-    if s is not None:
-        mx, my = np.meshgrid(gx, gy)
-        plane = ex.value + s[0] * (mx - ex.point[0]) + s[1] * (my - ex.point[1])
-        tol = 1e-9 * (1 + np.abs(z))
-        above = np.where(np.isfinite(z), (plane > z + tol).astype(float), 0.0)
-        verdict = plane_verdict(ex, s)
-        fig.add_trace(go.Surface(
-            x=gx.round(6), y=gy.round(6), z=plane.round(6).tolist(), surfacecolor=above.tolist(),
-            cmin=0, cmax=1, showscale=False, opacity=0.75, showlegend=True,
-            colorscale=[[0, style.CLARKE_SET], [0.5, style.CLARKE_SET],
-                        [0.5, style.WITNESS], [1, style.WITNESS]],
-            name=f"plane with s = {_s_label(s)}: {verdict.split(':')[0]}",
-            hovertemplate="plane at (%{x:.3g}, %{y:.3g}): %{z:.4g}<extra></extra>",
-        ))
-        p_lo, p_hi = float(np.nanmin(plane)), float(np.nanmax(plane))
-        span = max(hi - lo, 1.0)
-        lo, hi = min(lo, max(p_lo, lo - span)), max(hi, min(p_hi, hi + span))
-        title = f"s = {_s_label(s)}: {verdict}"
-    fig.add_trace(go.Scatter3d(
-        x=[ex.point[0]], y=[ex.point[1]], z=[ex.value], mode="markers",
-        name=f"(x₀, f(x₀)), f(x₀) = {fmt(ex.value)}",
-        marker={"color": style.POINT, "size": 7, "line": {"color": "white", "width": 1}},
-        hovertemplate="x₀ = (%{x:.4g}, %{y:.4g})<br>f(x₀) = %{z:.4g}<extra></extra>",
-    ))
-    pad = 0.08 * max(hi - lo, 1e-6)
-    (x0, x1), (y0, y1) = ex.window
-    fig.update_layout(**style.base_layout(
-        height=560, uirevision="surface",
-        legend={"orientation": "h", "yanchor": "top", "y": 0.0, "x": 0, "font": {"size": 12}},
-        margin={"l": 20, "r": 0, "t": 40 if title else 10, "b": 40},
-        title={"text": title, "font": {"size": 15}, "x": 0.01} if title else None,
-        scene={"xaxis": {"title": {"text": "x"}, "range": [float(x0), float(x1)]},
-               "yaxis": {"title": {"text": "y"}, "range": [float(y0), float(y1)]},
-               "zaxis": {"title": {"text": "f(x, y)"}, "range": [lo - pad, hi + pad]},
-               "domain": {"x": [0.05, 1.0], "y": [0.0, 1.0]},
-               "aspectmode": "manual", "aspectratio": {"x": 1, "y": 1, "z": 0.75},
-               "camera": {"eye": {"x": 1.3, "y": -1.3, "z": 0.9}}},
-    ))
-    return fig
-
-
-def plane_map_figure(ex: Exploration2D, s: Point | None) -> go.Figure:
-    """The support-plane test seen from above: over the map of x, green where the plane
-    f(x₀) + ⟨s, x − x₀⟩ lies on or below f, purple where it rises above f. Without ``s`` (no
-    Clarke set), only the point and a note. A flat picture: it draws far faster than the 3D
-    ``surface_figure`` (no WebGL), so it is the one a page shows first.
-    """
-    (x0, x1), (y0, y1) = ex.window
-    xr, yr = [float(x0), float(x1)], [float(y0), float(y1)]
-    fig = go.Figure()
-    layout = style.base_layout(**_equal_axes(xr, yr, "x", "y"), height=_SQUARE,
-                               legend=_legend_above(), margin={"l": 50, "r": 10, "t": 60, "b": 40})
-    if s is None:
-        fig.add_trace(_point_marker_2d(ex))
-        layout["annotations"] = [_note("No Clarke set here, so no s to try.")]
-        fig.update_layout(**layout)
-        return fig
-    gx, gy = np.asarray(ex.grid_x, dtype=float), np.asarray(ex.grid_y, dtype=float)
-    z = np.asarray(ex.grid_z, dtype=float)
-    mx, my = np.meshgrid(gx, gy)
-    plane = ex.value + s[0] * (mx - ex.point[0]) + s[1] * (my - ex.point[1])
-    above = plane > z + 1e-9 * (1 + np.abs(z))
-    cells = np.where(np.isfinite(z), above.astype(float), np.nan)
-    fig.add_trace(go.Heatmap(
-        x=gx.round(6).tolist(), y=gy.round(6).tolist(),
-        z=[[None if math.isnan(v) else int(v) for v in row] for row in cells],
-        customdata=(z - plane).round(4).tolist(), zmin=0, zmax=1, showscale=False,
-        colorscale=[[0, style.CLARKE_SET], [0.5, style.CLARKE_SET], [0.5, style.WITNESS],
-                    [1, style.WITNESS]], opacity=0.6, hoverongaps=False, name="plane test",
-        hovertemplate="(%{x:.3g}, %{y:.3g}): f − plane = %{customdata:.3g}<extra></extra>",
-    ))
-    for colour, what in ((style.CLARKE_SET, "plane on or below f"),
-                         (style.WITNESS, "plane above f")):
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=what,
-                                 marker={"color": colour, "size": 13, "symbol": "square"},
-                                 hoverinfo="skip"))
-    fig.add_trace(_point_marker_2d(ex))
-    layout["title"] = {"text": f"s = {_s_label(s)}: {plane_verdict(ex, s)}",
-                       "font": {"size": 15}, "x": 0.01, "y": 0.99, "yanchor": "top"}
-    layout["legend"] = {**_legend_above(), "y": 1.0, "yanchor": "bottom"}
-    fig.update_layout(**layout)
-    return fig
-
-
-def _s_label(s: Point) -> str:
-    """s as the slider sets it: three decimals are enough to read (-0.004351 -> -0.004)."""
-    return vector_label((round(s[0], 3) + 0.0, round(s[1], 3) + 0.0), False)
-
-
-def _level_step(z: np.ndarray) -> float:
-    finite = z[np.isfinite(z)]
-    span = float(finite.max() - finite.min()) if finite.size else 1.0
-    return span / 12 if span > 0 else 1.0
-
-
 # --- gradient sampling ---------------------------------------------------------------------
-
-
-def _sampled(ex: Exploration2D, k: int) -> list[Point]:
-    return _finite_pairs(ex.sampled[k]) if 0 <= k < len(ex.sampled) else []
-
-
-def _missed_vertices(ex: Exploration2D, k: int) -> list[int]:
-    """Indices of the Clarke set's vertices that no sampled gradient comes near."""
-    clarke, grads = ex.clarke, _sampled(ex, k)
-    if clarke.kind in ("convex", "empty", "unbounded") or not grads:
-        return []
-    verts = np.asarray(_finite_pairs(clarke.vertices))
-    if verts.size == 0:
-        return []
-    diameter = float(np.max(np.ptp(verts, axis=0))) if len(verts) > 1 else 0.0
-    tol = 0.05 * max(diameter, 1.0)
-    g = np.asarray(grads)
-    dist = np.min(np.linalg.norm(verts[:, None, :] - g[None, :, :], axis=2), axis=1)
-    return [i for i, d in enumerate(dist) if d > tol]
-
-
-def sampling_note(ex: Exploration2D, k: int) -> str:
-    """One sentence on what gradient sampling at radius ``SAMPLING_RADII[k]`` finds and misses."""
-    radius, grads = fmt(SAMPLING_RADII[k]), _sampled(ex, k)
-    if ex.clarke.kind == "unbounded":
-        return (f"Within ε = {radius} the sampled gradients keep growing: no finite set to "
-                "estimate.")
-    if not grads:
-        return f"No gradient could be sampled within ε = {radius}."
-    missed = _missed_vertices(ex, k)
-    labels = vertex_labels(ex.clarke)
-    n = len(grads)
-    if missed:
-        names = ", ".join(labels[i] for i in missed)
-        return (f"Within ε = {radius}, none of the {n} sampled gradients comes near {names}: "
-                "sampling misses the thin region where that gradient lives, so its estimate is "
-                "too small.")
-    distance = hausdorff_2d(np.asarray(grads), np.asarray(_finite_pairs(ex.clarke.vertices)))
-    gap = "less than 0.001" if distance < 1e-3 else f"{distance:.2g}"
-    return (f"Within ε = {radius}, the {n} sampled gradients reach every part of the Clarke set: "
-            f"the distance between their hull and the set is {gap}.")
 
 
 def sampling_figure(ex: Exploration2D, k: int) -> go.Figure:
     """The gradients sampled within radius ``SAMPLING_RADII[k]`` over the exact Clarke set, their
     hull (sampling's estimate), and rings on the vertices that no sample came near."""
-    grads = _sampled(ex, k)
+    grads = sampled(ex, k)
     (x0, x1), (y0, y1) = _plane_range(ex)
     reach = x1 - x0  # far-off samples (a blow-up) are left outside the view, unless that is all
     if ex.clarke.kind == "unbounded":
@@ -755,7 +447,7 @@ def sampling_figure(ex: Exploration2D, k: int) -> go.Figure:
         fig.add_trace(trace)
     radius = fmt(SAMPLING_RADII[k])
     if grads:
-        hull = _hull(grads)
+        hull = sampled_hull(ex, k)
         if len(hull) >= 2:
             xs, ys = _closed(hull) if len(hull) > 2 else ([p[0] for p in hull],
                                                           [p[1] for p in hull])
@@ -769,9 +461,9 @@ def sampling_figure(ex: Exploration2D, k: int) -> go.Figure:
             marker={"color": style.FUNCTION, "size": 7, "opacity": 0.55},
             hovertemplate="∇f = (%{x:.4g}, %{y:.4g})<extra></extra>",
         ))
-    missed = _missed_vertices(ex, k)
+    missed = missed_vertices(ex, k)
     if missed:
-        verts = _finite_pairs(ex.clarke.vertices)
+        verts = finite_pairs(ex.clarke.vertices)
         labels = vertex_labels(ex.clarke)
         fig.add_trace(go.Scatter(
             x=[verts[i][0] for i in missed], y=[verts[i][1] for i in missed], mode="markers",

@@ -24,20 +24,18 @@ import sympy as sp
 
 from ..api import clarke_set
 from ..engine.parsing import parse_function, parse_point
+from ..engine.primitives import FIRST, HALF, SPLIT, TIE_TEXT, by_func, by_name, is_zero
 from ..engine.sets import DifferentialSet
 from ..errors import InputError
 
-SPLIT, HALF, FIRST = "split", "half", "first"
-TIE_TEXT = {
-    SPLIT: "split evenly: each of k tied arguments gets 1/k",
-    HALF: "each tied argument gets Heaviside(0) = 1/2",
-    FIRST: "the first tied argument gets 1, the others 0",
-}
+__all__ = ["CONVENTIONS", "FIRST", "HALF", "SPLIT", "TIE_TEXT", "Convention", "compare",
+           "convention", "derivative_from_definition", "emulate"]
 
 
 @dataclass(frozen=True)
 class Convention:
-    """One library's values at kinks, and where each is stated.
+    """One library, where its values at kinks are stated, and (read from the primitives, which
+    hold them: ``Primitive.kink``) those values.
 
     ``relu``: relu'(0) (a ``max(u, 0)`` is read as relu(u)); ``abs``: |·|'(0); ``tie``: how max
     and min share the derivative among tied arguments (``SPLIT``, ``HALF`` or ``FIRST``);
@@ -46,17 +44,29 @@ class Convention:
     """
 
     library: str
-    relu: float
-    abs: float
-    tie: str
-    step: float | None
     sources: tuple[str, ...]
     documented: bool
+
+    @property
+    def relu(self) -> float:
+        return by_name("relu").kink[self.library]
+
+    @property
+    def abs(self) -> float:
+        return by_name("abs").kink[self.library]
+
+    @property
+    def tie(self) -> str:
+        return by_name("max").kink[self.library]
+
+    @property
+    def step(self) -> float | None:
+        return by_name("sign").kink[self.library]
 
 
 CONVENTIONS: tuple[Convention, ...] = (
     Convention(
-        "PyTorch", 0.0, 0.0, SPLIT, 0.0,
+        "PyTorch",
         ("PyTorch docs, Autograd mechanics › Gradients for non-differentiable functions: at a "
          "kink of a locally convex (concave) function use the sub- (super-)gradient of minimum "
          "norm — 0 for relu and abs, (1/2, 1/2) for a tie of two",
@@ -64,21 +74,21 @@ CONVENTIONS: tuple[Convention, ...] = (
         True,
     ),
     Convention(
-        "JAX", 0.0, 1.0, SPLIT, 0.0,
+        "JAX",
         ("jax.nn.relu docs: “except under differentiation, we take ∇relu(0) = 0”",
          "jax/_src/lax/lax.py (source, not docs): abs JVP select(x >= 0, g, -g), so "
          "jnp.abs'(0) = 1; max/min JVP _balanced_eq gives 1/2 to each of two tied inputs"),
         False,
     ),
     Convention(
-        "SymPy", 0.5, 0.0, HALF, None,
+        "SymPy",
         ("SymPy docs, sign: sign(0) = 0, and diff(Abs(x), x) = sign(x) for real x",
          "SymPy docs, Heaviside: H(0) = 1/2 by default; diff(Max(0, x), x) = Heaviside(x)",
          "diff(sign(x), x) = 2 DiracDelta(x): undefined at 0"),
         True,
     ),
     Convention(
-        "CVXPY", 1.0, 0.0, FIRST, 0.0,
+        "CVXPY",
         ("CVXPY docs, Expression.grad: “the (sub/super)gradient of the expression”, choice "
          "unspecified",
          "cvxpy/atoms/elementwise/abs.py and maximum.py (source): abs grad +1/-1/0, maximum "
@@ -86,7 +96,7 @@ CONVENTIONS: tuple[Convention, ...] = (
         False,
     ),
     Convention(
-        "autograd", 0.5, 0.0, SPLIT, 0.0,
+        "autograd",
         ("autograd/numpy/numpy_vjps.py (source; the docs are silent): abs VJP "
          "g·replace_zero(x, 0)/replace_zero(|x|, 1), so 0 at 0; maximum/minimum use "
          "balanced_eq, 1/2 to each of two tied inputs; there is no relu, np.maximum(x, 0) "
@@ -108,13 +118,9 @@ def convention(library: str) -> Convention:
     raise KeyError(library)
 
 
-def _is_zero(value: sp.Expr) -> bool:
-    if value.is_zero is not None:
-        return bool(value.is_zero)
-    return bool(sp.simplify(value) == 0)
-
-
-def _truth(cond: sp.Basic) -> bool:
+def _truth(cond: sp.Basic | tuple) -> bool:
+    if isinstance(cond, tuple):  # a conjunction, as in max's branches
+        return all(_truth(c) for c in cond)
     if cond in (sp.true, sp.false):
         return bool(cond)
     simplified = sp.simplify(cond)
@@ -149,31 +155,27 @@ class _Forward:
             return value, d
         if isinstance(e, sp.Pow):
             return self._pow(e)
-        if isinstance(e, sp.Abs):
-            (u, du), = [self.run(e.args[0])]
-            slope = self.conv.abs if _is_zero(u) else (1.0 if u.is_positive or float(u) > 0
-                                                       else -1.0)
-            return sp.Abs(u), slope * du
-        if isinstance(e, (sp.Max, sp.Min)):
-            return self._extremum(e)
-        if isinstance(e, (sp.sign, sp.Heaviside)):
-            u, du = self.run(e.args[0])
-            at_kink = _is_zero(u)
-            slope = (math.nan if self.conv.step is None else self.conv.step) if at_kink else 0.0
-            return e.func(u), slope * du if du else 0.0
-        if isinstance(e, sp.Piecewise):
-            for expr, cond in e.args:
-                if _truth(cond.subs(self.x, self.x0)):
-                    return self.run(expr)
+        p = by_func(e.func)
+        if p is None:
+            raise InputError(f"The autodiff emulator does not know {e.func.__name__}.")
+        if p.autodiff is not None and self.conv.library in p.kink:
+            parts = [self.run(a) for a in e.args]
+            value = e.func(*(v for v, _ in parts))
+            return value, p.autodiff(self.conv.library, e.args, parts)
+        if p.branches is not None:  # no convention: the first branch that holds at the point
+            for b in p.branches(e.args):
+                if _truth(_at(b.condition, self.x, self.x0)):
+                    return self.run(b.value)
             raise InputError("No Piecewise condition holds at this point.")
-        if isinstance(e, (sp.exp, sp.log, sp.sin, sp.cos, sp.tan)):
-            u, du = self.run(e.args[0])
-            uf = float(u)
-            outer = {sp.exp: math.exp(uf) if uf < 700 else math.inf,
-                     sp.log: (1.0 / uf) if uf else math.inf, sp.sin: math.cos(uf),
-                     sp.cos: -math.sin(uf), sp.tan: 1.0 / math.cos(uf) ** 2}[e.func]
-            return e.func(u), outer * du
-        raise InputError(f"The autodiff emulator does not know {e.func.__name__}.")
+        (u, du), = [self.run(a) for a in e.args]
+        return e.func(u), self._slope(p, u) * du
+
+    @staticmethod
+    def _slope(p, u: sp.Expr) -> float:
+        if p.slope is not None:
+            return p.slope(float(u))
+        t = sp.Dummy("t")  # a registered smooth primitive without a float derivative
+        return float(sp.diff(p.sympy_func(t), t).subs(t, u))
 
     def _pow(self, e: sp.Pow) -> tuple[sp.Expr, float]:
         base, expo = e.args
@@ -189,21 +191,10 @@ class _Forward:
         bf = float(b)
         return b**p, float(b**p) * (dp * math.log(bf) + float(p) * db / bf)
 
-    def _extremum(self, e: sp.Basic) -> tuple[sp.Expr, float]:
-        parts = [self.run(a) for a in e.args]
-        values = [v for v, _ in parts]
-        best = sp.Max(*values) if isinstance(e, sp.Max) else sp.Min(*values)
-        tied = [d for v, d in parts if _is_zero(v - best)]
-        if len(e.args) == 2 and any(a == 0 for a in e.args) and isinstance(e, sp.Max):
-            # max(u, 0) is relu(u): relu's own convention, whatever the tie rule of max
-            (_, du), = [p for a, p in zip(e.args, parts, strict=True) if a != 0]
-            return best, (self.conv.relu * du if len(tied) == 2 else tied[0])
-        if len(tied) == 1:
-            return best, tied[0]
-        if self.conv.tie == FIRST:
-            return best, tied[0]
-        weight = 0.5 if self.conv.tie == HALF else 1.0 / len(tied)
-        return best, weight * math.fsum(tied)
+def _at(cond: sp.Basic | tuple, x: sp.Symbol, x0: sp.Expr):
+    if isinstance(cond, tuple):
+        return tuple(_at(c, x, x0) for c in cond)
+    return cond.subs(x, x0) if isinstance(cond, sp.Basic) else cond
 
 
 def emulate(text: str, at, conv: Convention) -> float:
@@ -278,6 +269,6 @@ def derivative_from_definition(text: str, at) -> float | None:
     f0 = function.expr.subs(x, x0)
     sides = [sp.limit((function.expr.subs(x, x0 + s * h) - f0) / (s * h), h, 0, "+")
              for s in (1, -1)]
-    if any(not v.is_finite for v in sides) or not _is_zero(sides[0] - sides[1]):
+    if any(not v.is_finite for v in sides) or not is_zero(sides[0] - sides[1]):
         return None
     return float(sides[0])

@@ -19,7 +19,10 @@ import numpy as np
 import sympy as sp
 
 from ..engine.clarke_2d import clarke_2d
+from ..engine.geometry import nearest
+from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction, parse_function, parse_point
+from ..engine.primitives import by_func, switches
 from ..errors import InputError
 
 CHOICES = ("smallest", "largest", "min-norm")
@@ -107,60 +110,22 @@ def min_norm_element(points) -> np.ndarray:
     pts = np.atleast_2d(np.asarray(points, dtype=float))
     if pts.shape[1] == 1:
         return np.array([np.clip(0.0, pts.min(), pts.max())])
-    hull = _hull(pts)
-    if len(hull) >= 3 and _holds_origin(hull):
-        return np.zeros(2)
-    best = hull[0]
-    for a, b in zip(hull, np.roll(hull, -1, axis=0), strict=True):
-        q = _nearest_on_segment(a, b)
-        if q @ q < best @ best:
-            best = q
-    return best
-
-
-def _hull(pts: np.ndarray) -> np.ndarray:
-    """Counter-clockwise convex hull (Andrew's monotone chain); collinear input gives its ends."""
-    order = sorted({(float(x), float(y)) for x, y in pts})
-    if len(order) <= 2:
-        return np.array(order)
-
-    def chain(seq):
-        out: list = []
-        for p in seq:
-            while len(out) >= 2 and _cross(out[-2], out[-1], p) <= 1e-15:
-                out.pop()
-            out.append(p)
-        return out
-
-    lower, upper = chain(order), chain(order[::-1])
-    return np.array(lower[:-1] + upper[:-1])
+    return np.array(nearest((0.0, 0.0), pts.tolist()))
 
 
 def _cross(o, a, b) -> float:
     return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
 
-def _holds_origin(hull: np.ndarray) -> bool:
-    return all(_cross(a, b, (0.0, 0.0)) >= -1e-12
-               for a, b in zip(hull, np.roll(hull, -1, axis=0), strict=True))
-
-
-def _nearest_on_segment(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d = b - a
-    length2 = d @ d
-    t = 0.0 if length2 == 0 else float(np.clip(-(a @ d) / length2, 0.0, 1.0))
-    return a + t * d
-
-
 def _numeric(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> Callable:
     """f as a numpy function (real part where real, nan elsewhere), on arrays of each variable."""
-    fn = sp.lambdify(variables, expr, "numpy")
+    fn = lambdify(variables, expr)
 
     def value(*args):
         with np.errstate(all="ignore"):
             out = np.asarray(fn(*(np.asarray(a, dtype=complex) for a in args)), dtype=complex)
         out = out * np.ones(np.broadcast(*args).shape)
-        return np.where(np.abs(out.imag) < 1e-12, out.real, np.nan)
+        return real_part(out)
 
     return value
 
@@ -266,9 +231,9 @@ def _affine(u: sp.Expr, variables: tuple[sp.Symbol, ...]) -> bool:
 
 
 def affine_switches(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> list[sp.Expr] | None:
-    """The switching functions of f when f is piecewise affine with affine switches (abs, max,
-    min, relu, sign, Heaviside and Piecewise over affine functions, combined linearly): the
-    affine functions whose signs decide which piece is in force. None for any other f.
+    """The switching functions of f when f is piecewise affine with affine switches (nonsmooth
+    primitives whose branches and switches are affine, combined linearly): the affine functions
+    whose signs decide which piece is in force. None for any other f.
 
     >>> from clarke_core.engine.primitives import X, Y
     >>> sorted(affine_switches(abs(X) + 2 * abs(Y), (X, Y)), key=str)
@@ -288,22 +253,13 @@ def affine_switches(expr: sp.Expr, variables: tuple[sp.Symbol, ...]) -> list[sp.
         if isinstance(e, sp.Mul):
             varying = [a for a in e.args if a.free_symbols]
             return len(varying) <= 1 and all(walk(a) for a in varying)
-        if isinstance(e, sp.Abs | sp.sign | sp.Heaviside):
-            out.append(e.args[0])
-            return _affine(e.args[0], variables)
-        if isinstance(e, sp.Max | sp.Min):
-            diffs = [a - b for i, a in enumerate(e.args) for b in e.args[i + 1:]]
-            out.extend(diffs)
-            return all(walk(a) for a in e.args) and all(_affine(d, variables) for d in diffs)
-        if isinstance(e, sp.Piecewise):
-            ok = True
-            for piece, cond in e.args:
-                ok = ok and walk(piece)
-                for rel in cond.atoms(sp.core.relational.Relational):
-                    out.append(rel.lhs - rel.rhs)
-                    ok = ok and _affine(rel.lhs - rel.rhs, variables)
-            return ok
-        return False
+        p = by_func(e.func)
+        if p is None or p.branches is None:
+            return False
+        found = switches(e)
+        out.extend(found)
+        values = [b.value for b in p.branches(e.args)]
+        return all(walk(v) for v in values) and all(_affine(g, variables) for g in found)
 
     if not walk(expr):
         return None

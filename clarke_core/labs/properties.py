@@ -18,7 +18,9 @@ import sympy as sp
 
 from ..engine.clarke_1d import Local1D, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
+from ..engine.geometry import same_set
 from ..engine.local import is_finite_number, side_form, sign_of
+from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import parse_function, parse_point
 from ..engine.sets import DifferentialSet
 from ..engine.subdiff_1d import not_convex_text, subdifferential_from_local
@@ -71,16 +73,16 @@ class PropertiesReport:
 
 def _sampled_slopes(expr: sp.Expr, x: sp.Symbol, a: float, r: float) -> np.ndarray:
     xs = np.linspace(a - r, a + r, SAMPLES)
-    f = sp.lambdify(x, expr, "numpy")
+    f = lambdify(x, expr)
     with np.errstate(all="ignore"):
         ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    ys = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    ys = real_part(ys)
     # Difference quotients of neighbours: a slope of f that needs no derivative formula.
     q = np.diff(ys) / np.diff(xs)
-    fprime = sp.lambdify(x, sp.diff(expr, x), "numpy")
+    fprime = lambdify(x, sp.diff(expr, x))
     with np.errstate(all="ignore"):
         d = np.asarray(fprime(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    d = np.where(np.abs(d.imag) < 1e-12, d.real, np.nan)
+    d = real_part(d)
     both = np.concatenate([q, d])
     return both[np.isfinite(both)]
 
@@ -120,7 +122,7 @@ def _escape(loc: Local1D, L: int) -> float | sp.Expr:
     >>> [_escape(loc, L) for L in (1, 10, 100)]
     [1, 1/100, 1/10000]
     """
-    f = sp.lambdify(loc.x, loc.expr, "numpy")
+    f = lambdify(loc.x, loc.expr)
     a, fa = float(loc.a), float(loc.value)
     h = np.geomspace(1e-12, 1.0, 2000)
     found, exact = 0.0, None
@@ -161,23 +163,6 @@ def _bounds(dset: DifferentialSet) -> tuple[sp.Expr, sp.Expr] | None:
     if dset.exact is None or dset.kind not in ("point", "interval"):
         return None
     return dset.exact[0][0], dset.exact[-1][0]
-
-
-def same_set(p: DifferentialSet, q: DifferentialSet) -> bool:
-    """Whether two 1D sets are equal (exactly when both have exact endpoints).
-
-    >>> s = DifferentialSet("interval", [(0.0,), (1.0,)], [(sp.Integer(0),), (sp.Integer(1),)])
-    >>> same_set(s, s), same_set(s, DifferentialSet("empty", []))
-    (True, False)
-    """
-    if p.kind != q.kind:
-        return False
-    if p.kind in ("empty", "unbounded"):
-        return True
-    pb, qb = _bounds(p), _bounds(q)
-    if pb is not None and qb is not None:
-        return all(sign_of(u - v) == 0 for u, v in zip(pb, qb, strict=True))
-    return all(abs(u[0] - v[0]) < 1e-9 for u, v in zip(p.vertices, q.vertices, strict=True))
 
 
 def regularity(loc: Local1D, clarke: DifferentialSet) -> tuple[bool | None, str]:
@@ -235,10 +220,10 @@ def study_properties(text: str, at, radius: float = 1.0) -> PropertiesReport:
         for s in (loc.left, loc.right))
     regular, why = regularity(loc, clarke)
     xs = np.linspace(float(a) - 1.5 * r, float(a) + 1.5 * r, 1201)
-    f = sp.lambdify(x, function.expr, "numpy")
+    f = lambdify(x, function.expr)
     with np.errstate(all="ignore"):
         ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    ys = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    ys = real_part(ys)
     return PropertiesReport(
         latex=sp.latex(function.expr), point=float(a), point_latex=sp.latex(a),
         value=float(loc.value), clarke=clarke, subdifferential=sub,

@@ -39,7 +39,7 @@ WARM_UP = (
     ("clarke_core.views.explore_2d", "explore_2d", ("abs(x) + max(x, y)", "0, 0")),
 )
 WARM_IMPORTS = (  # the other modules whose functions the pages run in workers
-    "clarke_core.labs.descent", "clarke_core.labs.homogeneity", "clarke_core.views.comparison",
+    "clarke_core.labs.descent", "clarke_core.labs.euler", "clarke_core.views.comparison",
     "clarke_core.labs.properties", "clarke_core.views.piecewise_editor", "clarke_core.grading",
 )
 WARM_UP_LIMIT = 10.0

@@ -16,6 +16,7 @@ does here: the subdifferential is empty. This happens only where f is not convex
 from __future__ import annotations
 
 from ..engine import printing
+from ..engine.geometry import same_set
 from ..engine.sets import DifferentialSet
 
 
@@ -37,10 +38,6 @@ def set_text(dset: DifferentialSet, caveat: bool = True) -> str:
 
 def _inside(inner: DifferentialSet, outer: DifferentialSet) -> bool:
     return all(outer.contains(tuple(v), tol=1e-7) for v in inner.vertices)
-
-
-def _same(a: DifferentialSet, b: DifferentialSet) -> bool:
-    return _inside(a, b) and _inside(b, a)
 
 
 def _vertex_outside(clarke: DifferentialSet, sub: DifferentialSet) -> str:
@@ -106,7 +103,7 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
     s = set_text(sub, caveat=False)
     if not sub.certified and not _shown:
         return _numerically(why_they_differ(clarke, sub, convex=convex, dim=dim, _shown=True))
-    if _same(clarke, sub):
+    if same_set(clarke, sub, tol=1e-7):
         if convex:
             return (f"They are equal because f is convex. For a convex function every limit of "
                     f"nearby {slopes} gives a {line} that stays below the whole graph, and every "

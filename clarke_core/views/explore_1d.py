@@ -10,6 +10,7 @@ import sympy as sp
 from ..engine.clarke_1d import SideLimits, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
 from ..engine.local import sign_of
+from ..engine.numeric import lambdify, real_part
 from ..engine.problem import Problem, problem
 from ..engine.sets import DifferentialSet
 from ..engine.subdiff_1d import subdifferential_from_local
@@ -54,10 +55,10 @@ def _window(point: float, subdiff: DifferentialSet | None) -> tuple[float, float
 
 def _curve(expr: sp.Expr, x: sp.Symbol, window: tuple[float, float], point: float):
     xs = np.union1d(np.linspace(*window, _CURVE_POINTS), [point])
-    f = sp.lambdify(x, expr, "numpy")
+    f = lambdify(x, expr)
     with np.errstate(all="ignore"):
         ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
-    real = np.where(np.abs(ys.imag) < 1e-12, ys.real, np.nan)
+    real = real_part(ys)
     return tuple(float(v) for v in xs), tuple(float(v) for v in real)
 
 

@@ -11,6 +11,7 @@ from ..api import clarke_of, subdifferential_of
 from ..engine import printing
 from ..engine.clarke_2d import value_at
 from ..engine.convexity import is_certified_convex
+from ..engine.numeric import lambdify, real_part
 from ..engine.primitives import X, Y
 from ..engine.problem import Problem, problem
 from ..engine.sampling import sampled_gradients_2d
@@ -66,10 +67,10 @@ def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray
     gx = np.linspace(p[0] - HALF_WIDTH, p[0] + HALF_WIDTH, GRID)
     gy = np.linspace(p[1] - HALF_WIDTH, p[1] + HALF_WIDTH, GRID)
     mx, my = np.meshgrid(gx, gy)
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     with np.errstate(all="ignore"):
         z = np.asarray(f(mx.astype(complex), my.astype(complex)), dtype=complex) * np.ones_like(mx)
-    z = np.where(np.abs(z.imag) < 1e-12, z.real, np.nan)
+    z = real_part(z)
     return gx, gy, z
 
 
@@ -77,7 +78,7 @@ def _regions(forms: list[sp.Expr], mx: np.ndarray, my: np.ndarray, z: np.ndarray
     """Which local form f equals at each grid point, or -1 (a picture, not a proof)."""
     region = np.full(z.shape, -1)
     for k, form in reversed(list(enumerate(forms))):  # the first matching form wins
-        f = sp.lambdify((X, Y), form, "numpy")
+        f = lambdify((X, Y), form)
         with np.errstate(all="ignore"):
             value = np.asarray(f(mx, my), dtype=float) * np.ones_like(mx)
         region[np.abs(value - z) < 1e-9 * (1 + np.abs(z))] = k

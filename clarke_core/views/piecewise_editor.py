@@ -22,6 +22,7 @@ import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
 from ..engine.local import finite_at, is_finite_number, sign_of
+from ..engine.numeric import lambdify
 from ..engine.parsing import parse_function
 from ..engine.primitives import VARIABLES
 from ..errors import InputError, UndecidedError
@@ -118,7 +119,7 @@ def _masks(conds: Sequence[sp.Basic], variables: tuple, points: Sequence[np.ndar
         if isinstance(c, BooleanTrue) or isinstance(c, BooleanFalse):
             out.append(np.full(shape, bool(c)))
             continue
-        fn = sp.lambdify(variables, c, "numpy")
+        fn = lambdify(variables, c)
         with np.errstate(all="ignore"):
             out.append(np.asarray(fn(*points), dtype=bool) * np.ones(shape, dtype=bool))
     return np.array(out)
@@ -215,7 +216,7 @@ def _check_2d(exprs, conds, variables) -> tuple[list[str], list[str]]:
                 notes.append(f"Rows {a + 1} and {b + 1} both hold at some points, for example "
                              f"({X[i, j]:.3g}, {Y[i, j]:.3g}); Piecewise uses row {a + 1}.")
     winner = np.argmax(masks, axis=0)
-    fns = [sp.lambdify(variables, e, "numpy") for e in exprs]
+    fns = [lambdify(variables, e) for e in exprs]
 
     def value(rows: np.ndarray, px: np.ndarray, py: np.ndarray) -> np.ndarray:
         out = np.full(px.shape, np.nan)

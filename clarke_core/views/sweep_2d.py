@@ -24,6 +24,7 @@ import sympy as sp
 
 from ..engine import printing
 from ..engine.clarke_2d import value_at
+from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction
 from ..engine.primitives import X, Y
 from ..engine.problem import Problem, problem
@@ -120,10 +121,10 @@ def _sweep(question: Problem) -> PlaneSweep:
 
 
 def _values(expr: sp.Expr, mx: np.ndarray, my: np.ndarray) -> np.ndarray:
-    f = sp.lambdify((X, Y), expr, "numpy")
+    f = lambdify((X, Y), expr)
     with np.errstate(all="ignore"):
         z = np.asarray(f(mx.astype(complex), my.astype(complex)), dtype=complex) * np.ones_like(mx)
-    return np.where(np.abs(z.imag) < 1e-12, z.real, np.nan)
+    return real_part(z)
 
 
 def witness_sentence(w: Witness, number: Callable[[object], str] = str) -> str:

@@ -9,16 +9,16 @@ from collections.abc import Callable, Sequence
 import sympy as sp
 from sympy.logic.boolalg import Boolean
 
-from ..primitives import PRIMITIVES
+from ..primitives import registered
 from .limits import MAX_MAGNITUDE, MAX_NUMBER_DIGITS
 
 
 def _function_names() -> list[str]:
-    return [p.name for p in PRIMITIVES if not p.constant]
+    return [p.name for p in registered() if not p.constant]
 
 
 def _constant_names() -> list[str]:
-    return [p.name for p in PRIMITIVES if p.constant]
+    return [p.name for p in registered() if p.constant]
 
 
 def _vocabulary(variables: Sequence[str]) -> str:
@@ -27,7 +27,7 @@ def _vocabulary(variables: Sequence[str]) -> str:
 
 
 def _nonsmooth_names() -> str:
-    return ", ".join(p.name for p in PRIMITIVES if p.nonsmooth)
+    return ", ".join(p.name for p in registered() if p.nonsmooth)
 
 
 def _short(text: str, limit: int = 40) -> str:

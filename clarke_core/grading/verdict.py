@@ -1,0 +1,187 @@
+"""What a grade is made of: ``Verdict``, the tolerances and scores, exact comparison of numbers,
+and the small pieces of prose (a set, a vector) that the 1D and 2D feedback share.
+
+>>> same_number(sp.sqrt(2) / 2, False, 1 / sp.sqrt(2), 0.7071067811865476)
+(True, False)
+>>> show_set(DifferentialSet("interval", [(0.0,), (1.0,)], [(0,), (1,)]))
+'[0, 1]'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sympy as sp
+
+from ..engine.sets import DifferentialSet
+from ..errors import UndecidedError
+
+DECIMAL_TOLERANCE = 1e-6  # relative, for coordinates typed as decimals
+EXACT_TOLERANCE_2D = 1e-9  # relative, 2D comparisons of exact answers (floating point)
+CURVED_TOLERANCE = 2e-3  # sets with a curved boundary are polygons within 1e-3
+OPEN_END_PENALTY = 0.25
+CONTAINED_SCORE = 0.25
+MAX_WRONG_SCORE = 0.9
+KINDS = ("clarke", "subdifferential", "member", "homogeneity", "lipschitz")
+SET_KINDS = ("clarke", "subdifferential")
+NAMES = {"clarke": "Clarke set", "subdifferential": "subdifferential"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A graded answer: ``correct``, ``score`` in [0, 1] and ``feedback`` (never empty).
+
+    ``answer_latex`` is the answer as parsed, for showing back (empty when not applicable).
+    """
+
+    correct: bool
+    score: float
+    feedback: str
+    answer_latex: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.feedback:
+            raise ValueError("a Verdict needs feedback")
+        if not 0.0 <= self.score <= 1.0:
+            raise ValueError(f"score {self.score} is outside [0, 1]")
+
+
+@lru_cache(maxsize=512)
+def _sum_like(f: sp.Expr) -> bool:
+    """Whether f is a sum of two or more nonsmooth terms (where the sum rule tempts)."""
+    nonsmooth = (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside)
+    return isinstance(f, sp.Add) and sum(1 for t in f.args if t.has(*nonsmooth)) >= 2
+
+
+# --- comparing numbers --------------------------------------------------------------------------
+
+
+UNDECIDED_DIGITS = (100, 1000)  # digits, with evalf's error bound, tried when sign_of gives up
+
+
+def _sign(c: sp.Expr) -> int:
+    """The exact sign of an engine value (sympy, int or float, never text).
+
+    ``sign_of`` first; where it gives up, sympy's assumptions, then ``UNDECIDED_DIGITS`` digits
+    with a proven error bound (``strict=True``). Never a float tolerance: a value that stays
+    undecided raises ``UndecidedError`` (the grader says it cannot decide rather than guess).
+    """
+    from ..engine.local import sign_of
+    from ..errors import NotFiniteError
+
+    if not isinstance(c, sp.Basic):
+        c = sp.Float(c) if isinstance(c, float) else sp.Integer(c)
+    try:
+        return sign_of(c)
+    except NotFiniteError:
+        raise
+    except UndecidedError:
+        pass
+    if c.is_positive:
+        return 1
+    if c.is_negative:
+        return -1
+    for digits in UNDECIDED_DIGITS:
+        try:
+            value = sp.N(c, digits, strict=True)
+        except (sp.core.evalf.PrecisionExhausted, ValueError, TypeError):
+            continue
+        re, im = value.as_real_imag()
+        if im == 0 and re != 0:
+            return 1 if re > 0 else -1
+    raise UndecidedError(f"Clarke Lab could not decide whether {c} is exactly zero.")
+
+
+def same_number(a: sp.Expr, decimal: bool, exact: sp.Expr | None,
+                approx: float) -> tuple[bool, bool]:
+    """Whether the typed ``a`` equals the true value; and whether only within the tolerance."""
+    if exact is None:
+        return abs(float(a) - approx) <= DECIMAL_TOLERANCE * max(1.0, abs(approx)), decimal
+    difference = a - exact
+    if difference == 0:
+        return True, False
+    if decimal:
+        return abs(float(difference)) <= DECIMAL_TOLERANCE * max(1.0, abs(approx)), True
+    try:
+        return _sign(difference) == 0, False
+    except UndecidedError:
+        raise UndecidedError(
+            f"The grader could not decide exactly whether {a} equals {exact}, and it does not "
+            "guess with a tolerance: ask your teacher to check this answer by hand.") from None
+
+
+def decimal_note(exact) -> str:
+    """The note on a right answer typed in decimals: accepted, but the exact form is better."""
+    return (f" (Accepted: your decimals are within {DECIMAL_TOLERANCE:g} (relative) of the exact "
+            f"values in {exact}; prefer the exact form.)")
+
+
+def show(c) -> str:
+    """A number in feedback: floats with 6 digits, exact numbers as sympy prints them.
+
+    >>> show(2 ** 0.5), show(sp.sqrt(2) / 2)
+    ('1.41421', 'sqrt(2)/2')
+    """
+    if isinstance(c, float):
+        return f"{c:.6g}"
+    return str(c)
+
+
+def vec(p: tuple) -> str:
+    """A point in feedback: one coordinate bare, two in parentheses.
+
+    >>> vec((sp.Integer(1),)), vec((0.5, sp.Integer(-1)))
+    ('1', '(0.5, -1)')
+    """
+    parts = [show(c) for c in p]
+    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+def show_set(t: DifferentialSet) -> str:
+    """A set in feedback, exact where the engine is: {v}, [a, b], conv{...}, empty."""
+    if t.kind == "empty":
+        return "empty"
+    if t.kind == "unbounded":
+        return "undefined"
+    if t.kind == "convex":
+        return "a convex set with a curved boundary"
+    points = t.exact if t.exact is not None else t.vertices
+    if t.kind == "point":
+        return "{" + vec(points[0]) + "}"
+    if t.kind == "interval":
+        return f"[{vec(points[0])}, {vec(points[-1])}]"
+    return "conv{" + ", ".join(vec(p) for p in points) + "}"
+
+
+def do_word(items: list) -> str:
+    """'does' for one item, 'do' for several."""
+    return "does" if len(items) == 1 else "do"
+
+
+def graded(correct: bool, score: float, parts: list[str]) -> Verdict:
+    """A verdict from sentence parts; a wrong answer scores at most ``MAX_WRONG_SCORE``.
+
+    >>> graded(False, 1.0, ["almost:", "one end is open."])
+    Verdict(correct=False, score=0.9, feedback='Almost: one end is open.', answer_latex='')
+    """
+    text = " ".join(parts)
+    top = 1.0 if correct else MAX_WRONG_SCORE
+    return Verdict(correct, min(top, max(0.0, score)), text[:1].upper() + text[1:])
+
+
+def contains_exact(truth: DifferentialSet, s: tuple) -> bool:
+    """Whether s is in the set: exactly for a 1D set with exact ends, else within 1e-9 (half
+    ``CURVED_TOLERANCE`` for a curved set).
+
+    >>> half = DifferentialSet("interval", [(0.0,), (0.5,)], [(sp.S.Zero,), (sp.S.Half,)])
+    >>> contains_exact(half, (sp.Rational(1, 2),)), contains_exact(half, (sp.sqrt(2) / 2,))
+    (True, False)
+    """
+    if truth.kind == "empty":
+        return False
+    if len(s) == 1 and truth.exact is not None:
+        lo, hi = truth.exact[0][0], truth.exact[-1][0]
+        return _sign(s[0] - lo) >= 0 and _sign(hi - s[0]) >= 0
+    tol = CURVED_TOLERANCE / 2 if truth.kind == "convex" else 1e-9
+    return truth.contains(tuple(float(c) for c in s), tol)
