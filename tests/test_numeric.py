@@ -13,10 +13,7 @@ from clarke_core.engine.numeric import lambdify, real_part
 from clarke_core.engine.primitives import X, Y
 
 CORE = Path(__file__).resolve().parent.parent / "clarke_core"
-# clarke_2d.py and cells_2d.py are being rewritten for speed in another branch; they move to
-# numeric.lambdify when that lands, and leave this list.
-ALLOWED = {CORE / "engine" / "numeric.py", CORE / "engine" / "clarke_2d.py",
-           CORE / "engine" / "cells_2d.py"}
+ALLOWED = {CORE / "engine" / "numeric.py"}
 
 
 def _direct_lambdify_calls(path: Path) -> list[int]:

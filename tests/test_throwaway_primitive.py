@@ -49,14 +49,6 @@ def _entry(numeric) -> Primitive:
     )
 
 
-# clarke_2d.py and cells_2d.py still call sympy's lambdify directly (another branch is rewriting
-# them for speed), so they give NameError on a class sympy's printer does not know. With both on
-# numeric.lambdify these tests pass (checked with that one-line change to each call); then drop
-# this marker, which is strict so that it cannot be forgotten.
-NEEDS_2D_ON_NUMERIC = pytest.mark.xfail(raises=NameError, strict=True,
-                                        reason="clarke_2d/cells_2d call sp.lambdify directly")
-
-
 # With a numpy implementation, and without one (then numeric.lambdify uses its branches).
 @pytest.fixture(params=[lambda u: np.maximum(u, 0.0), None], ids=["numeric", "branches-only"])
 def registered(request):
@@ -84,7 +76,6 @@ def test_subdifferential_is_certified_by_its_curvature(registered):
     assert subdifferential("-pos(x)", "0").kind == "empty"
 
 
-@NEEDS_2D_ON_NUMERIC
 def test_clarke_set_2d_is_the_unit_square(registered):
     c = clarke_set("pos(x) + pos(y)", "0, 0")
     assert c.kind == "polygon"
@@ -115,7 +106,6 @@ def test_subgradient_descent(registered):
     assert abs(path.xs[-1]) < 0.2
 
 
-@NEEDS_2D_ON_NUMERIC
 def test_gradient_flow(registered):
     flow = gradient_flow("pos(x) + pos(-x) + pos(y) + pos(-y)", "1, 0.5")
     assert max(abs(c) for c in flow.flow[-1]) < 0.05
@@ -127,7 +117,6 @@ def test_explore_1d(registered):
     np.testing.assert_allclose(one.curve_y, np.maximum(one.curve_x, 0.0))
 
 
-@NEEDS_2D_ON_NUMERIC
 def test_explore_2d(registered):
     two = explore_2d("pos(x) + pos(y)", "0, 0")
     assert sorted(two.clarke.exact) == [(0, 0), (0, 1), (1, 0), (1, 1)]

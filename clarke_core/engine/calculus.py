@@ -4,10 +4,12 @@ homogeneity degrees and the autodiff tie rules (the table itself is ``primitives
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy as np
 import sympy as sp
 
 
@@ -117,3 +119,21 @@ def is_zero(value: sp.Expr) -> bool:
     if value.is_zero is not None:
         return bool(value.is_zero)
     return bool(sp.simplify(value) == 0)
+
+
+# --- numpy implementations (Primitive.numeric) -------------------------------------------------
+
+
+def np_max(*args):
+    return functools.reduce(np.maximum, args)
+
+
+def np_min(*args):
+    return functools.reduce(np.minimum, args)
+
+
+def np_heaviside(u, h0=0.5):
+    u = np.asarray(u)
+    if np.iscomplexobj(u):  # callers that look for complex values: real where the input is
+        u = np.where(u.imag == 0, u.real, np.nan)
+    return np.heaviside(u, h0)

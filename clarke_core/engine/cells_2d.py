@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sympy as sp
 
 from ..errors import UndecidedError
+from .evaluation import evaluator
 from .local import finite_at, form_by_signs, side_sign, sign_of
 from .primitives import X, Y
 
@@ -66,6 +67,14 @@ class Germ:
         along, across = S**q, self.c * S ** (self.beta.p)
         return p[0] + along * ux - across * uy, p[1] + along * uy + across * ux
 
+    def points(self, p: tuple[float, float], s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The curve at the parameters ``s``, in floats (``curve`` without sympy)."""
+        ux, uy = float(self.direction[0]), float(self.direction[1])
+        if self.beta is None:
+            return p[0] + s * ux, p[1] + s * uy
+        along, across = s**self.beta.q, float(self.c) * s ** int(self.beta.p)
+        return p[0] + along * ux - across * uy, p[1] + along * uy + across * ux
+
     @property
     def angle(self) -> float:
         return math.atan2(float(self.direction[1]), float(self.direction[0]))
@@ -73,10 +82,12 @@ class Germ:
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell of f near p: a germ inside it and the smooth form f follows there."""
+    """One cell of f near p: a germ inside it and the smooth form f follows there; ``signs``,
+    the switch functions asked along the germ with their signs there, chose that form."""
 
     germ: Germ
     form: sp.Expr
+    signs: tuple[tuple[sp.Expr, int], ...] = field(default=(), compare=False, repr=False)
 
 
 def _taylor(g: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], sp.Expr] | None:
@@ -84,8 +95,7 @@ def _taylor(g: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], sp.
     polynomials), or None when some derivative is not finite at p (g not smooth there)."""
     shifted = g.xreplace({X: p[0] + X, Y: p[1] + Y})
     if shifted.is_polynomial(X, Y):
-        poly = sp.Poly(sp.expand(shifted), X, Y)
-        return {m: c for m, c in poly.terms() if c != 0}
+        return {m: c for m, c in _terms(shifted, (X, Y)).items() if c != 0}
     coeffs = {}
     for total in range(TAYLOR_ORDER + 1):
         for i in range(total + 1):
@@ -101,6 +111,26 @@ def _taylor(g: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], sp.
     return coeffs
 
 
+def _terms(poly: sp.Expr, gens: tuple[sp.Symbol, ...]) -> dict[tuple[int, ...], sp.Expr]:
+    """The coefficients {exponents: c} of a polynomial in ``gens``, as ``sp.Poly(poly,
+    *gens).terms()`` gives them (and in its order), read off the expanded sum directly: Poly
+    spends most of its time choosing a coefficient domain."""
+    out: dict[tuple[int, ...], sp.Expr] = {}
+    expanded = sp.expand(poly)
+    if expanded == 0:
+        return out
+    for term in sp.Add.make_args(expanded):
+        c, monomial = term.as_independent(*gens, as_Add=False)
+        powers = monomial.as_powers_dict()
+        exponents = tuple(powers.pop(g, 0) for g in gens)
+        if (powers and set(powers) != {sp.Integer(1)}) or not all(
+                isinstance(e, (int, sp.Integer)) and e >= 0 for e in exponents):
+            return {m: c for m, c in sp.Poly(poly, *gens).terms()}  # not a plain polynomial
+        key = tuple(int(e) for e in exponents)
+        out[key] = out[key] + c if key in out else c
+    return {m: out[m] for m in sorted(out, reverse=True) if out[m] != 0}
+
+
 def _leading_form(coeffs: dict[tuple[int, int], sp.Expr]) -> dict[tuple[int, int], sp.Expr]:
     k = min(i + j for i, j in coeffs)
     return {m: c for m, c in coeffs.items() if sum(m) == k}
@@ -109,6 +139,9 @@ def _leading_form(coeffs: dict[tuple[int, int], sp.Expr]) -> dict[tuple[int, int
 def _real_roots(expr: sp.Expr, var: sp.Symbol) -> list[sp.Expr]:
     """The distinct real roots of a polynomial, exactly, also with irrational coefficients."""
     poly = sp.Poly(expr, var)
+    if poly.degree() == 1 and (poly.domain.is_QQ or poly.domain.is_ZZ):
+        a, b = poly.all_coeffs()
+        return [-b / a]  # what real_roots gives, without isolating intervals
     try:
         return sorted(set(poly.real_roots()), key=float)
     except NotImplementedError:
@@ -145,7 +178,7 @@ def _rotated(coeffs: dict, u: tuple[sp.Expr, sp.Expr]) -> dict[tuple[int, int], 
         c * (_T * ux - _W * uy) ** i * (_T * uy + _W * ux) ** j for (i, j), c in coeffs.items()
     )
     out = {}
-    for (i, j), c in sp.Poly(sp.expand(poly), _T, _W).terms():
+    for (i, j), c in _terms(poly, (_T, _W)).items():
         if sign_of(c) != 0:
             out[(i, j)] = c
     return out
@@ -178,23 +211,45 @@ def _span(u1: tuple, u2: tuple) -> tuple[float, float]:
     return (a1, a2 if a2 > a1 else a2 + 2 * math.pi)
 
 
-def _between(u1: tuple, u2: tuple) -> tuple[sp.Rational, sp.Rational]:
-    """A rational direction strictly between the angles of u1 and u2 (counter-clockwise)."""
-    mid = sum(_span(u1, u2)) / 2
+def _between(u1: tuple, u2: tuple, span: tuple[float, float] | None = None,
+             floats: dict | None = None) -> tuple[sp.Rational, sp.Rational]:
+    """A rational direction strictly between the angles of u1 and u2 (counter-clockwise);
+    ``span`` is ``_span(u1, u2)`` when known, ``floats`` caches directions as floats."""
+    mid = sum(span or _span(u1, u2)) / 2
     for denominator in (4, 16, 64, 1024, 10**6):
         d = (sp.Rational(round(math.cos(mid) * denominator), denominator),
              sp.Rational(round(math.sin(mid) * denominator), denominator))
-        cross1 = u1[0] * d[1] - u1[1] * d[0]
-        cross2 = d[0] * u2[1] - d[1] * u2[0]
-        if d != (0, 0) and sign_of(cross1) > 0 and sign_of(cross2) > 0:
+        if d != (0, 0) and _cross_sign(u1, d, floats) > 0 and _cross_sign(d, u2, floats) > 0:
             return d
     raise UndecidedError("Two kink directions at the point are too close to separate.")
+
+
+def _as_floats(u: tuple, floats: dict | None) -> tuple[float, float]:
+    if floats is None:
+        return float(u[0]), float(u[1])
+    if u not in floats:
+        floats[u] = (float(u[0]), float(u[1]))
+    return floats[u]
+
+
+def _cross_sign(u: tuple, v: tuple, floats: dict | None = None) -> int:
+    """The exact sign of u × v; floats decide when the value is clearly away from zero
+    (``floats`` caches the directions as floats: sympy's float(sqrt(2)) takes 40 µs)."""
+    try:
+        (u0, u1), (v0, v1) = _as_floats(u, floats), _as_floats(v, floats)
+        a, b = u0 * v1, u1 * v0
+    except TypeError:
+        return sign_of(u[0] * v[1] - u[1] * v[0])
+    if abs(a - b) > 1e-12 * (abs(a) + abs(b)):  # float rounding is far below this
+        return 1 if a > b else -1
+    return sign_of(u[0] * v[1] - u[1] * v[0])
 
 
 def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict) -> list[Germ]:
     criticals: list[tuple] = []
     cusps: dict[tuple, dict[sp.Rational, set]] = {}
     owners: dict[tuple, sp.Expr] = {}
+    floats: dict[tuple, tuple[float, float]] = {}  # directions as floats
     for g in switches:
         if g not in taylor:
             taylor[g] = _taylor(g, p)
@@ -207,7 +262,7 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
         if not coeffs:
             continue
         for u in _critical_directions(coeffs):
-            key = next((v for v in criticals if _same_direction(u, v)), None)
+            key = next((v for v in criticals if _same_direction(u, v, floats)), None)
             if key is None:
                 criticals.append(u)
                 key = u
@@ -218,11 +273,13 @@ def _germs_for(switches: list[sp.Expr], p: tuple[sp.Expr, sp.Expr], taylor: dict
                     _refuse_high_contact(owners, (key, beta, root), g)
                 cusps.setdefault(key, {}).setdefault(beta, set()).update(roots)
     axes = [(sp.Integer(1), sp.Integer(0)), (sp.Integer(-1), sp.Integer(0))]
-    ordered = sorted(criticals or axes, key=lambda u: math.atan2(float(u[1]), float(u[0])))
-    germs = [
-        Germ(_between(u1, u2), span=_span(u1, u2), bounds=(u1, u2))
-        for u1, u2 in zip(ordered, ordered[1:] + ordered[:1], strict=True)
-    ]
+    angle = {u: math.atan2(*_as_floats(u, floats)[::-1]) for u in criticals or axes}
+    ordered = sorted(criticals or axes, key=angle.__getitem__)
+    germs = []
+    for u1, u2 in zip(ordered, ordered[1:] + ordered[:1], strict=True):
+        a1, a2 = angle[u1], angle[u2]
+        span = (a1, a2 if a2 > a1 else a2 + 2 * math.pi)  # as _span(u1, u2)
+        germs.append(Germ(_between(u1, u2, span, floats), span=span, bounds=(u1, u2)))
     for u, by_beta in cusps.items():
         for beta, roots in by_beta.items():
             points = sorted({*roots, sp.Integer(0)}, key=float)
@@ -242,7 +299,7 @@ def _scanned_directions(g: sp.Expr, p: tuple) -> list[tuple[sp.Rational, sp.Rati
     around p, found on rays every 0.05° at radius 1e-6: rational directions close to the sign
     changes. Sectors are then tested exactly along rays between them; a sector thinner than the
     scan step, or a cusp tangent to such a curve, is not searched."""
-    f = sp.lambdify((X, Y), g, "numpy")
+    f = evaluator((X, Y), g)
     theta = np.linspace(0, 2 * np.pi, 7200, endpoint=False)
     with np.errstate(all="ignore"):
         values = np.asarray(
@@ -273,8 +330,17 @@ def _refuse_high_contact(owners: dict, branch: tuple, g: sp.Expr) -> None:
     owners.setdefault(branch, g)
 
 
-def _same_direction(u: tuple, v: tuple) -> bool:
-    return sign_of(u[0] * v[1] - u[1] * v[0]) == 0 and sign_of(u[0] * v[0] + u[1] * v[1]) > 0
+def _same_direction(u: tuple, v: tuple, floats: dict | None = None) -> bool:
+    if _cross_sign(u, v, floats) != 0:
+        return False
+    try:  # floats decide the dot product's sign when it is clearly away from zero
+        (u0, u1), (v0, v1) = _as_floats(u, floats), _as_floats(v, floats)
+        a, b = u0 * v0, u1 * v1
+        if abs(a + b) > 1e-12 * (abs(a) + abs(b)):
+            return a + b > 0
+    except TypeError:
+        pass
+    return sign_of(u[0] * v[0] + u[1] * v[1]) > 0
 
 
 def _canonical(g: sp.Expr) -> sp.Expr:
@@ -284,7 +350,7 @@ def _canonical(g: sp.Expr) -> sp.Expr:
 def _sign_along(h: sp.Expr) -> int:
     """Sign of h(s) as s -> 0+; polynomials (the common case) by their first nonzero coefficient."""
     if h.is_polynomial(S):
-        for c in reversed(sp.Poly(h, S).all_coeffs()):
+        for _, c in sorted(_terms(h, (S,)).items()):
             s = sign_of(c)
             if s:
                 return s
@@ -301,10 +367,23 @@ def _quick_sign(c: sp.Expr) -> int:
     return (1 if v > 0 else -1) if abs(v) > 1e-6 else sign_of(c)
 
 
-def _sign_on_ray(coeffs: dict, u: tuple) -> int | None:
+def _sign_on_ray(coeffs: dict, u: tuple, floats: dict | None = None) -> int | None:
     """Sign of g(p + s·u), s -> 0+, from g's exact Taylor coefficients: the first homogeneous
-    degree that does not vanish along u decides. None when the truncated series cannot tell."""
+    degree that does not vanish along u decides. None when the truncated series cannot tell.
+    ``floats``, the coefficients as floats, skips the exact sum where floats already give
+    ``_quick_sign``'s answer (a value clearly beyond its 1e-6)."""
+    try:
+        fu = (float(u[0]), float(u[1])) if floats is not None else None
+    except TypeError:
+        fu = None
     for d in range(max(i + j for i, j in coeffs) + 1):
+        if not any(i + j == d for i, j in coeffs):
+            continue  # no term of this degree: it vanishes on every ray
+        if fu is not None:
+            terms = [c * fu[0] ** i * fu[1] ** j for (i, j), c in floats.items() if i + j == d]
+            v = math.fsum(terms)
+            if abs(v) > 1e-6 + 1e-12 * sum(abs(t) for t in terms):
+                return 1 if v > 0 else -1
         value = sum((c * u[0] ** i * u[1] ** j for (i, j), c in coeffs.items() if i + j == d),
                     sp.Integer(0))
         s = _quick_sign(value)
@@ -314,28 +393,58 @@ def _sign_on_ray(coeffs: dict, u: tuple) -> int | None:
 
 
 def _follow(expr: sp.Expr, germ: Germ, p: tuple, found: dict[sp.Expr, None],
-            taylor: dict) -> sp.Expr:
-    cx, cy = germ.curve(p)
+            taylor: dict, known: dict | None = None) -> Cell:
+    """f's cell along the germ. ``known`` caches, for each switch function met, its canonical
+    form, whether it is a polynomial and its Taylor coefficients as floats (or its sign when it
+    is a constant)."""
+    known = {} if known is None else known
+    asked: list[tuple[sp.Expr, int]] = []
+    curve: list[tuple[sp.Expr, sp.Expr]] = []  # the germ's curve, built when first needed
 
     def oracle(g: sp.Expr) -> int:
-        if not g.free_symbols & {X, Y}:
-            return sign_of(g)
-        key = _canonical(g)
+        sign = _sign(g)
+        asked.append((g, sign))
+        return sign
+
+    def _sign(g: sp.Expr) -> int:
+        if g not in known:
+            known[g] = _switch_info(g, p, taylor)
+        info = known[g]
+        if isinstance(info, int):
+            return info
+        key, exact, floats = info
         found.setdefault(key)
         if germ.beta is None:
-            if key not in taylor:
-                taylor[key] = _taylor(key, p)
             coeffs = taylor[key]
-            exact = coeffs is not None and key.is_polynomial(X, Y)
             if coeffs is not None and coeffs and exact:
-                s = _sign_on_ray(coeffs, germ.direction)
+                s = _sign_on_ray(coeffs, germ.direction, floats)
                 if s is not None:
                     return s
             if coeffs == {} and exact:
                 return 0
-        return _sign_along(g.xreplace({X: cx, Y: cy}))
+        if not curve:
+            curve.append(germ.curve(p))
+        return _sign_along(g.xreplace(dict(zip((X, Y), curve[0], strict=True))))
 
-    return form_by_signs(expr, oracle)
+    form = form_by_signs(expr, oracle)
+    return Cell(germ, form, tuple(asked))
+
+
+def _switch_info(g: sp.Expr, p: tuple, taylor: dict) -> int | tuple:
+    if not g.free_symbols & {X, Y}:
+        return sign_of(g)
+    key = _canonical(g)
+    if key not in taylor:
+        taylor[key] = _taylor(key, p)
+    coeffs = taylor[key]
+    exact = coeffs is not None and key.is_polynomial(X, Y)
+    floats = None
+    if exact and coeffs:
+        try:
+            floats = {m: float(c) for m, c in coeffs.items()}
+        except TypeError:
+            floats = None
+    return key, exact, floats
 
 
 def local_cells(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> list[Cell]:
@@ -347,6 +456,7 @@ def local_analysis(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> tuple[list[Cell
     """The cells of f near p (as ``local_cells``) and the switch functions met on the way."""
     found: dict[sp.Expr, None] = {}  # switch functions met so far, in order
     taylor: dict[sp.Expr, dict | None] = {}
+    known: dict = {}  # see _follow
     seen_count = -1
     cells: list[Cell] = []
     for _ in range(MAX_ROUNDS):
@@ -358,5 +468,5 @@ def local_analysis(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> tuple[list[Cell
             raise UndecidedError(
                 "The function has too many kinks through this point for Clarke Lab to follow."
             )
-        cells = [Cell(g, _follow(expr, g, p, found, taylor)) for g in germs]
+        cells = [_follow(expr, g, p, found, taylor, known) for g in germs]
     raise UndecidedError("Clarke Lab could not settle the kinks through this point.")

@@ -23,12 +23,13 @@ import sympy as sp
 
 from ..errors import InputError, NotFiniteError, UndecidedError
 from .cells_2d import Cell, Germ, S, local_cells
+from .evaluation import evaluator
 from .geometry import exact_hull as _hull
 from .local import check_size_at, finite_at, form_by_signs, is_finite_number, sign_of
 from .primitives import X, Y
-from .sets import DifferentialSet, Ellipse, GradientSequence
+from .sequences_2d import Memo, OpenCells, limiting_sequence
+from .sets import DifferentialSet, Ellipse
 
-SEQUENCE_LENGTH = 10
 CURVE_SAMPLES = 720  # rays per full turn for curved sets: support error < 1e-4 for the unit disk
 _PROBE = (1e-7, 1e-8)
 
@@ -50,6 +51,8 @@ def value_at(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr]) -> sp.Expr:
 
 
 def _at(expr: sp.Expr, p: tuple) -> sp.Expr | None:
+    if expr.is_polynomial(X, Y):  # finite everywhere: finite_at's value, without its checks
+        return expr.xreplace({X: sp.S(p[0]), Y: sp.S(p[1])})
     return finite_at(expr, {X: p[0], Y: p[1]})
 
 
@@ -80,8 +83,9 @@ def _numeric_gradient(grad, p: tuple[float, float], theta: np.ndarray) -> np.nda
     return out[1]
 
 
-def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
-    fx, fy = sp.diff(form, X), sp.diff(form, Y)
+def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple,
+               memo: Memo | None = None) -> list[Limit]:
+    fx, fy = (memo or Memo()).gradient(form)
     exact = (_at(fx, p), _at(fy, p))
     if exact[0] is not None and exact[1] is not None:
         return [Limit((float(exact[0]), float(exact[1])), exact, form, cells[0].germ)]
@@ -92,7 +96,7 @@ def _limits_of(form: sp.Expr, cells: list[Cell], p: tuple) -> list[Limit]:
             raise _NotLipschitz("The gradient of f is unbounded next to the point")
         if cell.germ.span is None:
             limits.append(Limit((float(along[0]), float(along[1])), along, form, cell.germ))
-    grad = [sp.lambdify((X, Y), d, "numpy") for d in (fx, fy)]
+    grad = [evaluator((X, Y), d) for d in (fx, fy)]
     pf = (float(p[0]), float(p[1]))
     on_rays = _ray_limit(fx, fy, p)
     if on_rays is not None and not (on_rays[0].free_symbols | on_rays[1].free_symbols):
@@ -168,7 +172,7 @@ def _ray_limit(fx: sp.Expr, fy: sp.Expr, p: tuple) -> tuple[sp.Expr, sp.Expr] | 
 
 
 def _on_directions(limit: tuple[sp.Expr, sp.Expr], theta: np.ndarray) -> np.ndarray | None:
-    fn = sp.lambdify((_A, _B), list(limit), "numpy")
+    fn = evaluator((_A, _B), list(limit))
     with np.errstate(all="ignore"):
         values = [np.asarray(v, dtype=float) * np.ones_like(theta)
                   for v in fn(np.cos(theta), np.sin(theta))]
@@ -185,19 +189,30 @@ class _NotLipschitz(Exception):
         self.cause = cause
 
 
-def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float) -> None:
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
+
+
+# The jump test's circles: for each radius r, the offsets r·(cos θ, sin θ) of 20001 angles.
+_THETA = _read_only(np.linspace(0, 2 * np.pi, 20001))
+_CIRCLES = {r: (_read_only(r * np.cos(_THETA)), _read_only(r * np.sin(_THETA)))
+            for r in (1e-2, 1e-3)}
+
+
+def _check_no_jumps_nearby(expr: sp.Expr, p: tuple, lipschitz: float,
+                           memo: Memo | None = None) -> None:
     """Pieces may agree at p yet disagree along the curves between them (x against -x on the
     edges of a cusp): then f jumps at points arbitrarily close to p. On circles around p, values
     at neighbouring angles of a Lipschitz f differ by at most L·(arc step); a jump does not shrink
     with the step. A numeric test: it raises only on a clear violation."""
-    f = sp.lambdify((X, Y), expr, "numpy")
-    theta = np.linspace(0, 2 * np.pi, 20001)
-    for r in (1e-2, 1e-3):
+    f = evaluator((X, Y), expr, (memo or Memo()).constants)
+    x0, y0 = float(p[0]), float(p[1])
+    for r, (dx, dy) in _CIRCLES.items():
         with np.errstate(all="ignore"):
-            values = np.asarray(f(float(p[0]) + r * np.cos(theta), float(p[1]) + r * np.sin(theta)),
-                                dtype=float) * np.ones_like(theta)
+            values = np.asarray(f(x0 + dx, y0 + dy), dtype=float) * np.ones_like(dx)
         steps = np.abs(np.diff(values))
-        arc = r * (theta[1] - theta[0])
+        arc = r * (_THETA[1] - _THETA[0])
         if np.nanmax(steps, initial=0.0) > 100 * (1 + lipschitz) * arc + 1e-12:
             raise _NotLipschitz(
                 "The function jumps between its pieces next to the point (found numerically)",
@@ -211,78 +226,6 @@ def _continuous(form: sp.Expr, cells: list[Cell], p: tuple, value: sp.Expr) -> b
     return all(sign_of(_along(form, c.germ, p) - value) == 0 for c in cells)
 
 
-def _in_open_cell(expr: sp.Expr, form: sp.Expr, point: tuple[float, float],
-                  compiled: dict) -> bool:
-    """Whether f follows ``form`` at this float point with no switch function near zero there:
-    the point lies strictly inside the form's region, on no kink. ``compiled`` caches the
-    switch functions as numeric functions."""
-    near_kink = False
-
-    def oracle(g: sp.Expr) -> int:
-        nonlocal near_kink
-        if g not in compiled:
-            compiled[g] = sp.lambdify((X, Y), g, "math")
-        try:
-            value = float(compiled[g](*point))
-        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
-            near_kink = True
-            return 0
-        if not math.isfinite(value) or abs(value) <= 1e-9 * (1 + abs(point[0]) + abs(point[1])):
-            near_kink = True
-            return 0
-        return 1 if value > 0 else -1
-
-    try:
-        here = form_by_signs(expr, oracle)
-    except UndecidedError:
-        return False
-    if near_kink:
-        return False
-    if here == form:
-        return True
-    difference = (here - form).xreplace({X: point[0], Y: point[1]})
-    try:
-        return abs(float(difference)) < 1e-12 and _same_gradient(here, form, point)
-    except TypeError:
-        return False
-
-
-def _same_gradient(a: sp.Expr, b: sp.Expr, point: tuple[float, float]) -> bool:
-    at = {X: point[0], Y: point[1]}
-    return all(abs(float((sp.diff(a, v) - sp.diff(b, v)).xreplace(at))) < 1e-12 for v in (X, Y))
-
-
-def _sequence(limit: Limit, p: tuple, scale: float, expr: sp.Expr | None = None,
-              compiled: dict | None = None) -> GradientSequence:
-    """Points along the limit's germ with their gradients; each strictly inside the cell of the
-    limit's form (the sequence starts closer to p when the first points would sit on or beyond
-    another kink)."""
-    cx, cy = limit.germ.curve(p)
-    fx, fy = sp.diff(limit.form, X), sp.diff(limit.form, Y)
-    along = [cx, cy, *(e.xreplace({X: cx, Y: cy}) for e in (fx, fy, limit.form))]
-    trace = sp.lambdify(S, along, "numpy")
-    # The germ's parameter s runs with s^q ~ distance; scale it to the picture.
-    q = limit.germ.beta.q if limit.germ.beta is not None else 1
-    norm = math.hypot(float(limit.germ.direction[0]), float(limit.germ.direction[1]))
-    start = 0
-    if expr is not None:
-        s0 = (scale / norm) ** (1 / q)
-        while start < 40 and not all(
-                _in_open_cell(expr, limit.form, tuple(float(c) for c in trace(
-                    s0 * 2.0 ** (-(i + start) / q))[:2]), compiled if compiled is not None else {})
-                for i in range(SEQUENCE_LENGTH)):
-            start += 1
-    s = (scale / norm) ** (1 / q) * 2.0 ** (-(np.arange(SEQUENCE_LENGTH) + start) / q)
-    with np.errstate(all="ignore"):
-        px, py, gx, gy, fv = (np.asarray(v, dtype=float) * np.ones_like(s) for v in trace(s))
-    return GradientSequence(
-        target=limit.point,
-        points=tuple(zip(px.tolist(), py.tolist(), strict=True)),
-        gradients=tuple(zip(gx.tolist(), gy.tolist(), strict=True)),
-        values=tuple(fv.tolist()),
-        side=f"direction {math.degrees(limit.germ.angle):.0f}°"
-        + ("" if limit.germ.beta is None else f", cusp t^{limit.germ.beta}"),
-    )
 
 
 def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> DifferentialSet:
@@ -302,13 +245,14 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     for cell in cells:
         by_form.setdefault(cell.form, []).append(cell)
     limits: list[Limit] = []
+    memo = Memo()
     try:
         for form, group in by_form.items():
             if not _continuous(form, group, p, value):
                 raise _NotLipschitz("The function jumps at the point", "jump")
-            limits += _limits_of(form, group, p)
+            limits += _limits_of(form, group, p, memo)
         if len(by_form) > 1:
-            _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits))
+            _check_no_jumps_nearby(expr, p, max(math.hypot(*q.point) for q in limits), memo)
     except _NotLipschitz as why:
         consequence = ("it is not locally Lipschitz there: f itself is discontinuous, a jump "
                        "and not slopes growing without bound" if why.cause == "jump"
@@ -326,7 +270,8 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     if curved:
         step = max(1, len(hull) // 8)
         corners += [q for q in hull[::step] if q.exact is None]
-    compiled: dict = {}
+    open_cells = OpenCells(expr, cells, memo)
+    pf = (float(p[0]), float(p[1]))
     reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
               "regions have interior next to the point.")
     if curved and closed is None:
@@ -335,15 +280,14 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
     elif closed is not None:
         reason += (" f is c·x + sqrt(xᵀAx) near the point, so the set is exactly the "
                    "ellipse {s : (s - c)ᵀA⁻¹(s - c) ≤ 1}.")
-    extra = {"pieces": [sp.latex(f) for f in by_form], "forms": list(by_form),
-             "cells": len(cells)}
+    extra = {"forms": list(by_form), "cells": len(cells)}
     if closed is not None:
         extra["closed_form"] = closed
     return DifferentialSet(
         kind,
         [(q.point[0] + 0.0, q.point[1] + 0.0) for q in hull],
         exact,
-        tuple(_sequence(q, p, scale, expr, compiled) for q in corners),
+        tuple(limiting_sequence(q, pf, scale, open_cells) for q in corners),
         certified=not curved or closed is not None,
         reason=reason,
         extra=extra,

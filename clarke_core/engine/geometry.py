@@ -144,6 +144,15 @@ def clip_exact(polygon: list[tuple], n: tuple, b) -> list[tuple]:
     return exact_hull(out)
 
 
+def same_exact_point(u: tuple, v: tuple) -> bool:
+    """Whether two exact points are equal, decided exactly.
+
+    >>> same_exact_point((sp.sqrt(2), 0), (2 / sp.sqrt(2), 0))
+    True
+    """
+    return all(_sign(sp.sympify(a - b)) == 0 for a, b in zip(u, v, strict=True))
+
+
 def in_exact_hull(s: tuple, hull: list[tuple]) -> bool:
     """Whether the exact point ``s`` lies in the hull ``exact_hull`` gave (a polygon
     counter-clockwise, a segment or a point), exactly.

@@ -24,7 +24,7 @@ import sympy as sp
 from sympy.logic.boolalg import Boolean
 from sympy.printing.numpy import NumPyPrinter
 
-from .primitives import as_piecewise, numeric_modules, registered
+from .primitives import as_piecewise, by_func, numeric_modules, registered
 
 IMAG_TOL = 1e-12  # a value with a smaller imaginary part is real (the rest is rounding)
 
@@ -82,6 +82,18 @@ def lambdify(variables: sp.Symbol | Sequence[sp.Symbol], expr) -> Callable:
                         "allow_unknown_functions": True,
                         "user_functions": {name: name for name in modules}})
     return sp.lambdify(variables, _evaluable(expr), modules=[modules, "numpy"], printer=printer)
+
+
+def numpy_function(func: type) -> Callable | None:
+    """The numpy implementation of the primitive whose sympy class is ``func`` (None if none).
+
+    >>> numpy_function(sp.Abs) is np.absolute, numpy_function(sp.Piecewise)
+    (True, None)
+    """
+    p = by_func(func)
+    if p is None or p.numeric is None:
+        return None
+    return getattr(np, p.numeric) if isinstance(p.numeric, str) else p.numeric
 
 
 def real_part(z: np.ndarray, tol: float = IMAG_TOL) -> np.ndarray:

@@ -36,6 +36,9 @@ from .calculus import (
     Tangent,
     common_degree,
     is_zero,
+    np_heaviside,
+    np_max,
+    np_min,
     scale_invariant,
 )
 
@@ -244,14 +247,15 @@ def _min(*args: sp.Expr) -> sp.Expr:
 PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "abs", "absolute value |u|, convex, kink where u = 0", "abs(x) + abs(y)",
-        sp.Abs, aliases=("Abs",), nonsmooth=True, sympy_func=sp.Abs, branches=_abs_branches,
+        sp.Abs, aliases=("Abs",), nonsmooth=True, sympy_func=sp.Abs, numeric="absolute",
+        branches=_abs_branches,
         curvature=Curvature.CONVEX, sign=_nonneg, monotonicity=_abs_monotonicity,
         degree=lambda ds: ds[0], degree_rule="|u| has the degree of u",
         autodiff=_abs_autodiff, kink=_ABS_KINK,
     ),
     Primitive(
         "max", "largest of its arguments; convex when every argument is", "max(0, x)",
-        _max, arity=(2, None), aliases=("Max",), nonsmooth=True, sympy_func=sp.Max,
+        _max, arity=(2, None), aliases=("Max",), nonsmooth=True, sympy_func=sp.Max, numeric=np_max,
         branches=lambda a: _extremum_branches(a, True),
         select=lambda a, sign: _extremum_select(a, sign, True),
         curvature=Curvature.CONVEX, sign=_max_sign, monotonicity=_increasing,
@@ -261,7 +265,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     ),
     Primitive(
         "min", "smallest of its arguments; concave when every argument is", "min(x, 1 - x)",
-        _min, arity=(2, None), aliases=("Min",), nonsmooth=True, sympy_func=sp.Min,
+        _min, arity=(2, None), aliases=("Min",), nonsmooth=True, sympy_func=sp.Min, numeric=np_min,
         branches=lambda a: _extremum_branches(a, False),
         select=lambda a, sign: _extremum_select(a, sign, False),
         curvature=Curvature.CONCAVE, sign=_min_sign, monotonicity=_increasing,
@@ -283,7 +287,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
     ),
     Primitive(
         "sign", "sign(u) in {-1, 0, 1}; jumps where u = 0", "x * sign(x)",
-        sp.sign, nonsmooth=True, sympy_func=sp.sign, branches=_sign_branches,
+        sp.sign, nonsmooth=True, sympy_func=sp.sign, numeric="sign", branches=_sign_branches,
         sign=lambda ss: ss[0], monotonicity=_increasing, degree=scale_invariant(0),
         degree_rule="a sign does not change when x is scaled by α > 0",
         autodiff=_step_autodiff, kink=_STEP_KINK,
@@ -291,23 +295,25 @@ PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "Heaviside", "step function, 1 for u > 0, 0 for u < 0 (1/2 at 0, as in sympy)",
         "x * Heaviside(x)", sp.Heaviside, aliases=("heaviside", "H"), nonsmooth=True,
-        sympy_func=sp.Heaviside, branches=_heaviside_branches, sign=_nonneg,
+        sympy_func=sp.Heaviside, numeric=np_heaviside, branches=_heaviside_branches, sign=_nonneg,
         monotonicity=_increasing, degree=scale_invariant(1),
         degree_rule="a sign does not change when x is scaled by α > 0",
         autodiff=_step_autodiff, kink=_STEP_KINK,
     ),
     # sqrt builds u**(1/2): the power rules (convexity, homogeneity, autodiff) cover it.
     Primitive("sqrt", "square root, for u >= 0", "sqrt(x**2 + y**2)", sp.sqrt),
-    Primitive("exp", "exponential", "exp(abs(x))", sp.exp, sympy_func=sp.exp,
+    Primitive("exp", "exponential", "exp(abs(x))", sp.exp, sympy_func=sp.exp, numeric="exp",
               curvature=Curvature.CONVEX, sign=_nonneg, monotonicity=_increasing,
               slope=lambda u: math.exp(u) if u < 700 else math.inf),
     Primitive("log", "natural logarithm, for u > 0", "log(1 + x**2)", sp.log, aliases=("ln",),
-              sympy_func=sp.log, curvature=Curvature.CONCAVE, monotonicity=_increasing,
+              sympy_func=sp.log, numeric="log", curvature=Curvature.CONCAVE,
+              monotonicity=_increasing,
               slope=lambda u: (1.0 / u) if u else math.inf, singular=lambda a: [a[0]]),
-    Primitive("sin", "sine", "abs(sin(x))", sp.sin, sympy_func=sp.sin, slope=math.cos),
-    Primitive("cos", "cosine", "cos(x)", sp.cos, sympy_func=sp.cos,
+    Primitive("sin", "sine", "abs(sin(x))", sp.sin, sympy_func=sp.sin, numeric="sin",
+              slope=math.cos),
+    Primitive("cos", "cosine", "cos(x)", sp.cos, sympy_func=sp.cos, numeric="cos",
               slope=lambda u: -math.sin(u)),
-    Primitive("tan", "tangent", "tan(x)", sp.tan, sympy_func=sp.tan,
+    Primitive("tan", "tangent", "tan(x)", sp.tan, sympy_func=sp.tan, numeric="tan",
               slope=lambda u: 1.0 / math.cos(u) ** 2, singular=lambda a: [sp.cos(a[0])]),
     Primitive("pi", "the constant pi", "abs(x - pi)", lambda: sp.pi, arity=(0, 0), constant=True),
     Primitive("E", "Euler's number e", "max(x, E)", lambda: sp.E, arity=(0, 0), constant=True),
@@ -421,11 +427,10 @@ def nonsmooth_funcs() -> tuple[type, ...]:
 
 
 def numeric_modules() -> dict[str, Callable | str]:
-    """The numpy implementation of each primitive that needs one, by sympy class name (none of
-    the shipped ones: sympy's numpy printer knows them all).
+    """The numpy implementation of each primitive that has one, by sympy class name.
 
-    >>> numeric_modules()
-    {}
+    >>> numeric_modules()["Abs"], sorted(numeric_modules())[:3]
+    ('absolute', ['Abs', 'Heaviside', 'Max'])
     """
     return dict(_current.numeric)
 

@@ -40,8 +40,9 @@ from .arrangement import NotPiecewiseAffine, exact_subdifferential
 from .cells_2d import TAYLOR_ORDER, S, _taylor, local_analysis
 from .clarke_2d import value_at
 from .convexity import is_certified_convex
-from .geometry import clip, clip_exact, exact_hull, in_exact_hull
+from .geometry import clip, clip_exact, exact_hull, in_exact_hull, same_exact_point
 from .local import form_by_signs, is_finite_number, sign_of
+from .minorants import proved_subgradients
 from .numeric import lambdify
 from .primitives import X, Y
 from .sets import DifferentialSet, Witness
@@ -150,15 +151,11 @@ def _is_zero_vector(v: tuple) -> bool:
     return all(sign_of(sp.sympify(c)) == 0 for c in v)
 
 
-def _same_point(u: tuple, v: tuple) -> bool:
-    return all(sign_of(sp.sympify(a - b)) == 0 for a, b in zip(u, v, strict=True))
-
-
 def _set_from_exact(points: list[tuple], clarke: DifferentialSet, reason: str,
                     extra: dict | None = None) -> DifferentialSet:
     """A certified set from its exact extreme points (those of ``exact_hull``)."""
     if clarke.exact is not None and len(clarke.exact) == len(points) and all(
-            _same_point(u, v) for u, v in zip(points, clarke.exact, strict=True)):
+            same_exact_point(u, v) for u, v in zip(points, clarke.exact, strict=True)):
         return DifferentialSet(clarke.kind, clarke.vertices, clarke.exact, certified=True,
                                reason=reason, extra=extra or {})
     kind = {0: "empty", 1: "point", 2: "segment"}.get(len(points), "polygon")
@@ -311,64 +308,6 @@ def _reduce_by_germs(expr: sp.Expr, p: tuple, candidate: list[tuple]) -> list[tu
     return candidate
 
 
-# --- proofs: affine minorants that touch f at p -------------------------------------------------
-
-
-def _bounds(expr: sp.Expr, lower: bool, depth: int = 0) -> list[sp.Expr]:
-    """Affine functions ℓ with expr >= ℓ everywhere (lower) or expr <= ℓ (upper), read off the
-    structure: |u| >= ±u, 0; max(u, ...) >= u; u >= 0 when sympy knows it; sums and positive
-    multiples of such. A short list, never complete."""
-    if depth > 8:
-        return []
-    if not expr.free_symbols:
-        return [expr]
-    if expr.is_polynomial(X, Y) and sp.Poly(expr, X, Y).total_degree() <= 1:
-        return [expr]
-    out: list[sp.Expr] = []
-    if isinstance(expr, sp.Abs):
-        u = expr.args[0]
-        out = [sp.Integer(0)] + _bounds(u, True, depth + 1) + [-m for m in _bounds(u, False,
-                                                                                    depth + 1)]
-        return out if lower else []
-    if isinstance(expr, sp.Max if lower else sp.Min):
-        for u in expr.args:
-            out += _bounds(u, lower, depth + 1)
-        return out[:40]
-    if isinstance(expr, sp.Add):
-        parts = [_bounds(t, lower, depth + 1) for t in expr.args]
-        if any(not part for part in parts):
-            return []
-        combos = [sp.Integer(0)]
-        for part in parts:
-            combos = [c + m for c in combos for m in part][:40]
-        return combos
-    if isinstance(expr, sp.Mul):
-        const, rest = expr.as_independent(X, Y)
-        if rest != expr and not const.free_symbols:
-            s = sign_of(const)
-            if s > 0:
-                return [const * m for m in _bounds(rest, lower, depth + 1)]
-            if s < 0:
-                return [const * m for m in _bounds(rest, not lower, depth + 1)]
-    if lower and expr.is_nonnegative:
-        return [sp.Integer(0)]
-    if not lower and expr.is_nonpositive:
-        return [sp.Integer(0)]
-    return out
-
-
-def _proved_subgradients(expr: sp.Expr, p: tuple) -> list[tuple]:
-    """Gradients of affine minorants ℓ <= f with ℓ(p) = f(p): each is a subgradient at p."""
-    fp = value_at(expr, p)
-    out = []
-    for m in _bounds(expr, True):
-        if sign_of(sp.expand(m.xreplace({X: p[0], Y: p[1]}) - fp)) == 0:
-            grad = (sp.diff(m, X), sp.diff(m, Y))
-            if not any(_same_point(grad, v) for v in out):
-                out.append(grad)
-    return out
-
-
 def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
     """(exact candidate points, certified) from curve germs and minorant proofs, or None."""
     if clarke.exact is None:
@@ -377,7 +316,7 @@ def _by_germs(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> tuple:
         candidate = _reduce_by_germs(expr, p, exact_hull([tuple(v) for v in clarke.exact]))
         if not candidate:
             return [], True
-        proved = exact_hull(_proved_subgradients(expr, p))
+        proved = exact_hull(proved_subgradients(expr, p))
         return candidate, all(in_exact_hull(v, proved) for v in candidate)
     except (UndecidedError, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None

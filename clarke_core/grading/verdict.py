@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ..engine.primitives import nonsmooth_funcs
 from ..engine.sets import DifferentialSet
 from ..errors import UndecidedError
 
@@ -50,7 +51,7 @@ class Verdict:
 @lru_cache(maxsize=512)
 def _sum_like(f: sp.Expr) -> bool:
     """Whether f is a sum of two or more nonsmooth terms (where the sum rule tempts)."""
-    nonsmooth = (sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.sign, sp.Heaviside)
+    nonsmooth = nonsmooth_funcs()
     return isinstance(f, sp.Add) and sum(1 for t in f.args if t.has(*nonsmooth)) >= 2
 
 
