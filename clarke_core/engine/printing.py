@@ -23,16 +23,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import sympy as sp
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.str import StrPrinter
 
 from .primitives import by_func
-
-if TYPE_CHECKING:
-    from .sets import DifferentialSet, Ellipse
+from .sets import DifferentialSet, Ellipse, SetKind
 
 CURVED = "a convex set with a curved boundary"
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -254,14 +251,14 @@ def set_text(s: DifferentialSet, *, page: bool = False, closed_form: bool = True
     '{0.5} (numerically)'
     """
     tail = "" if s.certified else caveat
-    if s.kind == "empty":
+    if s.kind == SetKind.EMPTY:
         return "∅" if page else "empty"
-    if s.kind == "unbounded":
+    if s.kind == SetKind.UNBOUNDED:
         return "undefined"
     closed = s.extra.get("closed_form") if closed_form else None
     if closed is not None:
         return ellipse_text(closed, page=page) + tail
-    if s.kind == "convex":
+    if s.kind == SetKind.CONVEX:
         return CURVED
     exact = _exact_points(s)
     if page:
@@ -270,9 +267,9 @@ def set_text(s: DifferentialSet, *, page: bool = False, closed_form: bool = True
     else:
         number = number_text
     items = [vector([number(c) for c in v]) for v in (s.exact if exact else s.vertices)]
-    if s.kind == "point":
+    if s.kind == SetKind.POINT:
         return "{" + items[0] + "}" + tail
-    if s.kind == "interval":
+    if s.kind == SetKind.INTERVAL:
         return f"[{items[0]}, {items[-1]}]" + tail
     return "conv{" + ", ".join(items) + "}" + tail
 
@@ -373,22 +370,22 @@ def set_latex(s: DifferentialSet) -> str:
 
 
 def _set_body_latex(s: DifferentialSet) -> str:
-    if s.kind == "empty":
+    if s.kind == SetKind.EMPTY:
         return r"\varnothing"
-    if s.kind == "unbounded":
+    if s.kind == SetKind.UNBOUNDED:
         return r"\text{undefined: not locally Lipschitz}"
     closed = s.extra.get("closed_form")
     if closed is not None:
         return ellipse_latex(closed)
-    if s.kind == "convex":
+    if s.kind == SetKind.CONVEX:
         return r"\text{a convex set with a curved boundary (see the plane)}"
     if s.exact is not None:
         pts = [tuple_latex(v) for v in s.exact]
     else:  # floats with 4 digits, -0.0 as 0
         pts = [_latex_tuple([f"{c + 0.0:.4g}" for c in v]) for v in s.vertices]
-    if s.kind == "point":
+    if s.kind == SetKind.POINT:
         return r"\left\{" + pts[0] + r"\right\}"
-    if s.kind == "interval":
+    if s.kind == SetKind.INTERVAL:
         return r"\left[" + pts[0] + ", " + pts[1] + r"\right]"
     return r"\operatorname{conv}\left\{" + ", ".join(pts) + r"\right\}"
 

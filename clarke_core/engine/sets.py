@@ -7,13 +7,35 @@ the sandbox boundary and serialise to JSON for the command line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import sympy as sp
 
-from . import printing
 from .geometry import distance
 
-KINDS = ("empty", "point", "interval", "segment", "polygon", "convex", "unbounded")
+
+class SetKind(StrEnum):
+    """What a ``DifferentialSet`` is. A member equals its plain string (``SetKind.POINT ==
+    "point"``), prints and serialises as it, and its repr is the string's, so results read as
+    they always have.
+
+    >>> SetKind("segment"), SetKind.SEGMENT == "segment", f"{SetKind.CONVEX}"
+    ('segment', True, 'convex')
+    """
+
+    EMPTY = "empty"
+    POINT = "point"
+    INTERVAL = "interval"
+    SEGMENT = "segment"
+    POLYGON = "polygon"
+    CONVEX = "convex"
+    UNBOUNDED = "unbounded"
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+KINDS = tuple(k.value for k in SetKind)
 
 
 @dataclass(frozen=True)
@@ -64,6 +86,8 @@ class Ellipse:
     matrix: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]
 
     def latex(self) -> str:
+        from . import printing  # printing reads SetKind: imported when first used
+
         return printing.ellipse_latex(self)
 
     def text(self) -> str:
@@ -72,6 +96,8 @@ class Ellipse:
         >>> Ellipse((0, 0), ((1, 0), (0, sp.Rational(1, 4)))).text()
         '{s : s1**2 + s2**2/4 <= 1}'
         """
+        from . import printing  # printing reads SetKind: imported when first used
+
         return printing.ellipse_text(self)
 
     def contains(self, s: tuple[float, float], tol: float = 1e-9) -> bool:
@@ -96,7 +122,7 @@ class DifferentialSet:
     True
     """
 
-    kind: str
+    kind: SetKind  # a plain string is taken (and checked) too
     vertices: list[tuple[float, ...]]
     exact: list[tuple[sp.Expr, ...]] | None = None
     sequences: tuple[GradientSequence, ...] = ()
@@ -108,6 +134,7 @@ class DifferentialSet:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
+        object.__setattr__(self, "kind", SetKind(self.kind))
 
     def latex(self) -> str:
         r"""The set in LaTeX, with exact endpoints where they are known; a set that was only
@@ -116,6 +143,8 @@ class DifferentialSet:
         >>> DifferentialSet("point", [(0.0, 0.0)], certified=False).latex()
         '\\left\\{\\left(0, 0\\right)\\right\\}\\text{ (checked numerically)}'
         """
+        from . import printing  # printing reads SetKind: imported when first used
+
         return printing.set_latex(self)
 
     def contains(self, s: tuple[float, ...] | float, tol: float = 1e-9) -> bool:
@@ -125,7 +154,7 @@ class DifferentialSet:
         True
         """
         s = (float(s),) if not isinstance(s, tuple) else tuple(float(c) for c in s)
-        if self.kind in ("empty", "unbounded"):
+        if self.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
             return False
         if self.extra.get("closed_form") is not None:
             return self.extra["closed_form"].contains(s, tol)
@@ -137,7 +166,7 @@ class DifferentialSet:
     def to_dict(self) -> dict:
         """The JSON form used by the command line: kind, vertices, exact (strings) and more."""
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "vertices": [list(v) for v in self.vertices],
             "exact": None if self.exact is None else [[str(c) for c in v] for v in self.exact],
             "certified": self.certified,

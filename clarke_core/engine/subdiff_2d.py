@@ -45,7 +45,7 @@ from .local import form_by_signs, is_finite_number, sign_of
 from .minorants import proved_subgradients
 from .numeric import lambdify
 from .primitives import X, Y
-from .sets import DifferentialSet, Witness
+from .sets import DifferentialSet, SetKind, Witness
 
 _RADII = np.geomspace(1e-6, 1e4, 60)
 _ANGLES = 256
@@ -386,7 +386,7 @@ def _numeric(expr: sp.Expr, p: tuple, candidate: list[tuple[float, float]],
 
 def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet:
     """The subdifferential of f at p, given its Clarke set there."""
-    if clarke.kind == "unbounded":
+    if clarke.kind == SetKind.UNBOUNDED:
         return _not_lipschitz(expr, p, clarke)
     if is_certified_convex(expr):
         return DifferentialSet(

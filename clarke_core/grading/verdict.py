@@ -15,7 +15,7 @@ from functools import lru_cache
 import sympy as sp
 
 from ..engine.primitives import nonsmooth_funcs
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 from ..errors import UndecidedError
 
 DECIMAL_TOLERANCE = 1e-6  # relative, for coordinates typed as decimals
@@ -141,16 +141,16 @@ def vec(p: tuple) -> str:
 
 def show_set(t: DifferentialSet) -> str:
     """A set in feedback, exact where the engine is: {v}, [a, b], conv{...}, empty."""
-    if t.kind == "empty":
+    if t.kind == SetKind.EMPTY:
         return "empty"
-    if t.kind == "unbounded":
+    if t.kind == SetKind.UNBOUNDED:
         return "undefined"
-    if t.kind == "convex":
+    if t.kind == SetKind.CONVEX:
         return "a convex set with a curved boundary"
     points = t.exact if t.exact is not None else t.vertices
-    if t.kind == "point":
+    if t.kind == SetKind.POINT:
         return "{" + vec(points[0]) + "}"
-    if t.kind == "interval":
+    if t.kind == SetKind.INTERVAL:
         return f"[{vec(points[0])}, {vec(points[-1])}]"
     return "conv{" + ", ".join(vec(p) for p in points) + "}"
 
@@ -179,10 +179,10 @@ def contains_exact(truth: DifferentialSet, s: tuple) -> bool:
     >>> contains_exact(half, (sp.Rational(1, 2),)), contains_exact(half, (sp.sqrt(2) / 2,))
     (True, False)
     """
-    if truth.kind == "empty":
+    if truth.kind == SetKind.EMPTY:
         return False
     if len(s) == 1 and truth.exact is not None:
         lo, hi = truth.exact[0][0], truth.exact[-1][0]
         return _sign(s[0] - lo) >= 0 and _sign(hi - s[0]) >= 0
-    tol = CURVED_TOLERANCE / 2 if truth.kind == "convex" else 1e-9
+    tol = CURVED_TOLERANCE / 2 if truth.kind == SetKind.CONVEX else 1e-9
     return truth.contains(tuple(float(c) for c in s), tol)

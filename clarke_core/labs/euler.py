@@ -11,6 +11,7 @@ import numpy as np
 import sympy as sp
 
 from ..engine.parsing import parse_function_and_point
+from ..engine.sets import SetKind
 from .homogeneity import Homogeneity, evaluator, homogeneity, homogeneity_degree
 
 EULER_TOL = 1e-9
@@ -56,7 +57,7 @@ def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerChe
     value = sp.nsimplify(function.expr.subs(dict(zip(function.variables, point, strict=True))))
     L = homogeneity_degree(expr) if degree is None else sp.Rational(degree)
     cset = clarke_set(expr, at)
-    if cset.kind in ("empty", "unbounded"):
+    if cset.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
         return EulerCheck(L, point, value, None if L is None else L * value, cset, (), None,
                           math.inf, False, "The Clarke set is undefined here: f is not locally "
                           "Lipschitz at this point, so Lemma 3.2 does not apply.")

@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..engine import printing
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 from ..errors import InputError, numeric_limits
 
 TIMEOUT_S = 5.0
@@ -259,10 +259,10 @@ def describe(s: DifferentialSet) -> str:
     >>> describe(DifferentialSet("segment", [(1.0, 0.0), (0.0, 1.0)]))
     'conv{(1, 0), (0, 1)}'
     """
-    if s.kind in ("empty", "unbounded"):
-        head = "empty" if s.kind == "empty" else "undefined (not locally Lipschitz)"
+    if s.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
+        head = "empty" if s.kind == SetKind.EMPTY else "undefined (not locally Lipschitz)"
         return f"{head}: {s.reason}" if s.reason else head
-    if s.kind == "convex" and s.extra.get("closed_form") is None:  # too many vertices for a line
+    if s.kind == SetKind.CONVEX and s.extra.get("closed_form") is None:  # too many vertices
         return (f"a convex set with a curved boundary (--json gives a {len(s.vertices)}-gon "
                 "within 1e-3 of it)")
     return printing.set_text(s, caveat=" (checked numerically, not proved)")

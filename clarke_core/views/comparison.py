@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..engine import printing
 from ..engine.geometry import same_set
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 
 
 def set_text(dset: DifferentialSet, caveat: bool = True) -> str:
@@ -73,12 +73,12 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
     line, slopes = ("line", "slopes") if dim == 1 else ("plane", "gradients")
     test = (f"a subgradient s must give a {line} through (x₀, f(x₀)) that stays below the whole "
             "graph")
-    if clarke.kind == "unbounded":
+    if clarke.kind == SetKind.UNBOUNDED:
         if sub is None:
             tail = "whether any does could not be decided here."
-        elif sub.kind == "empty":
+        elif sub.kind == SetKind.EMPTY:
             tail = "here none does, so the subdifferential is the empty set ∅."
-        elif sub.kind == "unbounded":
+        elif sub.kind == SetKind.UNBOUNDED:
             tail = "here that test bounds no slope either."
         else:
             tail = f"that test alone still gives {set_text(sub)}."  # the caveat ends the text
@@ -96,7 +96,7 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
     if sub is None:
         return (f"The Clarke set is {c}. Whether every s in it passes the global test ({test}) "
                 "could not be decided exactly here, so the page does not guess.")
-    if sub.kind in ("empty", "unbounded"):
+    if sub.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
         return (f"They differ completely. The Clarke set {c} collects the limits of {slopes} next "
                 f"to x₀, but {test}, and no s does here: the subdifferential is empty. This "
                 "happens only where f is not convex.")
@@ -108,7 +108,7 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
             return (f"They are equal because f is convex. For a convex function every limit of "
                     f"nearby {slopes} gives a {line} that stays below the whole graph, and every "
                     f"such {line} is one of these: both sets are "
-                    + ("the same curved set." if clarke.kind == "convex" else f"{c}."))
+                    + ("the same curved set." if clarke.kind == SetKind.CONVEX else f"{c}."))
         checked = "" if sub.certified else " (checked numerically)"
         return (f"They are equal here, {c}, although f is not known to be convex: every s in the "
                 f"Clarke set happens to give a {line} that stays below the whole graph{checked}. "

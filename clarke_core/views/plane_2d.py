@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engine import geometry, printing
 from ..engine.geometry import hausdorff_2d
-from ..engine.sets import DifferentialSet, Witness
+from ..engine.sets import DifferentialSet, SetKind, Witness
 from .explore_2d import SAMPLING_RADII, Exploration2D
 from .labels import fmt
 
@@ -49,7 +49,7 @@ def set_latex(dset: DifferentialSet | None) -> str:
     (the unit disk {s : ‖s‖ ≤ 1}), else described, never listed vertex by vertex."""
     if dset is None:
         return r"\text{undecided}"
-    if dset.kind == "convex":
+    if dset.kind == SetKind.CONVEX:
         return dset.latex()
     if dset.exact is None:  # numeric vertices: rounding noise (-1e-13) is shown as 0
         dset = dataclasses.replace(dset, vertices=[
@@ -65,8 +65,8 @@ def gradient_caption(dset: DifferentialSet) -> str:
     >>> "curved boundary" in gradient_caption(DifferentialSet("convex", [(1.0, 0.0), (0.0, 1.0)]))
     True
     """
-    where = ("a point on the curved boundary of the shaded Clarke set" if dset.kind == "convex"
-             else "a vertex of the shaded Clarke set")
+    where = ("a point on the curved boundary of the shaded Clarke set"
+             if dset.kind == SetKind.CONVEX else "a vertex of the shaded Clarke set")
     return ("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on the map; "
             f"its limit is {where}.")
 
@@ -84,7 +84,7 @@ def boundary_point(dset: DifferentialSet, t: float) -> Point | None:
     (0.5, 0.5)
     """
     verts = [(float(v[0]), float(v[1])) for v in dset.vertices if len(v) == 2]
-    if dset.kind in ("empty", "unbounded") or not verts:
+    if dset.kind in (SetKind.EMPTY, SetKind.UNBOUNDED) or not verts:
         return None
     if len(verts) == 1:
         return verts[0]
@@ -137,7 +137,7 @@ def sampled(ex: Exploration2D, k: int) -> list[Point]:
 def missed_vertices(ex: Exploration2D, k: int) -> list[int]:
     """Indices of the Clarke set's vertices that no sampled gradient comes near."""
     clarke, grads = ex.clarke, sampled(ex, k)
-    if clarke.kind in ("convex", "empty", "unbounded") or not grads:
+    if clarke.kind in (SetKind.CONVEX, SetKind.EMPTY, SetKind.UNBOUNDED) or not grads:
         return []
     verts = np.asarray(finite_pairs(clarke.vertices))
     if verts.size == 0:
@@ -152,7 +152,7 @@ def missed_vertices(ex: Exploration2D, k: int) -> list[int]:
 def sampling_note(ex: Exploration2D, k: int) -> str:
     """One sentence on what gradient sampling at radius ``SAMPLING_RADII[k]`` finds and misses."""
     radius, grads = fmt(SAMPLING_RADII[k]), sampled(ex, k)
-    if ex.clarke.kind == "unbounded":
+    if ex.clarke.kind == SetKind.UNBOUNDED:
         return (f"Within ε = {radius} the sampled gradients keep growing: no finite set to "
                 "estimate.")
     if not grads:
@@ -179,6 +179,6 @@ def sampled_hull(ex: Exploration2D, k: int) -> list[Point]:
 def subdifferential_is_clarke(ex: Exploration2D) -> bool:
     """Whether the subdifferential is the Clarke set itself (one outline is drawn, not two)."""
     sub = ex.subdifferential
-    if sub is None or sub.kind in ("empty", "unbounded") or sub.kind != ex.clarke.kind:
+    if sub is None or sub.kind in (SetKind.EMPTY, SetKind.UNBOUNDED) or sub.kind != ex.clarke.kind:
         return False
     return geometry.same_set(ex.clarke, sub)

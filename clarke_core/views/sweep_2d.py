@@ -28,7 +28,7 @@ from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction
 from ..engine.primitives import X, Y
 from ..engine.problem import Problem, problem
-from ..engine.sets import DifferentialSet, Witness
+from ..engine.sets import DifferentialSet, SetKind, Witness
 from .examples import EXAMPLES_2D, EXAMPLES_SUBGRADIENTS, Example
 from .explore_1d import Exploration1D, explore_1d
 from .explore_2d import Surface2D, both_sets
@@ -166,7 +166,8 @@ def path_set(sweep: PlaneSweep) -> DifferentialSet | None:
     """The set the path of s crosses: the subdifferential, else the Clarke set (when the
     subdifferential is empty or undecided), else None."""
     for dset in (sweep.subdifferential, sweep.clarke):
-        if dset is not None and dset.kind not in ("empty", "unbounded") and dset.vertices:
+        if (dset is not None and dset.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED)
+                and dset.vertices):
             return dset
     return None
 
@@ -175,7 +176,7 @@ def _direction(dset: DifferentialSet | None, path: str) -> np.ndarray:
     if path != "auto":
         angle = math.radians(float(path))
         return np.array([math.cos(angle), math.sin(angle)])
-    if dset is not None and dset.kind == "segment":  # a flat set: along it
+    if dset is not None and dset.kind == SetKind.SEGMENT:  # a flat set: along it
         a, b = (np.asarray(v, dtype=float) for v in (dset.vertices[0], dset.vertices[-1]))
         return (b - a) / np.linalg.norm(b - a)
     return np.array([1.0, 0.0])
