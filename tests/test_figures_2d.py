@@ -19,7 +19,6 @@ from clarke_core.views.examples import EXAMPLES_2D
 from clarke_core.views.explore_2d import SAMPLING_RADII, Exploration2D, explore_2d
 from clarke_core.views.plane_2d import (
     boundary_point,
-    piece_text,
     plane_verdict,
     sampling_note,
     set_latex,
@@ -377,15 +376,7 @@ def test_sampling_hull_is_the_square_for_l1():
     assert sorted(set(zip(hull.x, hull.y, strict=True))) == sorted(SQUARE)
 
 
-@pytest.mark.parametrize(
-    ("latex", "text"),
-    [(r"- x + y", "−x + y"), (r"x^{2} + y", "x² + y"), (r"\sqrt{x^{2} + y^{2}}", "√(x² + y²)"),
-     (r"x - y - \sqrt{2}", "x − y − √2"), (r"\frac{x}{2} + \sin{\left(y \right)}", "x/2 + sin(y)"),
-     (r"x^{10}", "x¹⁰"), (r"e^{x + y}", "e^(x + y)")],
-    ids=["minus", "square", "norm", "surd", "frac-sin", "power-10", "exp"],
-)
-def test_piece_text(latex, text):
-    assert piece_text(latex) == text
+# test_piece_text moved to test_printing.py::test_formula_text (legends print the expression).
 
 
 @pytest.mark.parametrize("make", ALL, ids=lambda m: m.__name__)

@@ -8,9 +8,9 @@ import pytest
 from page_util import assert_refused, figures, page_runner, share_url
 from streamlit.testing.v1 import AppTest
 
-from clarke_core.figures.two_d import boundary_point, plane_verdict
 from clarke_core.views.examples import EXAMPLES_2D
 from clarke_core.views.explore_2d import explore_2d
+from clarke_core.views.plane_2d import boundary_point, plane_verdict
 
 PAGE = "../app_pages/clarke_lesson.py"
 TIMEOUT = 90

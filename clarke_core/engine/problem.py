@@ -45,9 +45,19 @@ class Problem:
         return self.function.text
 
 
-def problem(expr: str | Problem, at=None) -> Problem:
-    """The one parse of a function and a point (a ``Problem`` passes through unchanged)."""
+def problem(expr: str | Problem, at=None, *, dim: int | None = None, lift: bool = True
+            ) -> Problem:
+    """The one parse of a function and a point (a ``Problem`` passes through unchanged).
+
+    ``dim`` fixes the dimension for a page that takes only f(x) (1) or only f(x, y) (2);
+    ``lift`` False refuses a point with more coordinates than the function has variables.
+
+    >>> problem("abs(x)", "1, 2", lift=False)
+    Traceback (most recent call last):
+    ...
+    clarke_core.errors.InputError: The point needs 1 coordinate, like 0.
+    """
     if isinstance(expr, Problem):
         return expr
-    function, point = parse_function_and_point(expr, at)
+    function, point = parse_function_and_point(expr, at, dim=dim, lift=lift)
     return Problem(function, point)

@@ -7,12 +7,35 @@ the sandbox boundary and serialise to JSON for the command line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 import sympy as sp
 
 from .geometry import distance
 
-KINDS = ("empty", "point", "interval", "segment", "polygon", "convex", "unbounded")
+
+class SetKind(StrEnum):
+    """What a ``DifferentialSet`` is. A member equals its plain string (``SetKind.POINT ==
+    "point"``), prints and serialises as it, and its repr is the string's, so results read as
+    they always have.
+
+    >>> SetKind("segment"), SetKind.SEGMENT == "segment", f"{SetKind.CONVEX}"
+    ('segment', True, 'convex')
+    """
+
+    EMPTY = "empty"
+    POINT = "point"
+    INTERVAL = "interval"
+    SEGMENT = "segment"
+    POLYGON = "polygon"
+    CONVEX = "convex"
+    UNBOUNDED = "unbounded"
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+KINDS = tuple(k.value for k in SetKind)
 
 
 @dataclass(frozen=True)
@@ -34,13 +57,18 @@ class GradientSequence:
 class Witness:
     """A point x' whose subgradient inequality f(x') >= f(x) + s (x' - x) rules slopes out.
 
-    ``bound`` states, as text, what that x' forces, for example ``"s >= 1"``.
+    ``bound`` states, as text, what that x' forces, for example ``"s ≥ 1"``; where the engine
+    knows it exactly, ``limit`` is the bound's right side, ``lower`` whether it bounds s from
+    below, and ``direction`` (2D) the d of ⟨s, d⟩ (``printing.bound_text`` prints them).
     """
 
     point: tuple[float, ...]
     value: float
     bound: str
     exact_point: tuple[sp.Expr, ...] | None = None
+    limit: sp.Expr | None = None
+    lower: bool = False
+    direction: tuple[sp.Expr, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,12 +86,9 @@ class Ellipse:
     matrix: tuple[tuple[sp.Expr, sp.Expr], tuple[sp.Expr, sp.Expr]]
 
     def latex(self) -> str:
-        disk = self._disk()
-        if disk is not None:  # ‖s - c‖ <= r
-            c, radius = disk
-            inner = "s" if c == [0, 0] else r"s - " + sp.latex(sp.Tuple(*c))
-            return r"\left\{ s : \|" + inner + r"\| \le " + sp.latex(radius) + r" \right\}"
-        return r"\left\{ s : " + sp.latex(self._form("s_1 s_2"), order="lex") + r" \le 1 \right\}"
+        from . import printing  # printing reads SetKind: imported when first used
+
+        return printing.ellipse_latex(self)
 
     def text(self) -> str:
         """The set in plain text, as the command line prints it.
@@ -71,26 +96,9 @@ class Ellipse:
         >>> Ellipse((0, 0), ((1, 0), (0, sp.Rational(1, 4)))).text()
         '{s : s1**2 + s2**2/4 <= 1}'
         """
-        disk = self._disk()
-        if disk is not None:
-            c, radius = disk
-            inner = "s" if c == [0, 0] else f"s - ({c[0]}, {c[1]})"
-            return "{s : ||" + inner + f"|| <= {radius}" + "}"
-        return "{s : " + sp.sstr(self._form("s1 s2"), order="lex") + " <= 1}"
+        from . import printing  # printing reads SetKind: imported when first used
 
-    def _disk(self) -> tuple[list[sp.Expr], sp.Expr] | None:
-        c = [sp.sympify(v) for v in self.center]
-        m = [[sp.sympify(v) for v in row] for row in self.matrix]
-        if m[0][1] == 0 and m[1][0] == 0 and m[0][0] == m[1][1]:
-            return c, 1 / sp.sqrt(m[0][0])
-        return None
-
-    def _form(self, names: str) -> sp.Expr:
-        s1, s2 = sp.symbols(names, real=True)
-        c = [sp.sympify(v) for v in self.center]
-        m = [[sp.sympify(v) for v in row] for row in self.matrix]
-        d = (s1 - c[0], s2 - c[1])
-        return m[0][0] * d[0] ** 2 + (m[0][1] + m[1][0]) * d[0] * d[1] + m[1][1] * d[1] ** 2
+        return printing.ellipse_text(self)
 
     def contains(self, s: tuple[float, float], tol: float = 1e-9) -> bool:
         d = [float(s[i]) - float(self.center[i]) for i in (0, 1)]
@@ -114,7 +122,7 @@ class DifferentialSet:
     True
     """
 
-    kind: str
+    kind: SetKind  # a plain string is taken (and checked) too
     vertices: list[tuple[float, ...]]
     exact: list[tuple[sp.Expr, ...]] | None = None
     sequences: tuple[GradientSequence, ...] = ()
@@ -126,6 +134,7 @@ class DifferentialSet:
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown kind {self.kind!r}")
+        object.__setattr__(self, "kind", SetKind(self.kind))
 
     def latex(self) -> str:
         r"""The set in LaTeX, with exact endpoints where they are known; a set that was only
@@ -134,31 +143,9 @@ class DifferentialSet:
         >>> DifferentialSet("point", [(0.0, 0.0)], certified=False).latex()
         '\\left\\{\\left(0, 0\\right)\\right\\}\\text{ (checked numerically)}'
         """
-        body = self._body()
-        return body if self.certified else body + r"\text{ (checked numerically)}"
+        from . import printing  # printing reads SetKind: imported when first used
 
-    def _body(self) -> str:
-        if self.kind == "empty":
-            return r"\varnothing"
-        if self.kind == "unbounded":
-            return r"\text{undefined: not locally Lipschitz}"
-        closed = self.extra.get("closed_form")
-        if closed is not None:
-            return closed.latex()
-        if self.kind == "convex":
-            return r"\text{a convex set with a curved boundary (see the plane)}"
-        pts = self.exact if self.exact is not None else self.vertices
-
-        def tex(v: tuple) -> str:
-            parts = [sp.latex(c) if self.exact is not None else f"{c + 0.0:.4g}" for c in v]
-            return parts[0] if len(parts) == 1 else r"\left(" + ", ".join(parts) + r"\right)"
-
-        if self.kind == "point":
-            return r"\left\{" + tex(pts[0]) + r"\right\}"
-        if self.kind == "interval":
-            return r"\left[" + tex(pts[0]) + ", " + tex(pts[1]) + r"\right]"
-        body = ", ".join(tex(v) for v in pts)
-        return r"\operatorname{conv}\left\{" + body + r"\right\}"
+        return printing.set_latex(self)
 
     def contains(self, s: tuple[float, ...] | float, tol: float = 1e-9) -> bool:
         """Whether ``s`` lies in the set, up to ``tol``.
@@ -167,7 +154,7 @@ class DifferentialSet:
         True
         """
         s = (float(s),) if not isinstance(s, tuple) else tuple(float(c) for c in s)
-        if self.kind in ("empty", "unbounded"):
+        if self.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
             return False
         if self.extra.get("closed_form") is not None:
             return self.extra["closed_form"].contains(s, tol)
@@ -179,7 +166,7 @@ class DifferentialSet:
     def to_dict(self) -> dict:
         """The JSON form used by the command line: kind, vertices, exact (strings) and more."""
         return {
-            "kind": self.kind,
+            "kind": self.kind.value,
             "vertices": [list(v) for v in self.vertices],
             "exact": None if self.exact is None else [[str(c) for c in v] for v in self.exact],
             "certified": self.certified,

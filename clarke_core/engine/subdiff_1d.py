@@ -32,6 +32,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import NotFiniteError, UndecidedError
+from . import printing
 from .clarke_1d import Local1D, local_1d
 from .convexity import is_certified_convex, jensen_violation
 from .local import (
@@ -132,8 +133,8 @@ def _exact_quotient(loc: Local1D, c: sp.Expr) -> sp.Expr | None:
 def _witness(loc: Local1D, c: sp.Expr, q: sp.Expr, left: bool) -> Witness:
     value = side_form(loc.expr, loc.x, c, 0)
     q = sp.nsimplify(sp.simplify(q))
-    bound = f"s ≥ {q}" if left else f"s ≤ {q}"
-    return Witness((float(c),), float(value), bound, (c,))
+    bound = printing.bound_text(None, q, lower=left)
+    return Witness((float(c),), float(value), bound, (c,), limit=q, lower=left)
 
 
 def _find_witnesses(loc: Local1D, grid_left: np.ndarray, grid_right: np.ndarray,

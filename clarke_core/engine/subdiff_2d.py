@@ -35,6 +35,7 @@ import numpy as np
 import sympy as sp
 
 from ..errors import UndecidedError
+from . import printing
 from .arrangement import NotPiecewiseAffine, exact_subdifferential
 from .cells_2d import TAYLOR_ORDER, S, _taylor, local_analysis
 from .clarke_2d import value_at
@@ -44,7 +45,7 @@ from .local import form_by_signs, is_finite_number, sign_of
 from .minorants import proved_subgradients
 from .numeric import lambdify
 from .primitives import X, Y
-from .sets import DifferentialSet, Witness
+from .sets import DifferentialSet, SetKind, Witness
 
 _RADII = np.geomspace(1e-6, 1e4, 60)
 _ANGLES = 256
@@ -122,8 +123,8 @@ def _farkas(expr: sp.Expr, p: tuple, d: np.ndarray, b: np.ndarray) -> tuple[Witn
                 return tuple(
                     Witness(
                         (float(q[0]), float(q[1])), float(fp + c),
-                        f"⟨s, {sp.sstr((q[0] - p[0], q[1] - p[1]))}⟩ ≤ {sp.nsimplify(c)}",
-                        q,
+                        printing.bound_text((q[0] - p[0], q[1] - p[1]), sp.nsimplify(c)),
+                        q, limit=sp.nsimplify(c), direction=(q[0] - p[0], q[1] - p[1]),
                     )
                     for q, c in subset
                 )
@@ -385,7 +386,7 @@ def _numeric(expr: sp.Expr, p: tuple, candidate: list[tuple[float, float]],
 
 def subdifferential_2d(expr: sp.Expr, p: tuple, clarke: DifferentialSet) -> DifferentialSet:
     """The subdifferential of f at p, given its Clarke set there."""
-    if clarke.kind == "unbounded":
+    if clarke.kind == SetKind.UNBOUNDED:
         return _not_lipschitz(expr, p, clarke)
     if is_certified_convex(expr):
         return DifferentialSet(

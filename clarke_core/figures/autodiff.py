@@ -6,6 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
+from ..engine.sets import SetKind
 from ..labs.autodiff import Comparison
 from .style import CLARKE_SET, NEUTRAL, POINT, base_layout, translucent
 
@@ -26,7 +27,7 @@ def conventions_figure(comparison: Comparison) -> go.Figure:
     lo, hi = min(finite + ends + [0.0]), max(finite + ends + [0.0])
     pad = max(0.25, 0.15 * (hi - lo))
     fig = go.Figure()
-    if ends and clarke.kind not in ("empty", "unbounded"):
+    if ends and clarke.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED):
         a, b = min(ends), max(ends)
         width = max(b - a, 0.02 * (hi - lo + 2 * pad))
         mid = (a + b) / 2

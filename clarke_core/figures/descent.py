@@ -10,6 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..engine.sets import SetKind
 from ..labs.descent import DescentPath, FlowPicture, supporting_lines
 from ..views.explore_1d import Exploration1D
 from ..views.sweep_2d import witness_sentence
@@ -43,7 +44,7 @@ def _y_range(values, pad: float = 0.12) -> list[float]:
 def sweep_slopes(ex: Exploration1D, count: int = 25) -> list[float]:
     """Slopes to sweep: across the Clarke set and the subdifferential, and a margin beyond."""
     ends = [v[0] for d in (ex.clarke, ex.subdifferential) if d is not None
-            and d.kind not in ("empty", "unbounded") for v in d.vertices]
+            and d.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED) for v in d.vertices]
     lo, hi = (min(ends), max(ends)) if ends else (-1.0, 1.0)
     pad = max(0.5, 0.5 * (hi - lo))
     return sorted(set(np.round(np.linspace(lo - pad, hi + pad, count), 6).tolist() + ends))

@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..engine.sets import SetKind
 from ..labs.euler import HomogeneityView
 from ..labs.homogeneity import power_text
 from ..labs.networks import NetworkView, Training
@@ -140,7 +141,7 @@ def euler_figure(view: HomogeneityView) -> go.Figure:
                             name="Clarke set ∂f(x)",
                             fillcolor=style.translucent(style.CLARKE_SET, 0.3),
                             line={"color": style.CLARKE_SET, "width": 3})
-            if e.clarke.kind != "convex":
+            if e.clarke.kind != SetKind.CONVEX:
                 fig.add_scatter(x=vertices[:, 0], y=vertices[:, 1], mode="markers",
                                 name="vertices", marker={"color": style.CLARKE_SET, "size": 11})
         centre = vertices.mean(axis=0) if len(vertices) else np.zeros(2)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..engine.sets import DifferentialSet, GradientSequence
+from ..engine.sets import DifferentialSet, GradientSequence, SetKind
 from ..views.explore_1d import Exploration1D
 from ..views.labels import exact_label, fmt
 from ..views.sweep_2d import witness_sentence
@@ -135,7 +135,7 @@ def _sequence_state(seq: GradientSequence, k: int, ex: Exploration1D, xr: list[f
 
 
 def _no_sequence_note(ex: Exploration1D) -> str:
-    if ex.clarke.kind == "unbounded":
+    if ex.clarke.kind == SetKind.UNBOUNDED:
         return ex.clarke.reason or "Slopes blow up near x₀: f is not locally Lipschitz here."
     return ex.clarke.reason or "No limiting-gradient sequences to animate at this point."
 
@@ -156,7 +156,7 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
     Frames carry only the moving traces; the axis ranges stay fixed while it plays.
     """
     seqs = [s for s in ex.clarke.sequences if _usable(s)]
-    if ex.clarke.kind == "unbounded":
+    if ex.clarke.kind == SetKind.UNBOUNDED:
         seqs = []
     # Headroom for the limit lines near x0, so the point never sits on the plot's edge.
     reach = (ex.window[1] - ex.window[0]) / 4
@@ -240,7 +240,7 @@ _CLARKE_Y, _SUB_Y, _HALF = 1.0, 0.0, 0.1
 
 def _set_traces(dset: DifferentialSet, y: float, colour: str, what: str) -> list[go.Scatter]:
     labels = _endpoint_labels(dset)
-    if dset.kind == "interval":
+    if dset.kind == SetKind.INTERVAL:
         lo, hi = dset.vertices[0][0], dset.vertices[-1][0]
         band = go.Scatter(
             x=[lo, hi, hi, lo, lo], y=[y - _HALF, y - _HALF, y + _HALF, y + _HALF, y - _HALF],
@@ -255,7 +255,7 @@ def _set_traces(dset: DifferentialSet, y: float, colour: str, what: str) -> list
             showlegend=False, hoverinfo="skip", name=f"{what} endpoints",
         )
         return [band, ends]
-    if dset.kind == "point":
+    if dset.kind == SetKind.POINT:
         v = dset.vertices[0][0]
         return [go.Scatter(
             x=[v], y=[y], mode="markers+text", text=[labels[0]], textposition="bottom center",
@@ -270,13 +270,13 @@ def _set_word(dset: DifferentialSet | None, y: float, xr: list[float], clarke: b
     """The word shown on a row that has no band: "empty", or why the set is not shown."""
     if dset is None:
         text = "<b>undecided</b> by the exact engine"
-    elif dset.kind == "empty":
+    elif dset.kind == SetKind.EMPTY:
         text = "<b>empty</b>: no subgradient at x₀"
-    elif dset.kind == "unbounded" and clarke:
+    elif dset.kind == SetKind.UNBOUNDED and clarke:
         text = "<b>undefined</b>: not locally Lipschitz"
-    elif dset.kind == "unbounded":
+    elif dset.kind == SetKind.UNBOUNDED:
         text = "<b>not computed</b>: not locally Lipschitz"
-    elif dset.kind not in ("interval", "point"):
+    elif dset.kind not in (SetKind.INTERVAL, SetKind.POINT):
         text = f"not a 1D set ({dset.kind})"
     else:
         return None
@@ -286,7 +286,7 @@ def _set_word(dset: DifferentialSet | None, y: float, xr: list[float], clarke: b
 
 def _slope_range(ex: Exploration1D) -> list[float]:
     core = [v[0] for d in (ex.clarke, ex.subdifferential)
-            if d is not None and d.kind in ("interval", "point") for v in d.vertices]
+            if d is not None and d.kind in (SetKind.INTERVAL, SetKind.POINT) for v in d.vertices]
     core += [s.target[0] for s in ex.clarke.sequences if s.target]
     core = [v for v in core if math.isfinite(v)]
     grads = _finite(g[0] for s in ex.clarke.sequences for g in s.gradients)
@@ -311,7 +311,7 @@ def slope_figure(ex: Exploration1D) -> go.Figure:
         for trace in _set_traces(ex.subdifferential, _SUB_Y, style.SUBDIFFERENTIAL,
                                  "subdifferential"):
             fig.add_trace(trace)
-    if ex.clarke.kind != "unbounded":
+    if ex.clarke.kind != SetKind.UNBOUNDED:
         seqs = ex.clarke.sequences
         for j, seq in enumerate(seqs):
             grads = [g[0] for g in seq.gradients]

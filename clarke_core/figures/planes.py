@@ -17,8 +17,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from ..engine import printing
 from ..engine.geometry import clip
-from ..engine.sets import DifferentialSet, Witness
+from ..engine.sets import DifferentialSet, SetKind, Witness
 from ..views.sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
 from . import style
 from .animation import BESIDE, animate
@@ -36,13 +37,13 @@ Point = tuple[float, float]
 _GREY = "rgb(128,128,128)"  # readable on Streamlit's light and dark backgrounds
 
 
-def _fmt(v: float) -> str:
-    return f"{round(v, 3) + 0.0:g}"
-
-
 def s_label(s: Point) -> str:
-    """s as the slider shows it, e.g. (0.5, -1)."""
-    return f"({_fmt(s[0])}, {_fmt(s[1])})"
+    """s as the slider shows it, to 3 decimals, e.g. (0.5, -1).
+
+    >>> s_label((0.5, -1.0004))
+    '(0.5, -1)'
+    """
+    return printing.vector_label([round(c, 3) + 0.0 for c in s], False, digits=6)
 
 
 def verdict_label(v: PlaneVerdict) -> str:
@@ -56,9 +57,9 @@ def verdict_label(v: PlaneVerdict) -> str:
 
 def exact_label(w: Witness) -> str:
     """Where a witness q′ is, exactly when known."""
-    coords = w.exact_point if w.exact_point is not None else w.point
-    return "(" + ", ".join(str(c) if w.exact_point is not None else f"{c:.3g}"
-                           for c in coords) + ")"
+    if w.exact_point is not None:
+        return printing.vector([printing.plain(c) for c in w.exact_point], bare=False)
+    return printing.vector_label(w.point, False, digits=3)
 
 
 def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
@@ -67,7 +68,7 @@ def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
 
 def _set_trace(dset: DifferentialSet, colour: str, name: str, *, filled: bool) -> dict | None:
     verts = [(float(a), float(b)) for a, b in dset.vertices]
-    if not verts or dset.kind in ("empty", "unbounded"):
+    if not verts or dset.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
         return None
     if len(verts) == 1:
         return {"x": [verts[0][0]], "y": [verts[0][1]], "mode": "markers", "name": name,
@@ -86,7 +87,7 @@ def _set_trace(dset: DifferentialSet, colour: str, name: str, *, filled: bool) -
 
 def _s_range(sweep: PlaneSweep, slopes: list[Point]) -> tuple[list[float], list[float]]:
     pts = np.array(slopes + [tuple(v) for d in (sweep.clarke, sweep.subdifferential)
-                             if d is not None and d.kind not in ("empty", "unbounded")
+                             if d is not None and d.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED)
                              for v in d.vertices], dtype=float)
     lo, hi = pts.min(axis=0), pts.max(axis=0)
     centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2, 0.5) * 1.2
@@ -129,7 +130,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
         colorscale=[[0, "#cfe3f3"], [1, style.FUNCTION]], showscale=False, showlegend=True,
         opacity=0.9, hovertemplate="f(%{x:.3g}, %{y:.3g}) = %{z:.4g}<extra></extra>",
     ))
-    witnesses = [w for w in (sub.witnesses if sub is not None and sub.kind == "empty" else ())
+    witnesses = [w for w in (sub.witnesses if sub is not None and sub.kind == SetKind.EMPTY else ())
                  if len(w.point) == 2 and all(map(math.isfinite, (*w.point, w.value)))]
     if witnesses:
         fig.add_trace(go.Scatter3d(
@@ -171,7 +172,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     clarke = _set_trace(sweep.clarke, style.CLARKE_SET, "Clarke set", filled=True)
     if clarke:
         fig.add_trace(go.Scatter(**clarke, xaxis="x", yaxis="y"))
-    if sub is not None and sub.kind not in ("empty", "unbounded"):
+    if sub is not None and sub.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED):
         trace = _set_trace(sub, style.SUBDIFFERENTIAL, "∂ₛf(p) (dashed)",
                            filled=False)
         if trace:

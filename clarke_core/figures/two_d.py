@@ -21,14 +21,13 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine.geometry import clip
-from ..engine.sets import DifferentialSet, GradientSequence, Witness
+from ..engine.sets import DifferentialSet, GradientSequence, SetKind, Witness
 from ..views.explore_2d import SAMPLING_RADII, Exploration2D
 from ..views.labels import fmt
 from ..views.plane_2d import (
     finite_pairs,
     missed_vertices,
     piece_name,
-    piece_text,
     sampled,
     sampled_hull,
     subdifferential_is_clarke,
@@ -127,7 +126,7 @@ def _usable(seq: GradientSequence) -> bool:
 
 
 def _sequences(ex: Exploration2D) -> list[GradientSequence]:
-    if ex.clarke.kind == "unbounded":
+    if ex.clarke.kind == SetKind.UNBOUNDED:
         return []
     return [s for s in ex.clarke.sequences if _usable(s)]
 
@@ -210,9 +209,11 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
             hoverongaps=False, name="regions",
             hovertemplate="(%{x:.3g}, %{y:.3g}): f = f%{z}<extra></extra>",
         ))
-        for k, tex in enumerate(ex.pieces):
+        for k in range(n):
+            shown = ex.piece_texts[k] if k < len(ex.piece_texts) else ""
             fig.add_trace(go.Scatter(  # legend entries only: the heatmap has none of its own
-                x=[None], y=[None], mode="markers", name=f"{piece_name(k)} = {piece_text(tex)}",
+                x=[None], y=[None], mode="markers",
+                name=f"{piece_name(k)} = {shown}" if shown else piece_name(k),
                 marker={"color": piece_colour(k), "size": 13, "symbol": "square"},
                 hoverinfo="skip",
             ))
@@ -269,7 +270,7 @@ def _set_traces(dset: DifferentialSet, colour: str, name: str, *, filled: bool,
                 labels: bool) -> list[go.Scatter]:
     """A set in the gradient plane: shaded (``filled``) or a dashed outline; vertices labelled."""
     verts = finite_pairs(dset.vertices)
-    if not verts or dset.kind in ("empty", "unbounded"):
+    if not verts or dset.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
         return []
     text = vertex_labels(dset)
     traces: list[go.Scatter] = []
@@ -292,7 +293,7 @@ def _set_traces(dset: DifferentialSet, colour: str, name: str, *, filled: bool,
             opacity=0.75 if filled and len(verts) == 2 else 1.0,
             hovertemplate=f"{name}<extra></extra>",
         ))
-    if labels and dset.kind != "convex":
+    if labels and dset.kind != SetKind.CONVEX:
         traces.append(go.Scatter(
             x=[v[0] for v in verts], y=[v[1] for v in verts], mode="markers+text",
             text=text, textposition=[_label_position(v, verts) for v in verts],
@@ -320,7 +321,7 @@ def _label_position(v: Point, verts: Sequence[Point]) -> str:
 def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list[go.Scatter]:
     """Each witness q′ rules out the half-plane ⟨s, q′ − x₀⟩ > f(q′) − f(x₀): hatched."""
     sub = ex.subdifferential
-    if sub is None or sub.kind != "empty":
+    if sub is None or sub.kind != SetKind.EMPTY:
         return []
     box = [(xr[0], yr[0]), (xr[1], yr[0]), (xr[1], yr[1]), (xr[0], yr[1])]
     traces = []
@@ -367,7 +368,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
                              labels=True):
         fig.add_trace(trace)
     annotations = []
-    if sub is not None and sub.kind not in ("empty", "unbounded"):
+    if sub is not None and sub.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED):
         same = subdifferential_is_clarke(ex)
         name = "subdifferential ∂ₛf(x₀)" + (" = the Clarke set" if same else " (dashed)")
         for trace in _set_traces(sub, style.SUBDIFFERENTIAL, name, filled=False,
@@ -377,7 +378,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_sub_word(sub),
                                  line={"color": style.SUBDIFFERENTIAL, "width": 0},
                                  hoverinfo="skip"))
-    if clarke.kind == "unbounded":
+    if clarke.kind == SetKind.UNBOUNDED:
         annotations.append(_note("No Clarke set: " + (clarke.reason or "f is not locally "
                                                       "Lipschitz at x₀."), y=0.6))
     layout = style.base_layout(**_equal_axes(xr, yr, "s₁ (∂f/∂x)", "s₂ (∂f/∂y)"),
@@ -420,7 +421,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
 def _sub_word(sub: DifferentialSet | None) -> str:
     if sub is None:
         return "subdifferential ∂ₛf(x₀) <b>undecided</b>: the engine could not settle it"
-    if sub.kind == "unbounded":
+    if sub.kind == SetKind.UNBOUNDED:
         return "subdifferential ∂ₛf(x₀) <b>undefined</b> here"
     if sub.witnesses:
         return "subdifferential ∂ₛf(x₀) <b>empty</b>: each witness q′ rules out a hatched side"
@@ -436,7 +437,7 @@ def sampling_figure(ex: Exploration2D, k: int) -> go.Figure:
     grads = sampled(ex, k)
     (x0, x1), (y0, y1) = _plane_range(ex)
     reach = x1 - x0  # far-off samples (a blow-up) are left outside the view, unless that is all
-    if ex.clarke.kind == "unbounded":
+    if ex.clarke.kind == SetKind.UNBOUNDED:
         xr, yr = _square_range(grads, pad=0.05)
     else:
         xr, yr = _plane_range(ex, extra=_within(grads, (x0, x1), (y0, y1), reach))

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..engine import printing
 from ..engine.parsing import parse_constant
 from ..errors import InputError
 
@@ -93,28 +94,7 @@ class ParsedAnswer:
         >>> parse_answer("(0, 1]").latex()
         '\\\\left(0, 1\\\\right]'
         """
-        def tex(p: tuple[sp.Expr, ...]) -> str:
-            parts = [sp.latex(c) for c in p]
-            return parts[0] if len(parts) == 1 else r"\left(" + ", ".join(parts) + r"\right)"
-
-        if self.form in ("yes", "no"):
-            return rf"\text{{{self.form}}}"
-        if self.form == "none":
-            return r"\text{not positively homogeneous}"
-        if self.form == "empty":
-            return r"\varnothing"
-        if self.form == "undefined":
-            return r"\text{undefined (not locally Lipschitz)}"
-        body = ", ".join(tex(p) for p in self.points)
-        if self.form == "number":
-            return tex(self.points[0]) if self.dim == 1 else r"\left\{" + body + r"\right\}"
-        if self.form == "interval":
-            left = r"\left[" if self.closed[0] else r"\left("
-            right = r"\right]" if self.closed[1] else r"\right)"
-            return left + body + right
-        if self.form == "finite":
-            return r"\left\{" + body + r"\right\}"
-        return r"\operatorname{conv}\left\{" + body + r"\right\}"
+        return printing.answer_latex(self.form, self.points, self.closed, self.dim)
 
 
 def parse_answer(text: str, dim: int = 1, *, expect: str = "set") -> ParsedAnswer:

@@ -41,7 +41,7 @@ import sympy as sp
 
 from ..engine.parsing import parse_point
 from ..engine.problem import Problem, problem
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 from ..errors import InputError, numeric_limits
 from .answers import ParsedAnswer, parse_answer
 from .feedback_1d import compare_1d
@@ -151,7 +151,7 @@ def check_answer(expr: str, at, answer: str, kind: str = "clarke", *, s=None,
 
 def _check_member(truth: DifferentialSet, parsed: ParsedAnswer, s: tuple) -> Verdict:
     shown = vec(s)
-    if truth.kind == "unbounded":
+    if truth.kind == SetKind.UNBOUNDED:
         inside, where = False, "f is not locally Lipschitz at this point, so it has no Clarke set"
     else:
         inside = contains_exact(truth, s)
@@ -166,7 +166,7 @@ def _check_member(truth: DifferentialSet, parsed: ParsedAnswer, s: tuple) -> Ver
 
 
 def _check_lipschitz(truth: DifferentialSet, parsed: ParsedAnswer) -> Verdict:
-    lipschitz = truth.kind != "unbounded"
+    lipschitz = truth.kind != SetKind.UNBOUNDED
     why = (f"near the point the slopes stay bounded (the Clarke set is {show_set(truth)})"
            if lipschitz else (truth.reason or "the slopes blow up near the point"))
     said = parsed.form == "yes"
@@ -217,7 +217,7 @@ def _power(degree) -> str:
 
 def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem) -> Verdict:
     name = NAMES[kind]
-    if truth.kind == "unbounded":
+    if truth.kind == SetKind.UNBOUNDED:
         if parsed.form == "undefined":
             return Verdict(True, 1.0, f"Right: f is not locally Lipschitz here. {truth.reason}",
                            diagnosis="right")
@@ -235,7 +235,7 @@ def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem
         other = exact_set(p, other_kind)
     except InputError:
         return verdict
-    if (other.kind == "unbounded" or _answer_equals(parsed, truth)
+    if (other.kind == SetKind.UNBOUNDED or _answer_equals(parsed, truth)
             or not _answer_equals(parsed, other)):
         return verdict
     if kind == "clarke":
@@ -250,8 +250,9 @@ def _compare(parsed: ParsedAnswer, truth: DifferentialSet, kind: str, p: Problem
 def _answer_equals(parsed: ParsedAnswer, truth: DifferentialSet) -> bool:
     """Whether the answer, read generously (open ends closed, order fixed), is ``truth``: the
     grader's own equality (typed decimals allowed), not ``geometry.same_set`` of two sets."""
-    if parsed.form in ("empty", "undefined") or truth.kind in ("empty", "unbounded"):
-        return parsed.form == "empty" and truth.kind == "empty"
+    if (parsed.form in ("empty", "undefined")
+            or truth.kind in (SetKind.EMPTY, SetKind.UNBOUNDED)):
+        return parsed.form == "empty" and truth.kind == SetKind.EMPTY
     generous = replace(parsed, closed=(True, True))
     return _compare_sets(generous, truth, "clarke", None).score == 1.0
 
@@ -259,7 +260,7 @@ def _answer_equals(parsed: ParsedAnswer, truth: DifferentialSet) -> bool:
 def _compare_sets(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
                   f: sp.Expr | None) -> Verdict:
     name = NAMES.get(kind, "set")
-    if truth.kind == "empty":
+    if truth.kind == SetKind.EMPTY:
         if parsed.form == "empty":
             return Verdict(True, 1.0, f"Right: the {name} is empty. {truth.reason}".strip(),
                            diagnosis="right")

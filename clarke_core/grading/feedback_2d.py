@@ -17,7 +17,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..engine import geometry
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 from .answers import ParsedAnswer
 from .verdict import (
     CONTAINED_SCORE,
@@ -41,7 +41,7 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
     shown = show_set(truth)
     target = [tuple(v) for v in truth.vertices]
     scale = max([1.0] + [abs(c) for v in target for c in v])
-    if truth.kind == "convex":
+    if truth.kind == SetKind.CONVEX:
         tol = CURVED_TOLERANCE * scale
     elif any(parsed.decimal):
         tol = DECIMAL_TOLERANCE * scale
@@ -52,8 +52,8 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
     finite = parsed.form == "finite" and len(hull) > 1
     distance = geometry.hausdorff_2d(hull, target)
     if distance <= tol and not finite:
-        note = decimal_note(shown) if any(parsed.decimal) and truth.kind != "convex" else ""
-        if truth.kind == "convex":
+        note = decimal_note(shown) if any(parsed.decimal) and truth.kind != SetKind.CONVEX else ""
+        if truth.kind == SetKind.CONVEX:
             note = " (Within 2e-3 of the set, whose boundary is curved.)"
         return Verdict(True, 1.0, f"Right: the {name} is {shown}.{note}", diagnosis="right")
     outside = geometry.distances(hull, target) > tol  # per vertex of the answer's hull
@@ -78,9 +78,9 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
             gaps = geometry.distances([tuple(float(c) for c in v) for v in vertices], hull)
             missing = [vec(v) for v, gap in zip(vertices, gaps, strict=True) if gap > tol]
             corners = (f" It misses the corner(s) {', '.join(missing[:6])}."
-                       if missing and truth.kind != "convex" else "")
+                       if missing and truth.kind != SetKind.CONVEX else "")
             curved = (" A polygon can only approximate a curved set: within 2e-3 counts as right."
-                      if truth.kind == "convex" else "")
+                      if truth.kind == SetKind.CONVEX else "")
             why = f"Too small: the {name} is {shown}.{corners}{curved}"
         return graded(False, base, [why], diagnosis)
     extra = [vec(tuple(parsed.points[points.index(p)]))

@@ -14,8 +14,9 @@ from functools import lru_cache
 
 import sympy as sp
 
+from ..engine import printing
 from ..engine.primitives import nonsmooth_funcs
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 from ..errors import UndecidedError
 
 DECIMAL_TOLERANCE = 1e-6  # relative, for coordinates typed as decimals
@@ -144,41 +145,10 @@ def decimal_note(exact) -> str:
             f"values in {exact}; prefer the exact form.)")
 
 
-def show(c) -> str:
-    """A number in feedback: floats with 6 digits, exact numbers as sympy prints them.
-
-    >>> show(2 ** 0.5), show(sp.sqrt(2) / 2)
-    ('1.41421', 'sqrt(2)/2')
-    """
-    if isinstance(c, float):
-        return f"{c:.6g}"
-    return str(c)
-
-
-def vec(p: tuple) -> str:
-    """A point in feedback: one coordinate bare, two in parentheses.
-
-    >>> vec((sp.Integer(1),)), vec((0.5, sp.Integer(-1)))
-    ('1', '(0.5, -1)')
-    """
-    parts = [show(c) for c in p]
-    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
-
-
-def show_set(t: DifferentialSet) -> str:
-    """A set in feedback, exact where the engine is: {v}, [a, b], conv{...}, empty."""
-    if t.kind == "empty":
-        return "empty"
-    if t.kind == "unbounded":
-        return "undefined"
-    if t.kind == "convex":
-        return "a convex set with a curved boundary"
-    points = t.exact if t.exact is not None else t.vertices
-    if t.kind == "point":
-        return "{" + vec(points[0]) + "}"
-    if t.kind == "interval":
-        return f"[{vec(points[0])}, {vec(points[-1])}]"
-    return "conv{" + ", ".join(vec(p) for p in points) + "}"
+# Numbers, points and sets in feedback: the one printer's plain forms (what a student types back).
+show = printing.number_text
+vec = printing.vector_text
+show_set = printing.show_set
 
 
 def do_word(items: list) -> str:
@@ -207,10 +177,10 @@ def contains_exact(truth: DifferentialSet, s: tuple) -> bool:
     >>> contains_exact(half, (sp.Rational(1, 2),)), contains_exact(half, (sp.sqrt(2) / 2,))
     (True, False)
     """
-    if truth.kind == "empty":
+    if truth.kind == SetKind.EMPTY:
         return False
     if len(s) == 1 and truth.exact is not None:
         lo, hi = truth.exact[0][0], truth.exact[-1][0]
         return _sign(s[0] - lo) >= 0 and _sign(hi - s[0]) >= 0
-    tol = CURVED_TOLERANCE / 2 if truth.kind == "convex" else 1e-9
+    tol = CURVED_TOLERANCE / 2 if truth.kind == SetKind.CONVEX else 1e-9
     return truth.contains(tuple(float(c) for c in s), tol)

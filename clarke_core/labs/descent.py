@@ -23,6 +23,7 @@ from ..engine.geometry import nearest
 from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction, parse_function, parse_point
 from ..engine.primitives import by_func, switches
+from ..engine.sets import SetKind
 from ..errors import InputError
 
 CHOICES = ("smallest", "largest", "min-norm")
@@ -300,8 +301,8 @@ def _min_norm_at(function: ParsedFunction, p: tuple[sp.Expr, sp.Expr]):
         dset = clarke_2d(function.expr, p)
     except InputError:  # undecided there: the numeric flow takes over
         return None
-    if not dset.certified or dset.exact is None or dset.kind not in ("point", "segment",
-                                                                     "polygon"):
+    if not dset.certified or dset.exact is None or dset.kind not in (SetKind.POINT, SetKind.SEGMENT,
+                                                                     SetKind.POLYGON):
         return None
     return _exact_min_norm(dset.exact)
 

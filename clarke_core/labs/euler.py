@@ -10,7 +10,9 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..engine.parsing import parse_function_and_point
+from ..engine.parsing import ParsedFunction
+from ..engine.problem import Problem, problem
+from ..engine.sets import SetKind
 from .homogeneity import Homogeneity, evaluator, homogeneity, homogeneity_degree
 
 EULER_TOL = 1e-9
@@ -39,7 +41,8 @@ class EulerCheck:
     reason: str
 
 
-def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerCheck:
+def euler_check(expr: str | Problem, at=None, *,
+                degree: sp.Rational | None = None) -> EulerCheck:
     """Check ⟨s, x⟩ = L·f(x) at every vertex and along the edges of the Clarke set at ``at``.
 
     ``degree`` overrides the computed one, to see the identity fail for a wrong L.
@@ -50,13 +53,14 @@ def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerChe
     >>> euler_check("x + 1", "0").holds
     False
     """
-    from ..api import clarke_set
+    from ..api import clarke_of
 
-    function, point = parse_function_and_point(expr, at)
+    p = problem(expr, at)
+    function, point = p.function, p.point
     value = sp.nsimplify(function.expr.subs(dict(zip(function.variables, point, strict=True))))
-    L = homogeneity_degree(expr) if degree is None else sp.Rational(degree)
-    cset = clarke_set(expr, at)
-    if cset.kind in ("empty", "unbounded"):
+    L = homogeneity_degree(_as_typed(function)) if degree is None else sp.Rational(degree)
+    cset = clarke_of(p)
+    if cset.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
         return EulerCheck(L, point, value, None if L is None else L * value, cset, (), None,
                           math.inf, False, "The Clarke set is undefined here: f is not locally "
                           "Lipschitz at this point, so Lemma 3.2 does not apply.")
@@ -87,6 +91,14 @@ def euler_check(expr: str, at, *, degree: sp.Rational | None = None) -> EulerChe
     return EulerCheck(L, point, value, target, cset, products, exact, residual, holds, reason)
 
 
+def _as_typed(function: ParsedFunction) -> ParsedFunction:
+    """The function in the variables it was typed in (a function of x read at a point of the
+    plane is lifted to (x, y) by the problem; its degree and derivation are those of f(x))."""
+    if len(function.variables) == 2 and function.variables[1] not in function.expr.free_symbols:
+        return ParsedFunction(function.text, function.expr, function.variables[:1])
+    return function
+
+
 def _edge_points(vertices: np.ndarray) -> np.ndarray:
     """Points along every edge of the set (1D: the interval; 2D: the closed polygon)."""
     if len(vertices) < 2:
@@ -113,16 +125,18 @@ class HomogeneityView:
     point_latex: str
 
 
-def explore_homogeneity(expr: str, at, *, alpha_max: float = 3.0) -> HomogeneityView:
+def explore_homogeneity(expr: str | Problem, at=None, *,
+                        alpha_max: float = 3.0) -> HomogeneityView:
     """The page's data for ``expr`` at the point ``at``.
 
     >>> v = explore_homogeneity("max(x, y)", "1, 2")
     >>> v.along_ray[-1], v.predicted[-1], v.euler.holds
     (6.0, 6.0, True)
     """
-    h = homogeneity(expr)
-    euler = euler_check(expr, at)
-    function, _ = parse_function_and_point(expr, at)
+    p = problem(expr, at)
+    h = homogeneity(_as_typed(p.function))
+    euler = euler_check(p)
+    function = p.function
     x = np.array([float(c) for c in euler.point])
     alphas = np.linspace(0.0, alpha_max, 61)
     along = evaluator(function)(alphas[:, None] * x[None, :]).real

@@ -45,6 +45,7 @@ import numpy as np
 import sympy as sp
 from sympy.logic.boolalg import Boolean, BooleanFalse, BooleanTrue
 
+from ..engine import printing
 from ..engine.numeric import lambdify
 from ..engine.parsing import ParsedFunction, parse_function
 from ..engine.primitives import VANISHES, NotHomogeneous, Primitive, by_func, common_degree
@@ -207,10 +208,10 @@ class _Walk:
 
 def _text(e: sp.Basic) -> str:
     """A sub-expression as a student would type it (max, not sympy's Max)."""
-    return str(e).replace("Max(", "max(").replace("Min(", "min(").replace("Abs(", "abs(")
+    return printing.plain(e)
 
 
-def homogeneity(expr: str) -> Homogeneity:
+def homogeneity(expr: str | ParsedFunction) -> Homogeneity:
     """The degree of positive homogeneity of ``expr`` with its derivation (see the module doc).
 
     >>> h = homogeneity("relu(x)")
@@ -219,7 +220,7 @@ def homogeneity(expr: str) -> Homogeneity:
     >>> homogeneity("sign(x)").reason
     'A degree-0 function must be constant (f(0·x) = f(x), with 0^0 = 1); sign(x) is not.'
     """
-    function = parse_function(expr)
+    function = expr if isinstance(expr, ParsedFunction) else parse_function(expr)
     names = tuple(str(v) for v in function.variables)
     base = dict(text=function.text, latex=sp.latex(function.expr), variables=names)
     if exactly_zero(function.expr, function.variables):
@@ -384,7 +385,7 @@ def _estimate_degree(function: ParsedFunction) -> sp.Rational | None:
     return sp.Rational(guess.numerator, guess.denominator)
 
 
-def homogeneity_degree(expr: str) -> sp.Rational | None:
+def homogeneity_degree(expr: str | ParsedFunction) -> sp.Rational | None:
     """The degree L with f(αx) = α^L f(x) for all α ≥ 0, or None (not positively homogeneous;
     also None for the zero function, which has every degree). See the module doc for the rules.
 

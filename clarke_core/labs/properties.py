@@ -22,7 +22,7 @@ from ..engine.geometry import same_set
 from ..engine.local import is_finite_number, side_form, sign_of
 from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import parse_function, parse_point
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 from ..engine.subdiff_1d import not_convex_text, subdifferential_from_local
 from ..errors import UndecidedError
 
@@ -160,7 +160,7 @@ def _exact_root(loc: Local1D, L: int, side: int, lo: float, hi: float) -> sp.Exp
 
 
 def _bounds(dset: DifferentialSet) -> tuple[sp.Expr, sp.Expr] | None:
-    if dset.exact is None or dset.kind not in ("point", "interval"):
+    if dset.exact is None or dset.kind not in (SetKind.POINT, SetKind.INTERVAL):
         return None
     return dset.exact[0][0], dset.exact[-1][0]
 

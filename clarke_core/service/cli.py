@@ -33,7 +33,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..engine.sets import DifferentialSet
+from ..engine import printing
+from ..engine.sets import DifferentialSet, SetKind
 from ..errors import InputError, numeric_limits
 from .cli_classroom import CLASSROOM_SUBCOMMANDS
 
@@ -232,14 +233,13 @@ def compute_set(kind: str, expr: str, at: str) -> tuple[list[str], list[str], Di
     (['x'], ['-1/2'], [(1,)])
     """
     from .. import api
-    from ..engine.parsing import parse_function, parse_point
+    from ..engine.problem import problem
 
     with numeric_limits():
-        function = parse_function(expr)
-        point = parse_point(at, function.dim)
-        engine = api.clarke_set if kind == "clarke" else api.subdifferential
-        result = engine(expr, at)
-    return [str(v) for v in function.variables], [str(c) for c in point], result
+        question = problem(expr, at, lift=False)  # the point has one coordinate per variable
+        engine = api.clarke_of if kind == "clarke" else api.subdifferential_of
+        result = engine(question)
+    return [str(v) for v in question.variables], [printing.plain(c) for c in question.point], result
 
 
 def _set_answer(kind: str, expr: str, at: str) -> Answer:
@@ -248,7 +248,7 @@ def _set_answer(kind: str, expr: str, at: str) -> Answer:
     variables, point, result = sandbox.run(
         compute_set, kind, expr, at, timeout=TIMEOUT_S, memory_mb=MEMORY_MB, method="fork"
     )
-    where = f"{_vector(variables)} = {_vector(point)}"
+    where = f"{printing.vector(variables)} = {printing.vector(point)}"
     text = f"{_TITLES[kind]} of {expr} at {where}: {describe(result)}"
     data = {"expression": expr, "variables": variables, "point": point, "set": result.to_dict()}
     return Answer(text, data)
@@ -262,31 +262,13 @@ def describe(s: DifferentialSet) -> str:
     >>> describe(DifferentialSet("segment", [(1.0, 0.0), (0.0, 1.0)]))
     'conv{(1, 0), (0, 1)}'
     """
-    if s.kind in ("empty", "unbounded"):
-        head = "empty" if s.kind == "empty" else "undefined (not locally Lipschitz)"
+    if s.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
+        head = "empty" if s.kind == SetKind.EMPTY else "undefined (not locally Lipschitz)"
         return f"{head}: {s.reason}" if s.reason else head
-    closed = s.extra.get("closed_form")
-    if closed is not None:
-        text = closed.text()
-        return text if s.certified else f"{text} (checked numerically, not proved)"
-    if s.kind == "convex":  # hundreds of vertices: too many for one line
+    if s.kind == SetKind.CONVEX and s.extra.get("closed_form") is None:  # too many vertices
         return (f"a convex set with a curved boundary (--json gives a {len(s.vertices)}-gon "
                 "within 1e-3 of it)")
-    if s.exact is not None:
-        points = [_vector([str(c) for c in v]) for v in s.exact]
-    else:
-        points = [_vector([f"{c:.6g}" for c in v]) for v in s.vertices]
-    if s.kind == "point":
-        text = "{" + points[0] + "}"
-    elif s.kind == "interval":
-        text = f"[{points[0]}, {points[-1]}]"
-    else:
-        text = "conv{" + ", ".join(points) + "}"
-    return text if s.certified else f"{text} (checked numerically, not proved)"
-
-
-def _vector(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+    return printing.set_text(s, caveat=" (checked numerically, not proved)")
 
 
 # --- parsing the command line ------------------------------------------------------------------

@@ -15,10 +15,9 @@ does here: the subdifferential is empty. This happens only where f is not convex
 
 from __future__ import annotations
 
-import re
-
+from ..engine import printing
 from ..engine.geometry import same_set
-from ..engine.sets import DifferentialSet
+from ..engine.sets import DifferentialSet, SetKind
 
 
 def set_text(dset: DifferentialSet, caveat: bool = True) -> str:
@@ -32,29 +31,9 @@ def set_text(dset: DifferentialSet, caveat: bool = True) -> str:
     >>> set_text(DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]))
     'conv{(0, 1), (1, 0)}'
     """
-    if dset.kind == "empty":
-        return "∅"
-    if dset.kind == "unbounded":
-        return "undefined"
-    if dset.kind == "convex":
-        return "a convex set with a curved boundary"
-    exact = dset.exact is not None and len(dset.exact) == len(dset.vertices)
-    pts = [tuple(_number(c, exact) for c in v) for v in (dset.exact if exact else dset.vertices)]
-    items = [p[0] if len(p) == 1 else "(" + ", ".join(p) + ")" for p in pts]
-    checked = "" if dset.certified or not caveat else " (checked numerically)"
-    if dset.kind == "point":
-        return "{" + items[0] + "}" + checked
-    if dset.kind == "interval":
-        return f"[{items[0]}, {items[-1]}]{checked}"
-    return "conv{" + ", ".join(items) + "}" + checked
-
-
-def _number(c: object, exact: bool) -> str:
-    if not exact:
-        v = float(c)  # type: ignore[arg-type]
-        return str(int(round(v))) if abs(v - round(v)) < 1e-12 else f"{v:.4g}"
-    text = str(c).replace("**", "^").replace("*", "").replace("pi", "π")
-    return re.sub(r"sqrt\((\w+)\)", r"√\1", text).replace("sqrt", "√")
+    # a curved set is named, not written out, in these sentences
+    return printing.set_text(dset, page=True, closed_form=False,
+                             caveat=" (checked numerically)" if caveat else "")
 
 
 def _inside(inner: DifferentialSet, outer: DifferentialSet) -> bool:
@@ -94,12 +73,12 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
     line, slopes = ("line", "slopes") if dim == 1 else ("plane", "gradients")
     test = (f"a subgradient s must give a {line} through (x₀, f(x₀)) that stays below the whole "
             "graph")
-    if clarke.kind == "unbounded":
+    if clarke.kind == SetKind.UNBOUNDED:
         if sub is None:
             tail = "whether any does could not be decided here."
-        elif sub.kind == "empty":
+        elif sub.kind == SetKind.EMPTY:
             tail = "here none does, so the subdifferential is the empty set ∅."
-        elif sub.kind == "unbounded":
+        elif sub.kind == SetKind.UNBOUNDED:
             tail = "here that test bounds no slope either."
         else:
             tail = f"that test alone still gives {set_text(sub)}."  # the caveat ends the text
@@ -117,7 +96,7 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
     if sub is None:
         return (f"The Clarke set is {c}. Whether every s in it passes the global test ({test}) "
                 "could not be decided exactly here, so the page does not guess.")
-    if sub.kind in ("empty", "unbounded"):
+    if sub.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
         return (f"They differ completely. The Clarke set {c} collects the limits of {slopes} next "
                 f"to x₀, but {test}, and no s does here: the subdifferential is empty. This "
                 "happens only where f is not convex.")
@@ -129,7 +108,7 @@ def why_they_differ(clarke: DifferentialSet, sub: DifferentialSet | None, *, con
             return (f"They are equal because f is convex. For a convex function every limit of "
                     f"nearby {slopes} gives a {line} that stays below the whole graph, and every "
                     f"such {line} is one of these: both sets are "
-                    + ("the same curved set." if clarke.kind == "convex" else f"{c}."))
+                    + ("the same curved set." if clarke.kind == SetKind.CONVEX else f"{c}."))
         checked = "" if sub.certified else " (checked numerically)"
         return (f"They are equal here, {c}, although f is not known to be convex: every s in the "
                 f"Clarke set happens to give a {line} that stays below the whole graph{checked}. "

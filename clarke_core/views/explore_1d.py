@@ -11,7 +11,7 @@ from ..engine.clarke_1d import SideLimits, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
 from ..engine.local import sign_of
 from ..engine.numeric import lambdify, real_part
-from ..engine.parsing import parse_function, parse_point
+from ..engine.problem import Problem, problem
 from ..engine.sets import DifferentialSet
 from ..engine.subdiff_1d import subdifferential_from_local
 from ..errors import UndecidedError
@@ -73,15 +73,18 @@ def _side_note(name: str, side: SideLimits, a_tex: str) -> str:
     )
 
 
-def explore_1d(text: str, at) -> Exploration1D:
-    """Parse, analyse and sample a function of x at a point, for the 1D page.
+def explore_1d(text: str | Problem, at=None) -> Exploration1D:
+    """Parse (once: a ``Problem`` is taken as it is), analyse and sample a function of x at a
+    point, for the 1D page.
 
     >>> ex = explore_1d("max(0, x)", "0")
     >>> ex.clarke.exact, ex.subdifferential.kind, len(ex.clarke.sequences)
     ([(0,), (1,)], 'interval', 2)
     """
-    function = parse_function(text, max_dim=1)
-    (a,) = parse_point(at, 1)
+    p = problem(text, at, dim=1)
+    if p.dim != 1:
+        raise ValueError("explore_1d takes a function of x at one point")
+    function, (a,) = p.function, p.point
     x = function.variables[0]
     loc = local_1d(function.expr, x, a)
     notes = []

@@ -7,14 +7,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..engine.clarke_2d import clarke_2d, value_at
+from ..api import clarke_of, subdifferential_of
+from ..engine import printing
+from ..engine.clarke_2d import value_at
 from ..engine.convexity import is_certified_convex
 from ..engine.numeric import lambdify, real_part
-from ..engine.parsing import parse_function, parse_point
 from ..engine.primitives import X, Y
+from ..engine.problem import Problem, problem
 from ..engine.sampling import sampled_gradients_2d
 from ..engine.sets import DifferentialSet
-from ..engine.subdiff_2d import subdifferential_2d
 from ..errors import UndecidedError
 from .comparison import why_they_differ
 
@@ -49,9 +50,9 @@ class Surface2D:
 class Exploration2D(Surface2D):
     """Plain data for the 2D lesson: ``region[i][j]`` is the index into ``pieces`` (LaTeX of the
     smooth forms f follows next to the point) of the form f equals there, or -1 for none of
-    them. ``sampled[r]`` holds the gradients gradient sampling sees within radius
-    ``SAMPLING_RADII[r]`` (seeded). ``why`` is the paragraph comparing the two sets
-    (``comparison.why_they_differ``).
+    them; ``piece_texts`` are the same forms as page text (for legends). ``sampled[r]`` holds
+    the gradients gradient sampling sees within radius ``SAMPLING_RADII[r]`` (seeded). ``why``
+    is the paragraph comparing the two sets (``comparison.why_they_differ``).
     """
 
     pieces: tuple[str, ...]
@@ -59,6 +60,7 @@ class Exploration2D(Surface2D):
     sampled: tuple[tuple[tuple[float, float], ...], ...]
     notes: tuple[str, ...] = ()
     why: str = ""
+    piece_texts: tuple[str, ...] = ()
 
 
 def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -83,28 +85,27 @@ def _regions(forms: list[sp.Expr], mx: np.ndarray, my: np.ndarray, z: np.ndarray
     return region
 
 
-def both_sets(expr: sp.Expr, p: tuple) -> tuple[DifferentialSet, DifferentialSet | None,
-                                                 list[str]]:
+def both_sets(problem_2d: Problem) -> tuple[DifferentialSet, DifferentialSet | None, list[str]]:
     """The Clarke set and the subdifferential of f at p; the latter is None when undecided,
     with the reason in the notes."""
-    clarke = clarke_2d(expr, p)
+    clarke = clarke_of(problem_2d)
     try:
-        return clarke, subdifferential_2d(expr, p, clarke), []
+        return clarke, subdifferential_of(problem_2d, clarke), []
     except UndecidedError as err:
         return clarke, None, [f"Subdifferential: {err}"]
 
 
-def explore_2d(text: str, at) -> Exploration2D:
-    """Parse, analyse and sample a function of x and y at a point, for the 2D page.
+def explore_2d(text: str | Problem, at=None) -> Exploration2D:
+    """Parse (once: a ``Problem`` is taken as it is), analyse and sample a function of x and y
+    at a point, for the 2D page.
 
     >>> ex = explore_2d("abs(x) + abs(y)", "0, 0")
     >>> ex.clarke.kind, ex.subdifferential.kind, len(ex.pieces)
     ('polygon', 'polygon', 4)
     """
-    function = parse_function(text)
-    p = parse_point(at, 2)
-    expr = function.expr
-    clarke, subdiff, notes = both_sets(expr, p)
+    question = problem(text, at, dim=2)
+    function, p, expr = question.function, question.point, question.expr
+    clarke, subdiff, notes = both_sets(question)
     pf = (float(p[0]), float(p[1]))
     gx, gy, z = _grid(expr, pf)
     forms = list(clarke.extra.get("forms", []))
@@ -117,12 +118,13 @@ def explore_2d(text: str, at) -> Exploration2D:
         sampled.append(tuple((float(a), float(b)) for a, b in grads))
     return Exploration2D(
         text=function.text, latex=sp.latex(expr), point=pf,
-        point_latex=r"\left(" + sp.latex(p[0]) + ", " + sp.latex(p[1]) + r"\right)",
+        point_latex=printing.tuple_latex(p),
         value=float(value_at(expr, p)), clarke=clarke, subdifferential=subdiff,
         window=((gx[0], gx[-1]), (gy[0], gy[-1])),
         grid_x=tuple(gx.tolist()), grid_y=tuple(gy.tolist()),
         grid_z=tuple(tuple(row) for row in z.tolist()),
         pieces=tuple(sp.latex(f) for f in forms),
+        piece_texts=tuple(printing.formula_text(f) for f in forms),
         region=tuple(tuple(int(v) for v in row) for row in region),
         sampled=tuple(sampled), notes=tuple(notes),
         why=why_they_differ(clarke, subdiff, convex=is_certified_convex(expr), dim=2),

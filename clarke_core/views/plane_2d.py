@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from ..engine import geometry
+from ..engine import geometry, printing
 from ..engine.geometry import hausdorff_2d
-from ..engine.sets import DifferentialSet, Witness
+from ..engine.sets import DifferentialSet, SetKind, Witness
 from .explore_2d import SAMPLING_RADII, Exploration2D
-from .labels import exact_label, fmt
+from .labels import fmt
 
 Point = tuple[float, float]
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-_SUPERSCRIPTS = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
 
 
 def piece_name(index: int) -> str:
@@ -36,52 +34,7 @@ def piece_name(index: int) -> str:
     return "f" + str(index + 1).translate(_SUBSCRIPTS)
 
 
-def piece_text(latex: str) -> str:
-    """LaTeX of a smooth piece as plain text for legends (plotly draws no LaTeX here).
-
-    >>> piece_text(r"- x^{2} + y"), piece_text(r"\\sqrt{x^{2} + y^{2}}")
-    ('−x² + y', '√(x² + y²)')
-    >>> piece_text(r"\\frac{x}{2} - \\sqrt{2}")
-    'x/2 − √2'
-    """
-    text, previous = latex, None
-    while text != previous:  # innermost braces first, until nothing changes
-        previous = text
-        text = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: "√" + _grouped(m[1]), text)
-        text = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
-                      lambda m: _grouped(m[1]) + "/" + _grouped(m[2]), text)
-        text = re.sub(r"\^\{([^{}]*)\}", lambda m: _power(m[1]), text)
-        text = re.sub(r"\\(?:operatorname|mathrm|text)\{([^{}]*)\}", r"\1", text)
-    for tex, plain in ((r"\left", ""), (r"\right", ""), (r"\cdot", "·"), (r"\pi", "π"),
-                       (r"\infty", "∞"), ("{", ""), ("}", "")):
-        text = text.replace(tex, plain)
-    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
-    text = re.sub(r"\s+", " ", text).strip().replace("( ", "(").replace(" )", ")")
-    text = re.sub(r"^- ?", "−", text)
-    return text.replace(" - ", " − ")
-
-
-def _grouped(inner: str) -> str:
-    inner = inner.strip()
-    return inner if re.fullmatch(r"[\w.]+", inner) else f"({inner})"
-
-
-def _power(exponent: str) -> str:
-    exponent = exponent.strip()
-    if re.fullmatch(r"-?\d+", exponent):
-        return exponent.translate(_SUPERSCRIPTS)
-    return "^" + _grouped(exponent)
-
-
-def vector_label(v: Sequence[object], exact: bool) -> str:
-    """A gradient as ``(a, b)``: exact numbers as short text, floats with 4 digits.
-
-    >>> import sympy as sp
-    >>> vector_label((sp.Integer(1), -sp.sqrt(2) / 2), True), vector_label((0.5, 1.0), False)
-    ('(1, -√2/2)', '(0.5, 1)')
-    """
-    parts = [exact_label(c) if exact else fmt(float(c)) for c in v]
-    return "(" + ", ".join(parts) + ")"
+vector_label = printing.vector_label  # a gradient as (a, b): exact as page text, else 4 digits
 
 
 def vertex_labels(dset: DifferentialSet) -> list[str]:
@@ -96,7 +49,7 @@ def set_latex(dset: DifferentialSet | None) -> str:
     (the unit disk {s : ‖s‖ ≤ 1}), else described, never listed vertex by vertex."""
     if dset is None:
         return r"\text{undecided}"
-    if dset.kind == "convex":
+    if dset.kind == SetKind.CONVEX:
         return dset.latex()
     if dset.exact is None:  # numeric vertices: rounding noise (-1e-13) is shown as 0
         dset = dataclasses.replace(dset, vertices=[
@@ -112,8 +65,8 @@ def gradient_caption(dset: DifferentialSet) -> str:
     >>> "curved boundary" in gradient_caption(DifferentialSet("convex", [(1.0, 0.0), (0.0, 1.0)]))
     True
     """
-    where = ("a point on the curved boundary of the shaded Clarke set" if dset.kind == "convex"
-             else "a vertex of the shaded Clarke set")
+    where = ("a point on the curved boundary of the shaded Clarke set"
+             if dset.kind == SetKind.CONVEX else "a vertex of the shaded Clarke set")
     return ("Press ▶ Play: each arrow is ∇f(xᵢ) at the point xᵢ of the same colour on the map; "
             f"its limit is {where}.")
 
@@ -131,7 +84,7 @@ def boundary_point(dset: DifferentialSet, t: float) -> Point | None:
     (0.5, 0.5)
     """
     verts = [(float(v[0]), float(v[1])) for v in dset.vertices if len(v) == 2]
-    if dset.kind in ("empty", "unbounded") or not verts:
+    if dset.kind in (SetKind.EMPTY, SetKind.UNBOUNDED) or not verts:
         return None
     if len(verts) == 1:
         return verts[0]
@@ -184,7 +137,7 @@ def sampled(ex: Exploration2D, k: int) -> list[Point]:
 def missed_vertices(ex: Exploration2D, k: int) -> list[int]:
     """Indices of the Clarke set's vertices that no sampled gradient comes near."""
     clarke, grads = ex.clarke, sampled(ex, k)
-    if clarke.kind in ("convex", "empty", "unbounded") or not grads:
+    if clarke.kind in (SetKind.CONVEX, SetKind.EMPTY, SetKind.UNBOUNDED) or not grads:
         return []
     verts = np.asarray(finite_pairs(clarke.vertices))
     if verts.size == 0:
@@ -199,7 +152,7 @@ def missed_vertices(ex: Exploration2D, k: int) -> list[int]:
 def sampling_note(ex: Exploration2D, k: int) -> str:
     """One sentence on what gradient sampling at radius ``SAMPLING_RADII[k]`` finds and misses."""
     radius, grads = fmt(SAMPLING_RADII[k]), sampled(ex, k)
-    if ex.clarke.kind == "unbounded":
+    if ex.clarke.kind == SetKind.UNBOUNDED:
         return (f"Within ε = {radius} the sampled gradients keep growing: no finite set to "
                 "estimate.")
     if not grads:
@@ -226,6 +179,6 @@ def sampled_hull(ex: Exploration2D, k: int) -> list[Point]:
 def subdifferential_is_clarke(ex: Exploration2D) -> bool:
     """Whether the subdifferential is the Clarke set itself (one outline is drawn, not two)."""
     sub = ex.subdifferential
-    if sub is None or sub.kind in ("empty", "unbounded") or sub.kind != ex.clarke.kind:
+    if sub is None or sub.kind in (SetKind.EMPTY, SetKind.UNBOUNDED) or sub.kind != ex.clarke.kind:
         return False
     return geometry.same_set(ex.clarke, sub)

@@ -22,11 +22,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..engine import printing
 from ..engine.clarke_2d import value_at
 from ..engine.numeric import lambdify, real_part
-from ..engine.parsing import parse_function_and_point
+from ..engine.parsing import ParsedFunction
 from ..engine.primitives import X, Y
-from ..engine.sets import DifferentialSet, Witness
+from ..engine.problem import Problem, problem
+from ..engine.sets import DifferentialSet, SetKind, Witness
 from .examples import EXAMPLES_2D, EXAMPLES_SUBGRADIENTS, Example
 from .explore_1d import Exploration1D, explore_1d
 from .explore_2d import Surface2D, both_sets
@@ -82,22 +84,24 @@ def explore_subgradients(text: str, at) -> Exploration1D | PlaneSweep:
     >>> type(explore_subgradients("max(x, y)", "0, 0")).__name__
     'PlaneSweep'
     """
-    function, point = parse_function_and_point(text, at)
-    if function.dim == 1:
-        return explore_1d(text, at)
-    return _sweep(function.text, function.expr, point)
+    question = problem(text, at)
+    if question.dim == 1:
+        return explore_1d(question)
+    return _sweep(question)
 
 
 def sweep_2d(text: str, at) -> PlaneSweep:
-    """The plane sweep for a function of x and y at a point."""
-    function, point = parse_function_and_point(text, at)
-    if function.dim != 2:
-        point = (point[0], sp.Integer(0))
-    return _sweep(function.text, function.expr, point)
+    """The plane sweep for a function of x and y at a point (x0 alone stands for (x0, 0))."""
+    question = problem(text, at)
+    if question.dim != 2:
+        f, (x0,) = question.function, question.point
+        question = Problem(ParsedFunction(f.text, f.expr, (X, Y)), (x0, sp.Integer(0)))
+    return _sweep(question)
 
 
-def _sweep(text: str, expr: sp.Expr, p: tuple) -> PlaneSweep:
-    clarke, subdiff, notes = both_sets(expr, p)
+def _sweep(question: Problem) -> PlaneSweep:
+    text, expr, p = question.text, question.expr, question.point
+    clarke, subdiff, notes = both_sets(question)
     pf = (float(p[0]), float(p[1]))
     half = HALF_WIDTH
     for w in subdiff.witnesses if subdiff is not None else ():
@@ -108,7 +112,7 @@ def _sweep(text: str, expr: sp.Expr, p: tuple) -> PlaneSweep:
     z = _values(expr, *np.meshgrid(gx, gy))
     return PlaneSweep(
         text=text, latex=sp.latex(expr), point=pf,
-        point_latex=r"\left(" + sp.latex(p[0]) + ", " + sp.latex(p[1]) + r"\right)",
+        point_latex=printing.tuple_latex(p),
         value=float(value_at(expr, p)), clarke=clarke, subdifferential=subdiff,
         window=((float(gx[0]), float(gx[-1])), (float(gy[0]), float(gy[-1]))),
         grid_x=tuple(gx.tolist()), grid_y=tuple(gy.tolist()),
@@ -135,7 +139,8 @@ def witness_sentence(w: Witness, number: Callable[[object], str] = str) -> str:
     coords = [number(c) for c in w.exact_point] if w.exact_point is not None else [
         f"{c:.3g}" for c in w.point]
     where = coords[0] if len(coords) == 1 else "(" + ", ".join(coords) + ")"
-    bound = number(w.bound.replace(">=", "≥").replace("<=", "≤"))
+    bound = (printing.bound_text(w.direction, w.limit, w.lower, number) if w.limit is not None
+             else w.bound.replace(">=", "≥").replace("<=", "≤"))
     return f"{'x′' if len(coords) == 1 else 'q′'} = {where} forces {bound}"
 
 
@@ -161,7 +166,8 @@ def path_set(sweep: PlaneSweep) -> DifferentialSet | None:
     """The set the path of s crosses: the subdifferential, else the Clarke set (when the
     subdifferential is empty or undecided), else None."""
     for dset in (sweep.subdifferential, sweep.clarke):
-        if dset is not None and dset.kind not in ("empty", "unbounded") and dset.vertices:
+        if (dset is not None and dset.kind not in (SetKind.EMPTY, SetKind.UNBOUNDED)
+                and dset.vertices):
             return dset
     return None
 
@@ -170,7 +176,7 @@ def _direction(dset: DifferentialSet | None, path: str) -> np.ndarray:
     if path != "auto":
         angle = math.radians(float(path))
         return np.array([math.cos(angle), math.sin(angle)])
-    if dset is not None and dset.kind == "segment":  # a flat set: along it
+    if dset is not None and dset.kind == SetKind.SEGMENT:  # a flat set: along it
         a, b = (np.asarray(v, dtype=float) for v in (dset.vertices[0], dset.vertices[-1]))
         return (b - a) / np.linalg.norm(b - a)
     return np.array([1.0, 0.0])
