@@ -12,6 +12,8 @@
 #
 # Exit 0 and the path on stdout when a browser is there; messages go to stderr.
 set -euo pipefail
+# shellcheck source=apt_install.sh
+source "$(dirname "$0")/apt_install.sh"
 
 fail() { echo "ensure_chromium: $*" >&2; exit 1; }
 
@@ -33,15 +35,7 @@ find_chromium() {
 path="$(find_chromium)"
 if [[ -z "$path" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
     echo "ensure_chromium: installing Debian's chromium package (needed by the browser tests)..." >&2
-    # apt's progress chatter goes to a log that is shown only if the install fails;
-    # its errors (stderr) always reach the terminal.
-    log="$(mktemp)"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$log"; then
-        tail -n 20 "$log" >&2
-        rm -f "$log"
-        fail "apt-get could not install chromium (see the messages above)."
-    fi
-    rm -f "$log"
+    apt_install chromium || fail "apt-get could not install chromium (see the messages above)."
     path="$(find_chromium)"
 fi
 

@@ -13,6 +13,8 @@
 #
 # Exit 0 and the directory on stdout when the programs are there; messages go to stderr.
 set -euo pipefail
+# shellcheck source=apt_install.sh
+source "$(dirname "$0")/apt_install.sh"
 
 fail() { echo "ensure_postgres: $*" >&2; exit 1; }
 
@@ -40,13 +42,7 @@ find_postgres() {
 dir="$(find_postgres)"
 if [[ -z "$dir" && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
     echo "ensure_postgres: installing Debian's postgresql package (needed by the classroom-store tests)..." >&2
-    log="$(mktemp)"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } >"$log"; then
-        tail -n 20 "$log" >&2
-        rm -f "$log"
-        fail "apt-get could not install postgresql (see the messages above)."
-    fi
-    rm -f "$log"
+    apt_install postgresql || fail "apt-get could not install postgresql (see the messages above)."
     dir="$(find_postgres)"
 fi
 
