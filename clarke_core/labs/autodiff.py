@@ -89,7 +89,8 @@ class Convention:
 
     ``relu``: relu'(0) (a ``max(u, 0)`` is read as relu(u)); ``abs``: |·|'(0); ``tie``: how max
     and min share the derivative among tied arguments (``SPLIT``, ``HALF`` or ``FIRST``);
-    ``step``: the derivative of sign and Heaviside at 0 (None: undefined, a Dirac delta).
+    ``step``: the derivative of sign at 0, ``heaviside`` of Heaviside (None: undefined, a Dirac
+    delta).
     ``sources`` cite the documentation page (or, where the docs are silent, the source file).
     """
 
@@ -113,6 +114,11 @@ class Convention:
     @property
     def step(self) -> float | None:
         return by_name("sign").kink[self.library]
+
+    @property
+    def heaviside(self) -> float | None:
+        """Heaviside'(0); NaN: the library has no derivative of it at all."""
+        return by_name("Heaviside").kink[self.library]
 
 
 CONVENTIONS: tuple[Convention, ...] = (
