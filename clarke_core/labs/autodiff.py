@@ -8,8 +8,9 @@ program as TYPED (read by the parser's own AST reader: a typed relu(u) is torch.
 max(u, 0) is torch.maximum, arguments keep their order); SymPy differentiates the simplified
 expression instead. Values are exact (sympy), so kinks and ties are detected exactly;
 derivatives are floats. JAX and autograd are checked against the real libraries
-(tests/test_autodiff_real.py); PyTorch stays emulated. ``compare`` puts each library's value
-next to the exact Clarke set.
+(tests/test_autodiff_real.py); PyTorch stays emulated. Not emulated: the NaN a where passes
+back from a branch it does not take (Piecewise((sqrt(x), x > 0), (0, True)) at 0 is NaN in JAX,
+0 here). ``compare`` puts each library's value next to the exact Clarke set.
 
 >>> emulate("relu(x) - relu(-x)", "0", convention("PyTorch"))
 0.0
