@@ -97,3 +97,9 @@ def test_ties_of_three_are_nested_pairwise_calls_in_typed_order():
 
 def test_autograd_has_no_heaviside_derivative():
     assert math.isnan(emulate("x*Heaviside(x)", "1", convention("autograd")))
+
+
+def test_a_long_program_within_the_parser_limits_is_read_once():
+    # 140 abs calls: the parser allows them; reading the typed tree must not count them again
+    text = " + ".join(f"abs(x - {k})" for k in range(140))
+    assert emulate(text, "3", convention("JAX")) == 3 + 1 - 136  # k < 3, k = 3 (jnp.abs), k > 3

@@ -264,29 +264,35 @@ class _Forward:
 
 class _Program:
     """Forward mode over the typed program: the parser's syntax tree, each call as typed
-    (relu apart from max, arguments in their order); the exact value of a subtree comes from
-    the parser's own builder, and what is not a typed call or operator from ``_Forward``."""
+    (relu apart from max, arguments in their order). Values are built up exactly from the
+    parts; a constant subtree, a condition, and what is not a typed call or operator (the
+    variable, a registered primitive without a rule) come from the parser's own builder, the
+    last then through ``_Forward``."""
 
     def __init__(self, source: str, x: sp.Symbol, x0: sp.Expr, conv: Convention) -> None:
         self.builder = _Builder(source, {"x": x}, function_page=True)
         self.forward = _Forward(x, x0, conv)
         self.x, self.x0, self.conv = x, x0, conv
         self._built: dict[int, sp.Basic] = {}
+        self._uses: dict[int, bool] = {}
 
     def expr(self, node: ast.AST) -> sp.Basic:
         if id(node) not in self._built:
+            self.builder.nonsmooth = 0  # parse_function counted the whole text already
             self._built[id(node)] = self.builder.build(node).expr
         return self._built[id(node)]
 
     def uses_x(self, node: ast.AST) -> bool:
         # on the tree, not the value: sympy folds relu(x) - max(x, 0) to 0, a library does not
-        return any(isinstance(n, ast.Name) and self.builder.variables.get(n.id) == self.x
-                   for n in ast.walk(node))
+        if id(node) not in self._uses:
+            self._uses[id(node)] = (
+                (isinstance(node, ast.Name) and self.builder.variables.get(node.id) == self.x)
+                or any(self.uses_x(child) for child in ast.iter_child_nodes(node)))
+        return self._uses[id(node)]
 
     def run(self, node: ast.AST) -> tuple[sp.Expr, float]:
-        e = self.expr(node)
         if not self.uses_x(node):
-            return e, 0.0
+            return self.expr(node), 0.0
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             v, d = self.run(node.operand)
             return (-v, -d) if isinstance(node.op, ast.USub) else (v, d)
@@ -305,10 +311,10 @@ class _Program:
             varying = self.run(node.right) if self.uses_x(node.right) else None
             return self.forward.power(self.run(node.left), expo.subs(self.x, self.x0), varying)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            return self._call(node, allowed_names()[node.func.id], e)
-        return self.forward.run(e)  # the variable itself, or what the parser folded
+            return self._call(node, allowed_names()[node.func.id])
+        return self.forward.run(self.expr(node))  # the variable itself
 
-    def _call(self, node: ast.Call, p, e: sp.Basic) -> tuple[sp.Expr, float]:
+    def _call(self, node: ast.Call, p) -> tuple[sp.Expr, float]:
         if p.sympy_func is sp.Piecewise:  # nested where: the first branch that holds
             for pair in node.args:
                 value, condition = pair.elts
@@ -317,14 +323,15 @@ class _Program:
             raise InputError("No Piecewise condition holds at this point.")
         if p.autodiff is not None and self.conv.library in p.kink:
             parts = [self.run(a) for a in node.args]
-            args = [self.expr(a) for a in node.args]
-            return e.subs(self.x, self.x0), p.autodiff(self.conv.library, args, parts)
+            value = p.build(*(v for v, _ in parts))
+            value = value if value.is_Number else value.doit()
+            return value, p.autodiff(self.conv.library, [v for v, _ in parts], parts)
         if p.sympy_func is None and len(node.args) == 1 and not p.nonsmooth:  # sqrt: a power
             return self.forward.power(self.run(node.args[0]), sp.S.Half, None)
         if not p.nonsmooth and len(node.args) == 1 and p.sympy_func is not None:
             u, du = self.run(node.args[0])
             return p.sympy_func(u), self.forward._slope(p, u) * du
-        return self.forward.run(e)  # a registered primitive without a rule: its branches
+        return self.forward.run(self.expr(node))  # a registered primitive without a rule
 
 
 def _at(cond: sp.Basic | tuple, x: sp.Symbol, x0: sp.Expr):
