@@ -38,6 +38,8 @@ EXTRA = [  # the kinks the issue names, and a 1D case for sqrt (its example is 2
     ("sqrt(x + 1)", "3"), ("sqrt(abs(x))", "0"), ("exp(-abs(x))*sin(x)", "0"),
     ("log(2 + x)/(1 + relu(x))", "0"), ("tan(x)**2 - cos(abs(x))", "0"), ("2**x", "1"),
     ("x**3 - abs(x)**(1/2)", "1"),
+    # a Heaviside that max does not pick, or in a branch not taken: autograd still raises
+    ("max(x, Heaviside(x - 5)*x)", "1"), ("Piecewise((x, x < 1), (Heaviside(x)*x, True))", "0"),
 ]
 CASES = ([(t, at) for t, at, _ in PROGRAMS]
          + [(p.example, POINTS.get(p.name, "0")) for p in PRIMITIVES

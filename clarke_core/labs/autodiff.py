@@ -290,6 +290,16 @@ class _Program:
                 or any(self.uses_x(child) for child in ast.iter_child_nodes(node)))
         return self._uses[id(node)]
 
+    def undifferentiable(self, root: ast.AST) -> bool:
+        """Whether the program calls, on x, a primitive the library has no derivative of at all
+        (kink NaN: autograd's heaviside): tracing it raises, whichever branch is taken."""
+        for n in ast.walk(root):
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and self.uses_x(n):
+                value = allowed_names()[n.func.id].kink.get(self.conv.library)
+                if isinstance(value, float) and math.isnan(value):
+                    return True
+        return False
+
     def run(self, node: ast.AST) -> tuple[sp.Expr, float]:
         if not self.uses_x(node):
             return self.expr(node), 0.0
@@ -357,7 +367,10 @@ def emulate(text: str, at, conv: Convention) -> float:
         _, d = _Forward(x, x0, conv).run(function.expr)
     else:
         source, tree = _read(function.text, function=True)
-        _, d = _Program(source, x, x0, conv).run(tree.body)
+        program = _Program(source, x, x0, conv)
+        if program.undifferentiable(tree.body):
+            return math.nan
+        _, d = program.run(tree.body)
     return float(d)
 
 
