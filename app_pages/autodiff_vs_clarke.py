@@ -55,7 +55,7 @@ with st.expander("What each library call is"):
     names = [c.library for c in CONVENTIONS]
     st.markdown("\n".join(
         ["| you type | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-        + [f"| {name} | " + " | ".join(f"`{calls[lib]}`" for lib in names) + " |"
+        + [f"| {name} | " + " | ".join(calls[lib] for lib in names) + " |"
            for name, calls in LIBRARY_CALLS.items()]))
     st.caption("A typed relu(x) is jax.nn.relu (0 at 0), a typed max(x, 0) is jnp.maximum "
                "(1/2 at 0); max(a, b, c) is maximum(maximum(a, b), c). Other functions: the "

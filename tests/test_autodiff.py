@@ -103,3 +103,9 @@ def test_a_long_program_within_the_parser_limits_is_read_once():
     # 140 abs calls: the parser allows them; reading the typed tree must not count them again
     text = " + ".join(f"abs(x - {k})" for k in range(140))
     assert emulate(text, "3", convention("JAX")) == 3 + 1 - 136  # k < 3, k = 3 (jnp.abs), k > 3
+
+
+def test_pytorch_has_no_heaviside_derivative():
+    # torch.heaviside's backward raises "derivative for aten::heaviside is not implemented"
+    assert math.isnan(emulate("x*Heaviside(x)", "1", convention("PyTorch")))
+    assert emulate("x*sign(x)", "1", convention("PyTorch")) == 1.0

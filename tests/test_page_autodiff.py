@@ -94,7 +94,7 @@ def test_the_page_says_which_library_call_each_primitive_is():
     at = run_page(f="min(x, 0) + max(x, 0)", at="0")
     assert not at.exception and not at.error
     (mapping,) = [m.value for m in at.markdown if m.value.startswith("| you type |")]
-    assert "`jax.nn.relu`" in mapping and "`jnp.maximum, nested`" in mapping
-    assert "`torch.relu`" in mapping and "`jnp.heaviside(u, 0.5)`" in mapping
+    assert "| jax.nn.relu |" in mapping and "| jnp.maximum, nested |" in mapping
+    assert "| torch.relu |" in mapping and "| jnp.heaviside(u, 0.5) |" in mapping
     rows = {r["library"]: r["f'(x₀) as computed"] for r in at.table[1].value.to_dict("records")}
     assert rows["PyTorch"] == rows["JAX"] == "1"

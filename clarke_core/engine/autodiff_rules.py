@@ -30,8 +30,10 @@ TIE = {"PyTorch": PAIRWISE, "JAX": PAIRWISE, "SymPy": HALF, "CVXPY": FIRST,
        "autograd": PAIRWISE}
 # sign' and Heaviside' at 0; None: undefined (sympy's DiracDelta)
 STEP_KINK = {"PyTorch": 0.0, "JAX": 0.0, "SymPy": None, "CVXPY": 0.0, "autograd": 0.0}
-# autograd.numpy.heaviside has no VJP at all: autograd.grad raises NotImplementedError (NaN here)
-HEAVISIDE_KINK = {**STEP_KINK, "autograd": math.nan}
+# No derivative of heaviside at all (NaN here): autograd.numpy.heaviside has no VJP (grad raises
+# NotImplementedError); torch.heaviside's backward raises "derivative for aten::heaviside is not
+# implemented" (pytorch/pytorch#148856)
+HEAVISIDE_KINK = {**STEP_KINK, "PyTorch": math.nan, "autograd": math.nan}
 
 
 def _positive(u: sp.Expr) -> bool:

@@ -74,7 +74,8 @@ LIBRARY_CALLS: dict[str, dict[str, str]] = {
              "SymPy": "Max(0, u)"},
     "sign": {"PyTorch": "torch.sign", "JAX": "jnp.sign", "autograd": "np.sign",
              "CVXPY": "no atom (taken as 0)", "SymPy": "sign"},
-    "Heaviside": {"PyTorch": "torch.heaviside", "JAX": "jnp.heaviside(u, 0.5)",
+    "Heaviside": {"PyTorch": "torch.heaviside (no derivative: backward raises)",
+                  "JAX": "jnp.heaviside(u, 0.5)",
                   "autograd": "np.heaviside (no derivative: grad raises)",
                   "CVXPY": "no atom (taken as 0)", "SymPy": "Heaviside"},
     "Piecewise": {"PyTorch": "torch.where, nested", "JAX": "jnp.where, nested",
@@ -130,7 +131,9 @@ CONVENTIONS: tuple[Convention, ...] = (
          "kink of a locally convex (concave) function use the sub- (super-)gradient of minimum "
          "norm — 0 for relu and abs, (1/2, 1/2) for a tie of two",
          "torch.amax docs: amax/amin evenly distribute gradient between equal values; "
-         "torch.maximum/minimum (derivatives.yaml) give grad/2 to each side of a tie"),
+         "torch.maximum/minimum (derivatives.yaml) give grad/2 to each side of a tie",
+         "torch.heaviside has no derivative: backward raises “derivative for aten::heaviside "
+         "is not implemented” (pytorch/pytorch#148856)"),
         True,
     ),
     Convention(
