@@ -1,4 +1,4 @@
-"""What autodiff libraries return at a kink: their conventions as data, emulated in NumPy.
+"""What autodiff libraries return at a kink: their conventions as data, emulated exactly.
 
 An autodiff library differentiates the *program*, primitive by primitive, and at a kink each
 primitive returns one conventional value. ``CONVENTIONS`` records, per library, the value of
@@ -89,10 +89,10 @@ class Convention:
     """One library, where its values at kinks are stated, and (read from the primitives, which
     hold them: ``Primitive.kink``) those values.
 
-    ``relu``: relu'(0) (a ``max(u, 0)`` is read as relu(u)); ``abs``: |·|'(0); ``tie``: how max
-    and min share the derivative among tied arguments (``SPLIT``, ``HALF`` or ``FIRST``);
-    ``step``: the derivative of sign at 0, ``heaviside`` of Heaviside (None: undefined, a Dirac
-    delta).
+    ``relu``: relu'(0) of a typed relu (a typed ``max(u, 0)`` follows ``tie``); ``abs``:
+    |·|'(0); ``tie``: how max and min share the derivative among tied arguments (``PAIRWISE``,
+    ``HALF`` or ``FIRST``); ``step``: the derivative of sign at 0, ``heaviside`` of Heaviside
+    (None: undefined, a Dirac delta; NaN: the library has no derivative of it).
     ``sources`` cite the documentation page (or, where the docs are silent, the source file).
     """
 
