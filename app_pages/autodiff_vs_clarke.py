@@ -6,15 +6,11 @@ import streamlit as st
 
 import ui
 from clarke_core.figures.autodiff import conventions_figure
-from clarke_core.labs.autodiff import CONVENTIONS, TIE_TEXT, compare
+from clarke_core.labs.autodiff import CONVENTIONS, LIBRARY_CALLS, PROGRAMS, TIE_TEXT, compare
 from clarke_core.service import sandbox
 
 F, AT = "autodiff_f", "autodiff_at"
 DEFAULT_F, DEFAULT_AT = "relu(x) - relu(-x)", "0"
-PROGRAMS = [("relu(x) - relu(-x)", "it is x, Clarke set {1}"),
-            ("abs(x) - abs(x)", "it is 0, Clarke set {0}"),
-            ("max(0, x)", "ReLU written as a max"),
-            ("Piecewise((-1 - abs(x + 1), x <= 0), (x - 2, True))", "lecture figure 1, at -1")]
 TIMEOUT_S = 10.0
 
 
@@ -27,6 +23,12 @@ def fmt(value: float) -> str:
     return "undefined (NaN)" if math.isnan(value) else f"{value:.6g}"
 
 
+def kink(value: float | None) -> str:
+    if value is None:
+        return "undefined (δ)"
+    return "no derivative" if math.isnan(value) else f"{value:g}"
+
+
 if F not in st.session_state:
     st.session_state[F] = ui.url_text("f", DEFAULT_F)
     st.session_state[AT] = ui.url_text("at", DEFAULT_AT)
@@ -36,20 +38,29 @@ st.markdown(
     "An autodiff library differentiates the **program**, one primitive at a time, and at a kink "
     "each primitive returns one conventional number. That number is not always in the Clarke "
     "set of the **function**: `relu(x) - relu(-x)` computes x, whose Clarke set at 0 is {1}, "
-    "yet relu'(0) = 0 gives 0. Below, each library's documented convention is emulated in NumPy "
-    "(no library is installed) and checked against the exact Clarke set."
+    "yet relu'(0) = 0 gives 0. Below, each library's convention is emulated on the program as "
+    "you type it and checked against the exact Clarke set. The JAX and autograd rows are tested "
+    "against the real libraries; PyTorch is emulated from its documentation (not installed)."
 )
 
 st.subheader("Conventions at a kink")
 st.table([{"library": c.library, "relu'(0)": f"{c.relu:g}", "|·|'(0)": f"{c.abs:g}",
            "tie in max / min": TIE_TEXT[c.tie],
-           "sign'(0), H'(0)": "undefined (δ)" if c.step is None else f"{c.step:g}",
+           "sign'(0)": kink(c.step), "H'(0)": kink(c.heaviside),
            "stated in": ("docs" if c.documented else "docs + source")} for c in CONVENTIONS])
 with st.expander("Sources, as each library states them"):
     for c in CONVENTIONS:
         st.markdown(f"**{c.library}**\n" + "\n".join(f"- {s}" for s in c.sources))
-    st.caption("A max with the constant 0, as max(0, x), is read as relu(x) (the app's parser "
-               "turns relu into that max); JAX's jnp.maximum(x, 0) would give 1/2, its relu 0.")
+with st.expander("What each library call is"):
+    names = [c.library for c in CONVENTIONS]
+    st.markdown("\n".join(
+        ["| you type | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
+        + [f"| {name} | " + " | ".join(calls[lib] for lib in names) + " |"
+           for name, calls in LIBRARY_CALLS.items()]))
+    st.caption("A typed relu(x) is jax.nn.relu (0 at 0), a typed max(x, 0) is jnp.maximum "
+               "(1/2 at 0); max(a, b, c) is maximum(maximum(a, b), c). Other functions: the "
+               "call of the same name (torch.exp, jnp.exp, np.exp). SymPy differentiates the "
+               "simplified expression.")
 
 st.subheader("Your function")
 f_col, at_col = st.columns([4, 1])
@@ -60,9 +71,9 @@ text, at = st.session_state[F], st.session_state[AT]
 if st.query_params.get("f") != text or st.query_params.get("at") != at:
     st.query_params.update({"f": text, "at": at})
 st.caption("Programs whose value depends on how they are written:")
-cols = st.columns(2) * 2
-for col, (program, why) in zip(cols, PROGRAMS, strict=True):
-    point = "-1" if "Piecewise" in program else "0"
+cols = st.columns(2)
+for i, (program, point, why) in enumerate(PROGRAMS):
+    col = cols[i % 2]
     short = program if len(program) <= 24 else program[:24] + "…"
     col.page_link("app_pages/autodiff_vs_clarke.py", label=f"{short} — {why}",
                   query_params={"f": program, "at": point})

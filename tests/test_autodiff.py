@@ -72,3 +72,40 @@ def test_non_lipschitz_points_give_nan_or_inf_and_are_never_in_the_set():
 def test_bad_input_is_one_sentence():
     with pytest.raises(InputError, match=r"\.$"):
         emulate("max(x, y)", "0", CONVENTIONS[0])
+
+
+def test_min_plus_max_splits_each_tie_as_torch_and_jax_do():
+    # torch.minimum(x, 0) + torch.maximum(x, 0) at 0: 1/2 + 1/2 (the bug gave 0.5)
+    got = {v.library: v.value for v in compare("min(x, 0) + max(x, 0)", "0").values}
+    assert got["PyTorch"] == got["JAX"] == got["autograd"] == 1.0
+
+
+def test_a_typed_relu_is_not_a_typed_max():
+    jax_ = convention("JAX")
+    assert emulate("relu(x)", "0", jax_) == 0.0  # jax.nn.relu
+    assert emulate("max(x, 0)", "0", jax_) == emulate("max(0, x)", "0", jax_) == 0.5
+    assert emulate("relu(x) - max(x, 0)", "0", jax_) == -0.5
+    assert emulate("relu(x) - max(x, 0)", "0", convention("SymPy")) == 0.0  # simplified to 0
+
+
+def test_ties_of_three_are_nested_pairwise_calls_in_typed_order():
+    jax_ = convention("JAX")
+    assert emulate("max(x, 2*x, 3*x)", "0", jax_) == 2.25  # ((1 + 2)/2 + 3)/2
+    assert emulate("max(3*x, x, 2*x)", "0", jax_) == 2.0  # ((3 + 1)/2 + 2)/2
+    assert emulate("max(0, x)", "0", convention("CVXPY")) == 0.0  # the first typed argument
+
+
+def test_autograd_has_no_heaviside_derivative():
+    assert math.isnan(emulate("x*Heaviside(x)", "1", convention("autograd")))
+
+
+def test_a_long_program_within_the_parser_limits_is_read_once():
+    # 140 abs calls: the parser allows them; reading the typed tree must not count them again
+    text = " + ".join(f"abs(x - {k})" for k in range(140))
+    assert emulate(text, "3", convention("JAX")) == 3 + 1 - 136  # k < 3, k = 3 (jnp.abs), k > 3
+
+
+def test_pytorch_has_no_heaviside_derivative():
+    # torch.heaviside's backward raises "derivative for aten::heaviside is not implemented"
+    assert math.isnan(emulate("x*Heaviside(x)", "1", convention("PyTorch")))
+    assert emulate("x*sign(x)", "1", convention("PyTorch")) == 1.0

@@ -88,3 +88,13 @@ def test_the_figure_has_downloads_and_stays_small():
     assert labels.count("Download HTML") == 1, labels
     (chart,) = at.get("plotly_chart")
     assert len(chart.proto.spec) < 1_000_000
+
+
+def test_the_page_says_which_library_call_each_primitive_is():
+    at = run_page(f="min(x, 0) + max(x, 0)", at="0")
+    assert not at.exception and not at.error
+    (mapping,) = [m.value for m in at.markdown if m.value.startswith("| you type |")]
+    assert "| jax.nn.relu |" in mapping and "| jnp.maximum, nested |" in mapping
+    assert "| torch.relu |" in mapping and "| jnp.heaviside(u, 0.5) |" in mapping
+    rows = {r["library"]: r["f'(x₀) as computed"] for r in at.table[1].value.to_dict("records")}
+    assert rows["PyTorch"] == rows["JAX"] == "1"

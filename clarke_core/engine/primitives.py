@@ -22,6 +22,18 @@ from dataclasses import dataclass, field
 
 import sympy as sp
 
+from .autodiff_rules import (
+    ABS_KINK,
+    HEAVISIDE_KINK,
+    PAIRWISE,
+    RELU_KINK,
+    STEP_KINK,
+    TIE,
+    abs_autodiff,
+    extremum_autodiff,
+    relu_autodiff,
+    step_autodiff,
+)
 from .calculus import (
     FIRST,
     HALF,
@@ -42,7 +54,7 @@ from .calculus import (
     scale_invariant,
 )
 
-__all__ = ["FIRST", "HALF", "SPLIT", "TIE_TEXT", "VANISHES", "Branch", "Curvature",
+__all__ = ["FIRST", "HALF", "PAIRWISE", "SPLIT", "TIE_TEXT", "VANISHES", "Branch", "Curvature",
            "Monotonicity", "NotHomogeneous", "Primitive", "Sign", "Tangent", "common_degree",
            "is_zero", "scale_invariant"]
 
@@ -193,44 +205,6 @@ def _piecewise_branches(args: Sequence[sp.Expr]) -> list[Branch]:
     return [Branch(c, e) for e, c in args]
 
 
-# --- autodiff at kinks (values as each library's docs or source state them: labs/autodiff) ----
-
-_RELU_KINK = {"PyTorch": 0.0, "JAX": 0.0, "SymPy": 0.5, "CVXPY": 1.0, "autograd": 0.5}
-_ABS_KINK = {"PyTorch": 0.0, "JAX": 1.0, "SymPy": 0.0, "CVXPY": 0.0, "autograd": 0.0}
-_TIE = {"PyTorch": SPLIT, "JAX": SPLIT, "SymPy": HALF, "CVXPY": FIRST, "autograd": SPLIT}
-# sign' and Heaviside' at 0; None: undefined (sympy's DiracDelta)
-_STEP_KINK = {"PyTorch": 0.0, "JAX": 0.0, "SymPy": None, "CVXPY": 0.0, "autograd": 0.0}
-
-
-def _abs_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent]) -> float:
-    ((u, du),) = parts
-    slope = _ABS_KINK[library] if is_zero(u) else (1.0 if u.is_positive or float(u) > 0
-                                                   else -1.0)
-    return slope * du
-
-
-def _extremum_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent],
-                       larger: bool) -> float:
-    values = [v for v, _ in parts]
-    best = sp.Max(*values) if larger else sp.Min(*values)
-    tied = [d for v, d in parts if is_zero(v - best)]
-    if larger and len(args) == 2 and any(a == 0 for a in args):
-        # max(u, 0) is relu(u): relu's own convention, whatever the tie rule of max
-        (_, du), = [p for a, p in zip(args, parts, strict=True) if a != 0]
-        return _RELU_KINK[library] * du if len(tied) == 2 else tied[0]
-    if len(tied) == 1 or _TIE[library] == FIRST:
-        return tied[0]
-    weight = 0.5 if _TIE[library] == HALF else 1.0 / len(tied)
-    return weight * math.fsum(tied)
-
-
-def _step_autodiff(library: str, args: Sequence[sp.Expr], parts: list[Tangent]) -> float:
-    u, du = parts[0]  # Heaviside's second argument is its constant value at 0
-    step = _STEP_KINK[library]
-    slope = (math.nan if step is None else step) if is_zero(u) else 0.0
-    return slope * du if du else 0.0
-
-
 # --- the table ----------------------------------------------------------------------------------
 
 
@@ -251,7 +225,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         branches=_abs_branches,
         curvature=Curvature.CONVEX, sign=_nonneg, monotonicity=_abs_monotonicity,
         degree=lambda ds: ds[0], degree_rule="|u| has the degree of u",
-        autodiff=_abs_autodiff, kink=_ABS_KINK,
+        autodiff=abs_autodiff, kink=ABS_KINK,
     ),
     Primitive(
         "max", "largest of its arguments; convex when every argument is", "max(0, x)",
@@ -261,7 +235,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         curvature=Curvature.CONVEX, sign=_max_sign, monotonicity=_increasing,
         degree=lambda ds: common_degree(ds, "max or min"),
         degree_rule="max and min of terms of one degree have that degree",
-        autodiff=lambda lib, a, p: _extremum_autodiff(lib, a, p, True), kink=_TIE,
+        autodiff=lambda lib, a, p: extremum_autodiff(lib, a, p, True), kink=TIE,
     ),
     Primitive(
         "min", "smallest of its arguments; concave when every argument is", "min(x, 1 - x)",
@@ -271,13 +245,14 @@ PRIMITIVES: tuple[Primitive, ...] = (
         curvature=Curvature.CONCAVE, sign=_min_sign, monotonicity=_increasing,
         degree=lambda ds: common_degree(ds, "max or min"),
         degree_rule="max and min of terms of one degree have that degree",
-        autodiff=lambda lib, a, p: _extremum_autodiff(lib, a, p, False), kink=_TIE,
+        autodiff=lambda lib, a, p: extremum_autodiff(lib, a, p, False), kink=TIE,
     ),
-    # relu is an alias of max(u, 0): it builds a Max, so its calculus is max's, except the
-    # autodiff value at its kink, which max's rule reads from here.
+    # relu is an alias of max(u, 0): it builds a Max, so its calculus is max's, except its
+    # autodiff rule (torch.relu, jax.nn.relu), which the emulator applies to a typed relu.
     Primitive(
         "relu", "the ReLU max(u, 0)", "relu(x) - relu(-x)",
-        lambda u: _max(u, sp.Integer(0)), aliases=("ReLU",), nonsmooth=True, kink=_RELU_KINK,
+        lambda u: _max(u, sp.Integer(0)), aliases=("ReLU",), nonsmooth=True,
+        autodiff=relu_autodiff, kink=RELU_KINK,
     ),
     Primitive(
         "Piecewise", "Piecewise((expr, condition), ..., (expr, True)): first true condition wins",
@@ -290,7 +265,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         sp.sign, nonsmooth=True, sympy_func=sp.sign, numeric="sign", branches=_sign_branches,
         sign=lambda ss: ss[0], monotonicity=_increasing, degree=scale_invariant(0),
         degree_rule="a sign does not change when x is scaled by α > 0",
-        autodiff=_step_autodiff, kink=_STEP_KINK,
+        autodiff=step_autodiff(STEP_KINK), kink=STEP_KINK,
     ),
     Primitive(
         "Heaviside", "step function, 1 for u > 0, 0 for u < 0 (1/2 at 0, as in sympy)",
@@ -298,7 +273,7 @@ PRIMITIVES: tuple[Primitive, ...] = (
         sympy_func=sp.Heaviside, numeric=np_heaviside, branches=_heaviside_branches, sign=_nonneg,
         monotonicity=_increasing, degree=scale_invariant(1),
         degree_rule="a sign does not change when x is scaled by α > 0",
-        autodiff=_step_autodiff, kink=_STEP_KINK,
+        autodiff=step_autodiff(HEAVISIDE_KINK), kink=HEAVISIDE_KINK,
     ),
     # sqrt builds u**(1/2): the power rules (convexity, homogeneity, autodiff) cover it.
     Primitive("sqrt", "square root, for u >= 0", "sqrt(x**2 + y**2)", sp.sqrt),
