@@ -14,6 +14,7 @@ back from a branch it does not take (Piecewise((sqrt(x), x > 0), (0, True)) at 0
 
 >>> emulate("relu(x) - relu(-x)", "0", convention("PyTorch"))
 0.0
+>>> from clarke_core import clarke_set
 >>> clarke_set("relu(x) - relu(-x)", "0").contains(0.0)
 False
 >>> emulate("abs(x)", "0", convention("JAX")), emulate("max(x, 2*x)", "0", convention("JAX"))
@@ -30,8 +31,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..api import clarke_set
-from ..engine.parsing import _Builder, _read, parse_function, parse_point
+from ..api import clarke_of
+from ..engine.parsing import ParsedFunction, _Builder, _read, parse_function, parse_point
 from ..engine.primitives import (
     FIRST,
     HALF,
@@ -43,6 +44,7 @@ from ..engine.primitives import (
     is_zero,
 )
 from ..engine.primitives import TIE_TEXT as _TIE_TEXT
+from ..engine.problem import Problem
 from ..engine.sets import DifferentialSet
 from ..errors import InputError
 
@@ -365,11 +367,16 @@ def emulate(text: str, at, conv: Convention) -> float:
     """
     function = parse_function(text, max_dim=1)
     (x0,) = parse_point(at, 1)
+    return _emulate(function, x0, conv, _read(function.text, function=True))
+
+
+def _emulate(function: ParsedFunction, x0: sp.Expr, conv: Convention, read: tuple) -> float:
+    """``emulate`` on a parsed function, with ``read`` its typed syntax tree (source, tree)."""
     x = function.variables[0]
     if conv.symbolic:
         _, d = _Forward(x, x0, conv).run(function.expr)
     else:
-        source, tree = _read(function.text, function=True)
+        source, tree = read
         program = _Program(source, x, x0, conv)
         if program.undifferentiable(tree.body):
             return math.nan
@@ -405,10 +412,11 @@ def compare(text: str, at) -> Comparison:
     """
     function = parse_function(text, max_dim=1)
     (x0,) = parse_point(at, 1)
-    clarke = clarke_set(text, at)
+    clarke = clarke_of(Problem(function, (x0,)))
+    read = _read(function.text, function=True)  # the typed program, read once for every library
     values = []
     for conv in CONVENTIONS:
-        d = emulate(text, at, conv)
+        d = _emulate(function, x0, conv, read)
         ok = math.isfinite(d) and clarke.contains(d, tol=1e-9)
         values.append(LibraryValue(conv.library, d, ok))
     return Comparison(sp.latex(function.expr), sp.latex(x0), clarke, tuple(values))
