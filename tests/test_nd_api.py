@@ -76,6 +76,10 @@ def test_the_point_needs_one_coordinate_per_variable():
     lifted = problem("max(x, y)", "0, 0, 1", max_dim=8)  # constant in z, as abs(x) at (0, 0)
     assert lifted.dim == 3 and lifted.point == (0, 0, 1)
     assert problem("max(x, y)", "0, 0", max_dim=8).dim == 2  # the 2D path is unchanged
+    with pytest.raises(InputError, match=r"^A function of x, y, z takes points with at most 3 "
+                                         r"coordinates; for 5, name the variables x1 … x5\.$"):
+        clarke_set("relu(x)", "0, 0, 0, 0, 0")
+    assert clarke_set("relu(x1)", "0, 0, 0, 0, 0").exact == [(0, 0, 0, 0, 0), (1, 0, 0, 0, 0)]
 
 
 # --- the API --------------------------------------------------------------------------------------

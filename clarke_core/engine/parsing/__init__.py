@@ -203,6 +203,9 @@ def parse_function_and_point(text: str, at, *, dim: int | None = None, lift: boo
     except InputError as own_count:
         size = _size(at)
         wider = _lifted(function, size) if function.dim < size <= max_dim else None
+        if wider is None and len(LETTERS) < size <= max_dim:
+            raise InputError(f"A function of x, y, z takes points with at most 3 coordinates; for "
+                             f"{size}, name the variables x1 … x{size}.") from None
         if wider is None:
             raise
         try:
