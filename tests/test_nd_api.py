@@ -13,10 +13,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import sympy as sp
 
 from clarke_core import InputError, clarke_set, subdifferential
+from clarke_core.engine import numeric
 from clarke_core.engine.parsing import parse_function
 from clarke_core.engine.primitives import VARIABLES
 from clarke_core.engine.printing import set_text
@@ -164,3 +166,28 @@ def test_cli_refusal_in_r3_is_one_line_exit_2():
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.count("\n") == 1 and "future work" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+# --- cross-check: gradients sampled near the point lie in the set, its vertices are approached ---
+
+CROSS = [
+    ("max(x, y, z)", "0, 0, 0"),
+    ("abs(x1 - x2) + relu(x3 + x4) - abs(x1)", "0, 0, 0, 0"),
+    ("min(x + y, 2*z, max(-x, y - z))", "0, 0, 0"),
+    ("x3*relu(x1 - x2)", "0, 0, 1"),
+]
+
+
+@pytest.mark.parametrize(("text", "at"), CROSS, ids=[t for t, _ in CROSS])
+def test_sampled_gradients_lie_in_the_set_and_reach_its_vertices(text, at):
+    p = problem(text, at, max_dim=8)
+    s = clarke_set(text, at)
+    gradient = [numeric.lambdify(p.variables, sp.diff(p.expr, v)) for v in p.variables]
+    rng = np.random.default_rng(0)
+    u = rng.normal(size=(4000, p.dim))
+    points = np.asarray([float(c) for c in p.point]) + 1e-6 * u / np.linalg.norm(
+        u, axis=1, keepdims=True) * rng.uniform(0.01, 1, (len(u), 1))
+    grads = np.column_stack([np.broadcast_to(g(*points.T), len(points)) for g in gradient])
+    assert all(s.contains(tuple(g), tol=1e-5) for g in grads[:400])  # gradients move O(radius)
+    for v in s.vertices:
+        assert np.min(np.max(np.abs(grads - np.asarray(v)), axis=1)) < 1e-5
