@@ -12,13 +12,18 @@ that is killed after that many seconds, raising ``InputError``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .engine.clarke_1d import clarke_from_local, local_1d
 from .engine.clarke_2d import clarke_2d
+from .engine.clarke_nd import PolytopeResult, clarke_nd
+from .engine.convexity import is_certified_convex
+from .engine.primitives import MAX_DIM
 from .engine.problem import Problem, problem
 from .engine.sets import DifferentialSet
 from .engine.subdiff_1d import subdifferential_from_local
 from .engine.subdiff_2d import subdifferential_2d
-from .errors import numeric_limits
+from .errors import UndecidedError, numeric_limits
 
 
 def _limited(fn, expr, at, timeout):
@@ -38,11 +43,13 @@ def clarke_set(expr: str, at, *, timeout: float | None = None) -> DifferentialSe
     'unbounded'
     >>> clarke_set("max(x, y)", "0, 0").exact
     [(0, 1), (1, 0)]
+    >>> clarke_set("max(x, y, z)", "0, 0, 0").exact  # in R³: x, y, z or x1 … x8
+    [(0, 0, 1), (0, 1, 0), (1, 0, 0)]
     """
     if timeout is not None:
         return _limited(clarke_set, expr, at, timeout)
     with numeric_limits():
-        return clarke_of(problem(expr, at))
+        return clarke_of(problem(expr, at, max_dim=MAX_DIM))
 
 
 def subdifferential(expr: str, at, *, timeout: float | None = None) -> DifferentialSet:
@@ -55,18 +62,55 @@ def subdifferential(expr: str, at, *, timeout: float | None = None) -> Different
     if timeout is not None:
         return _limited(subdifferential, expr, at, timeout)
     with numeric_limits():
-        return subdifferential_of(problem(expr, at))
+        return subdifferential_of(problem(expr, at, max_dim=MAX_DIM))
 
 
 def clarke_of(p: Problem) -> DifferentialSet:
     """The exact Clarke set of a parsed problem (the engines' one dispatch on the dimension)."""
+    if p.dim >= 3:
+        return _polytope(clarke_nd(p.expr, p.variables, p.point))
     if p.dim == 2:
         return clarke_2d(p.expr, p.point)
     return clarke_from_local(local_1d(p.expr, p.variables[0], p.point[0]))
 
 
 def subdifferential_of(p: Problem, clarke: DifferentialSet | None = None) -> DifferentialSet:
-    """The subdifferential of a parsed problem; ``clarke``, when known, is its Clarke set."""
+    """The subdifferential of a parsed problem; ``clarke``, when known, is its Clarke set.
+
+    In n >= 3 variables it is answered for f certified convex (then it is the Clarke set).
+
+    >>> subdifferential("max(x, y, z)", "0, 0, 0").kind
+    'polytope'
+    """
+    if p.dim >= 3:
+        if not is_certified_convex(p.expr):
+            raise UndecidedError(_NOT_CONVEX_ND)
+        s = clarke or clarke_of(p)
+        return replace(s, reason="f is convex (proved by the composition rules), so its "
+                                 "subdifferential is its Clarke set: " + s.reason[:1].lower()
+                                 + s.reason[1:])
     if p.dim == 2:
         return subdifferential_2d(p.expr, p.point, clarke or clarke_2d(p.expr, p.point))
     return subdifferential_from_local(local_1d(p.expr, p.variables[0], p.point[0]))
+
+
+_NOT_CONVEX_ND = ("In three or more variables the subdifferential is computed only for functions "
+                  "proved convex (then it is the Clarke set), and this one is not proved convex: "
+                  "the global inequality for a non-convex f in Rⁿ is future work.")
+
+
+def _polytope(result: PolytopeResult) -> DifferentialSet:
+    """The n-D engine's answer as a set: kind polytope unless it is a point or a segment."""
+    cells = {"cells": len(result.cells)}
+    if result.kind == "unbounded":
+        return DifferentialSet("unbounded", [], None, reason="A gradient blows up near the point, "
+                               "so f is not locally Lipschitz there.", extra=cells)
+    kind = result.kind if result.kind in ("point", "segment") else "polytope"
+    exact = [tuple(v) for v in result.vertices]
+    vertices = [tuple(float(c) for c in v) for v in exact]
+    n = len(result.cells)
+    reason = (f"The exact convex hull of the gradient limits on the {n} open "
+              f"{'cell' if n == 1 else 'cells'} of the local fan around the point, each found by "
+              "an exact LP.")
+    return DifferentialSet(kind, vertices, exact, certified=result.exact, reason=reason,
+                           extra=cells)

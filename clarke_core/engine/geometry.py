@@ -353,6 +353,29 @@ def distance(s: Sequence[float], vertices: Sequence) -> float:
     return float(distances([s], vertices)[0])
 
 
+def in_hull(s: Sequence[float], vertices: Sequence, tol: float = TOL) -> bool:
+    """Whether ``s`` (any dimension) lies in the convex hull of ``vertices`` up to ``tol`` in each
+    coordinate (times the scale, as ``TOL``): an LP (HiGHS) for weights w >= 0, Σ w = 1, with
+    |Σ w v - s| <= tol.
+
+    >>> in_hull((0.2, 0.2, 0.2), [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 0, 0)])
+    True
+    >>> in_hull((0.5, 0.5, 0.5), [(1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 0, 0)])
+    False
+    """
+    from scipy.optimize import linprog
+
+    v = np.asarray(vertices, dtype=float).T  # one column per vertex
+    target = np.asarray(s, dtype=float)
+    scale = _scale(v, target)
+    v, target = v / scale, target / scale
+    k = v.shape[1]
+    result = linprog(np.zeros(k), A_ub=np.vstack([v, -v]),
+                     b_ub=np.concatenate([target + tol, -target + tol]),
+                     A_eq=np.ones((1, k)), b_eq=[1.0], bounds=(0, None), method="highs")
+    return bool(result.status == 0)
+
+
 def hausdorff_2d(a: Sequence, b: Sequence) -> float:
     """Hausdorff distance between the convex hulls of two point sets.
 

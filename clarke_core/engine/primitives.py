@@ -54,13 +54,16 @@ from .calculus import (
     scale_invariant,
 )
 
-__all__ = ["FIRST", "HALF", "PAIRWISE", "SPLIT", "TIE_TEXT", "VANISHES", "Branch", "Curvature",
-           "Monotonicity", "NotHomogeneous", "Primitive", "Sign", "Tangent", "common_degree",
-           "is_zero", "scale_invariant"]
+__all__ = ["FIRST", "HALF", "INDEXED", "LETTERS", "MAX_DIM", "PAIRWISE", "SPLIT", "TIE_TEXT",
+           "VANISHES", "Branch", "Curvature", "Monotonicity", "NotHomogeneous", "Primitive", "Sign",
+           "Tangent", "common_degree", "is_zero", "scale_invariant"]
 
+MAX_DIM = 8  # the most variables a function may have (the API and the command line; pages: 1 or 2)
+LETTERS = ("x", "y", "z")  # one naming of the variables ...
+INDEXED = tuple(f"x{i}" for i in range(1, MAX_DIM + 1))  # ... and the other; never both at once
 X = sp.Symbol("x", real=True)
 Y = sp.Symbol("y", real=True)
-VARIABLES = {"x": X, "y": Y}
+VARIABLES = {"x": X, "y": Y, **{n: sp.Symbol(n, real=True) for n in (*LETTERS[2:], *INDEXED)}}
 
 
 @dataclass(frozen=True)

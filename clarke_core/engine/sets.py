@@ -11,7 +11,7 @@ from enum import StrEnum
 
 import sympy as sp
 
-from .geometry import distance
+from .geometry import distance, in_hull
 
 
 class SetKind(StrEnum):
@@ -28,6 +28,7 @@ class SetKind(StrEnum):
     INTERVAL = "interval"
     SEGMENT = "segment"
     POLYGON = "polygon"
+    POLYTOPE = "polytope"  # in n >= 3 variables (a point or a segment there keeps its kind)
     CONVEX = "convex"
     UNBOUNDED = "unbounded"
 
@@ -152,6 +153,10 @@ class DifferentialSet:
 
         >>> DifferentialSet("segment", [(0.0, 1.0), (1.0, 0.0)]).contains((0.5, 0.5))
         True
+        >>> cube = [(a, b, c) for a in (-1, 1) for b in (-1, 1) for c in (-1, 1)]
+        >>> s = DifferentialSet("polytope", cube)
+        >>> s.contains((0.5, -1.0, 0.9)), s.contains((0.5, -1.1, 0.9))
+        (True, False)
         """
         s = (float(s),) if not isinstance(s, tuple) else tuple(float(c) for c in s)
         if self.kind in (SetKind.EMPTY, SetKind.UNBOUNDED):
@@ -161,6 +166,8 @@ class DifferentialSet:
         if len(s) == 1:
             lo, hi = self.vertices[0][0], self.vertices[-1][0]
             return lo - tol <= s[0] <= hi + tol
+        if len(s) > 2:
+            return in_hull(s, self.vertices, tol)
         return distance(s, self.vertices) <= tol
 
     def to_dict(self) -> dict:

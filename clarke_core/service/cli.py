@@ -233,10 +233,11 @@ def compute_set(kind: str, expr: str, at: str) -> tuple[list[str], list[str], Di
     (['x'], ['-1/2'], [(1,)])
     """
     from .. import api
+    from ..engine.primitives import MAX_DIM
     from ..engine.problem import problem
 
     with numeric_limits():
-        question = problem(expr, at, lift=False)  # the point has one coordinate per variable
+        question = problem(expr, at, lift=False, max_dim=MAX_DIM)  # one coordinate per variable
         engine = api.clarke_of if kind == "clarke" else api.subdifferential_of
         result = engine(question)
     return [str(v) for v in question.variables], [printing.plain(c) for c in question.point], result

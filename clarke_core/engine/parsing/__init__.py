@@ -37,7 +37,7 @@ from typing import Any
 import sympy as sp
 
 from ...errors import InputError, numeric_limits
-from ..primitives import VARIABLES
+from ..primitives import INDEXED, LETTERS, MAX_DIM, VARIABLES
 from .builder import _Builder
 from .limits import (
     MAX_BRANCHES,
@@ -80,7 +80,7 @@ class ParsedFunction:
 
     @property
     def dim(self) -> int:
-        """How many variables: 1 for f(x), 2 for f(x, y).
+        """How many variables: 1 for f(x), 2 for f(x, y), n for f(x1, …, xn).
 
         >>> parse_function("pi").dim
         1
@@ -94,7 +94,8 @@ def parse_function(text: str, *, max_dim: int = 2) -> ParsedFunction:
 
     ``^`` means power, floats become exact rationals, ``0 < x < 1`` becomes an ``And``. A
     constant function counts as a function of x. Bad input raises ``InputError`` with one
-    sentence saying what is wrong.
+    sentence saying what is wrong. A ``max_dim`` of 3 to 8 also takes ``z`` and ``x1 … x8``
+    (one naming per function); the dimension is the last name's place: 3 for x + z or x1 + x3.
 
     >>> parse_function("0.1*x - 2x")
     Traceback (most recent call last):
@@ -106,18 +107,21 @@ def parse_function(text: str, *, max_dim: int = 2) -> ParsedFunction:
     Traceback (most recent call last):
     ...
     clarke_core.errors.InputError: This page takes functions of x only; remove y.
+    >>> parse_function("x1 + x3", max_dim=8).variables
+    (x1, x2, x3)
     """
-    if max_dim not in (1, 2):
-        raise ValueError(f"max_dim must be 1 or 2, not {max_dim!r}")
+    if not isinstance(max_dim, int) or not 1 <= max_dim <= MAX_DIM:
+        raise ValueError(f"max_dim must be an int from 1 to {MAX_DIM}, not {max_dim!r}")
     if not isinstance(text, str):
         raise InputError("The function must be given as text, for example max(0, x).")
     _check_length(text)
     typed = text.strip()
     if not typed:
         raise InputError("Type a function of x, for example max(0, x).")
-    names = tuple(VARIABLES)[:max_dim]
+    names = LETTERS[:max_dim] + (INDEXED[:max_dim] if max_dim > 2 else ())
+    shown = list(names) if max_dim <= 2 else [*LETTERS, f"x1 … x{max_dim}"]
     source, tree = _read(typed, function=True)
-    builder = _Builder(source, {n: VARIABLES[n] for n in names}, function_page=True)
+    builder = _Builder(source, {n: VARIABLES[n] for n in names}, function_page=True, shown=shown)
     value = builder.build(tree.body)
     expr = value.expr
     if not isinstance(expr, sp.Expr):
@@ -128,9 +132,21 @@ def parse_function(text: str, *, max_dim: int = 2) -> ParsedFunction:
     if stray:  # unreachable through the whitelist; a guard for future primitives
         raise InputError(f"The expression depends on {sorted(map(str, stray))[0]}, not on "
                          f"{' and '.join(names)} alone.")
-    y = VARIABLES["y"]
-    variables = (VARIABLES["x"], y) if y in expr.free_symbols else (VARIABLES["x"],)
-    return ParsedFunction(text=typed, expr=expr, variables=variables)
+    return ParsedFunction(text=typed, expr=expr, variables=_variables(expr))
+
+
+def _variables(expr: sp.Expr) -> tuple[sp.Symbol, ...]:
+    """The variables of f: x, y, z or x1 … xn up to the last one used (never both namings)."""
+    used = expr.free_symbols
+    letters = [n for n in LETTERS if VARIABLES[n] in used]
+    indexed = [n for n in INDEXED if VARIABLES[n] in used]
+    if letters and indexed:
+        raise InputError(f"Name the variables one way, x, y, z or x1, x2, …, not both: this "
+                         f"function uses {letters[0]} and {indexed[0]}.")
+    if indexed:
+        return tuple(VARIABLES[n] for n in INDEXED[:INDEXED.index(indexed[-1]) + 1])
+    last = LETTERS.index(letters[-1]) if letters else 0
+    return tuple(VARIABLES[n] for n in LETTERS[:last + 1])
 
 
 @numeric_limits()
@@ -154,12 +170,13 @@ def parse_constant(text: str) -> sp.Expr:
     return _Builder(source, {}, function_page=False).constant(tree.body)
 
 
-def parse_function_and_point(text: str, at, *, dim: int | None = None, lift: bool = True
-                             ) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
+def parse_function_and_point(text: str, at, *, dim: int | None = None, lift: bool = True,
+                             max_dim: int = 2) -> tuple[ParsedFunction, tuple[sp.Expr, ...]]:
     """A function and a point to study it at. A function of x alone at a point (x0, y0) is read as
     a function of x and y (constant in y), unless ``lift`` is False (then the point must have
-    as many coordinates as the function has variables). ``dim`` 1 or 2 fixes the dimension (a
-    page about f(x), or about f(x, y)); None decides it from the function and the point.
+    as many coordinates as the function has variables); so is one of x, y at (x0, y0, z0) when
+    ``max_dim`` allows 3. ``dim`` fixes the dimension (1: a page about f(x), 2: about f(x, y));
+    None decides it from the function and the point, up to ``max_dim`` variables.
 
     >>> f, p = parse_function_and_point("abs(x)", "1, 2")
     >>> f.dim, p
@@ -168,32 +185,58 @@ def parse_function_and_point(text: str, at, *, dim: int | None = None, lift: boo
     Traceback (most recent call last):
     ...
     clarke_core.errors.InputError: The point needs 2 coordinates, like 0, 0.
+    >>> parse_function_and_point("max(x, z)", "0, 0, 1", max_dim=8)[0].variables
+    (x, y, z)
     """
-    if dim not in (None, 1, 2):
-        raise ValueError(f"dim must be None, 1 or 2, not {dim!r}")
+    if dim is not None and (not isinstance(dim, int) or not 1 <= dim <= MAX_DIM):
+        raise ValueError(f"dim must be None or an int from 1 to {MAX_DIM}, not {dim!r}")
     if not isinstance(text, str):
         raise InputError("The function must be given as text, for example 'max(0, x)'.")
-    function = parse_function(text, max_dim=dim or 2)
+    function = parse_function(text, max_dim=dim or max_dim)
     if dim is not None:
         point = parse_point(at, dim)
-        return (_in_the_plane(function) if dim == 2 else function), point
+        return _lifted(function, dim) or function, point
     if not lift:
         return function, parse_point(at, function.dim)
     try:
         return function, parse_point(at, function.dim)
-    except InputError as one_coordinate:
-        if function.dim == 2:
+    except InputError as own_count:
+        size = _size(at)
+        wider = _lifted(function, size) if function.dim < size <= max_dim else None
+        if wider is None and len(LETTERS) < size <= max_dim:
+            raise InputError(f"A function of x, y, z takes points with at most 3 coordinates; for "
+                             f"{size}, name the variables x1 … x{size}.") from None
+        if wider is None:
             raise
         try:
-            point = parse_point(at, 2)
+            point = parse_point(at, size)
         except InputError:
-            raise one_coordinate from None  # its reason (say, division by zero) is the useful one
-        return _in_the_plane(function), point
+            raise own_count from None  # its reason (say, division by zero) is the useful one
+        return wider, point
 
 
-def _in_the_plane(function: ParsedFunction) -> ParsedFunction:
-    """The same function read as one of x and y."""
-    return ParsedFunction(function.text, function.expr, (VARIABLES["x"], VARIABLES["y"]))
+def _lifted(function: ParsedFunction, dim: int) -> ParsedFunction | None:
+    """The same function read as one of ``dim`` variables in its naming (None: it has too few
+    names, as x, y, z for four); a function that names no variable takes either naming."""
+    if dim <= function.dim:
+        return None
+    indexed = function.variables[0].name == INDEXED[0] or (
+        not function.expr.free_symbols and dim > len(LETTERS))
+    names = INDEXED if indexed else LETTERS
+    if dim > len(names):
+        return None
+    return ParsedFunction(function.text, function.expr, tuple(VARIABLES[n] for n in names[:dim]))
+
+
+def _size(at) -> int:
+    """How many coordinates a point is given with (0 when that cannot be read)."""
+    if isinstance(at, str):
+        try:
+            body = _read(at.strip())[1].body
+        except InputError:
+            return 0
+        return len(body.elts) if isinstance(body, (ast.Tuple, ast.List)) else 1
+    return len(at) if isinstance(at, (tuple, list, sp.Tuple)) else 1
 
 
 @numeric_limits()

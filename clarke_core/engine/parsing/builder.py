@@ -74,9 +74,11 @@ class _Value:
 class _Builder:
     """Walks one syntax tree, building sympy objects node by node."""
 
-    def __init__(self, source: str, variables: dict[str, sp.Symbol], *, function_page: bool):
+    def __init__(self, source: str, variables: dict[str, sp.Symbol], *, function_page: bool,
+                 shown: list[str] | None = None):
         self.source = source
         self.variables = variables
+        self.shown = list(variables) if shown is None else shown  # the names as messages say them
         self.function_page = function_page
         self.nonsmooth = 0
         starts = [0]
@@ -144,7 +146,7 @@ class _Builder:
             message = _NODE_MESSAGES.get(type(node))
             if message is None:
                 message = ("This kind of expression is not allowed; use "
-                           f"{_vocabulary(list(self.variables))}.")
+                           f"{_vocabulary(self.shown)}.")
             raise InputError(message)
         return method(node)
 
@@ -165,18 +167,19 @@ class _Builder:
         if isinstance(v, (str, bytes)):
             raise InputError("Text in quotes is not allowed; type a formula such as max(0, x).")
         raise InputError(f"{self.where(node)} is not allowed; use "
-                         f"{_vocabulary(list(self.variables))}.")
+                         f"{_vocabulary(self.shown)}.")
 
     def _unknown(self, name: str) -> InputError:
         known = [*self.variables, *allowed_names()]
         guess = next((k for k in known if k.lower() == name.lower()), None)
         hint = f" (did you mean {guess}?)" if guess else ""
         return InputError(f"Unknown name '{_short(name, 30)}'{hint}: use "
-                          f"{_vocabulary(list(self.variables))}.")
+                          f"{_vocabulary(self.shown)}.")
 
     def _variable_refused(self, name: str) -> InputError:
         if self.function_page:
-            allowed = " and ".join(self.variables)
+            allowed = (" and ".join(self.shown) if len(self.shown) <= 2
+                       else ", ".join(self.shown[:-1]) + " or " + self.shown[-1])
             return InputError(f"This page takes functions of {allowed} only; remove {name}.")
         return InputError(f"{name} cannot be used here: type a number such as 1/2, sqrt(2)/2 "
                           "or pi.")
