@@ -15,12 +15,13 @@ image, ``make run`` and the load probe use this file.
 
 from __future__ import annotations
 
-import ctypes
 import logging
 
 import streamlit as st
 from starlette.middleware import Middleware
 from streamlit.runtime.app_session import AppSession
+
+from clarke_core.service.heap import steady_heap
 
 FRAME_HEADERS = (
     (b"content-security-policy", b"frame-ancestors 'self'"),
@@ -59,23 +60,6 @@ def ignore_client_clear_cache() -> None:
     """Make ``AppSession`` ignore the ``clear_cache`` back-message (idempotent). Streamlit 1.67
     dispatches it in ``AppSession.handle_backmsg`` to ``_handle_clear_cache_request``."""
     AppSession._handle_clear_cache_request = _ignore_clear_cache
-
-
-def steady_heap() -> None:
-    """Keep the server's heap from ratcheting up under big, short-lived buffers.
-
-    A figure's HTML download is about 5 MB. glibc serves such blocks from mmap and returns them
-    when freed, but it raises its mmap threshold each time one is freed (up to 32 MB), so the
-    next ones come from the heap, which Streamlit's many threads split into many arenas that
-    are not given back. A fixed threshold (which turns the raising off) and two arenas keep
-    the greedy downloader of the load probe from growing the server. Not glibc: nothing."""
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    m_arena_max, m_mmap_threshold = -8, -3  # from <malloc.h>
-    libc.mallopt(m_mmap_threshold, 256 * 1024)
-    libc.mallopt(m_arena_max, 2)
 
 
 steady_heap()

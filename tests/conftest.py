@@ -24,6 +24,11 @@ from pathlib import Path
 import pytest
 
 from benchmarks import app_server
+from clarke_core.service.heap import steady_heap
+
+# As in the server: two malloc arenas, so that threads (the store's concurrency tests, AppTest)
+# do not reserve gigabytes of address space that CLI sandbox workers forked from here inherit.
+steady_heap()
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "artifacts"
