@@ -41,7 +41,7 @@ def exact_sign(value: Number) -> int:
     """
     if isinstance(value, int | Fraction):
         return (value > 0) - (value < 0)
-    value = sp.sympify(value)
+    value = sp.sympify(value, strict=True)
     if value.is_Rational:
         return int(sp.sign(value))
     if value.is_zero:
@@ -83,7 +83,7 @@ def strictly_feasible(rows: Sequence[Row], n: int, hint: Row | None = None) -> R
         return (0,) * n
     if all(isinstance(a, int | Fraction) for r in rows for a in r):
         return _integer_simplex([_integral(r) for r in rows], n)
-    return _simplex([tuple(sp.sympify(a) for a in r) for r in rows], n, exact_sign)
+    return _simplex([tuple(sp.sympify(a, strict=True) for a in r) for r in rows], n, exact_sign)
 
 
 def _integral(row: Row) -> list[int]:
@@ -227,7 +227,7 @@ def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
     index: dict[tuple, int] = {}
     hints = list(hints) + [None] * (len(points) - len(hints))
     for p, hint in zip(points, hints, strict=True):
-        p = tuple(sp.sympify(c) for c in p)
+        p = tuple(sp.sympify(c, strict=True) for c in p)
         guesses = [] if hint is None else [hint, tuple(-a for a in hint)]
         # Equal rationals hash alike; other numbers are compared exactly, pair by pair.
         k = index.get(p)
@@ -254,7 +254,7 @@ def hull_vertices(points: Sequence[tuple[sp.Expr, ...]],
             out.append(distinct[i])
             continue
         rows = [tuple(a - b for a, b in zip(p, q, strict=True)) for q in numbers if q is not p]
-        guesses = guesses + [tuple(as_number(sp.sympify(a - c))
+        guesses = guesses + [tuple(as_number(sp.sympify(a - c, strict=True))
                                    for a, c in zip(p, centroid, strict=True))]
         if any(all(exact_sign(dot(r, g)) > 0 for r in rows) for g in guesses) or \
                 strictly_feasible(rows, n) is not None:

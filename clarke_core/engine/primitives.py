@@ -221,6 +221,22 @@ def _min(*args: sp.Expr) -> sp.Expr:
     return sp.Min(*args, evaluate=False)
 
 
+def _extremum(name: str, doc: str, example: str, larger: bool) -> Primitive:
+    """max (``larger``) or min: one entry written once for both."""
+    return Primitive(
+        name, doc, example, _max if larger else _min, arity=(2, None), aliases=(name.title(),),
+        nonsmooth=True, sympy_func=sp.Max if larger else sp.Min,
+        numeric=np_max if larger else np_min,
+        branches=lambda a: _extremum_branches(a, larger),
+        select=lambda a, sign: _extremum_select(a, sign, larger),
+        curvature=Curvature.CONVEX if larger else Curvature.CONCAVE,
+        sign=_max_sign if larger else _min_sign, monotonicity=_increasing,
+        degree=lambda ds: common_degree(ds, "max or min"),
+        degree_rule="max and min of terms of one degree have that degree",
+        autodiff=lambda lib, a, p: extremum_autodiff(lib, a, p, larger), kink=TIE,
+    )
+
+
 PRIMITIVES: tuple[Primitive, ...] = (
     Primitive(
         "abs", "absolute value |u|, convex, kink where u = 0", "abs(x) + abs(y)",
@@ -230,26 +246,10 @@ PRIMITIVES: tuple[Primitive, ...] = (
         degree=lambda ds: ds[0], degree_rule="|u| has the degree of u",
         autodiff=abs_autodiff, kink=ABS_KINK,
     ),
-    Primitive(
-        "max", "largest of its arguments; convex when every argument is", "max(0, x)",
-        _max, arity=(2, None), aliases=("Max",), nonsmooth=True, sympy_func=sp.Max, numeric=np_max,
-        branches=lambda a: _extremum_branches(a, True),
-        select=lambda a, sign: _extremum_select(a, sign, True),
-        curvature=Curvature.CONVEX, sign=_max_sign, monotonicity=_increasing,
-        degree=lambda ds: common_degree(ds, "max or min"),
-        degree_rule="max and min of terms of one degree have that degree",
-        autodiff=lambda lib, a, p: extremum_autodiff(lib, a, p, True), kink=TIE,
-    ),
-    Primitive(
-        "min", "smallest of its arguments; concave when every argument is", "min(x, 1 - x)",
-        _min, arity=(2, None), aliases=("Min",), nonsmooth=True, sympy_func=sp.Min, numeric=np_min,
-        branches=lambda a: _extremum_branches(a, False),
-        select=lambda a, sign: _extremum_select(a, sign, False),
-        curvature=Curvature.CONCAVE, sign=_min_sign, monotonicity=_increasing,
-        degree=lambda ds: common_degree(ds, "max or min"),
-        degree_rule="max and min of terms of one degree have that degree",
-        autodiff=lambda lib, a, p: extremum_autodiff(lib, a, p, False), kink=TIE,
-    ),
+    _extremum("max", "largest of its arguments; convex when every argument is", "max(0, x)",
+              True),
+    _extremum("min", "smallest of its arguments; concave when every argument is",
+              "min(x, 1 - x)", False),
     # relu is an alias of max(u, 0): it builds a Max, so its calculus is max's, except its
     # autodiff rule (torch.relu, jax.nn.relu), which the emulator applies to a typed relu.
     Primitive(

@@ -302,8 +302,8 @@ def bound_text(direction: Sequence[object] | None, limit: object, lower: bool = 
 
 def _disk(e: Ellipse) -> tuple[list[sp.Expr], sp.Expr] | None:
     """(c, r) when the ellipse is the disk ‖s - c‖ <= r."""
-    c = [sp.sympify(v) for v in e.center]
-    m = [[sp.sympify(v) for v in row] for row in e.matrix]
+    c = [sp.sympify(v, strict=True) for v in e.center]
+    m = [[sp.sympify(v, strict=True) for v in row] for row in e.matrix]
     if m[0][1] == 0 and m[1][0] == 0 and m[0][0] == m[1][1]:
         return c, 1 / sp.sqrt(m[0][0])
     return None
@@ -311,8 +311,8 @@ def _disk(e: Ellipse) -> tuple[list[sp.Expr], sp.Expr] | None:
 
 def _form(e: Ellipse, names: str) -> sp.Expr:
     s1, s2 = sp.symbols(names, real=True)
-    c = [sp.sympify(v) for v in e.center]
-    m = [[sp.sympify(v) for v in row] for row in e.matrix]
+    c = [sp.sympify(v, strict=True) for v in e.center]
+    m = [[sp.sympify(v, strict=True) for v in row] for row in e.matrix]
     d = (s1 - c[0], s2 - c[1])
     return m[0][0] * d[0] ** 2 + (m[0][1] + m[1][0]) * d[0] * d[1] + m[1][1] * d[1] ** 2
 

@@ -148,7 +148,7 @@ _NOISE = 1e-7  # numeric vertices closer than this are one point (rounding noise
 
 
 def _is_zero_vector(v: tuple) -> bool:
-    return all(sign_of(sp.sympify(c)) == 0 for c in v)
+    return all(sign_of(sp.sympify(c, strict=True)) == 0 for c in v)
 
 
 def _set_from_exact(points: list[tuple], clarke: DifferentialSet, reason: str,
