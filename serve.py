@@ -62,6 +62,19 @@ def ignore_client_clear_cache() -> None:
     AppSession._handle_clear_cache_request = _ignore_clear_cache
 
 
+def migrate_classroom_store() -> None:
+    """Create or migrate the classroom store's schema before any session opens it, so that a
+    first student does not wait for it; a database that cannot be opened is logged, and the
+    classroom pages then show the reason."""
+    from clarke_core.classroom import Store, StoreError
+
+    try:
+        Store().close()
+    except StoreError as err:
+        _LOG.error("The classroom store is not available: %s", err)
+
+
 steady_heap()
 ignore_client_clear_cache()
+migrate_classroom_store()
 app = st.App("app.py", middleware=[Middleware(FramePolicy)])

@@ -157,6 +157,16 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
     st.stop()
 
 
+@st.cache_resource(show_spinner=False)
+def classroom_store():
+    """The classroom store of this server (``CLARKE_LAB_DATABASE_URL``, else the SQLite file in
+    data/), opened once and shared by every session; serve.py opened and migrated it on start.
+    A database that cannot be opened raises ``StoreError``, a sentence for ``st.error``."""
+    from clarke_core.classroom import Store
+
+    return Store()
+
+
 def session_owner() -> tuple[str | None, Callable[[], bool] | None]:
     """This session's id, for the sandbox's fair queue (one worker per session), and a check
     that says when Streamlit wants this run to stop (a newer rerun, a closed tab), so that a

@@ -10,7 +10,7 @@ database is upgraded by exactly the steps a new one is built with.
 >>> import sqlalchemy as sa
 >>> engine = sa.create_engine("sqlite://")
 >>> migrate(engine), migrate(engine)  # from nothing to LATEST, then nothing to do
-(2, 2)
+(3, 3)
 >>> sorted(c["name"] for c in sa.inspect(engine).get_columns("attempts")) == sorted(
 ...     ATTEMPTS.columns.keys())
 True
@@ -43,6 +43,27 @@ ATTEMPTS = sa.Table(
     sa.Column("diagnosis", sa.String(32), nullable=False, server_default=""),
     sa.UniqueConstraint("assignment", "student", "question", "number",
                         name="attempts_one_number"),
+)
+
+# A class: the code students join with, and the assignment it runs (its TOML text, kept so that
+# every replica grades by the same file).
+CLASSES = sa.Table(
+    "classes", METADATA,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("assignment", sa.String(100), nullable=False),  # the key its attempts are under
+    sa.Column("source", sa.Text, nullable=False),  # the assignment's TOML
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+# A question opened live in a lecture: students answer it through its short ``token``.
+LIVE = sa.Table(
+    "live", METADATA,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("class_code", sa.String(16), nullable=False),
+    sa.Column("question", sa.String(64), nullable=False),
+    sa.Column("token", sa.String(16), nullable=False, unique=True),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
 )
 
 _VERSION_DDL = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
@@ -84,10 +105,24 @@ def _v2_diagnosis_and_variant(conn: sa.Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX attempts_by_question ON attempts (assignment, question)")
 
 
+def _v3_classes_and_live(conn: sa.Connection) -> None:
+    """Version 3: classes (a join code and its assignment's TOML) and live questions (one
+    question of a class opened in a lecture, answered through a short token)."""
+    conn.exec_driver_sql(
+        "CREATE TABLE classes (code VARCHAR(16) PRIMARY KEY, assignment VARCHAR(100) NOT NULL, "
+        "source TEXT NOT NULL, created_at TIMESTAMP WITH TIME ZONE NOT NULL)")
+    serial = "SERIAL" if conn.dialect.name == "postgresql" else "INTEGER"
+    conn.exec_driver_sql(
+        f"CREATE TABLE live (id {serial} PRIMARY KEY, class_code VARCHAR(16) NOT NULL, "
+        "question VARCHAR(64) NOT NULL, token VARCHAR(16) NOT NULL UNIQUE, "
+        "opened_at TIMESTAMP WITH TIME ZONE NOT NULL, closed_at TIMESTAMP WITH TIME ZONE)")
+
+
 # MIGRATIONS[k] takes a database from version k to k + 1. Append only; never edit one.
 MIGRATIONS: tuple[Callable[[sa.Connection], None], ...] = (
     _v1_attempts,
     _v2_diagnosis_and_variant,
+    _v3_classes_and_live,
 )
 LATEST = len(MIGRATIONS)
 

@@ -98,6 +98,11 @@ class Assignment:
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def question_for(self, question_id: str, student: str) -> Question | None:
+        """The question ``question_id`` as ``student`` is asked it (a question without
+        parameters is the same for everyone)."""
+        return self.question(question_id)
+
 
 def load_assignment(text: str | bytes) -> Assignment:
     """Read an assignment from TOML text (stdlib ``tomllib``); bad files raise ``InputError``.
