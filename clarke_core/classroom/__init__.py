@@ -3,8 +3,9 @@ rules (attempts allowed, feedback mode, deadline), and read back per question an
 
 ``store`` holds the database (SQLite by default, any SQLAlchemy URL from
 ``CLARKE_LAB_DATABASE_URL``), ``schema`` its tables and migrations, ``feedback`` what a student
-is shown of a verdict, ``submissions`` the submit / stats / grades operations the command line
-(``service.cli_classroom``) and, later, the pages call.
+is shown of a verdict, ``classes`` the join codes, ``access`` the lecturer's secret, and
+``submissions`` the submit / stats / grades operations that the command line
+(``service.cli_classroom``) and the pages call.
 
 >>> from clarke_core.grading import check_question, load_assignment
 >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "abs(x)"\\npoint = "0"')
@@ -16,6 +17,8 @@ is shown of a verdict, ``submissions`` the submit / stats / grades operations th
 
 from __future__ import annotations
 
+from .access import is_lecturer, lecturer_secret
+from .classes import ClassRecord, class_record, classes, create_class, find_class, normal_code
 from .feedback import HINTS, hint, shown_feedback
 from .schema import LATEST, MIGRATIONS, StoreError, migrate
 from .store import (
@@ -38,6 +41,8 @@ from .submissions import (
 )
 
 __all__ = [
+    "ClassRecord", "class_record", "classes", "create_class", "find_class", "is_lecturer",
+    "lecturer_secret", "normal_code",
     "DEFAULT_URL", "HINTS", "LATEST", "MIGRATIONS", "URL_VARIABLE", "Attempt",
     "AttemptLimitError", "NewAttempt", "Store", "StoreError", "Submission", "best_attempts",
     "database_url", "grades_table", "hint", "migrate", "open_assignment",
