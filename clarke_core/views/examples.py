@@ -267,6 +267,44 @@ EXAMPLES_SUBGRADIENTS: tuple[Example, ...] = (
 )
 
 
+# The Properties page for f(x, y): one example per outcome of its four checks.
+EXAMPLES_PROPERTIES_2D: tuple[Example, ...] = (
+    Example(
+        "l1", "|x| + |y| (convex)", "abs(x) + abs(y)", "0, 0",
+        "Convex, so its Clarke set and subdifferential are the same square and f is regular; "
+        "its Lipschitz modulus is √2, the norm of the corner (1, 1).",
+    ),
+    Example(
+        "y-minus-abs", "y − |x| (concave kink)", "y - abs(x)", "0, 0",
+        "The Clarke set is the segment from (−1, 1) to (1, 1), but no plane lies below the "
+        "ridge: the subdifferential is empty, and f′(x₀; (1, 0)) = −1 falls short of 1.",
+    ),
+    Example(
+        "min", "min(x, y)", "min(x, y)", "0, 0",
+        "Not regular: along d = (1, −1) the directional derivative is −1, while the support "
+        "function of the Clarke segment says 1.",
+    ),
+    Example(
+        "abs-x-minus-y2", "|x − y²| (regular, not convex)", "abs(x - y**2)", "0, 0",
+        "Regular though not convex: f′(x₀; d) = |d₁| is the support function of the Clarke set "
+        "[−1, 1] × {0}, yet only half of it supports the curved graph.",
+    ),
+    Example(
+        "norm", "‖(x, y)‖ (a curved set)", "sqrt(x**2 + y**2)", "0, 0",
+        "Convex with a round Clarke set, the unit disk: both sets agree and f is regular.",
+    ),
+    Example(
+        "product", "relu(x)·relu(y) (strictly differentiable)", "max(x, 0)*max(y, 0)", "0, 0",
+        "Kinks meet at the origin, yet every gradient tends to (0, 0): the Clarke set is one "
+        "point, so f is strictly differentiable there.",
+    ),
+    Example(
+        "sqrt-abs", "√|x| + y (not Lipschitz)", "sqrt(abs(x)) + y", "0, 0",
+        "The slope in x blows up at x = 0: f is not locally Lipschitz, and no Clarke set exists.",
+    ),
+)
+
+
 EXAMPLES_FLOW: tuple[Example, ...] = (
     Example(
         "l1-weighted", "|x| + 2|y| from (1, 0.9)", "abs(x) + 2*abs(y)", "1, 0.9",
