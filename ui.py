@@ -363,6 +363,22 @@ def piecewise_editor(prefix: str, dim: int) -> str | None:
     return check.text
 
 
+def pieces_expander(prefix: str, dim: int) -> None:
+    """The piecewise editor in a lazy expander: it (a data grid, and a sandbox call to check its
+    rows) runs only when opened, so the page's first chart does not wait for it; its open state
+    is kept in the URL (``pieces``)."""
+    check_bound_value("pieces", ("true", "false"))
+    variables = "x" if dim == 1 else "x and y"
+    pieces = st.expander(f"Build f({'x' if dim == 1 else 'x, y'}) from pieces (no Piecewise "
+                         "syntax needed)", key="pieces", on_change="rerun", bind="query-params")
+    if pieces.open:
+        with pieces:
+            st.caption(f"One row per piece: its expression in {variables} and the condition "
+                       "where it holds. Rows are checked as you type; the theory needs a "
+                       "continuous f, so jumps are reported.")
+            piecewise_editor(prefix, dim)
+
+
 # One PNG at a time per server: each render starts a Chromium of about 1 GiB, and the pod's memory
 # limit (deploy/k8s/deployment.yaml) counts one.
 _PNG_SLOT = threading.BoundedSemaphore(1)

@@ -88,9 +88,11 @@ for key, label in SHORTCUTS.items():
 text, at = ui.function_inputs(
     "subgradients", EXAMPLES_SUBGRADIENTS_ALL, f_label="f(x) or f(x, y) =",
     at_label="at the point p =", typed_at="0",
-    f_help=ui.function_help("x (lines and descent), or x and y (planes)"),
+    f_help=ui.function_help("x (lines and descent), or x and y (planes)")
+    + " Or build f(x) from pieces below.",
     at_help="For f(x), a number such as 0, -1, 1/2, sqrt(2) or pi; for f(x, y), two numbers "
             "such as 0, 0.")
+ui.pieces_expander("subgradients", 1)
 ui.restore_from_url(CONTROLS)
 ex = ui.computed(explore, text, at, spinner="Computing the subdifferential…",
                  hint="Type a function of x (or of x and y) and a point to start.")

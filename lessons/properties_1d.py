@@ -128,17 +128,7 @@ def body() -> tuple[str, str]:
         "properties", EXAMPLES_1D, f_label="f(x) =", at_label="at the point x₀ =", typed_at="0",
         f_help=ui.function_help("x") + " Or build it from pieces below.",
         at_help="A number such as 0, -1, 1/2, sqrt(2) or pi.")
-    # Lazy: the editor (a data grid, and a sandbox call to check its rows) runs only when opened,
-    # so the page's first chart does not wait for it. Its open state is kept in the URL.
-    ui.check_bound_value("pieces", ("true", "false"))
-    pieces = st.expander("Build f from pieces (no Piecewise syntax needed)", key="pieces",
-                         on_change="rerun", bind="query-params")
-    if pieces.open:
-        with pieces:
-            st.caption("One row per piece: its expression and the condition where it holds. "
-                       "Rows are checked as you type; the theory needs a continuous f, so jumps "
-                       "are reported.")
-            ui.piecewise_editor("properties", 1)
+    ui.pieces_expander("properties", 1)
     ui.restore_from_url(CONTROLS)
     radius = float(st.session_state["properties_radius"])  # its slider sits in the first tab
     p = ui.computed(lambda t, a: study(t, a, radius), text, at,

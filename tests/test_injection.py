@@ -35,7 +35,8 @@ F_PAYLOADS = {**PAYLOADS, "comment": "log(0 #![](http://evil.example/a.png)\n)",
 
 # page -> the URL parameters it reads besides f and at (control values; a valid f is kept).
 PAGES = {
-    "subgradients_page.py": ("path", "x0", "eta", "schedule", "steps", "choice", "section"),
+    "subgradients_page.py": ("path", "x0", "eta", "schedule", "steps", "choice", "section",
+                             "pieces"),
     "clarke_lesson.py": ("dim",),
     "properties.py": ("dim", "r", "pieces", "section"),
     "relu_network.py": ("depth", "width", "seed", "weights", "lr", "steps"),

@@ -217,3 +217,16 @@ def test_huge_gradients_in_2d_are_drawn_not_a_crash():
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert figures(at)
+
+
+def test_the_piecewise_builder_fills_the_function_field():
+    """The pieces editor (opened through the URL) offers its Piecewise text, and its button puts
+    it in the f field, whose subdifferential the page then shows."""
+    at = run_page(pieces="true")
+    assert not at.exception, at.exception
+    shown = [c.value for c in at.code]
+    assert "Piecewise((-x, x < 0), (x, True))" in shown
+    at.button(key="subgradients_use_pieces").click().run()
+    assert not at.exception, at.exception
+    assert at.text_input(key="subgradients_f").value == "Piecewise((-x, x < 0), (x, True))"
+    assert any(r"\left[-1, 1\right]" in m.value for m in at.latex)
