@@ -62,7 +62,7 @@ def checks() -> list[dict]:
     f, with_pattern, with_act = view.f0, float((pattern_f @ net.weights[-1].T)[0, 0]), float(
         (act_f @ net.weights[-1].T)[0, 0])
     out.append(dict(where="§3, ReLU-network proof", page="app_pages/relu_network.py", q={},
-                    text="A_h = diag(σ′(W_h a_{h-1})), the 0/1 activation pattern, not the "
+                    text="Aₕ = diag(σ′(Wₕ aₕ₋₁)), the 0/1 activation pattern, not the "
                          "activations.",
                     ok=abs(with_pattern - f) < 1e-12 and abs(with_act - f) > 1e-6,
                     shown=f"f = {f:.6g}; W₃A₂W₂A₁W₁x = {with_pattern:.6g} with patterns, "

@@ -188,7 +188,7 @@ def test_edited_weights_must_be_finite_and_bounded(value, shown):
     with pytest.raises(InputError) as err:
         network_from_arrays(tables, 2, 3)
     message = str(err.value)
-    assert message == f"Weight W_2[3, 1] must be a number with |w| ≤ 100, not {shown}."
+    assert message == f"Weight W₂[3, 1] must be a number with |w| ≤ 100, not {shown}."
     tables[1][2][0] = 100.0  # the bound itself is allowed
     assert network_from_arrays(tables, 2, 3).weights[1][2, 0] == 100.0
 
@@ -197,9 +197,9 @@ def test_edited_weights_must_have_the_layer_shapes():
     tables = [w.tolist() for w in random_network(2, 3, 2, np.random.default_rng(1)).weights]
     with pytest.raises(InputError, match="3 weight matrices"):
         network_from_arrays(tables[:2], 2, 3)
-    with pytest.raises(InputError, match=r"W_1 must be a 3×2 matrix, not 3×3"):
+    with pytest.raises(InputError, match=r"W₁ must be a 3×2 matrix, not 3×3"):
         network_from_arrays([tables[1], *tables[1:]], 2, 3)
-    with pytest.raises(InputError, match="Every entry of W_3"):
+    with pytest.raises(InputError, match="Every entry of W₃"):
         network_from_arrays([*tables[:2], [["a", "b", "c"]]], 2, 3)
 
 

@@ -88,7 +88,7 @@ def test_an_out_of_range_weight_is_refused_in_one_sentence():
     at.run()
     assert not at.exception
     assert [e.value for e in at.error] == [
-        "Weight W_1[3, 1] must be a number with |w| ≤ 100, not 1e+06."]
+        "Weight W₁[3, 1] must be a number with |w| ≤ 100, not 1e+06."]
     assert not figures(at)
 
 

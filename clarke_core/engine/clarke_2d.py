@@ -272,8 +272,9 @@ def clarke_2d(expr: sp.Expr, p: tuple[sp.Expr, sp.Expr], scale: float = 0.5) -> 
         corners += [q for q in hull[::step] if q.exact is None]
     open_cells = OpenCells(expr, cells, memo)
     pf = (float(p[0]), float(p[1]))
-    reason = (f"The hull of the gradient limits of {len(by_form)} smooth piece(s) whose "
-              "regions have interior next to the point.")
+    pieces = "one smooth piece" if len(by_form) == 1 else f"{len(by_form)} smooth pieces"
+    reason = (f"The hull of the gradient limits of {pieces} whose regions have interior next to "
+              "the point.")
     if curved and closed is None:
         reason += (" Its boundary is curved: the limits were found along rays and their hull is "
                    "drawn from samples, so it was checked numerically.")

@@ -195,6 +195,18 @@ def number_text(c: object) -> str:
     return f"{c:.6g}" if isinstance(c, float) else plain(c)
 
 
+def subscript(n: int) -> str:
+    """A whole number as Unicode subscript digits, for names in plain text (W₂, f₁₀).
+
+    >>> "W" + subscript(12)
+    'W₁₂'
+    """
+    return str(n).translate(_SUBSCRIPTS)
+
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def vector(parts: Sequence[str], *, bare: bool = True) -> str:
     """Coordinates as ``(a, b)``; one coordinate alone when ``bare``.
 

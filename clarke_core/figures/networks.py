@@ -15,6 +15,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..engine.printing import subscript
 from ..engine.sets import SetKind
 from ..labs.euler import HomogeneityView
 from ..labs.homogeneity import power_text
@@ -169,7 +170,7 @@ def scaling_figure(view: NetworkView) -> go.Figure:
     scaled (α^(H+1) f)."""
     fig = go.Figure()
     for h, values in enumerate(view.one_layer, start=1):
-        fig.add_scatter(x=view.alphas, y=values, mode="lines", name=f"W{_sub(h)} scaled",
+        fig.add_scatter(x=view.alphas, y=values, mode="lines", name=f"W{subscript(h)} scaled",
                         line={"color": layer_colour(h), "dash": _DASHES[h - 1], "width": 3})
     depth = len(view.one_layer) - 1
     fig.add_scatter(x=view.alphas, y=view.all_layers, mode="lines",
@@ -184,7 +185,7 @@ def patterns_figure(view: NetworkView) -> go.Figure:
     """The 0/1 activation patterns diag(A_h) as heatmaps: neurons × inputs, one panel per layer."""
     patterns = view.patterns
     fig = make_subplots(rows=1, cols=len(patterns), shared_yaxes=True, horizontal_spacing=0.02,
-                        subplot_titles=[f"A{_sub(h)}" for h in range(1, len(patterns) + 1)])
+                        subplot_titles=[f"A{subscript(h)}" for h in range(1, len(patterns) + 1)])
     scale = [[0.0, style.translucent("#808080", 0.15)], [0.5, style.translucent("#808080", 0.15)],
              [0.5, style.FUNCTION], [1.0, style.FUNCTION]]
     for h, p in enumerate(patterns, start=1):
@@ -200,7 +201,7 @@ def patterns_figure(view: NetworkView) -> go.Figure:
 
 def euler_bars_figure(view: NetworkView) -> go.Figure:
     """⟨W_h, ∂f/∂W_h⟩ for each layer h at one input, next to the level f(x)."""
-    layers = [f"W{_sub(h)}" for h in range(1, len(view.products) + 1)]
+    layers = [f"W{subscript(h)}" for h in range(1, len(view.products) + 1)]
     fig = go.Figure()
     fig.add_bar(x=layers, y=view.products, name="⟨Wₕ, ∂f/∂Wₕ⟩",
                 marker_color=[layer_colour(h) for h in range(1, len(layers) + 1)])
@@ -215,7 +216,7 @@ def _per_layer_figure(values: np.ndarray, title: str, height: int) -> go.Figure:
     fig = go.Figure()
     t = np.arange(values.shape[0])
     for h in range(values.shape[1]):
-        fig.add_scatter(x=t, y=values[:, h], mode="lines", name=f"W{_sub(h + 1)}",
+        fig.add_scatter(x=t, y=values[:, h], mode="lines", name=f"W{subscript(h + 1)}",
                         line={"color": layer_colour(h + 1), "dash": _DASHES[h], "width": 3})
     fig.update_layout(**style.base_layout(height=height), xaxis_title="step t", yaxis_title=title)
     return fig
@@ -232,8 +233,11 @@ def drift_figure(lrs: Sequence[float], spreads: Sequence[float], chosen: float) 
     fig.add_scatter(x=list(lrs), y=list(spreads), mode="lines+markers", name="spread",
                     line={"color": style.FUNCTION, "width": 3}, marker={"size": 9})
     fig.add_vline(x=chosen, line={"color": style.POINT, "dash": "dash"})
-    fig.update_xaxes(type="log", title="step size η")
-    fig.update_yaxes(type="log", title="relative spread of the layers")
+    # Ticks at the step sizes compared and at powers of ten, not plotly's crowded log labels.
+    fig.update_xaxes(type="log", title="step size η", tickvals=list(lrs),
+                     ticktext=[f"{v:g}" for v in lrs])
+    fig.update_yaxes(type="log", title="relative spread of the layers", dtick=1,
+                     exponentformat="power")
     fig.update_layout(**style.base_layout(height=340), showlegend=False)
     return fig
 
@@ -245,8 +249,4 @@ def key_step_figure(run: Training) -> go.Figure:
 
 def layer_label(h: int) -> str:
     """The name of layer h's weights as the charts write it: W₁, W₂, …"""
-    return f"W{_sub(h)}"
-
-
-def _sub(h: int) -> str:
-    return str(h).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+    return f"W{subscript(h)}"

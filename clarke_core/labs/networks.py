@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..engine.printing import subscript
 from ..errors import InputError
 
 SIGMA_PRIME_AT_ZERO = 0.0
@@ -141,7 +142,7 @@ def network_from_arrays(arrays: Sequence[object], depth: int, width: int,
     >>> network_from_arrays([[[1.0, None]], [[3.0]]], depth=1, width=1)
     Traceback (most recent call last):
     ...
-    clarke_core.errors.InputError: Weight W_1[1, 2] must be a number with |w| ≤ 100, not empty.
+    clarke_core.errors.InputError: Weight W₁[1, 2] must be a number with |w| ≤ 100, not empty.
     """
     shapes = layer_shapes(depth, width, input_dim)
     if len(arrays) != len(shapes):
@@ -152,15 +153,15 @@ def network_from_arrays(arrays: Sequence[object], depth: int, width: int,
         try:
             w = np.asarray(raw, dtype=float)
         except (TypeError, ValueError):
-            raise InputError(f"Every entry of W_{h} must be a number.") from None
+            raise InputError(f"Every entry of W{subscript(h)} must be a number.") from None
         if w.shape != shape:
-            raise InputError(f"W_{h} must be a {shape[0]}×{shape[1]} matrix, "
+            raise InputError(f"W{subscript(h)} must be a {shape[0]}×{shape[1]} matrix, "
                              f"not {'×'.join(map(str, w.shape)) or 'a scalar'}.")
         bad = ~(np.isfinite(w) & (np.abs(w) <= WEIGHT_MAX))
         if bad.any():
             i, j = np.argwhere(bad)[0]
             value = "empty" if np.isnan(w[i, j]) else f"{w[i, j]:g}"
-            raise InputError(f"Weight W_{h}[{i + 1}, {j + 1}] must be a number with "
+            raise InputError(f"Weight W{subscript(h)}[{i + 1}, {j + 1}] must be a number with "
                              f"|w| ≤ {WEIGHT_MAX:g}, not {value}.")
         weights.append(w)
     return Network(tuple(weights))

@@ -216,7 +216,7 @@ EXAMPLES_HOMOGENEITY: tuple[Example, ...] = (
     ),
     Example(
         "lookalike-affine", "look-alike: x + 1", "x + 1", "1",
-        "Not homogeneous: f(0) = 1 but f(0·x) should be 0^1 f(x) = 0. Euler's identity has no "
+        "Not homogeneous: f(0) = 1 but f(0·x) should be 0¹·f(x) = 0. Euler's identity has no "
         "L to check.",
     ),
     Example(
