@@ -5,7 +5,8 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from lessons import clarke_1d, clarke_2d
+from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
+from lessons import clarke_1d, clarke_2d, compare
 
 DIM = "clarke_dim"
 URL = {DIM: ui.UrlParam("dim", "1", choices=("1", "2"))}
@@ -16,7 +17,7 @@ DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)"}
 def switch_dimension() -> None:
     # Each dimension has its own function and controls: the other one's leave the URL. (Those
     # bound to a widget, like a lazy expander's open state, leave with their widget.)
-    for name in ("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES):
+    for name in ("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES, *compare.URL_NAMES):
         if name in st.query_params:
             try:
                 del st.query_params[name]
@@ -43,4 +44,6 @@ st.radio("Dimension", tuple(BODIES), key=DIM, horizontal=True, format_func=DIM_L
          on_change=switch_dimension, label_visibility="collapsed")
 ui.keep_in_url(URL)
 text, at = BODIES[st.session_state[DIM]].body()
+compare.section(int(st.session_state[DIM]), BODIES[st.session_state[DIM]].PREFIX,
+                {"1": EXAMPLES_1D, "2": EXAMPLES_2D}[st.session_state[DIM]], text, at)
 ui.share_link(text, at)

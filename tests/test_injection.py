@@ -37,7 +37,7 @@ F_PAYLOADS = {**PAYLOADS, "comment": "log(0 #![](http://evil.example/a.png)\n)",
 PAGES = {
     "subgradients_page.py": ("path", "x0", "eta", "schedule", "steps", "choice", "section",
                              "pieces"),
-    "clarke_lesson.py": ("dim",),
+    "clarke_lesson.py": ("dim", "g"),
     "properties.py": ("dim", "r", "pieces", "section"),
     "relu_network.py": ("depth", "width", "seed", "weights", "lr", "steps"),
     "gradient_inclusion.py": ("T",),
