@@ -258,6 +258,19 @@ def check_bound_value(name: str, allowed: tuple[str, ...]) -> None:
                    "ignored.")
 
 
+def forget_in_url(names: tuple[str, ...]) -> None:
+    """Take ``names`` out of the URL (a page's other mode leaves them behind). Those bound to a
+    widget, like a lazy expander's open state, leave with their widget."""
+    from streamlit.errors import StreamlitAPIException
+
+    for name in names:
+        if name in st.query_params:
+            try:
+                del st.query_params[name]
+            except StreamlitAPIException:
+                pass
+
+
 def keep_in_url(params: dict[str, UrlParam]) -> None:
     """Write the controls' current values into the URL, so that a copied address restores the
     view (call it after the widgets)."""

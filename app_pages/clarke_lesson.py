@@ -2,7 +2,6 @@
 with its sequences, their hull, and the subdifferential beside it (bodies in lessons/)."""
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 import ui
 from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
@@ -15,14 +14,8 @@ DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)"}
 
 
 def switch_dimension() -> None:
-    # Each dimension has its own function and controls: the other one's leave the URL. (Those
-    # bound to a widget, like a lazy expander's open state, leave with their widget.)
-    for name in ("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES, *compare.URL_NAMES):
-        if name in st.query_params:
-            try:
-                del st.query_params[name]
-            except StreamlitAPIException:
-                pass
+    # Each dimension has its own function and controls: the other one's leave the URL.
+    ui.forget_in_url(("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES, *compare.URL_NAMES))
 
 
 st.title("Clarke differential")

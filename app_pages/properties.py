@@ -2,7 +2,6 @@
 regular, each checked on the student's function at a point (bodies in lessons/)."""
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
 
 import ui
 from lessons import properties_1d, properties_2d
@@ -15,12 +14,7 @@ DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)"}
 
 def switch_dimension() -> None:
     # Each dimension has its own function and controls: the other one's leave the URL.
-    for name in ("f", "at", *properties_1d.URL_NAMES, *properties_2d.URL_NAMES):
-        if name in st.query_params:
-            try:
-                del st.query_params[name]
-            except StreamlitAPIException:
-                pass
+    ui.forget_in_url(("f", "at", *properties_1d.URL_NAMES, *properties_2d.URL_NAMES))
 
 
 st.title("Properties of the Clarke differential")
