@@ -113,9 +113,11 @@ def _parameter(name: str, value, where: str) -> Parameter:
     if name in VARIABLES:
         raise InputError(f"{where}: {name} is a variable of the function; name the parameter "
                          "with another letter.")
-    if name in allowed_names():
-        raise InputError(f"{where}: {name} is already a name of the parser ({name} is "
-                         f"{allowed_names()[name].doc}); use another letter.")
+    known = allowed_names().get(name)
+    if known is not None:
+        meaning = known.doc if known.name == name else known.name
+        raise InputError(f"{where}: {name} already has a meaning in a formula ({meaning}); use "
+                         "another letter.")
     if not isinstance(value, list) or not value:
         raise InputError(f"{where}: give a range of whole numbers, like [1, 4], or a list of "
                          'numbers as text, like ["1/2", "2"].')
