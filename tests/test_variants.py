@@ -20,7 +20,7 @@ import pytest
 import sympy as sp
 
 from clarke_core import InputError, clarke_set, subdifferential
-from clarke_core.classroom import Store, stats, submit
+from clarke_core.classroom import Store, grades_table, stats, submit
 from clarke_core.engine.parsing import parse_function
 from clarke_core.grading import (
     assignment_latex,
@@ -371,11 +371,15 @@ def test_submit_stores_the_variant_and_grades_it():
         third = submit(store, "hw", a, bob, "q1", "0", grade=check_question)
         kept = store.attempts("hw")
         per_question = stats(store, "hw", a)
+        table, _ = grades_table(store, "hw", a)
     assert first.attempt.correct and first.attempt.variant == mine.variant
     assert not second.attempt.correct  # ann's answer is not bob's
     assert second.attempt.variant == a.question_for("q1", bob).variant != mine.variant
     assert [k.variant for k in kept] == [mine.variant, second.attempt.variant,
                                          second.attempt.variant]
+    rows = {(r["student"], r["question"]): r for r in csv.DictReader(io.StringIO(table))}
+    assert rows[(ann, "q1")]["variant"] == mine.variant and rows[(ann, "TOTAL")]["variant"] == ""
+    assert rows[(bob, "q1")]["variant"] == second.attempt.variant
     [q1] = per_question
     assert (q1["attempts"], q1["correct"], q1["students"]) == (3, 1, 2)
     assert q1["diagnoses"].get("one_value") == 1 and third.attempt.diagnosis == "one_value"

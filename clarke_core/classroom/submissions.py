@@ -202,13 +202,14 @@ def best_attempts(store: Store, key: str, assignment: Assignment) -> dict[tuple[
 
 
 GRADES_COLUMNS = ("student", "question", "answer", "points", "max_points", "correct",
-                  "diagnosis", "attempts", "submitted_at", "feedback")
+                  "diagnosis", "attempts", "submitted_at", "feedback", "variant")
 
 
 def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, int]:
     """Each student's best attempt per question, then a TOTAL row per student, as CSV text
     (every cell through ``csv_cell``); and the number of students. A question a student never
-    answered is a row with 0 points and 0 attempts."""
+    answered is a row with 0 points and 0 attempts. ``variant`` is the student's variant of a
+    question with parameters (empty otherwise)."""
     import csv
     import io
 
@@ -222,8 +223,9 @@ def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, i
         for q in assignment.questions:
             found = best.get((student, q.id))
             if found is None:
+                variant = assignment.question_for(q.id, student).variant
                 writer.writerow([csv_cell(student), csv_cell(q.id), "", "0", f"{q.points:g}",
-                                 "no", "", "0", "", "No answer given."])
+                                 "no", "", "0", "", "No answer given.", csv_cell(variant)])
                 continue
             a, n = found
             points = round(a.score * q.points, 4)
@@ -231,7 +233,7 @@ def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, i
             writer.writerow([csv_cell(student), csv_cell(q.id), csv_cell(a.answer),
                              f"{points:g}", f"{q.points:g}", "yes" if a.correct else "no",
                              csv_cell(a.diagnosis), str(n), a.submitted_at.isoformat(),
-                             csv_cell(a.feedback)])
+                             csv_cell(a.feedback), csv_cell(a.variant or "")])
         writer.writerow([csv_cell(student), "TOTAL", "", f"{round(total, 4):g}",
-                         f"{assignment.total:g}", "", "", "", "", ""])
+                         f"{assignment.total:g}", "", "", "", "", "", ""])
     return buffer.getvalue(), len(students)
