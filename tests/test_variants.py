@@ -110,6 +110,11 @@ BAD = [
     ("\n".join(f"{c} = [1, 2]" for c in "abcdefg"), "a*b*c*d*e*f*g*abs(x)", "0", "parameters",
      "at most 6 parameters", "seven-parameters"),
     ("a = [1, 2]", "|a*x", "0", "function", "not closed", "open-bar"),
+    ("a = [1, 2]", "2a*x", "0", "function", "write the product with *", "number-runs-in"),
+    ("a = [1, 2]", "a(x + 1)", "0", "function", "as in 2*a or a*(x + 1)", "called"),
+    ("a = [1, 2]", "abs(x) a", "0", "function", "stands next to a number", "name-runs-in"),
+    ("a = [1, 2]", "(x)a", "0", "function", "stands next to", "bracket-runs-in"),
+    ("c = [1, 2]", "abs(x)", "c c", "point", "stands next to", "point-runs-in"),
 ]
 
 

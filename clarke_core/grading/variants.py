@@ -162,16 +162,38 @@ def _choice(text: str, where: str) -> Fraction:
     return Fraction(int(value.p), int(value.q))
 
 
-def _names(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, name) of each name token of ``text``, as Python's tokenizer (the one
-    ``ast.parse`` uses) splits the parser's ASCII form of it. Text the tokenizer cannot finish
-    (an open bracket) yields the names before that point; the parser refuses the rest later."""
+_LAYOUT = (tokenize.NEWLINE, tokenize.NL, tokenize.ENDMARKER, tokenize.INDENT, tokenize.DEDENT)
+
+
+def _tokens(text: str) -> list[tokenize.TokenInfo]:
+    """The tokens of one line of the parser's ASCII form, as Python's tokenizer (the one
+    ``ast.parse`` uses) splits it. Text the tokenizer cannot finish (an open bracket) gives the
+    tokens before that point; the parser refuses the rest later."""
+    found: list[tokenize.TokenInfo] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.NAME:
-                yield token.start[1], token.end[1], token.string
+            if token.type not in _LAYOUT:
+                found.append(token)
     except (tokenize.TokenError, SyntaxError):
-        return
+        pass
+    return found
+
+
+def _names(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name) of each name token of ``text``."""
+    for token in _tokens(text):
+        if token.type == tokenize.NAME:
+            yield token.start[1], token.end[1], token.string
+
+
+def _value_like(token: tokenize.TokenInfo | None, closing: bool) -> bool:
+    """Whether ``token`` next to a parameter would run into it (a number, a name, or a bracket
+    that closes before it / opens after it: ``2a``, ``a x``, ``a(x)``)."""
+    if token is None:
+        return False
+    if token.type == tokenize.NAME:
+        return not keyword.iskeyword(token.string)
+    return token.type == tokenize.NUMBER or token.string == (")" if closing else "(")
 
 
 def _source(text: str, field: str, question_id: str) -> str:
@@ -188,19 +210,31 @@ def _source(text: str, field: str, question_id: str) -> str:
 def check_template(parameters: tuple[Parameter, ...], fields: Mapping[str, str | None],
                    question_id: str) -> None:
     """Refuse a template that names what is neither a parameter, a variable nor a name of the
-    parser, or a parameter that no field uses; each error names the question and the field."""
+    parser, that puts a parameter right next to a value (``2a``, which would read as a call
+    once ``a`` is a number), or a parameter that no field uses; each error names the question
+    and the field."""
     own = {p.name for p in parameters}
     known = own | set(VARIABLES) | set(allowed_names()) | set(keyword.kwlist)
     used: set[str] = set()
     for field, text in fields.items():
         if not text:
             continue
-        for _, _, name in _names(_source(text, field, question_id)):
+        tokens = _tokens(_source(text, field, question_id))
+        for i, token in enumerate(tokens):
+            name = token.string
+            if token.type != tokenize.NAME:
+                continue
             if name not in known:
                 listed = ", ".join(p.name for p in parameters)
                 raise InputError(f"Question {question_id!r}, field {field!r}: {name[:20]!r} is "
                                  f"not one of its parameters ({listed}), a variable or a "
                                  "function.")
+            before = tokens[i - 1] if i else None
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            if name in own and (_value_like(before, True) or _value_like(after, False)):
+                raise InputError(f"Question {question_id!r}, field {field!r}: the parameter "
+                                 f"{name} stands next to a number, a name or a bracket; write "
+                                 f"the product with *, as in 2*{name} or {name}*(x + 1).")
             used.add(name)
     unused = next((p.name for p in parameters if p.name not in used), None)
     if unused is not None:
