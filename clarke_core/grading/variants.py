@@ -4,7 +4,9 @@ A ``[[question]]`` may have a ``[question.parameters]`` table. Each parameter is
 (not a variable x, y, z and not a name such as ``E`` or ``H``) with an integer range,
 ``a = [1, 4]`` (1 to 4, both included), or a list of choices, ``b = ["1/2", "2", "3"]`` (rational
 numbers as text, read by the safe parser). The function, the point and ``s`` use the letters,
-and the prompt and hints use ``{a}``. Nothing is computed when the file is read.
+and the prompt and hints use ``{a}``. When the file is read, the choices are read as exact
+rationals and the templates are split into tokens and checked (``check_template``); no function
+is parsed or computed then.
 
 The draw is SHA-256 of (the assignment's seed, the question id, the student), so a restart or
 another replica gives the same variant. Substitution works on the parser's tokens: each parameter
@@ -67,6 +69,8 @@ class Parameter:
 
         >>> Parameter("a", (Fraction(1), Fraction(2), Fraction(3))).describe()
         'a in {1, 2, 3}'
+        >>> Parameter("c", tuple(Fraction(n) for n in range(-5, 100))).describe()
+        'c in {-5, …, 99}'
         """
         v = self.values
         run = len(v) > 4 and all(b - a == 1 for a, b in zip(v, v[1:], strict=False))
