@@ -108,18 +108,20 @@ def submit(store: Store, key: str, assignment: Assignment, student: str, questio
            grade: Callable[[Question, str], Verdict] = sandboxed_grade) -> Submission:
     """Grade ``answer`` by ``student`` to question ``question_id`` and store it under ``key``.
 
-    Refused (``InputError``, nothing stored): an unknown question, a time at or past the
-    deadline, no attempts left (``AttemptLimitError``), an answer that cannot be read.
+    A question with parameters is graded as the student's variant (``question_for``), which
+    the attempt keeps (``a=2, b=1/2``). Refused (``InputError``, nothing stored): an unknown
+    question, a time at or past the deadline, no attempts left (``AttemptLimitError``), an
+    answer that cannot be read.
     """
     rules = assignment.rules
-    question = assignment.question(question_id)
-    if question is None:
+    if assignment.question(question_id) is None:
         ids = ", ".join(q.id for q in assignment.questions)
         raise InputError(f"There is no question {question_id!r} in this assignment; its "
                          f"questions are {ids}.")
     student = " ".join(printable(student).split())
     if not student or len(student) > MAX_STUDENT_CHARS:
         raise InputError(f"Give the student's name, in at most {MAX_STUDENT_CHARS} characters.")
+    question = assignment.question_for(question_id, student)  # their variant, graded exactly
     answer = printable(answer).strip()
     if len(answer) > MAX_ANSWER_CHARS:
         raise InputError(f"The answer is longer than {MAX_ANSWER_CHARS} characters.")
@@ -135,7 +137,8 @@ def submit(store: Store, key: str, assignment: Assignment, student: str, questio
     except UndecidedError as err:  # its sentence may name the exact value
         raise InputError(UNDECIDED if rules.feedback != "full" else str(err)) from None
     attempt = store.record(NewAttempt(key, student, question.id, answer, verdict.correct,
-                                      verdict.score, verdict.diagnosis, verdict.feedback, now),
+                                      verdict.score, verdict.diagnosis, verdict.feedback, now,
+                                      question.variant or None),
                            limit=rules.attempts)
     shown = shown_feedback(verdict, question.kind, rules.feedback, rules.deadline)
     return Submission(attempt, shown, rules.feedback, rules.attempts, question.points)
@@ -148,7 +151,9 @@ def _same_answer(answer: str) -> str:
 def stats(store: Store, key: str, assignment: Assignment) -> list[dict]:
     """Per question of the assignment: ``question``, ``attempts``, ``correct`` (attempts),
     ``students``, ``diagnoses`` (wrong attempts per diagnosis) and ``wrong``: the wrong answers
-    (whitespace aside) with their diagnosis and count, most frequent first."""
+    (whitespace aside) with their diagnosis and count, most frequent first. A question with
+    parameters counts every variant's attempts together (the diagnosis is what a lecturer
+    reads), and also has ``variants``: ``{"variant", "attempts", "correct"}`` per variant."""
     tally = store.tally(key)
     wrong: dict[str, dict[tuple[str, str], int]] = {}
     for question, answer, diagnosis, count in store.wrong_answers(key):
@@ -167,7 +172,18 @@ def stats(store: Store, key: str, assignment: Assignment) -> list[dict]:
                     "diagnoses": dict(sorted(diagnoses.items(), key=lambda kv: -kv[1])),
                     "wrong": [{"answer": a, "diagnosis": d, "count": n}
                               for (a, d), n in answers]})
+        if q.parameters:
+            out[-1]["variants"] = _per_variant(store.attempts(key, question=q.id))
     return out
+
+
+def _per_variant(attempts: list[Attempt]) -> list[dict]:
+    counts: dict[str, list[int]] = {}
+    for a in attempts:
+        tally = counts.setdefault(a.variant or "", [0, 0])
+        tally[0] += 1
+        tally[1] += a.correct
+    return [{"variant": v, "attempts": n, "correct": c} for v, (n, c) in sorted(counts.items())]
 
 
 def best_attempts(store: Store, key: str, assignment: Assignment) -> dict[tuple[str, str],
@@ -186,13 +202,14 @@ def best_attempts(store: Store, key: str, assignment: Assignment) -> dict[tuple[
 
 
 GRADES_COLUMNS = ("student", "question", "answer", "points", "max_points", "correct",
-                  "diagnosis", "attempts", "submitted_at", "feedback")
+                  "diagnosis", "attempts", "submitted_at", "feedback", "variant")
 
 
 def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, int]:
     """Each student's best attempt per question, then a TOTAL row per student, as CSV text
     (every cell through ``csv_cell``); and the number of students. A question a student never
-    answered is a row with 0 points and 0 attempts."""
+    answered is a row with 0 points and 0 attempts. ``variant`` is the student's variant of a
+    question with parameters (empty otherwise)."""
     import csv
     import io
 
@@ -206,8 +223,9 @@ def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, i
         for q in assignment.questions:
             found = best.get((student, q.id))
             if found is None:
+                variant = assignment.question_for(q.id, student).variant
                 writer.writerow([csv_cell(student), csv_cell(q.id), "", "0", f"{q.points:g}",
-                                 "no", "", "0", "", "No answer given."])
+                                 "no", "", "0", "", "No answer given.", csv_cell(variant)])
                 continue
             a, n = found
             points = round(a.score * q.points, 4)
@@ -215,7 +233,7 @@ def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, i
             writer.writerow([csv_cell(student), csv_cell(q.id), csv_cell(a.answer),
                              f"{points:g}", f"{q.points:g}", "yes" if a.correct else "no",
                              csv_cell(a.diagnosis), str(n), a.submitted_at.isoformat(),
-                             csv_cell(a.feedback)])
+                             csv_cell(a.feedback), csv_cell(a.variant or "")])
         writer.writerow([csv_cell(student), "TOTAL", "", f"{round(total, 4):g}",
-                         f"{assignment.total:g}", "", "", "", "", ""])
+                         f"{assignment.total:g}", "", "", "", "", "", ""])
     return buffer.getvalue(), len(students)

@@ -1,6 +1,7 @@
 """Grading: one answer checked against the exact set (``check``), with feedback that says why
 (``feedback_1d``, ``feedback_2d``), and a class's answers graded from files (``assignment`` for
-the TOML schema, ``tables`` for CSV, ``batch`` on the sandbox, ``gradescope`` for export).
+the TOML schema, ``variants`` for questions with parameters, ``tables`` for CSV, ``batch`` on the
+sandbox, ``gradescope`` for export).
 
 ``verdict`` holds what a grade is made of: ``Verdict``, the tolerances and the scores.
 
@@ -39,6 +40,7 @@ from .batch import (
 from .check import check_answer, exact_set, question_dim, question_problem
 from .gradescope import gradescope_results
 from .tables import MAX_CSV_BYTES, MAX_ROWS, csv_cell, grades_csv, printable, read_answers, uncell
+from .variants import MAX_COMBINATIONS, MAX_PARAMETERS, MAX_VALUES, Parameter
 from .verdict import (
     CONTAINED_SCORE,
     CURVED_TOLERANCE,
@@ -54,9 +56,10 @@ from .verdict import (
 
 __all__ = [
     "ANSWER_TIMEOUT_S", "CHUNK", "CONTAINED_SCORE", "CURVED_TOLERANCE", "DECIMAL_TOLERANCE",
-    "EXACT_TOLERANCE_2D", "KINDS", "MAX_ASSIGNMENT_BYTES", "MAX_CSV_BYTES", "MAX_QUESTIONS",
-    "MAX_ROWS", "MAX_TOML_NESTING", "MAX_WRONG_SCORE", "OPEN_END_PENALTY", "SET_KINDS", "SPARE_S",
-    "UNDECIDED_DIGITS", "WORKER_MEMORY_MB", "Assignment", "BatchReport", "GradedRow", "Question",
+    "EXACT_TOLERANCE_2D", "KINDS", "MAX_ASSIGNMENT_BYTES", "MAX_COMBINATIONS", "MAX_CSV_BYTES",
+    "MAX_PARAMETERS", "MAX_QUESTIONS", "MAX_ROWS", "MAX_TOML_NESTING", "MAX_VALUES",
+    "MAX_WRONG_SCORE", "OPEN_END_PENALTY", "SET_KINDS", "SPARE_S", "UNDECIDED_DIGITS",
+    "WORKER_MEMORY_MB", "Assignment", "BatchReport", "GradedRow", "Parameter", "Question",
     "Verdict", "assignment_latex", "check_answer", "check_question", "csv_cell", "exact_set",
     "example_assignments", "grade_batch", "grade_files", "gradescope_results", "grades_csv",
     "hausdorff_2d", "load_assignment", "printable", "question_dim", "question_latex",

@@ -7,7 +7,9 @@ in a question's function, point or s names the question and the field.
 The file's top level may set the rules of the assignment (``Rules``): ``attempts`` allowed per
 question, ``feedback`` (``full``; ``hint``: what is wrong, never the set; ``none`` until the
 ``deadline``), the ``deadline`` (a TOML date-time with a time zone), and an ``id`` under which
-its attempts are stored (else the file's name).
+its attempts are stored (else the file's name). A question may have parameters (``variants``):
+then ``Assignment.question_for`` gives each student their own variant, drawn from the file's
+``seed`` (else its id, else its title).
 
 >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "abs(x)"\\npoint = "0"')
 >>> a.questions[0].text, a.rules
@@ -16,7 +18,7 @@ its attempts are stored (else the file's name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
 import sympy as sp
@@ -24,6 +26,8 @@ import sympy as sp
 from ..engine.parsing import parse_function, parse_point
 from ..errors import InputError
 from .check import check_answer, question_problem
+from .tables import printable
+from .variants import TEMPLATE_FIELDS, Parameter, check_template, describe, read_parameters, variant
 from .verdict import KINDS, Verdict
 
 MAX_ASSIGNMENT_BYTES = 64_000
@@ -31,7 +35,7 @@ MAX_QUESTIONS = 100
 MAX_TOML_NESTING = 32  # [ and { inside one another in an assignment file
 MAX_ATTEMPTS = 1000
 FEEDBACK_MODES = ("full", "hint", "none")
-TOP_LEVEL_KEYS = ("attempts", "deadline", "feedback", "id", "question", "title")
+TOP_LEVEL_KEYS = ("attempts", "deadline", "feedback", "id", "question", "seed", "title")
 _PROMPTS = {
     "clarke": "Give the Clarke set ∂f(x₀).",
     "subdifferential": "Give the subdifferential ∂ₛf(x₀) (slopes of lines below the whole graph).",
@@ -43,7 +47,8 @@ _PROMPTS = {
 
 @dataclass(frozen=True)
 class Question:
-    """One question of an assignment (a ``[[question]]`` table of the TOML file)."""
+    """One question of an assignment (a ``[[question]]`` table of the TOML file). A template has
+    ``parameters``; a student's variant of it has none, and ``variant`` names its values."""
 
     id: str
     function: str
@@ -54,11 +59,18 @@ class Question:
     hints: tuple[str, ...] = ()
     forbidden: tuple[str, ...] = ()
     s: str | None = None
+    parameters: tuple[Parameter, ...] = ()
+    variant: str = ""
 
     @property
     def text(self) -> str:
         """The question in words: the prompt of the file, else one made from the kind."""
         return self.prompt or _PROMPTS[self.kind]
+
+    @property
+    def parameters_text(self) -> str:
+        """The parameters and their values in words (empty without parameters)."""
+        return describe(self.parameters)
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class Assignment:
     questions: tuple[Question, ...]
     rules: Rules = field(default_factory=Rules)
     id: str = ""
+    seed: str = ""
 
     @property
     def total(self) -> float:
@@ -99,9 +112,22 @@ class Assignment:
         return next((q for q in self.questions if q.id == question_id), None)
 
     def question_for(self, question_id: str, student: str) -> Question | None:
-        """The question ``question_id`` as ``student`` is asked it (a question without
-        parameters is the same for everyone)."""
-        return self.question(question_id)
+        """The question ``question_id`` as ``student`` is asked it: their variant, drawn from
+        the seed (else the id, else the title), the question and the name as it is stored
+        (control characters and repeated spaces aside). A question without parameters is the
+        same for everyone.
+
+        >>> a = load_assignment('seed = 7\\n[[question]]\\nid = "q"\\nfunction = "abs(x - c)"\\n'
+        ...                     'point = "0"\\nparameters = { c = [0, 9] }')
+        >>> q = a.question_for("q", "ann")
+        >>> q.function == f"abs(x - ({q.variant[2:]}))", q == a.question_for("q", " ann ")
+        (True, True)
+        """
+        question = self.question(question_id)
+        if question is None or not question.parameters:
+            return question
+        student = " ".join(printable(student).split())
+        return variant(question, self.seed or self.id or self.title, student)
 
 
 def load_assignment(text: str | bytes) -> Assignment:
@@ -153,7 +179,13 @@ def load_assignment(text: str | bytes) -> Assignment:
     name = data.get("id", "")
     if not isinstance(name, str) or len(name) > 100:
         raise InputError("The assignment's id must be text of at most 100 characters.")
-    return Assignment(str(title)[:200], questions, _rules(data), name.strip())
+    seed = data.get("seed", "")
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        seed = str(seed)
+    if not isinstance(seed, str) or len(seed) > 100:
+        raise InputError("The assignment's seed must be text or a whole number, of at most 100 "
+                         "characters.")
+    return Assignment(str(title)[:200], questions, _rules(data), name.strip(), seed.strip())
 
 
 def _rules(data: dict) -> Rules:
@@ -228,7 +260,8 @@ def _question(table, number: int) -> Question:
         raise InputError(f"{where} is not a table of keys.")
     if isinstance(table.get("id"), str) and 0 < len(table["id"]) <= 64:
         where = f"Question {table['id']!r} (number {number})"
-    known = {"id", "function", "kind", "point", "points", "prompt", "hints", "forbidden", "s"}
+    known = {"id", "function", "kind", "point", "points", "prompt", "hints", "forbidden", "s",
+             "parameters"}
     unknown = sorted(set(table) - known)
     if unknown:
         raise InputError(f"{where} has an unknown key {unknown[0]!r}; use "
@@ -257,12 +290,23 @@ def _question(table, number: int) -> Question:
     if isinstance(points, bool) or not isinstance(points, int | float) or not 0 <= points <= 1000:
         raise InputError(f"{where}: points must be a number from 0 to 1000.")
     s = text("s") if kind == "member" else None
-    return Question(
+    question = Question(
         id=text("id", limit=64), function=text("function"), kind=kind,
         point="" if kind == "homogeneity" else text("point", limit=200),
         points=float(points), prompt=text("prompt", "", 500), hints=words("hints"),
         forbidden=words("forbidden"), s=s,
     )
+    if "parameters" not in table:
+        return question
+    parameters = read_parameters(table["parameters"], question.id)
+    check_template(parameters, {f: getattr(question, f) for f in TEMPLATE_FIELDS}, question.id)
+    return replace(question, parameters=parameters)
+
+
+def _template_refused(question: Question) -> InputError:
+    names = ", ".join(p.name for p in question.parameters)
+    return InputError(f"Question {question.id!r} has parameters ({names}): each student is "
+                      "asked their own variant of it, so give the student's name first.")
 
 
 def check_question(question: Question, answer: str) -> Verdict:
@@ -274,6 +318,8 @@ def check_question(question: Question, answer: str) -> Verdict:
     ...
     clarke_core.errors.InputError: Your answer may not use 'relu': give the answer itself, ...
     """
+    if question.parameters:
+        raise _template_refused(question)
     lowered = answer.lower() if isinstance(answer, str) else ""
     for word in question.forbidden:
         if word.lower() in lowered:
@@ -311,6 +357,8 @@ def _blamed(question: Question, err: InputError) -> InputError:
 def question_latex(question: Question) -> tuple[str, str]:
     """LaTeX of the question's function and point (for the page; parsed, never raw text); an
     error names the question and the field."""
+    if question.parameters:
+        raise _template_refused(question)
     try:
         return _latex(question)
     except InputError as err:
@@ -331,6 +379,10 @@ def _latex(question: Question) -> tuple[str, str]:
     return f, shown
 
 
-def assignment_latex(assignment: Assignment) -> list[tuple[str, str]]:
-    """``question_latex`` of every question (one sandboxed call for the page)."""
-    return [question_latex(q) for q in assignment.questions]
+def assignment_latex(assignment: Assignment, student: str | None = None
+                     ) -> list[tuple[str, str]]:
+    """``question_latex`` of every question as ``student`` is asked it (their variant; one
+    sandboxed call for the page). Without a student, a question with parameters is refused."""
+    if student is None:
+        return [question_latex(q) for q in assignment.questions]
+    return [question_latex(assignment.question_for(q.id, student)) for q in assignment.questions]

@@ -114,7 +114,7 @@ def grade_batch(assignment: Assignment, answers_csv: str, *, processes: int = 2,
                                    "bad row"))
             continue
         student, qid, answer = row["student"], row["question"], row["answer"]
-        question = assignment.question(qid)
+        question = assignment.question_for(qid, student)  # a variant per student
         problem = None
         if not student:
             problem = "no student name"

@@ -8,8 +8,9 @@
 
 ASSIGNMENT is a TOML path or the name of a bundled one; ``--db`` a SQLAlchemy URL (default:
 ``CLARKE_LAB_DATABASE_URL``, else the SQLite file in ``data/``). ``submit`` grades the answer in
-the sandbox, stores it and prints the verdict under the assignment's feedback rule; past the
-attempt limit or the deadline it refuses (exit 2, one sentence). ``CLASSROOM_SUBCOMMANDS`` maps
+the sandbox (to the student's own variant of a question with parameters, named in the output),
+stores it and prints the verdict under the assignment's feedback rule; past the attempt limit or
+the deadline it refuses (exit 2, one sentence). ``CLASSROOM_SUBCOMMANDS`` maps
 each name to (help, arguments, answer) for ``cli.SUBCOMMANDS``; answers are ``cli.Answer``s.
 """
 
@@ -45,8 +46,9 @@ def submit(args: argparse.Namespace):
     a = s.attempt
     of = f" of {s.allowed}" if s.allowed is not None else ""
     data = {"assignment": key, "student": a.student, "question": a.question,
-            "attempt": a.number, "attempts_allowed": s.allowed, "feedback_mode": s.mode,
-            "feedback": s.shown}
+            "variant": a.variant or "", "attempt": a.number, "attempts_allowed": s.allowed,
+            "feedback_mode": s.mode, "feedback": s.shown}
+    of += f"; variant {a.variant}" if a.variant else ""
     if s.mode == "none":
         return Answer(f"Recorded: attempt {a.number}{of}. {s.shown}", data)
     data |= {"correct": a.correct, "score": a.score, "points": s.points,
@@ -81,7 +83,7 @@ def submissions(args: argparse.Namespace):
         lines = [f"{q['question']}: {q['attempts']} attempt(s) by {q['students']} student(s), "
                  f"{q['correct']} correct" + "".join(
                      f"\n  {w['count']} x {w['answer']} ({w['diagnosis'] or 'no diagnosis'})"
-                     for w in q["wrong"][:10]) for q in questions]
+                     for w in q["wrong"][:10]) + _variants_line(q) for q in questions]
         return Answer("\n".join(lines), {"assignment": key, "questions": questions})
     data = {"assignment": key, "students": students, "out": args.out}
     if not args.out:
@@ -89,6 +91,15 @@ def submissions(args: argparse.Namespace):
     _write_file(args.out, table)
     return Answer(f"Wrote the best attempts of {students} student(s) at {key} to {args.out}.",
                   data)
+
+
+def _variants_line(question: dict) -> str:
+    """The per-variant counts of a question with parameters, on one line (up to 10)."""
+    shown = [f"{v['variant']} ({v['correct']} of {v['attempts']})"
+             for v in question.get("variants", [])[:10]]
+    more = len(question.get("variants", [])) - len(shown)
+    return (f"\n  variants: {'; '.join(shown)}" + (f"; {more} more" if more else "")
+            if shown else "")
 
 
 CLASSROOM_SUBCOMMANDS = {
