@@ -47,7 +47,7 @@ SHOWN = {"all": "all questions", "clarke": "Clarke sets", "subdifferential": "su
 # What a link keeps: the assignment and the kind of questions shown, never an uploaded file.
 URL_STATE = {PICK: ui.UrlParam("assignment", next(iter(EXAMPLES)), choices=(*EXAMPLES, UPLOADED)),
              KIND: ui.UrlParam("kind", "all", choices=("all", *KINDS))}
-MODES = {"full": "full feedback", "hint": "hints that say what is wrong, never the set",
+MODES = {"full": "full", "hint": "hints only (what is wrong, never the set)",
          "none": "none until the deadline"}
 HOW_TO_TYPE = (
     "| answer | type |\n|---|---|\n"

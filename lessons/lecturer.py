@@ -122,9 +122,9 @@ def classes_panel(store) -> None:
             st.error(plain(str(err)))
         except RuntimeError:
             st.error("Something went wrong on our side while checking the assignment.")
-        if CREATED in st.session_state:
-            st.success(f"Class created: its code is {st.session_state[CREATED]}. Students join "
-                       "with it on the Homework page.")
+    if CREATED in st.session_state:
+        st.success(f"Class created: its code is {st.session_state[CREATED]}. Students join "
+                   "with it on the Homework page.")
     if not records:
         st.info("No classes yet: create one above.")
         return
@@ -194,9 +194,10 @@ def grade_file_panel(store) -> None:
     report = st.session_state.get(REPORT)
     if report is None:
         return
-    st.caption(f"Graded {sum(r.status != 'bad row' for r in report.rows)} rows of "
-               f"{len(report.totals)} student(s), {report.bad_rows} bad row(s); totals out of "
-               f"{report.max_total:g}.")
+    answers = sum(r.status in ("graded", "refused", "error") for r in report.rows)
+    st.caption(plain(f"Graded {answers} answers of {len(report.totals)} student(s) "
+                     f"({report.bad_rows} bad row(s)); totals out of {report.max_total:g}: "
+                     + ", ".join(f"{s} {t:g}" for s, t in report.totals.items()) + "."))
     st.dataframe([{"student": r.student, "question": r.question, "answer": r.answer,
                    "points": r.points, "of": r.max_points, "status": r.status,
                    "feedback": r.feedback} for r in report.rows],

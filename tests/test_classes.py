@@ -299,6 +299,12 @@ def test_the_figure_escapes_answers_and_orders_bars_by_count():
     assert "q1: &lt;a href='x'&gt;1&lt;/a&gt;" in labels and not any("<" in y for y in labels)
     assert list(fig.layout.yaxis.categoryarray)[-1] == "q2: [0, 2]"  # the most frequent on top
     assert {t.name for t in fig.data} == {DIAGNOSES["outside"], DIAGNOSES["sum_rule"]}
+    assert fig.layout.xaxis.dtick == 1  # whole attempts
+    one = wrong_answers_figure(rows[:1])
+    assert one.layout.showlegend and one.data[0].y == ("&lt;a href='x'&gt;1&lt;/a&gt;",)
+    many = wrong_answers_figure([{"question": "q", "wrong": [
+        {"answer": "0", "diagnosis": "one_value", "count": 40}]}])
+    assert many.layout.xaxis.dtick == 5
 
 
 def test_an_empty_class_has_an_empty_chart_that_says_so():

@@ -8,6 +8,7 @@ Answers are students' text: every label is HTML-escaped, since plotly reads a fe
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
 
@@ -43,10 +44,18 @@ def _label(question: str, answer: str, with_question: bool) -> str:
     return html.escape(text, quote=False)
 
 
+def _stacked(labels: list[str], wrong: list[tuple[str, dict]]) -> dict[str, int]:
+    """The length of each bar (an answer under two diagnoses stacks)."""
+    total: dict[str, int] = {}
+    for label, (_, w) in zip(labels, wrong, strict=True):
+        total[label] = total.get(label, 0) + w["count"]
+    return total
+
+
 def wrong_answers_figure(stats: list[dict], *, top: int = 12) -> go.Figure:
     """The ``top`` most frequent wrong answers of ``stats`` (``classroom.stats`` rows), most
-    frequent at the top, one trace per diagnosis. Labels name the question when ``stats``
-    holds more than one.
+    frequent at the top, one trace per diagnosis, the legend always shown (it says the
+    diagnosis in words). Labels name the question when ``stats`` holds more than one.
 
     >>> rows = [{"question": "q", "wrong": [
     ...     {"answer": "[0, 2]", "diagnosis": "sum_rule", "count": 3},
@@ -74,9 +83,12 @@ def wrong_answers_figure(stats: list[dict], *, top: int = 12) -> go.Figure:
             name=html.escape(diagnosis_words(diagnosis), quote=False),
             marker={"color": _COLOURS[k % len(_COLOURS)]},
             hovertemplate="%{y}: %{x} attempt(s)<extra>%{fullData.name}</extra>"))
+    most = max((n for n in _stacked(labels, wrong).values()), default=1)
     layout = base_layout(
-        barmode="stack", height=max(260, 60 + 34 * len(labels)),
-        xaxis={"title": {"text": "wrong attempts"}, "tickformat": "d", "rangemode": "tozero"},
+        barmode="stack", bargap=0.4, height=150 + 36 * len(labels), showlegend=True,
+        # Whole numbers of attempts: about eight ticks at most, one apart for a small class.
+        xaxis={"title": {"text": "wrong attempts"}, "dtick": max(1, math.ceil(most / 8)),
+               "tickformat": "d", "rangemode": "tozero"},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels)),
                "automargin": True, "type": "category"},
         legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
