@@ -27,6 +27,7 @@ from clarke_core.grading import (
     csv_cell,
     example_assignments,
     load_assignment,
+    printable,
 )
 from clarke_core.service import sandbox
 
@@ -140,7 +141,7 @@ def join_box() -> tuple[str, str] | None:
 
 
 def _join(code: str, name: str) -> None:
-    student = " ".join(name.split())
+    student = " ".join(printable(name).split())  # as submit stores it
     if not student:
         st.error("Type your name as your lecturer will read it, then press Join.")
         return

@@ -91,8 +91,7 @@ def wrong_answers_figure(stats: list[dict], *, top: int = 12) -> go.Figure:
                "tickformat": "d", "rangemode": "tozero"},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels)),
                "automargin": True, "type": "category"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
-        margin={"l": 20, "r": 20, "t": 20, "b": 60})
+        margin={"l": 20, "r": 20, "t": 50, "b": 50})  # the legend above, as in base_layout
     if not wrong:
         layout["annotations"] = [{"text": "No wrong answers yet.", "showarrow": False,
                                   "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}]
