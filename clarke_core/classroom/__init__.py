@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from .access import is_lecturer, lecturer_secret
 from .classes import ClassRecord, class_record, classes, create_class, find_class, normal_code
-from .feedback import HINTS, hint, shown_feedback
+from .feedback import HINTS, attempt_feedback, hint, shown_feedback
 from .schema import LATEST, MIGRATIONS, StoreError, migrate
 from .store import (
     DEFAULT_URL,
@@ -34,6 +34,7 @@ from .submissions import (
     Submission,
     best_attempts,
     grades_table,
+    gradescope_export,
     open_assignment,
     sandboxed_grade,
     stats,
@@ -44,7 +45,8 @@ __all__ = [
     "ClassRecord", "class_record", "classes", "create_class", "find_class", "is_lecturer",
     "lecturer_secret", "normal_code",
     "DEFAULT_URL", "HINTS", "LATEST", "MIGRATIONS", "URL_VARIABLE", "Attempt",
-    "AttemptLimitError", "NewAttempt", "Store", "StoreError", "Submission", "best_attempts",
+    "AttemptLimitError", "NewAttempt", "Store", "StoreError", "Submission", "attempt_feedback",
+    "best_attempts", "gradescope_export",
     "database_url", "grades_table", "hint", "migrate", "open_assignment",
     "sandboxed_grade", "shown_feedback", "stats", "submit",
 ]

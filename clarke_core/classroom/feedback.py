@@ -77,3 +77,27 @@ def shown_feedback(verdict: Verdict, kind: str, mode: str,
         when = f" ({deadline:%Y-%m-%d %H:%M} UTC)" if deadline is not None else ""
         return f"Your answer is recorded; feedback comes after the deadline{when}."
     raise ValueError(f"unknown feedback mode {mode!r}")
+
+
+def attempt_feedback(attempt, kind: str, rules, now: datetime) -> str:
+    """What a stored ``attempt`` shows its own student now, under the assignment's ``rules``:
+    as ``shown_feedback`` at submission, except that ``none`` becomes ``full`` once the
+    deadline has passed.
+
+    >>> from datetime import UTC, datetime
+    >>> from clarke_core.grading.assignment import Rules
+    >>> from clarke_core.classroom.store import NewAttempt
+    >>> a = NewAttempt("hw", "ann", "q", "[0, 2]", False, 0.0, "too_large",
+    ...                "Too large: the Clarke set is [0, 1].", datetime(2026, 1, 1, tzinfo=UTC))
+    >>> rules = Rules(None, "none", datetime(2026, 2, 1, tzinfo=UTC))
+    >>> attempt_feedback(a, "clarke", rules, datetime(2026, 1, 2, tzinfo=UTC))[:24]
+    'Your answer is recorded;'
+    >>> attempt_feedback(a, "clarke", rules, datetime(2026, 3, 1, tzinfo=UTC))
+    'Too large: the Clarke set is [0, 1].'
+    """
+    mode = rules.feedback
+    if mode == "none" and not rules.open_at(now):
+        mode = "full"
+    verdict = Verdict(attempt.correct, attempt.score, attempt.feedback,
+                      diagnosis=attempt.diagnosis)
+    return shown_feedback(verdict, kind, mode, rules.deadline)

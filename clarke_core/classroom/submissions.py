@@ -237,3 +237,33 @@ def grades_table(store: Store, key: str, assignment: Assignment) -> tuple[str, i
         writer.writerow([csv_cell(student), "TOTAL", "", f"{round(total, 4):g}",
                          f"{assignment.total:g}", "", "", "", "", "", ""])
     return buffer.getvalue(), len(students)
+
+
+def gradescope_export(store: Store, key: str, assignment: Assignment) -> dict:
+    """Gradescope's ``results.json`` from each student's best stored attempt per question (a
+    question never answered scores 0), as ``grading.gradescope_results`` writes it for a file.
+
+    >>> from clarke_core.grading import load_assignment
+    >>> a = load_assignment('[[question]]\\nid = "q"\\nfunction = "abs(x)"\\npoint = "0"')
+    >>> with Store("sqlite://") as store:
+    ...     _ = submit(store, "hw", a, "ann", "q", "[-1, 1]", grade=check_question)
+    ...     gradescope_export(store, "hw", a)["score"]
+    1.0
+    """
+    from ..grading.batch import BatchReport, GradedRow
+    from ..grading.gradescope import gradescope_results
+
+    best = best_attempts(store, key, assignment)
+    rows, totals = [], {}
+    for student in sorted({s for s, _ in best}):
+        for q in assignment.questions:
+            found = best.get((student, q.id))
+            if found is None:
+                rows.append(GradedRow(0, student, q.id, "", 0.0, q.points, False,
+                                      "No answer given.", "no answer"))
+                continue
+            a = found[0]
+            rows.append(GradedRow(0, student, q.id, a.answer, round(a.score * q.points, 4),
+                                  q.points, a.correct, a.feedback, "graded"))
+        totals[student] = round(sum(r.points for r in rows if r.student == student), 4)
+    return gradescope_results(BatchReport(tuple(rows), totals, assignment.total))
