@@ -65,18 +65,18 @@ plain = ui.user_text
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def prepare(data: bytes):
+def prepare(data: bytes, student: str):
+    """The assignment as ``student`` is asked it (their variant of each question with
+    parameters; a practice without a name gets the variant of "practice") and its LaTeX."""
     assignment = load_assignment(data)  # tomllib only; the functions are parsed in the sandbox
-    return assignment, sandbox.run(assignment_latex, assignment, timeout=TIMEOUT_S)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def student_formulas(source: str, student: str):
-    """The LaTeX of each question as ``student`` is asked it (their variant)."""
-    assignment = load_assignment(source)
     mine = replace(assignment, questions=tuple(assignment.question_for(q.id, student)
                                                for q in assignment.questions))
-    return sandbox.run(assignment_latex, mine, timeout=TIMEOUT_S)
+    return mine, sandbox.run(assignment_latex, mine, timeout=TIMEOUT_S)
+
+
+def student_formulas(source: str, student: str):
+    """The LaTeX of each question as ``student`` is asked it (their variant)."""
+    return prepare(source.encode(), student)[1]
 
 
 def login_name() -> str | None:
@@ -277,7 +277,7 @@ def practice() -> None:
         return
     try:
         with st.spinner("Reading the assignment…"), sandbox.acting_for(*ui.session_owner()):
-            assignment, formulas = prepare(data)
+            assignment, formulas = prepare(data, " ".join(student.split()) or "practice")
     except InputError as err:
         st.error(plain(str(err)))
         return

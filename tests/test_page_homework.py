@@ -135,3 +135,22 @@ def test_upload_bytes_per_session_are_capped():
         "This session has already uploaded 5 files (300 kB); the limit is 10 files or 320 kB "
         "in all, so reload the page to start afresh."]
     assert not at.header
+
+
+def test_practice_with_variants_asks_the_named_students_variant():
+    """A bundled assignment with parameters works in practice: each name gets its variant (a
+    practice without a name gets the variant of "practice"), graded exactly for it."""
+    from clarke_core.grading import example_assignments, load_assignment
+
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params["assignment"] = "variants_assignment"
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    with open(example_assignments()["variants_assignment"], "rb") as f:
+        assignment = load_assignment(f.read())
+    mine = assignment.question_for("max-kink", "practice")
+    assert mine.function != "max(a*x, b*x**2)" and "a" not in mine.function.replace("max", "")
+    at.text_input(key="homework_student").input("ann").run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
