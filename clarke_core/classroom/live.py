@@ -29,10 +29,12 @@ clarke_core.errors.InputError: This live question is closed: ask your lecturer f
 from __future__ import annotations
 
 import dataclasses
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 
@@ -95,6 +97,35 @@ def live_key(class_key: str, live_id: int) -> str:
 def normal_token(text: str) -> str:
     """A typed or linked token as stored (``classes.normal_code``: upper-case, no spaces)."""
     return normal_code(text)
+
+
+# A host as a browser reports it: a name or IPv4 address, or [IPv6], and an optional port.
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])"
+                   r"(?::\d{1,5})?")
+_PATH = re.compile(r"/[A-Za-z0-9._~/-]{0,200}")
+
+
+def live_link(page_url: str | None, token: str) -> str | None:
+    """The short link students open: the lecturer's own page address (scheme, host, path; never
+    typed text) with ``?t=TOKEN``; None when the address is not a plain http(s) one.
+
+    >>> live_link("https://lab.example.org/live", "AB3DE")
+    'https://lab.example.org/live?t=AB3DE'
+    >>> live_link("http://127.0.0.1:8602/base/live?x=1#top", "AB3DE")
+    'http://127.0.0.1:8602/base/live?t=AB3DE'
+    >>> live_link("javascript:alert(1)//live", "AB3DE") is None
+    True
+    """
+    try:
+        parts = urlsplit(page_url or "")
+    except ValueError:
+        return None
+    path = parts.path or "/"
+    if (parts.scheme not in ("http", "https") or parts.username or parts.password
+            or not _HOST.fullmatch(parts.netloc) or not _PATH.fullmatch(path)):
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode({"t": normal_token(token)}),
+                       ""))
 
 
 def open_live(store: Store, class_code: str, question_id: str, *,
