@@ -18,6 +18,7 @@ from clarke_core.classroom import (
     open_live,
 )
 from clarke_core.classroom.live import live_link, normal_token
+from clarke_core.classroom.submissions import sandboxed_grade
 from clarke_core.figures.live import live_figure, qr_svg
 from clarke_core.grading import question_latex
 from clarke_core.service import sandbox
@@ -34,6 +35,13 @@ plain = ui.user_text
 def formula(question) -> str:
     f_tex, at_tex = sandbox.run(question_latex, question, timeout=TIMEOUT_S)
     return f"f = {f_tex}" + (rf", \qquad x_0 = {at_tex}" if at_tex else "")
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def graded(question, answer: str):
+    """The sandboxed verdict of ``answer`` (a pure function of the two): a class types the same
+    few answers, and each repeat then costs no worker (every attempt is still stored)."""
+    return sandboxed_grade(question, answer)
 
 
 def guarded(action, *args):
@@ -67,7 +75,8 @@ def student(token: str) -> None:
         with st.spinner("Checking…"):
             try:
                 with sandbox.acting_for(*ui.session_owner()):
-                    s = answer_live(store, live.token, name, st.session_state[ANSWER])
+                    s = answer_live(store, live.token, name, st.session_state[ANSWER],
+                                    grade=graded)
                 # Under "none" the colour would tell what the words do not: info for everyone.
                 colour = ("info" if s.mode == "none"
                           else "success" if s.attempt.correct else "warning")

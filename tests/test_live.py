@@ -244,3 +244,33 @@ def test_a_class_of_60_answering_at_once_loses_nothing(store):
     tally = live_tally(store, live)
     assert (tally.answers, tally.students, tally.right) == (60, 60, 20)
     assert len(store.attempts(live.key)) == 60
+
+
+# --- the live load probe (`make load`, benchmarks/load_live.py) in small ---------------------
+
+
+@pytest.mark.slow
+def test_the_live_probe_counts_every_answer_and_the_lecturer_sees_them(capsys):
+    from benchmarks import load_live
+
+    probe = load_live.run_live(load_live.LiveProbe(
+        students=3, answers=2, ramp=0.5, think=(0.1, 0.3), seconds=30, verbose=False))
+    assert probe.errors == []
+    assert probe.sent == probe.answered == probe.stored == 6
+    assert probe.shown_final == probe.stored_all == 6 + len(probe.solo)
+    assert probe.interval == 3 and probe.fragment_runs
+    rows, ok = load_live.report_live(probe)
+    assert ok and "nothing lost" in capsys.readouterr().out
+    assert [r.name for r in rows] == ["live: p95 answer, 3 students", "live: answers stored"]
+
+
+def test_the_live_report_fails_on_a_lost_answer(capsys):
+    from benchmarks import load_live
+
+    probe = load_live.LiveProbe(students=60, sent=10, answered=10, stored=9, stored_all=9,
+                                shown_final=9, latencies=[0.1] * 10, interval=3)
+    _, ok = load_live.report_live(probe)
+    assert not ok and "LOST ANSWERS" in capsys.readouterr().out
+    probe.stored = probe.stored_all = 10
+    _, ok = load_live.report_live(probe)  # the lecturer's headline still shows 9: behind
+    assert not ok and "BEHIND" in capsys.readouterr().out
