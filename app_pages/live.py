@@ -117,8 +117,8 @@ def lecturer_gate() -> None:
 def tally_view(live) -> None:
     tally = live_tally(ui.classroom_store(), live)
     share = f", {tally.right / tally.answers:.0%} right" if tally.answers else ""
-    st.markdown(f"**{tally.answers} answer(s) from {tally.students} student(s){share}** "
-                f"(counted exactly; updates every {REFRESH_S} s)")
+    st.markdown(f"**{tally.answers} answer(s) from {tally.students} student(s){share}** · "
+                f"updates every {REFRESH_S} s")
     st.plotly_chart(live_figure(tally), config=CHART_CONFIG, key=f"live_chart_{live.id}")
 
 

@@ -274,3 +274,91 @@ def test_the_live_report_fails_on_a_lost_answer(capsys):
     probe.stored = probe.stored_all = 10
     _, ok = load_live.report_live(probe)  # the lecturer's headline still shows 9: behind
     assert not ok and "BEHIND" in capsys.readouterr().out
+
+
+# --- the page, run headless with AppTest ---------------------------------------------------
+
+PAGE = "../app_pages/live.py"
+
+
+@pytest.fixture
+def page_store(tmp_path, monkeypatch):
+    """The page's store (ui.classroom_store) on a SQLite file of this test, and a secret."""
+    import ui
+
+    url = f"sqlite:///{tmp_path / 'page.sqlite'}"
+    monkeypatch.setenv("CLARKE_LAB_DATABASE_URL", url)
+    monkeypatch.setenv("CLARKE_LAB_LECTURER_SECRET", "a lecture secret")
+    ui.classroom_store.clear()
+    with Store(url) as store:
+        yield store
+    ui.classroom_store.clear()
+
+
+def run_page(**query: str):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def _alerts(at) -> list[tuple[str, str]]:
+    return [(kind, e.value) for kind in ("success", "warning", "info", "error")
+            for e in getattr(at, kind)]
+
+
+@pytest.mark.parametrize("token", ["NOPE7", "<script>alert(1)</script>", "x" * 2000],
+                         ids=["unknown", "html", "long"])
+def test_the_page_refuses_a_bad_token_in_one_sentence(page_store, token):
+    at = run_page(t=token)
+    assert not at.exception
+    assert _alerts(at) == [("error", live_module.UNKNOWN)]
+    assert not at.text_input
+
+
+@pytest.mark.parametrize("mode, shown", [("full", "success"), ("none", "info")])
+def test_a_student_answers_on_the_page(page_store, mode, shown):
+    code = create_class(page_store, toml(feedback=f'"{mode}"', deadline="2027-01-01T00:00:00Z"))
+    live = open_live(page_store, code, "relu")
+    at = run_page(t=live.token.lower())
+    assert not at.exception and [t.key for t in at.text_input] == ["live_name"]
+    at.text_input(key="live_name").input("Ann").run()
+    assert any(r"\max\left(0, x\right)" in x.value for x in at.latex)
+    at.text_input(key="live_answer").input("[0, 1]")
+    at.button[0].click().run()
+    assert not at.exception
+    # Under "none" even the colour must not tell right from wrong.
+    assert [kind for kind, _ in _alerts(at)] == [shown]
+    [attempt] = page_store.attempts(live.key)
+    assert (attempt.student, attempt.answer, attempt.correct) == ("Ann", "[0, 1]", True)
+
+
+def test_the_lecturer_opens_and_closes_a_question_on_the_page(page_store):
+    code = create_class(page_store, toml())
+    at = run_page()
+    assert not at.exception and not at.selectbox  # the gate: no class shown
+    at.text_input(key="live_secret").input("not it")
+    next(b for b in at.button if b.label == "Enter").click().run()
+    assert ("error", "That is not the lecturer's secret.") in _alerts(at) and not at.selectbox
+    at.text_input(key="live_secret").input("a lecture secret")
+    next(b for b in at.button if b.label == "Enter").click().run()
+    assert at.selectbox(key="live_class").value == code
+    next(b for b in at.button if b.label == "Open live").click().run()
+    assert not at.exception
+    live = current_live(page_store, code)
+    assert live is not None and live.question == "relu"
+    assert any("0 answer(s) from 0 student(s)" in m.value for m in at.markdown)
+    assert at.get("plotly_chart")
+    next(b for b in at.button if b.label == "Close").click().run()
+    assert current_live(page_store, code) is None
+    assert any("No question of this class is open" in v for _, v in _alerts(at))
+
+
+def test_without_a_secret_there_is_no_lecturer_s_view(page_store, monkeypatch):
+    monkeypatch.delenv("CLARKE_LAB_LECTURER_SECRET")
+    at = run_page()
+    assert not at.exception
+    assert [t.key for t in at.text_input] == ["live_code"]
+    assert any("no lecturer's view" in c.value for c in at.caption)

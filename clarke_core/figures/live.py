@@ -30,7 +30,7 @@ from .style import CLARKE_SET, NEUTRAL, POINT, base_layout
 
 MAX_BARS = 8  # distinct answers drawn; the rest are one "other answers" bar
 LABEL_CHARS = 22
-ROW_PX = 38
+ROW_PX = 30
 
 
 QR_SCALE = 7  # pixels per module: a version-3 code is about 260 px, readable across a lecture hall
