@@ -5,7 +5,8 @@
 #   make lint     ruff check
 #   make bench    benchmarks (python -m benchmarks)
 #   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
-#   make load     30 concurrent sessions against a local test server on loopback (bounded, ~3 min)
+#   make load     30 concurrent sessions, then a class of 60 answering a live question with the
+#                 lecturer's view open, each against its own loopback test server (bounded, ~5 min)
 #   make image    the Docker image clarke-lab:latest (needs Docker and the python:3.11-slim base)
 #   make install  runtime deps only;  make venv  runtime + dev deps
 #   make clean    caches and artifacts;  make distclean  also .venv
@@ -65,9 +66,10 @@ bench: venv
 bench-browser: venv chromium
 	$(PY) -m benchmarks.time_to_chart
 
-# A load probe on loopback only: it starts its own test server and stops by itself.
+# Load probes on loopback only: each starts its own test server and stops by itself.
 load: venv
 	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.load --live 60
 
 # deploy/README.md says how to run it on Kubernetes; tests/test_deploy.py lints it offline.
 image:

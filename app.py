@@ -36,6 +36,8 @@ st.navigation([
             url_path="homework"),
     st.Page("app_pages/lecturer.py", title="Lecturer", icon=":material/co_present:",
             url_path="lecturer"),
+    st.Page("app_pages/live.py", title="Live question", icon=":material/campaign:",
+            url_path="live", visibility="hidden"),
     st.Page("app_pages/autodiff_vs_clarke.py", title="Autodiff vs Clarke",
             icon=":material/functions:", url_path="autodiff"),
     st.Page("app_pages/lecture_check.py", title="Lecture check", icon=":material/fact_check:",

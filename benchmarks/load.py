@@ -19,6 +19,10 @@ students' reruns while the greedy ones were at it, and the Streamlit process's p
 its RSS when warm, before the class came.
 
     python -m benchmarks.load [--sessions 30] [--reruns 12] [--seconds 150] [--think 2 5]
+    python -m benchmarks.load --live 60 [--answers 2] [--ramp 15] [--think 4 15]
+
+``--live N`` runs the live scenario instead (benchmarks/load_live.py, issue 14): N students
+answering one live question through its short link while the lecturer's view is open.
 
 Target (issue 6): 30 sessions on this 2-core machine, p95 rerun latency <= 1 s, no errors, no
 session ever shows another's state; (issue 12) with the greedy students, victims' p95 <= 1 s
@@ -832,12 +836,20 @@ def report(probe: Probe) -> tuple[list[Row], bool]:
 def main(argv: list[str] | None = None) -> list[Row]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--live", type=int, default=0, metavar="STUDENTS",
+                        help="instead: STUDENTS answering one live question with the lecturer's "
+                             "view open (benchmarks/load_live.py), e.g. --live 60")
+    parser.add_argument("--answers", type=int, default=2, help="--live: answers per student")
+    parser.add_argument("--ramp", type=float, default=15.0,
+                        help="--live: students open the link over this many seconds")
     parser.add_argument("--sessions", type=int, default=TARGET_SESSIONS)
     parser.add_argument("--reruns", type=int, default=12, help="at most, per student")
-    parser.add_argument("--seconds", type=float, default=150.0,
-                        help="no rerun starts after this (the probe then stops)")
-    parser.add_argument("--think", type=float, nargs=2, default=(2.0, 5.0), metavar=("MIN", "MAX"),
-                        help="seconds between a student's reruns, uniform")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="no rerun starts after this (the probe then stops); default 150, "
+                             "with --live 120")
+    parser.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
+                        help="seconds between a student's reruns, uniform; default 2 5, with "
+                             "--live 4 15 (between answers)")
     parser.add_argument("--hostile", type=float, default=0.2, help="share of hostile inputs")
     parser.add_argument("--slow", type=int, default=2, help="inputs that hit the timeout")
     parser.add_argument("--no-kill", action="store_true", help="do not kill a worker")
@@ -849,6 +861,10 @@ def main(argv: list[str] | None = None) -> list[Row]:
                         help="an extra Streamlit setting for the test server, e.g. "
                              "runner.postScriptGC=false (repeatable)")
     args = parser.parse_args(argv)
+    if args.live:
+        return _main_live(args)
+    args.seconds = 150.0 if args.seconds is None else args.seconds
+    args.think = (2.0, 5.0) if args.think is None else args.think
     probe = run_probe(Probe(sessions=args.sessions, reruns=args.reruns, seconds=args.seconds,
                             think=tuple(args.think), hostile_share=args.hostile, slow=args.slow,
                             kill_worker=not args.no_kill, port=args.port, seed=args.seed,
@@ -858,6 +874,21 @@ def main(argv: list[str] | None = None) -> list[Row]:
     print()
     print(format_table(rows))
     if not ok or probe.greedy_met is False:
+        raise SystemExit(1)
+    return rows
+
+
+def _main_live(args: argparse.Namespace) -> list[Row]:
+    from . import load_live  # it imports this module
+
+    probe = load_live.run_live(load_live.LiveProbe(
+        students=args.live, answers=args.answers, ramp=args.ramp,
+        think=tuple(args.think or (4.0, 15.0)),
+        seconds=120.0 if args.seconds is None else args.seconds, seed=args.seed, port=args.port))
+    rows, ok = load_live.report_live(probe)
+    print()
+    print(format_table(rows))
+    if not ok:
         raise SystemExit(1)
     return rows
 
