@@ -22,9 +22,11 @@ from clarke_core.classroom.submissions import sandboxed_grade
 from clarke_core.figures.live import live_figure, qr_svg
 from clarke_core.grading import question_latex
 from clarke_core.service import sandbox
+from lessons.lecturer import SIGNED_IN
 
 NAME, ANSWER, RESULT = "live_name", "live_answer", "live_result_"
-SECRET, LECTURER, CLASS, QUESTION = "live_secret", "live_lecturer", "live_class", "live_question"
+SECRET, CLASS, QUESTION = "live_secret", "live_class", "live_question"
+LECTURER = SIGNED_IN  # one sign-in for the Lecturer and Live pages
 CODE, CLOSED = "live_code", "live_closed"
 TIMEOUT_S, REFRESH_S = 10.0, 3
 CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}

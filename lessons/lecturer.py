@@ -41,6 +41,7 @@ from clarke_core.grading import (
 from clarke_core.service import sandbox
 
 SECRET = "lecturer_secret_typed"
+SIGNED_IN = "lecturer_signed_in"  # this session typed the secret (here or on the Live page)
 PICK, UPLOAD, CREATED = "lecturer_pick", "lecturer_upload", "lecturer_created"
 CLASS, QUESTION = "lecturer_class", "lecturer_question"
 GRADE_PICK, GRADE_TOML, GRADE_CSV = "lecturer_grade_pick", "lecturer_grade_toml", "lecturer_csv"
@@ -61,11 +62,13 @@ def page() -> None:
                 f"variable {SECRET_VARIABLE}, or {SECRET_KEY} in .streamlit/secrets.toml, to a "
                 f"secret of at least {MIN_SECRET_CHARS} characters, and restart the app.")
         return
-    typed = st.text_input("Lecturer's secret", type="password", key=SECRET, max_chars=200)
-    if not is_lecturer(typed, secret):
-        if typed:
-            st.error("That is not the lecturer's secret.")
-        return
+    if not st.session_state.get(SIGNED_IN):
+        typed = st.text_input("Lecturer's secret", type="password", key=SECRET, max_chars=200)
+        if not is_lecturer(typed, secret):
+            if typed:
+                st.error("That is not the lecturer's secret.")
+            return
+        st.session_state[SIGNED_IN] = True
     try:
         store = ui.classroom_store()
     except StoreError as err:
@@ -226,7 +229,15 @@ def _grade(text: str, answers):
         return grade_batch(assignment, csv_text, processes=2)
 
 
+def live_panel(_store) -> None:
+    """The Live page, where a lecturer opens one question of a class for the hall to answer."""
+    st.markdown("Open one question of a class live: students answer it from their phones "
+                "through a short link and a QR code, and its tally updates every few seconds.")
+    st.markdown(":material/campaign: [Open a question live](live)")
+
+
 PANELS: list[tuple[str, Callable]] = [
     ("Classes", classes_panel),
     ("Grade a file", grade_file_panel),
+    ("Live question", live_panel),
 ]

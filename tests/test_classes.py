@@ -266,7 +266,7 @@ def test_the_class_view_counts_attempts_and_charts_wrong_answers_by_diagnosis(db
 
 def test_the_lecturer_grades_the_example_answers_file(db):
     at = lecturer()
-    assert [t.label for t in at.tabs] == ["Classes", "Grade a file"]
+    assert [t.label for t in at.tabs] == ["Classes", "Grade a file", "Live question"]
     data = (ASSETS / "example_answers.csv").read_bytes()
     at.file_uploader(key="lecturer_csv").set_value(("example_answers.csv", data, "text/csv"))
     at = at.run()
