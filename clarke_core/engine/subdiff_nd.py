@@ -38,8 +38,9 @@ import sympy as sp
 from ..errors import UndecidedError
 from .clarke_nd import _Cone, _Fan
 from .lp_exact import Row, as_number, dot, exact_sign, hull_kind, hull_vertices
+from .primitives import NONSMOOTH_FUNCS, branches
 
-MAX_CELLS = 1500  # cells of the global arrangement
+MAX_CELLS = 800  # cells of the global arrangement
 MAX_RAYS = 3000  # generators alive in one double description
 _T = sp.Symbol("t_homogeneous", real=True)
 _LINEAR = (sp.Max, sp.Min, sp.Abs)
@@ -182,9 +183,17 @@ def cone_generators(rows: Sequence[Row], dim: int) -> tuple[list[Row], list[Row]
 
 
 class _BoundedFan(_Fan):
-    """The local fan with a cap on the cells of every node (the global arrangement grows fast)."""
+    """The local fan with a cap on the cells of every node and of every partial sum or product
+    (the global arrangement grows fast: a sum of k abs has up to k³ cells in ℝ³)."""
 
     def expr(self, e, cone):
+        if e.has(*NONSMOOTH_FUNCS) and branches(e) is None and (e, cone) not in self._exprs:
+            partial: list[tuple[_Cone, tuple]] = [(cone, ())]
+            for arg in e.args:
+                partial = [(c2, (*done, s)) for c, done in partial for c2, s in self.expr(arg, c)]
+                if len(partial) > MAX_CELLS:
+                    raise _too_many()
+            self._exprs[(e, cone)] = [(c, e.func(*args)) for c, args in partial]
         out = super().expr(e, cone)
         if len(out) > MAX_CELLS:
             raise _too_many()
