@@ -23,6 +23,7 @@ from .engine.problem import Problem, problem
 from .engine.sets import DifferentialSet
 from .engine.subdiff_1d import subdifferential_from_local
 from .engine.subdiff_2d import subdifferential_2d
+from .engine.subdiff_nd import NotPiecewiseAffine, SubdifferentialResult, subdifferential_nd
 from .errors import UndecidedError, numeric_limits
 
 
@@ -77,14 +78,21 @@ def clarke_of(p: Problem) -> DifferentialSet:
 def subdifferential_of(p: Problem, clarke: DifferentialSet | None = None) -> DifferentialSet:
     """The subdifferential of a parsed problem; ``clarke``, when known, is its Clarke set.
 
-    In n >= 3 variables it is answered for f certified convex (then it is the Clarke set).
+    In n >= 3 variables it is answered for f certified convex (then it is the Clarke set) and
+    for f piecewise affine (``subdiff_nd``: exactly, from f's global arrangement).
 
     >>> subdifferential("max(x, y, z)", "0, 0, 0").kind
     'polytope'
+    >>> subdifferential("min(abs(x) + abs(y) + abs(z), 1)", "0, 0, 0").exact
+    [(0, 0, 0)]
     """
     if p.dim >= 3:
         if not is_certified_convex(p.expr):
-            raise UndecidedError(_NOT_CONVEX_ND)
+            try:
+                result = subdifferential_nd(p.expr, p.variables, p.point)
+            except NotPiecewiseAffine as err:
+                raise UndecidedError(_NOT_CONVEX_ND.format(err)) from None
+            return _subdifferential_polytope(result)
         s = clarke or clarke_of(p)
         return replace(s, reason="f is convex (proved by the composition rules), so its "
                                  "subdifferential is its Clarke set: " + s.reason[:1].lower()
@@ -94,9 +102,25 @@ def subdifferential_of(p: Problem, clarke: DifferentialSet | None = None) -> Dif
     return subdifferential_from_local(local_1d(p.expr, p.variables[0], p.point[0]))
 
 
-_NOT_CONVEX_ND = ("In three or more variables the subdifferential is computed only for functions "
-                  "proved convex (then it is the Clarke set), and this one is not proved convex: "
-                  "the global inequality for a non-convex f in Rⁿ is future work.")
+_NOT_CONVEX_ND = ("In three or more variables the subdifferential is computed for functions proved "
+                  "convex (then it is the Clarke set) and for piecewise-affine ones, and this one "
+                  "is neither ({}): the global inequality for other f in Rⁿ is future work.")
+
+
+def _subdifferential_polytope(result: SubdifferentialResult) -> DifferentialSet:
+    """The exact n-D subdifferential of a piecewise-affine f as a set (kind empty when no
+    subgradient exists)."""
+    extra = {"cells": result.cells, "halfspaces": result.halfspaces}
+    source = (f"the {result.halfspaces} half-spaces that the vertices and rays of the "
+              f"{result.cells} cells of f's arrangement impose (f is piecewise affine)")
+    if result.kind == "empty":
+        return DifferentialSet("empty", [], None, reason="No s satisfies the subgradient "
+                               f"inequality everywhere: {source} have no common point (exact "
+                               "arithmetic).", extra=extra)
+    kind = result.kind if result.kind in ("point", "segment") else "polytope"
+    exact = [tuple(v) for v in result.vertices]
+    return DifferentialSet(kind, [tuple(float(c) for c in v) for v in exact], exact,
+                           reason=f"Exactly the common points of {source}.", extra=extra)
 
 
 def _polytope(result: PolytopeResult) -> DifferentialSet:

@@ -6,7 +6,9 @@ compares them with the exact sets. Every number inside an answer goes through th
 ``parse_constant`` (its whitelist and limits), never ``eval`` or ``sympify``. The structure
 around the numbers (brackets, braces, commas, ``conv``) is split here by a bracket-depth scanner.
 
-Forms (``dim`` is the dimension of the question, 1 for f(x), 2 for f(x, y)):
+Forms (``dim`` is the dimension of the question, 1 for f(x), 2 for f(x, y), 3 to 8 for f on
+ℝⁿ; there a point has n coordinates, ``(a, b, c)``, and the sets are ``{...}`` and ``conv{...}``
+of such points, or a segment ``[(…), (…)]``):
 
 =========================  =============================================================
 ``1/2``, ``sqrt(2) - 1``   a number: the set {1/2} (1D); a degree (homogeneity questions)
@@ -29,6 +31,8 @@ exactly.
 'hull'
 >>> parse_answer("(1, 2)", 2).points
 ((1, 2),)
+>>> parse_answer("conv{(1, 0, 0), (0, 1, 0)}", 3).points
+((1, 0, 0), (0, 1, 0))
 >>> parse_answer("[0, 1", 1)  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
@@ -44,6 +48,7 @@ import sympy as sp
 
 from ..engine import printing
 from ..engine.parsing import parse_constant
+from ..engine.primitives import MAX_DIM
 from ..errors import InputError
 
 MAX_ANSWER_LENGTH = 1000  # characters of one answer
@@ -115,8 +120,8 @@ def parse_answer(text: str, dim: int = 1, *, expect: str = "set") -> ParsedAnswe
     """
     if expect not in EXPECTS:
         raise ValueError(f"expect must be one of {EXPECTS}, not {expect!r}")
-    if dim not in (1, 2):
-        raise ValueError(f"dim must be 1 or 2, not {dim!r}")
+    if not (isinstance(dim, int) and 1 <= dim <= MAX_DIM):
+        raise ValueError(f"dim must be 1 to {MAX_DIM}, not {dim!r}")
     if not isinstance(text, str):
         raise InputError("The answer must be given as text.")
     if len(text) > MAX_ANSWER_LENGTH:
@@ -154,9 +159,9 @@ def parse_answer(text: str, dim: int = 1, *, expect: str = "set") -> ParsedAnswe
         return ParsedAnswer("finite", points, decimal, dim=dim)
     if typed[0] in "[(" and typed[-1] in "])" and _enclosed(typed):
         return _bracketed(typed, dim)
-    if dim == 2:
-        raise InputError(f"This is a question in 2D: type a point as (a, b), or a set such as "
-                         f"{_example(2)}.")
+    if dim >= 2:
+        raise InputError(f"This is a question in {_space(dim)}: type a point as "
+                         f"{_pattern(dim)}, or a set such as {_example(dim)}.")
     return ParsedAnswer("number", ((_number(typed),),), (_is_decimal(typed),), dim=1)
 
 
@@ -164,7 +169,19 @@ def parse_answer(text: str, dim: int = 1, *, expect: str = "set") -> ParsedAnswe
 
 
 def _example(dim: int) -> str:
-    return "[0, 1] or {1}" if dim == 1 else "conv{(1, 0), (0, 1)}"
+    if dim == 1:
+        return "[0, 1] or {1}"
+    units = [printing.vector_text([int(i == j) for j in range(dim)]) for i in range(2)]
+    return "conv{" + ", ".join(units) + "}"
+
+
+def _space(dim: int) -> str:
+    """How the messages name the question's space: 2D, ℝ³, ..., ℝ⁸."""
+    return "2D" if dim == 2 else "ℝ" + "⁰¹²³⁴⁵⁶⁷⁸⁹"[dim]
+
+
+def _pattern(dim: int) -> str:
+    return "(" + ", ".join("abcdefgh"[:dim]) + ")"
 
 
 def _check_brackets(typed: str) -> None:
@@ -234,11 +251,14 @@ def _point(text: str, dim: int) -> tuple[sp.Expr, ...]:
     if dim == 1:
         return (_number(text),)
     if not (text[:1] == "(" and text[-1:] == ")" and _enclosed(text)):
-        raise InputError(f"In 2D each element is a point (a, b); {_short(text)} is not one.")
+        raise InputError(f"In {_space(dim)} each element is a point {_pattern(dim)}; "
+                         f"{_short(text)} is not one.")
     coordinates = _split(text[1:-1])
-    if len(coordinates) != 2:
-        raise InputError(f"A point in 2D has two coordinates, like (1, 0); {_short(text)} has "
-                         f"{len(coordinates)}.")
+    if len(coordinates) != dim:
+        count = "two" if dim == 2 else str(dim)
+        like = printing.vector_text([int(j == 0) for j in range(dim)])
+        raise InputError(f"A point in {_space(dim)} has {count} coordinates, like {like}; "
+                         f"{_short(text)} has {len(coordinates)}.")
     return tuple(_number(c) for c in coordinates)
 
 
@@ -260,18 +280,21 @@ def _hull(typed: str, dim: int) -> ParsedAnswer:
 
 def _bracketed(typed: str, dim: int) -> ParsedAnswer:
     parts = _split(typed[1:-1].strip() or ",")
-    if dim == 2:
+    if dim >= 2:
         if typed[0] == "(" and typed[-1] == ")":
-            points, decimal = _points([typed], 2)
-            return ParsedAnswer("number", points, decimal, dim=2)
+            points, decimal = _points([typed], dim)
+            return ParsedAnswer("number", points, decimal, dim=dim)
         if typed[0] == "[" and typed[-1] == "]" and all(p.startswith("(") for p in parts):
             if len(parts) != 2:
-                raise InputError("A segment has two end points, like [(1, 0), (0, 1)]; use "
-                                 "conv{...} for more points.")
-            points, decimal = _points(parts, 2)
-            return ParsedAnswer("hull", points, decimal, dim=2)
-        raise InputError("In 2D type a point as (a, b), a segment as [(a, b), (c, d)] or a "
-                         "polygon as conv{(a, b), (c, d), ...}.")
+                raise InputError(f"A segment has two end points, like [{_example(dim)[5:-1]}]; "
+                                 "use conv{...} for more points.")
+            points, decimal = _points(parts, dim)
+            return ParsedAnswer("hull", points, decimal, dim=dim)
+        if dim == 2:
+            raise InputError("In 2D type a point as (a, b), a segment as [(a, b), (c, d)] or a "
+                             "polygon as conv{(a, b), (c, d), ...}.")
+        raise InputError(f"In {_space(dim)} type a point as {_pattern(dim)}, a segment as "
+                         f"[{_pattern(dim)}, (…)] or a polytope as {_example(dim)[:-1]}, ...}}.")
     if len(parts) == 1:
         if typed[0] == "(" and typed[-1] == ")":  # a number in brackets, like (1/2)
             return ParsedAnswer("number", ((_number(parts[0]),),), (_is_decimal(parts[0]),))

@@ -3,7 +3,8 @@
 ``check_answer`` parses the question once (``question_problem``: a typed ``Problem``), reads the
 answer (``answers.parse_answer``: a syntax problem raises ``InputError`` and is not graded),
 computes the exact set once per (problem, kind) (``exact_set``, cached), and compares: 1D sets in
-``feedback_1d``, 2D sets in ``feedback_2d`` (on ``engine.geometry``).
+``feedback_1d``, 2D sets in ``feedback_2d`` (on ``engine.geometry``), sets in ℝⁿ (f of x, y, z
+or x1 … x8) in ``feedback_nd``.
 
 **Equality.** 1D endpoints typed exactly (``sqrt(2)/2``) are compared exactly (``local.sign_of``
 of the difference). A coordinate typed as a decimal (``0.7071067811865476``) is accepted within
@@ -11,14 +12,16 @@ of the difference). A coordinate typed as a decimal (``0.7071067811865476``) is 
 the Hausdorff distance of their convex hulls, computed from support functions in floating point:
 within 1e-9 (relative to the set's size) for exact answers, 1e-6 for decimals, 2e-3 for a set with
 a curved boundary (the engine's polygon is within 1e-3 of it). So a polygon listed in another
-order, or with an extra collinear vertex, equals the same set.
+order, or with an extra collinear vertex, equals the same set. In ℝⁿ an exact answer is the set
+when each one's points lie in the other's hull, decided by exact LPs (same polytope, same vertex
+set); membership questions there are exact too.
 
 **Score** (in [0, 1]):
 
 - 1 for the right set; 0 when one of the two is empty (or undefined) and the other is not;
 - otherwise the overlap ratio |A ∩ S| / |A ∪ S| of the answer's hull A and the set S (length in
   1D, area in 2D) when both have positive size; when one is a point or a segment in 2D (or a
-  finite set): 0.25 if one contains the other, else 0;
+  finite set), and always in ℝⁿ: 0.25 if one contains the other, else 0;
 - minus 0.25 per open end of an interval (the right interval, open, scores 0.5 or 0.75);
 - halved for an interval written backwards ([1, 0] is graded as [0, 1]);
 - a wrong answer scores at most ``MAX_WRONG_SCORE`` (0.9), however close;
@@ -40,12 +43,14 @@ from functools import lru_cache
 import sympy as sp
 
 from ..engine.parsing import parse_point
+from ..engine.primitives import MAX_DIM
 from ..engine.problem import Problem, problem
 from ..engine.sets import DifferentialSet, SetKind
 from ..errors import InputError, numeric_limits
 from .answers import ParsedAnswer, parse_answer
 from .feedback_1d import compare_1d
 from .feedback_2d import compare_2d
+from .feedback_nd import compare_nd, contains_nd
 from .verdict import (
     KINDS,
     NAMES,
@@ -68,8 +73,10 @@ def question_problem(expr: str, at: str) -> Problem:
 
     >>> question_problem("abs(x) + abs(y)", "0, 0").point
     (0, 0)
+    >>> question_problem("max(x, y, z)", "0, 0, 0").dim
+    3
     """
-    return problem(expr, at)
+    return problem(expr, at, max_dim=MAX_DIM)
 
 
 def question_dim(expr: str, at: str) -> int:
@@ -154,7 +161,7 @@ def _check_member(truth: DifferentialSet, parsed: ParsedAnswer, s: tuple) -> Ver
     if truth.kind == SetKind.UNBOUNDED:
         inside, where = False, "f is not locally Lipschitz at this point, so it has no Clarke set"
     else:
-        inside = contains_exact(truth, s)
+        inside = contains_nd(truth, s) if len(s) >= 3 else contains_exact(truth, s)
         where = f"the Clarke set is {show_set(truth)}"
     said = parsed.form == "yes"
     verdict = "in" if inside else "not in"
@@ -275,4 +282,6 @@ def _compare_sets(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
                        diagnosis="not_empty")
     if parsed.dim == 1:
         return compare_1d(parsed, truth, kind, f)
-    return compare_2d(parsed, truth, kind, f)
+    if parsed.dim == 2:
+        return compare_2d(parsed, truth, kind, f)
+    return compare_nd(parsed, truth, kind, f)
