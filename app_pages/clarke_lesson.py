@@ -5,18 +5,18 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 import ui
-from lessons import clarke_1d, clarke_2d
+from lessons import clarke_1d, clarke_2d, clarke_nd
 
 DIM = "clarke_dim"
-URL = {DIM: ui.UrlParam("dim", "1", choices=("1", "2"))}
-BODIES = {"1": clarke_1d, "2": clarke_2d}
-DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)"}
+URL = {DIM: ui.UrlParam("dim", "1", choices=("1", "2", "3"))}
+BODIES = {"1": clarke_1d, "2": clarke_2d, "3": clarke_nd}
+DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)", "3": "f of 3+ variables"}
 
 
 def switch_dimension() -> None:
     # Each dimension has its own function and controls: the other one's leave the URL. (Those
     # bound to a widget, like a lazy expander's open state, leave with their widget.)
-    for name in ("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES):
+    for name in ("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES, *clarke_nd.URL_NAMES):
         if name in st.query_params:
             try:
                 del st.query_params[name]
