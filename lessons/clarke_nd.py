@@ -90,15 +90,14 @@ def cells_section(ex) -> None:
 def body() -> tuple[str, str]:
     """Draw the n-D lesson; returns the function and point typed (for the share link)."""
     text, at = ui.function_inputs(
-        PREFIX, EXAMPLES_ND, f_label="f(x, y, z) =", at_label="at the point x₀ =",
+        PREFIX, EXAMPLES_ND, f_label="f(x, y, z) or f(x1, …, x8) =", at_label="at the point x₀ =",
         typed_at="0, 0, 0", f_help=ui.function_help("x, y, z (or x1 … x8)"),
         at_help="One number per variable, separated by commas, such as 0, 0, 0 or 1/2, 0, "
                 "sqrt(2).")
     ex = ui.computed(explore, text, at,
                      spinner="Computing the cells around the point and the exact Clarke set…",
                      hint="Type a function of x, y, z (or x1 … x8) and a point to start.")
-    variables = ", ".join(ex.names)
-    st.latex(rf"f({variables}) = {ex.latex}, \qquad x_0 = {ex.point_latex}")
+    st.latex(rf"f({ex.variables_latex}) = {ex.latex}, \qquad x_0 = {ex.point_latex}")
 
     st.latex(ex.clarke_latex)
     st.markdown("**Clarke set.** " + plain(ex.status))

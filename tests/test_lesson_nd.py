@@ -190,7 +190,9 @@ def test_not_lipschitz_is_unbounded_as_in_1d_and_2d():
     ("abs(x) + abs(y)", "0, 0", "3 to 8"),
     ("max(x1, x9)", "0, 0", ""),
     ("<script>alert(1)</script>", "0, 0, 0", ""),
-], ids=["syntax", "short-point", "two-variables", "x9", "html"])
+    ("__import__('os').getpid() + x + y + z", "0, 0, 0", ""),
+    ("max(x, y, z)", "0, 0, 1e999999999", ""),
+], ids=["syntax", "short-point", "two-variables", "x9", "html", "dunder", "huge-literal"])
 def test_bad_input_gives_one_sentence(f, point, words):
     message = assert_refused(run_page(f=f, at=point))
     assert words in message

@@ -127,7 +127,7 @@ def _figure_3d(clarke: Solid, sub: Solid | None, axes: Sequence[str], title: str
     fig.update_layout(**style.base_layout(
         title={"text": title}, height=HEIGHT, margin={"l": 0, "r": 0, "t": 80, "b": 0},
         scene={**scene, "aspectmode": "cube",
-               "camera": {"eye": {"x": 1.5, "y": 1.3, "z": 0.9}}}))
+               "camera": {"eye": {"x": 1.35, "y": 1.15, "z": 0.8}}}))
     return fig
 
 

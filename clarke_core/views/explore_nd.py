@@ -55,15 +55,17 @@ class CellRow:
 @dataclass(frozen=True)
 class ExplorationND:
     """Plain data for the n-D lesson. ``clarke`` is None when undecided (``clarke_note`` says
-    why), ``subdifferential`` likewise (``sub_note``). ``names`` are the variables; ``status``
-    says in one sentence how the Clarke set was decided. ``cells`` lists at most
-    ``MAX_CELL_ROWS`` of the ``cell_count`` cells. ``clarke_latex`` and ``sub_latex`` are the
-    sets in exact notation, whole equations (``set_equation``); ``vertex_rows`` the Clarke
-    set's vertices, one exact coordinate per column (page text)."""
+    why), ``subdifferential`` likewise (``sub_note``); ``status`` says in one sentence how the
+    Clarke set was decided. ``names`` are the variables (``variables_latex`` in LaTeX, x_{1} for
+    x1). ``cells`` lists at most ``MAX_CELL_ROWS`` of the ``cell_count`` cells.
+    ``clarke_latex`` and ``sub_latex`` are the sets in exact notation, whole equations
+    (``set_equation``); ``vertex_rows`` the Clarke set's vertices, one exact coordinate per
+    column (page text)."""
 
     text: str
     latex: str
     names: tuple[str, ...]
+    variables_latex: str
     point_latex: str
     clarke: DifferentialSet | None
     clarke_note: str
@@ -208,6 +210,7 @@ def explore_nd(text: str | Problem, at=None) -> ExplorationND:
     return ExplorationND(
         text=question.text, latex=sp.latex(question.expr),
         names=tuple(str(v) for v in question.variables),
+        variables_latex=", ".join(sp.latex(v) for v in question.variables),
         point_latex=printing.tuple_latex(question.point),
         clarke=clarke, clarke_note=clarke_note, subdifferential=sub,
         sub_note=sub_note or (sub.reason if sub is not None else ""),
