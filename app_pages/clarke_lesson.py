@@ -5,17 +5,18 @@ import streamlit as st
 
 import ui
 from clarke_core.views.examples import EXAMPLES_1D, EXAMPLES_2D
-from lessons import clarke_1d, clarke_2d, compare
+from lessons import clarke_1d, clarke_2d, clarke_nd, compare
 
 DIM = "clarke_dim"
-URL = {DIM: ui.UrlParam("dim", "1", choices=("1", "2"))}
-BODIES = {"1": clarke_1d, "2": clarke_2d}
-DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)"}
+URL = {DIM: ui.UrlParam("dim", "1", choices=("1", "2", "3"))}
+BODIES = {"1": clarke_1d, "2": clarke_2d, "3": clarke_nd}
+DIM_LABELS = {"1": "f of x (1D)", "2": "f of x and y (2D)", "3": "f of 3+ variables"}
 
 
 def switch_dimension() -> None:
     # Each dimension has its own function and controls: the other one's leave the URL.
-    ui.forget_in_url(("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES, *compare.URL_NAMES))
+    ui.forget_in_url(("f", "at", *clarke_1d.URL_NAMES, *clarke_2d.URL_NAMES, *clarke_nd.URL_NAMES,
+                      *compare.URL_NAMES))
 
 
 st.title("Clarke differential")
@@ -37,6 +38,7 @@ st.radio("Dimension", tuple(BODIES), key=DIM, horizontal=True, format_func=DIM_L
          on_change=switch_dimension, label_visibility="collapsed")
 ui.keep_in_url(URL)
 text, at = BODIES[st.session_state[DIM]].body()
-compare.section(int(st.session_state[DIM]), BODIES[st.session_state[DIM]].PREFIX,
-                {"1": EXAMPLES_1D, "2": EXAMPLES_2D}[st.session_state[DIM]], text, at)
+dim = st.session_state[DIM]
+compare.section(int(dim), BODIES[dim].PREFIX, {"1": EXAMPLES_1D, "2": EXAMPLES_2D}.get(dim, ()),
+                text, at)
 ui.share_link(text, at)

@@ -136,7 +136,7 @@ def test_bad_url_values_give_a_clear_error(f, point):
     assert not any("<script>" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("dim", ["3", "<b>2</b>", ""], ids=["three", "html", "empty"])
+@pytest.mark.parametrize("dim", ["4", "<b>2</b>", ""], ids=["four", "html", "empty"])
 def test_a_bad_dimension_in_the_url_keeps_1d_and_says_so(dim):
     at = run_page(dim=dim, f="abs(x)", at="0")
     assert_shown(at)

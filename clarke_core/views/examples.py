@@ -322,3 +322,68 @@ EXAMPLES_FLOW: tuple[Example, ...] = (
         "around the tip.",
     ),
 )
+
+
+EXAMPLES_ND: tuple[Example, ...] = (
+    Example(
+        "max-xyz", "max(x, y, z) (a triangle in R³)", "max(x, y, z)", "0, 0, 0",
+        "Three linear pieces tie at the origin; their gradients, the unit vectors, span a flat "
+        "triangle in R³, and since max is convex the subdifferential is the same triangle.",
+    ),
+    Example(
+        "l1-3d", "|x| + |y| + |z| (cube)", "abs(x) + abs(y) + abs(z)", "0, 0, 0",
+        "Eight open cells (the octants) meet at the origin; their gradients (±1, ±1, ±1) are the "
+        "corners of a cube, which is also the subdifferential of this convex f.",
+    ),
+    Example(
+        "tetrahedron", "max(x, y, z, -x - y - z) (tetrahedron)", "max(x, y, z, -x - y - z)",
+        "0, 0, 0",
+        "Four pieces tie, and their gradients are affinely independent: the Clarke set is a "
+        "solid tetrahedron with vertices (1, 0, 0), (0, 1, 0), (0, 0, 1) and (-1, -1, -1).",
+    ),
+    Example(
+        "square-3d", "max(x, y) + |z| (a square in R³)", "max(x, y) + abs(z)", "0, 0, 0",
+        "Two independent kinks give four cells, and their gradients (1, 0, ±1) and (0, 1, ±1) "
+        "form a flat square, tilted in R³.",
+    ),
+    Example(
+        "relu-linear", "relu(x + y) - relu(-x - y) + z (it is linear)",
+        "relu(x + y) - relu(-x - y) + z", "0, 0, 0",
+        "relu(u) - relu(-u) = u, so this f is x + y + z: its Clarke set is the single gradient "
+        "(1, 1, 1), though the sum rule would allow a segment.",
+    ),
+    Example(
+        "abs-minus-abs-3d", "|x| - |x| + z (cancellation)", "abs(x) - abs(x) + z", "0, 0, 0",
+        "The kinks cancel exactly: f is z, with Clarke set {(0, 0, 1)}, while the sum rule "
+        "promises only the segment from (-2, 0, 1) to (2, 0, 1).",
+    ),
+    Example(
+        "relu-network", "a ReLU network, 3 hidden neurons",
+        "relu(relu(x + y) - relu(y - z) + relu(z - x) - x/2)", "0, 0, 0",
+        "Every neuron is tied at the bias-free input 0: 16 open cells meet there, each with its "
+        "own linear piece, and the hull of their gradients is a polytope with 9 vertices (a "
+        "gradient inside the hull is no vertex).",
+    ),
+    Example(
+        "smooth-times-kink", "z·relu(x - y) (smooth times kink)", "z*relu(x - y)", "0, 0, 1",
+        "At z = 1 the factor z is smooth and nonzero: the two sides of x = y have gradients "
+        "(0, 0, 0) and (1, -1, 0), so the Clarke set is the segment between them.",
+    ),
+    Example(
+        "max-4", "max(x1, x2, x3, x4) (in R⁴)", "max(x1, x2, x3, x4)", "0, 0, 0, 0",
+        "Four variables: the Clarke set is the simplex of the four unit vectors, a tetrahedron "
+        "inside R⁴; pick 2 or 3 coordinates to see its projection.",
+    ),
+    Example(
+        "relu-network-4", "a ReLU network in R⁴", "relu(relu(x1 + x2) - relu(x2 - x3) + x4)",
+        "0, 0, 0, 0",
+        "A network with two hidden neurons and an output neuron, all tied at 0: the Clarke set "
+        "in R⁴ has 5 vertices, one of them the dead output's gradient 0.",
+    ),
+    Example(
+        "sqrt-abs-3d", "√|x| + y + z (not locally Lipschitz)", "sqrt(abs(x)) + y + z",
+        "0, 0, 0",
+        "The slope in x blows up next to the plane x = 0, so f is not locally Lipschitz there "
+        "and has no Clarke set.",
+    ),
+)
