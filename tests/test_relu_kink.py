@@ -235,7 +235,7 @@ def test_the_view_says_what_was_decided():
     p = PRESETS["two neurons tied"]
     view = explore_kink(p.weights, p.biases, p.where)
     assert "equals the Clarke set" in view.sum_sentence and "Tian and So" in view.sum_sentence
-    assert "does not apply to W1" in view.layers[0][1]
+    assert "does not apply to W₁" in view.layers[0][1]
     assert "Lemma 3.2 on the whole set" in view.layers[1][1]
     assert explore_kink(p.weights, p.biases, 99).where == 0  # a stale place: back to x = 0
 
@@ -256,7 +256,7 @@ def test_the_section_opens_from_a_link_and_draws_the_set():
     assert "backprop, relu′(0) = 1: outside" in names
     assert len(at.dataframe) == 3  # the W1, W2, W3 tables
     rows = at.dataframe[2].value.to_dict("records")
-    assert rows == [{"vertex S of ∂f/∂W3": "(0, 0)", "⟨W3, S⟩": "0", "f(x₀)": "0", "equal": "✓"}]
+    assert rows == [{"vertex S of ∂f/∂W₃": "(0, 0)", "⟨W₃, S⟩": "0", "f(x₀)": "0", "equal": "✓"}]
     at.button(key="relu_kink_place_1").click().run()
     assert not at.exception and at.session_state["relu_kink_at"] == 1
     assert at.query_params["kink_at"] == "1"

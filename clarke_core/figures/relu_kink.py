@@ -26,7 +26,7 @@ def _set_trace(vertices, name: str, colour: str, *, dash: str = "solid",
     xs, ys = _outline(vertices)
     if len(vertices) == 1:
         return go.Scatter(x=xs, y=ys, mode="markers", name=name,
-                          marker={"size": 18, "color": colour, "symbol": "square"})
+                          marker={"size": 28, "color": colour, "symbol": "square"})
     return go.Scatter(x=xs, y=ys, mode="lines", name=name,
                       fill="toself" if len(vertices) > 2 else None,
                       fillcolor=style.translucent(colour, alpha),

@@ -453,8 +453,8 @@ def _sum_sentence(report: KinkReport) -> str:
 
 
 def _layer_row(layer: LayerSet) -> tuple[str, str, str, tuple[tuple[str, str, str, str], ...]]:
-    name, cols, n = f"W{layer.h}", layer.shape[1], len(layer.vertices)
-    head = (f"{name} ↦ f(x₀; W): {n} vertex{'es' if n != 1 else ''} ({layer.kind}) in "
+    name, cols, n = f"W{'₀₁₂₃'[layer.h]}", layer.shape[1], len(layer.vertices)
+    head = (f"{name} ↦ f(x₀; W): {n} {'vertices' if n != 1 else 'vertex'} ({layer.kind}) in "
             f"{layer.shape[0] * cols} dimensions.")
     if not layer.homogeneous:
         lemma = (f"Lemma 3.2 does not apply to {name}: a bias from layer {layer.h} on is nonzero, "
