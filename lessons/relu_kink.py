@@ -65,7 +65,7 @@ def _typed_network(preset: kinks.Preset) -> tuple[tuple[str, ...], tuple[str, ..
 def _where_buttons(view) -> None:
     st.markdown("**Put x₀**")
     # Buttons sized to their labels, side by side (equal columns spread them over the page).
-    cols = st.columns([max(len(label), 6) for label in view.places] + [40])
+    cols = st.columns([max(len(label), 10) for label in view.places] + [30])
     for i, (col, label) in enumerate(zip(cols, view.places, strict=False)):
         if col.button(label, key=f"{PREFIX}_place_{i}",
                       type="primary" if i == view.where else "secondary"):
