@@ -35,8 +35,8 @@ def test_the_section_shows_the_set_and_the_lemma_table(streamlit_server, page, s
 
     page.get_by_role("button", name="on neuron 1's line").click()
     page.wait_for_url(re.compile(r"kink_at=1"), timeout=60_000)
+    page.get_by_text("x₀ = (0, 1)").first.wait_for(timeout=120_000)
     wait_for_app(page, plotly=True, timeout_ms=120_000)
-    assert page.get_by_text("x₀ = (0, 1)").count() >= 1
     assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
 
 
@@ -45,8 +45,9 @@ def test_typed_weights_are_read_and_bad_ones_refused(streamlit_server, page, scr
     box = page.get_by_label("W₂", exact=True)
     box.fill("1, 1, 1")  # relu(x1) + relu(-x1) + relu(x2) = |x1| + relu(x2)
     box.press("Enter")
+    # The rerun may not have started when Enter returns: wait for its result, not for idleness.
+    page.get_by_text("conv{(-1, 0), (1, 0), (1, 1), (-1, 1)}").first.wait_for(timeout=120_000)
     wait_for_app(page, plotly=True, timeout_ms=120_000)
-    assert page.get_by_text("conv{(-1, 0), (1, 0), (1, 1), (-1, 1)}").count() >= 1
     page.get_by_text(SECTION).scroll_into_view_if_needed()
     page.screenshot(path=screenshot_dir / "relu_kink_edit.png", full_page=True)
     box.fill("1, sqrt(2), 1")
