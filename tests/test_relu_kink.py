@@ -268,3 +268,12 @@ def test_the_section_is_closed_by_default():
     assert at.toggle(key="relu_kink_open").value is False
     assert not any("Clarke set ∂f(x₀)" in t.get("name", "") for fig in figures(at)
                    for t in fig["data"])
+
+
+def test_a_bad_kink_link_says_so_once_and_keeps_the_section_closed():
+    at = run_page(kink="__import__('os')")
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "The link's kink = '\\_\\_import\\_\\_('os')' is not on or off, so the section stays "
+        "closed."]
+    assert at.toggle(key="relu_kink_open").value is False
