@@ -11,6 +11,7 @@ from clarke_core.figures import networks as charts
 from clarke_core.labs import networks as nets
 from clarke_core.labs.homogeneity import power_text
 from clarke_core.service import sandbox
+from lessons import relu_kink
 
 DEPTH, WIDTH, SEED = "relu_network_depth", "relu_network_width", "relu_network_seed"
 LR, STEPS, MODE = "relu_network_lr", "relu_network_steps", "relu_network_weights"
@@ -108,6 +109,8 @@ with right:
     st.plotly_chart(charts.euler_bars_figure(view), config=CHART_CONFIG)
     worst = max(abs(p - view.f0) for p in view.products)
     st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
+
+relu_kink.body()
 
 st.subheader("Norm preservation under gradient descent (Theorem 4.1)")
 s1, s2 = st.columns(2)
