@@ -7,8 +7,11 @@ puts several animated panels in one figure driven by one slider.
 Backgrounds (regions, level curves, the graph) are the traces no frame names. plotly.js plays a
 frame without ``redraw`` by re-plotting only the traces the frame names, and it rebuilds each
 x-y subplot's layers from those alone: a heatmap or contour layer there, or every trace of a
-subplot no frame touches, is dropped from the page for good. ``animate`` therefore asks for a
-full redraw per frame whenever a figure has such a background (``needs_redraw``).
+subplot no frame touches, is dropped from the page for good. A full redraw per frame keeps
+them but blinks them out while it draws, so ``link`` (and ``keep_backgrounds`` for one figure)
+redraws heatmaps and contours as scatter traces (``backgrounds``), which stay; ``animate``
+still asks for a full redraw whenever a figure has a background that would be dropped
+(``needs_redraw``).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+
+from .backgrounds import as_scatter
 
 
 @dataclass(frozen=True)
@@ -202,8 +207,10 @@ def _annotation(a: dict, refs: dict[str, str]) -> dict:
 def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> go.Figure:
     """Put each panel's traces, axes and notes into its subplot of ``grid`` (a figure from
     ``plotly.subplots.make_subplots``) and merge the panels' frames by name into one frame per
-    step, so that one slider and one ▶ Play move every panel; returns ``grid``, animated by
-    ``animate(grid, frames, prefix, **controls)``. Animated panels must have the same steps.
+    step, so that one slider and one ▶ Play move every panel; heatmaps and contours that no
+    frame moves are drawn as scatter traces, so that they stay. Returns ``grid``, animated by
+    ``animate(grid, frames, prefix, **controls)`` (not animated when no panel is). Animated
+    panels must have the same steps.
 
     >>> from plotly.subplots import make_subplots
     >>> def dot(x): return go.Figure(go.Scatter(x=[x]), frames=[
@@ -218,14 +225,16 @@ def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> g
     annotations = list(grid.layout.annotations or ())
     for panel in panels:
         refs = _refs(grid, panel.row, panel.col)
-        offset = len(grid.data)
-        for trace in panel.figure.data:
-            trace = go.Figure(trace).data[0]  # a copy: the panel keeps its own
-            if panel.legend is None:
-                trace.showlegend = False
-            elif refs:
-                trace.legend = panel.legend
-            grid.add_trace(trace, row=panel.row, col=panel.col)
+        moving, index = moving_traces(panel.figure.frames), {}
+        for i, original in enumerate(panel.figure.data):
+            index[i] = len(grid.data)
+            for trace in [original] if i in moving else as_scatter(original):
+                trace = go.Figure(trace).data[0]  # a copy: the panel keeps its own
+                if panel.legend is None and "showlegend" in trace:
+                    trace.showlegend = False
+                elif refs:
+                    trace.legend = panel.legend
+                grid.add_trace(trace, row=panel.row, col=panel.col)
         layout = panel.figure.layout
         if refs:
             grid.layout[refs["xaxis"]].update(_axis(layout.xaxis.to_plotly_json(), refs))
@@ -241,10 +250,42 @@ def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> g
         for f in panel.figure.frames:
             step = merged.setdefault(f.name, {"data": [], "traces": [], "layout": {}})
             step["data"] += list(f.data)
-            step["traces"] += [offset + i for i in f.traces]
+            step["traces"] += [index[i] for i in f.traces]
             for key, value in (f.layout.to_plotly_json() if f.layout else {}).items():
                 step["layout"][refs.get(key, key)] = value
     grid.update_layout(annotations=annotations)
+    if not merged:
+        return grid  # still panels: nothing to play
     frames = [go.Frame(name=name, data=step["data"], traces=step["traces"],
                        layout=step["layout"] or None) for name, step in merged.items()]
     return animate(grid, frames, prefix, **controls)
+
+
+def keep_backgrounds(fig: go.Figure) -> go.Figure:
+    """``fig`` (animated) with its heatmap and contour backgrounds redrawn as scatter traces,
+    so that Play and the slider leave them in place; frames without a full redraw again when
+    nothing else needs one. Returns a new figure.
+
+    >>> lines = go.Contour(z=[[0, 1], [1, 2]], contours={"coloring": "lines"})
+    >>> fig = animate(go.Figure([lines, go.Scatter(x=[0])]),
+    ...               [go.Frame(name="0", traces=[1], data=[go.Scatter(x=[1])])], "t = ",
+    ...               frame_ms=200)
+    >>> [t.type for t in keep_backgrounds(fig).data], fig.layout.sliders[0].steps[0].args[1][
+    ...     "frame"]["redraw"], keep_backgrounds(fig).layout.sliders[0].steps[0].args[1][
+    ...     "frame"]["redraw"]
+    (['scatter', 'scatter'], True, False)
+    """
+    moving, index, data = moving_traces(fig.frames), {}, []
+    for i, trace in enumerate(fig.data):
+        index[i] = len(data)
+        data += [trace] if i in moving else as_scatter(trace)
+    out = go.Figure(data=data, layout=fig.layout)
+    out.frames = [go.Frame(name=f.name, data=f.data, layout=f.layout,
+                           traces=[index[i] for i in f.traces or ()]) for f in fig.frames]
+    redraw = needs_redraw(out, out.frames)
+    for step in out.layout.sliders[0].steps if out.layout.sliders else ():
+        step.args[1]["frame"]["redraw"] = redraw
+    for button in out.layout.updatemenus[0].buttons if out.layout.updatemenus else ():
+        if button.args[1] and "frame" in button.args[1]:
+            button.args[1]["frame"]["redraw"] = redraw
+    return out
