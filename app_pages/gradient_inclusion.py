@@ -3,6 +3,7 @@
 import streamlit as st
 
 import ui
+from clarke_core.figures.animation import keep_backgrounds
 from clarke_core.figures.descent import flow_figure
 from clarke_core.labs.descent import gradient_flow
 from clarke_core.service import sandbox
@@ -44,7 +45,7 @@ pic = ui.computed(lambda t, a: flow(t, a, float(horizon)), text, at,
                   hint="Type a function of x and y and a starting point.")
 
 st.latex(rf"f(x, y) = {pic.latex}, \qquad x(0) = ({pic.start[0]:.3g}, {pic.start[1]:.3g})")
-figure = flow_figure(pic)
+figure = keep_backgrounds(flow_figure(pic))  # the level curves stay while it plays
 st.plotly_chart(figure, config=CHART_CONFIG)
 ui.figure_downloads(figure, "gradient-inclusion")
 st.caption("Press ▶ Play or drag the time slider: at time t each path has taken t/η steps; "

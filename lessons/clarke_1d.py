@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from clarke_core.figures import graph_figure, slope_figure, witness_figure
+from clarke_core.figures import witness_figure
+from clarke_core.figures.linked import linked_1d
 from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_1D
 from clarke_core.views.explore_1d import explore_1d
@@ -42,26 +43,21 @@ def body() -> tuple[str, str]:
     sub_col.caption("Subdifferential: slopes of lines through the point below the whole graph.")
     st.markdown("**How the two sets compare.** " + plain(ex.why))
 
-    graph_col, sets_col = st.columns([5, 3], gap="large")
-    with graph_col:
-        st.subheader("The sequences: tangents as xᵢ → x₀")
-        st.plotly_chart(graph := graph_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(graph, "clarke-1d-tangents")
-        if ex.clarke.sequences and ex.clarke.kind != "unbounded":
-            st.caption("Press ▶ Play or drag the slider: each solid tangent touches the graph at "
-                       "a point $x_i$ closer to $x_0$, and its slope $f'(x_i)$ tends to the slope "
-                       "of the dashed limit line.")
-    with sets_col:
-        st.subheader("The hull of the slopes")
-        st.plotly_chart(slopes := slope_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(slopes, "clarke-1d-slope-axis")
-        for note in ex.notes:
-            st.markdown(note)
-        if sub is not None and sub.reason and sub.kind != "empty" and (
-                sub.reason != ex.clarke.reason):
-            st.markdown(plain(sub.reason))
-        if not (ex.clarke.certified and (sub is None or sub.certified)):
-            st.caption("Part of this answer was checked numerically, not proved exactly.")
+    st.subheader("The sequences, their slopes and the hull: one Play")
+    st.plotly_chart(linked := linked_1d(ex), config=CHART_CONFIG)
+    ui.figure_downloads(linked, "clarke-1d-sequences")
+    if ex.clarke.sequences and ex.clarke.kind != "unbounded":
+        st.caption("Press ▶ Play or drag the slider: each solid tangent touches the graph at a "
+                   "point $x_i$ closer to $x_0$ (the graph zooms in as they shrink); on the "
+                   "slope axis the slopes $f'(x_i)$ and the hull they span close in on the "
+                   "Clarke set, and the table gives the numbers of the current step.")
+    for note in ex.notes:
+        st.markdown(note)
+    if sub is not None and sub.reason and sub.kind != "empty" and (
+            sub.reason != ex.clarke.reason):
+        st.markdown(plain(sub.reason))
+    if not (ex.clarke.certified and (sub is None or sub.certified)):
+        st.caption("Part of this answer was checked numerically, not proved exactly.")
 
     if sub is not None and sub.kind == "empty":
         st.subheader("Why there is no subgradient")

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures import surface, two_d
+from clarke_core.figures.linked import linked_2d
 from clarke_core.service import sandbox
 from clarke_core.views import plane_2d
 from clarke_core.views.examples import EXAMPLES_2D
@@ -90,28 +91,23 @@ def body() -> tuple[str, str]:
                     "graph.")
     st.markdown("**How the two sets compare.** " + plain(ex.why))
 
-    map_col, plane_col = st.columns(2, gap="large")
-    with map_col:
-        st.subheader("The sequences xᵢ → x₀")
-        st.plotly_chart(pieces := two_d.contour_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(pieces, "clarke-2d-pieces")
-        if ex.pieces:
-            st.markdown("Smooth pieces next to x₀: " + ", ".join(
-                rf"$\textcolor{{{two_d.piece_colour(k)}}}{{\blacksquare}}\ f_{{{k + 1}}} = {tex}$"
-                for k, tex in enumerate(ex.pieces)))
-            st.caption("Each colour is a region where f follows one smooth piece. Press ▶ Play: "
-                       "points xᵢ run to x₀ inside the regions.")
-    with plane_col:
-        st.subheader("The hull of the gradients")
-        st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(plane, "clarke-2d-gradient-plane")
-        if ex.clarke.sequences and ex.clarke.kind != "unbounded":
-            st.caption(plane_2d.gradient_caption(ex.clarke))
-        for sentence in dict.fromkeys((ex.clarke.reason, sub.reason if sub else "", *ex.notes)):
-            if sentence:  # dict.fromkeys: the same sentence once, in order
-                st.markdown(plain(sentence))
-        if not (ex.clarke.certified and (sub is None or sub.certified)):
-            st.caption("Part of this answer was checked numerically, not proved exactly.")
+    st.subheader("The sequences xᵢ → x₀ and the hull of their gradients: one Play")
+    st.plotly_chart(linked := linked_2d(ex), config=CHART_CONFIG)
+    ui.figure_downloads(linked, "clarke-2d-sequences")
+    if ex.pieces:
+        st.markdown("Smooth pieces next to x₀: " + ", ".join(
+            rf"$\textcolor{{{two_d.piece_colour(k)}}}{{\blacksquare}}\ f_{{{k + 1}}} = {tex}$"
+            for k, tex in enumerate(ex.pieces)))
+        st.caption("Each colour on the map is a region where f follows one smooth piece. Press "
+                   "▶ Play: the points xᵢ run to x₀ inside the regions (left) while their "
+                   "gradients run to the Clarke set (right); the table gives the current step.")
+    if ex.clarke.sequences and ex.clarke.kind != "unbounded":
+        st.caption(plane_2d.gradient_caption(ex.clarke))
+    for sentence in dict.fromkeys((ex.clarke.reason, sub.reason if sub else "", *ex.notes)):
+        if sentence:  # dict.fromkeys: the same sentence once, in order
+            st.markdown(plain(sentence))
+    if not (ex.clarke.certified and (sub is None or sub.certified)):
+        st.caption("Part of this answer was checked numerically, not proved exactly.")
 
     if sub is not None and sub.kind == "empty" and sub.witnesses:
         st.subheader("Why there is no subgradient")

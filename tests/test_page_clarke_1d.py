@@ -25,7 +25,7 @@ def why(at: AppTest) -> str:
 def assert_shown(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) >= 2
+    assert len(at.get("plotly_chart")) >= 1  # the graph and the slope axis: one linked figure
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
     assert why(at)
@@ -70,7 +70,7 @@ def test_empty_subdifferential_explains_itself():
     at = run_page(f="-abs(x)", at="0")
     assert_shown(at)
     assert any("no subgradient" in h.value for h in at.subheader)
-    assert len(at.get("plotly_chart")) == 3, "graph, slope axis and witnesses"
+    assert len(at.get("plotly_chart")) == 2, "graph with the slope axis (linked), and witnesses"
 
 
 def test_typing_own_function_switches_the_picker_and_the_url():
@@ -152,7 +152,7 @@ def test_switching_to_2d_starts_the_2d_lesson_and_cleans_the_url():
     at.radio(key=DIM).set_value("2").run()
     assert not at.exception and not at.error
     assert at.text_input(key="clarke_2d_f").value == EXAMPLES_2D[0].expr
-    assert len(at.get("plotly_chart")) == 2, "map and gradient plane (the rest on request)"
+    assert len(at.get("plotly_chart")) == 1, "map and gradient plane, linked (the rest on request)"
     assert (at.query_params["dim"], at.query_params["f"], at.query_params["at"]) == (
         "2", EXAMPLES_2D[0].expr, EXAMPLES_2D[0].at)
 

@@ -34,8 +34,9 @@ def assert_shown(at: AppTest) -> None:
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     opened = [name for name in ("planes", "sampling") if at.query_params.get(name) == "true"]
-    assert len(at.get("plotly_chart")) == 2 + len(opened), (
-        "map and gradient plane; the plane test and sampling once their sections are opened")
+    assert len(at.get("plotly_chart")) == 1 + len(opened), (
+        "map and gradient plane (one linked figure); the plane test and sampling once their "
+        "sections are opened")
     assert any(r"\partial f(x_0)" in x.value for x in at.latex)
     assert any(r"\partial_s f(x_0)" in x.value for x in at.latex)
     assert any(m.value.startswith("**How the two sets compare.**") for m in at.markdown)
@@ -48,8 +49,8 @@ def test_default_example_renders():
     assert at.radio(key=DIM).value == "2"
     assert at.text_input(key=F).value == EXAMPLES_2D[0].expr
     assert at.text_input(key=AT).value == EXAMPLES_2D[0].at
-    contour, plane = figures(at)
-    assert contour["frames"] and plane["frames"], "the map and the plane animate the sequences"
+    (linked,) = figures(at)
+    assert linked["frames"], "the map and the plane animate the sequences, under one slider"
     assert not at.slider, "the plane test waits until its section is opened"
     assert [e.label for e in at.expander][:2] == [
         "Planes through the point: which ones stay below f?", "What gradient sampling sees"]
@@ -61,7 +62,7 @@ def test_default_example_renders():
 def test_the_plane_test_opens_on_request_quick_view_first():
     at = run_page(planes="true")
     assert_shown(at)
-    plane_map = figures(at)[2]
+    plane_map = figures(at)[1]
     assert [t["type"] for t in plane_map["data"]][0] == "heatmap", "the quick plane test first"
     assert "a support plane" in plane_map["layout"]["title"]["text"]
 
@@ -81,17 +82,17 @@ def test_empty_subdifferential_explains_itself():
     assert_shown(at)
     assert any("no subgradient" in h.value for h in at.subheader)
     assert any("q′ = (1/2, 0) forces" in m.value for m in at.markdown)
-    plane = figures(at)[1]
+    plane = figures(at)[0]  # the linked map and gradient plane
     assert any("empty" in n for n in trace_names(plane))
 
 
 def plane_title(at: AppTest) -> str:  # with planes="true"
-    return figures(at)[2]["layout"]["title"]["text"]
+    return figures(at)[1]["layout"]["title"]["text"]
 
 
 def plane_above_f(at: AppTest) -> np.ndarray:
     """The quick plane test's cells: True where the page draws the plane above f (purple)."""
-    cells = figures(at)[2]["data"][0]["z"]
+    cells = figures(at)[1]["data"][0]["z"]
     return np.asarray([[v == 1 for v in row] for row in cells])
 
 
@@ -123,7 +124,7 @@ def test_the_3d_graph_on_request():
     at = run_page(f="abs(x) + abs(y)", at="0, 0", planes="true")
     at.radio(key=VIEW).set_value("3d").run()
     assert not at.exception
-    surface = figures(at)[2]
+    surface = figures(at)[1]
     assert any(t["type"] == "surface" for t in surface["data"])
     assert any(n.endswith("a support plane") for n in trace_names(surface))
     assert at.query_params["view"] == "3d"
@@ -135,7 +136,7 @@ def test_sampling_radius_changes_the_note():
     assert_shown(at)
     assert at.radio(key=RADIUS).value == "0.001", "the smallest radius first: it shows the miss"
     assert any("misses" in m.value and "(0, 1)" in m.value for m in at.markdown)
-    assert any("sampled" in n for n in trace_names(figures(at)[2]))
+    assert any("sampled" in n for n in trace_names(figures(at)[1]))
     at.radio(key=RADIUS).set_value("0.1").run()
     assert not at.exception
     assert any("ε = 0.1," in m.value for m in at.markdown)
@@ -201,7 +202,7 @@ def test_url_restores_the_view():
     assert at.selectbox(key=PICK).value == "Your own function"
     assert (at.slider(key=WALK).value, at.radio(key=RADIUS).value, at.radio(key=VIEW).value) == (
         0.25, "0.01", "3d")
-    assert any(t["type"] == "surface" for t in figures(at)[2]["data"])
+    assert any(t["type"] == "surface" for t in figures(at)[1]["data"])
     link = share_url(at)
     for part in ("dim=2", "f=max%28abs%28x%29%2C+abs%28y%29%29", "at=0%2C+0", "walk=0.25",
                  "eps=0.01", "view=3d", "planes=true", "sampling=true"):

@@ -148,12 +148,41 @@ def _note_annotation(text: str) -> dict:
             "bgcolor": style.translucent("#808080", 0.15), "borderpad": 6}
 
 
+ZOOM_REACH = 2.5  # a zoomed graph shows this many times the farthest current point's distance
+
+
+def _zoom(ex: Exploration1D, seqs: Sequence[GradientSequence], k: int, xr: list[float],
+          yr: list[float]) -> dict | None:
+    """Frame k's axes when the points have come so close to x₀ that the fixed window would
+    show them on top of each other (x² sin(1/x): by step 6 every point sits at the origin):
+    a window around x₀ ZOOM_REACH times the farthest point's distance, and the y range of
+    the curve and the current tangents there. None while the whole window reads well."""
+    reach = max(abs(s.points[min(k, len(s.points) - 1)][0] - ex.point) for s in seqs)
+    half = ZOOM_REACH * reach
+    if not math.isfinite(half) or half <= 0 or 4 * half > (xr[1] - xr[0]) / 2:
+        return None
+    lo_x, hi_x = ex.point - half, ex.point + half
+    xs, ys = np.asarray(ex.curve_x), np.asarray(ex.curve_y, dtype=float)
+    inside = (xs >= lo_x) & (xs <= hi_x) & np.isfinite(ys)
+    values = [ex.value, *ys[inside].tolist()]
+    for seq in seqs:
+        kk = min(k, len(seq.points) - 1)
+        xk, fk, gk = seq.points[kk][0], seq.values[kk], seq.gradients[kk][0]
+        values += [fk + gk * (x - xk) for x in (lo_x, hi_x)]
+    values = [v for v in values if math.isfinite(v)]
+    lo_y, hi_y = min(values), max(values)
+    if hi_y - lo_y <= 1e-15:
+        lo_y, hi_y = lo_y - half, hi_y + half
+    return {"xaxis": {"range": [lo_x, hi_x]}, "yaxis": {"range": _padded(lo_y, hi_y, 0.12)}}
+
+
 def graph_figure(ex: Exploration1D) -> go.Figure:
     """The graph of f near x₀ with tangent lines animated along each limiting-gradient sequence.
 
     Frame k shows, for every sequence, the point (x_k, f(x_k)) and its tangent line; the last
     frame is the limit: the line through (x₀, f(x₀)) whose slope is the sequence's target.
-    Frames carry only the moving traces; the axis ranges stay fixed while it plays.
+    Frames carry only the moving traces. The axes stay fixed while the points are readable in
+    the window; once the sequences shrink past that, the frames zoom in on x₀ (``_zoom``).
     """
     seqs = [s for s in ex.clarke.sequences if _usable(s)]
     if ex.clarke.kind == SetKind.UNBOUNDED:
@@ -165,8 +194,11 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
     xr, yr = axis_ranges(ex, extra_points=near)
     fig = go.Figure(data=[_curve_trace(ex)])
     layout = style.base_layout(
-        xaxis={"title": {"text": "x"}, "range": xr, "autorange": False, "zeroline": True},
-        yaxis={"title": {"text": "f(x)"}, "range": yr, "autorange": False, "zeroline": True},
+        # powers of ten, not SI prefixes ("600μ"), once the frames zoom in on x₀
+        xaxis={"title": {"text": "x"}, "range": xr, "autorange": False, "zeroline": True,
+               "exponentformat": "power"},
+        yaxis={"title": {"text": "f(x)"}, "range": yr, "autorange": False, "zeroline": True,
+               "exponentformat": "power"},
         height=520,
     )
     if not seqs:
@@ -216,15 +248,26 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
 
     n_steps = max(len(s.points) for s in seqs) + 1  # + the limit frame
     frames = []
+    zoom = None
     for k in range(n_steps):
-        data = []
+        data, shown = [], []
         for seq in seqs:
             # shorter sequences wait at their last point until the limit frame
             kk = len(seq.points) if k == n_steps - 1 else min(k, len(seq.points) - 1)
             tangent, dot = _sequence_state(seq, kk, ex, xr)
+            if (dot["x"][0], dot["y"][0], dot["text"][0]) in shown:
+                dot["text"] = [""]  # two sequences at one point: one label, not two overprinted
+            shown.append((dot["x"][0], dot["y"][0], dot["text"][0]))
             data += [go.Scatter(**tangent), go.Scatter(**dot)]
         name = "∞" if k == n_steps - 1 else str(k + 1)
-        frames.append(go.Frame(data=data, traces=moving, name=name))
+        if k < n_steps - 1:
+            zoom = _zoom(ex, seqs, k, xr, yr) or zoom
+        frames.append(go.Frame(data=data, traces=moving, name=name, layout=zoom))
+    if any(f.layout.xaxis.range for f in frames):  # stepping back from a zoom: the window again
+        whole = {"xaxis": {"range": xr}, "yaxis": {"range": yr}}
+        for f in frames:
+            if not f.layout.xaxis.range:
+                f.layout = whole
     layout["height"] = _GRAPH_HEIGHT
     layout["margin"] = {**layout["margin"], "t": _GRAPH_TOP, "b": _CONTROLS_MARGIN}
     plot_px = _GRAPH_HEIGHT - _GRAPH_TOP - _CONTROLS_MARGIN

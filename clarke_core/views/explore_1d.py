@@ -16,6 +16,7 @@ from ..engine.sets import DifferentialSet
 from ..engine.subdiff_1d import subdifferential_from_local
 from ..errors import UndecidedError
 from .comparison import why_they_differ
+from .steps import Step, sequence_steps
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,13 @@ class Exploration1D:
     curve_y: tuple[float, ...]
     notes: tuple[str, ...] = ()
     why: str = ""
+    steps: tuple[tuple[Step, ...], ...] = ()
 
 
 _HALF_WIDTH = 2.0
 _MAX_HALF_WIDTH = 10.0
 _CURVE_POINTS = 1201
+_NEAR_POINTS = 400  # per side, log-spaced from the window's edge down to 1e-6 of it
 
 
 def _window(point: float, subdiff: DifferentialSet | None) -> tuple[float, float]:
@@ -54,7 +57,10 @@ def _window(point: float, subdiff: DifferentialSet | None) -> tuple[float, float
 
 
 def _curve(expr: sp.Expr, x: sp.Symbol, window: tuple[float, float], point: float):
-    xs = np.union1d(np.linspace(*window, _CURVE_POINTS), [point])
+    half = (window[1] - window[0]) / 2
+    near = half * np.logspace(-6, 0, _NEAR_POINTS)
+    xs = np.union1d(np.linspace(*window, _CURVE_POINTS), [point, *(point - near),
+                                                          *(point + near)])
     f = lambdify(x, expr)
     with np.errstate(all="ignore"):
         ys = np.asarray(f(xs.astype(complex)), dtype=complex) * np.ones_like(xs)
@@ -71,6 +77,19 @@ def _side_note(name: str, side: SideLimits, a_tex: str) -> str:
         f"Just {name} of $x = {a_tex}$, $f(x) = {form}$ and $f'(x)$ keeps oscillating: its limit "
         f"points fill $[{sp.latex(side.lo)}, {sp.latex(side.hi)}].$"
     )
+
+
+def _steps(loc, seq, clarke: DifferentialSet) -> tuple[Step, ...]:
+    """The live table's rows for one sequence: f and f′ exactly at points that are fractions."""
+    if not (seq.points and len(seq.gradients) == len(seq.points) == len(seq.values)):
+        return ()
+    side = loc.left if seq.side == "left" else loc.right
+
+    def exact_at(q):
+        at = {loc.x: q[0]}
+        return side.form.subs(at), (side.derivative.subs(at),)
+
+    return sequence_steps(seq, clarke, (loc.a,), loc.value, exact_at, seq.values)
 
 
 def explore_1d(text: str | Problem, at=None) -> Exploration1D:
@@ -99,9 +118,10 @@ def explore_1d(text: str | Problem, at=None) -> Exploration1D:
     if loc.lipschitz:
         notes[:0] = [_side_note("left", loc.left, a_tex), _side_note("right", loc.right, a_tex)]
     curve_x, curve_y = _curve(function.expr, x, window, float(a))
+    steps = tuple(_steps(loc, seq, clarke) for seq in clarke.sequences) if loc.lipschitz else ()
     return Exploration1D(
         text=function.text, latex=sp.latex(function.expr), point=float(a), point_latex=a_tex,
         value=float(loc.value), clarke=clarke, subdifferential=subdiff, window=window,
-        curve_x=curve_x, curve_y=curve_y, notes=tuple(notes),
+        curve_x=curve_x, curve_y=curve_y, notes=tuple(notes), steps=steps,
         why=why_they_differ(clarke, subdiff, convex=is_certified_convex(function.expr), dim=1),
     )

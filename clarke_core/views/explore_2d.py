@@ -18,6 +18,7 @@ from ..engine.sampling import sampled_gradients_2d
 from ..engine.sets import DifferentialSet
 from ..errors import UndecidedError
 from .comparison import why_they_differ
+from .steps import Step, sequence_steps
 
 HALF_WIDTH = 1.0
 GRID = 61
@@ -52,7 +53,8 @@ class Exploration2D(Surface2D):
     smooth forms f follows next to the point) of the form f equals there, or -1 for none of
     them; ``piece_texts`` are the same forms as page text (for legends). ``sampled[r]`` holds
     the gradients gradient sampling sees within radius ``SAMPLING_RADII[r]`` (seeded). ``why``
-    is the paragraph comparing the two sets (``comparison.why_they_differ``).
+    is the paragraph comparing the two sets (``comparison.why_they_differ``). ``steps[j]`` are
+    the rows of the live table for ``clarke.sequences[j]`` (``views.steps``).
     """
 
     pieces: tuple[str, ...]
@@ -61,6 +63,7 @@ class Exploration2D(Surface2D):
     notes: tuple[str, ...] = ()
     why: str = ""
     piece_texts: tuple[str, ...] = ()
+    steps: tuple[tuple[Step, ...], ...] = ()
 
 
 def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,6 +98,25 @@ def both_sets(problem_2d: Problem) -> tuple[DifferentialSet, DifferentialSet | N
         return clarke, None, [f"Subdifferential: {err}"]
 
 
+def _steps(expr: sp.Expr, p, value: sp.Expr, clarke: DifferentialSet) -> tuple:
+    """The live table's rows per sequence: f exactly at points whose coordinates are fractions,
+    the gradients as computed (exact when they are fractions)."""
+    f = lambdify((X, Y), expr)
+    rows = []
+    for seq in clarke.sequences:
+        if not seq.points or len(seq.gradients) != len(seq.points):
+            rows.append(())
+            continue
+        pts = np.asarray(seq.points, dtype=float)
+        with np.errstate(all="ignore"):
+            values = real_part(np.asarray(f(pts[:, 0].astype(complex), pts[:, 1].astype(complex)),
+                                          dtype=complex) * np.ones(len(pts)))
+        rows.append(sequence_steps(seq, clarke, p, value,
+                                   lambda q: (expr.subs({X: q[0], Y: q[1]}), None),
+                                   [float(v) for v in values]))
+    return tuple(rows)
+
+
 def explore_2d(text: str | Problem, at=None) -> Exploration2D:
     """Parse (once: a ``Problem`` is taken as it is), analyse and sample a function of x and y
     at a point, for the 2D page.
@@ -111,6 +133,7 @@ def explore_2d(text: str | Problem, at=None) -> Exploration2D:
     forms = list(clarke.extra.get("forms", []))
     mx, my = np.meshgrid(gx, gy)
     region = _regions(forms, mx, my, z) if forms else np.full(z.shape, -1)
+    value = value_at(expr, p)
     sampled = []
     for k, radius in enumerate(SAMPLING_RADII):
         _, grads = sampled_gradients_2d(expr, pf, radius=radius, n=SAMPLES,
@@ -119,13 +142,13 @@ def explore_2d(text: str | Problem, at=None) -> Exploration2D:
     return Exploration2D(
         text=function.text, latex=sp.latex(expr), point=pf,
         point_latex=printing.tuple_latex(p),
-        value=float(value_at(expr, p)), clarke=clarke, subdifferential=subdiff,
+        value=float(value), clarke=clarke, subdifferential=subdiff,
         window=((gx[0], gx[-1]), (gy[0], gy[-1])),
         grid_x=tuple(gx.tolist()), grid_y=tuple(gy.tolist()),
         grid_z=tuple(tuple(row) for row in z.tolist()),
         pieces=tuple(sp.latex(f) for f in forms),
         piece_texts=tuple(printing.formula_text(f) for f in forms),
         region=tuple(tuple(int(v) for v in row) for row in region),
-        sampled=tuple(sampled), notes=tuple(notes),
+        sampled=tuple(sampled), notes=tuple(notes), steps=_steps(expr, p, value, clarke),
         why=why_they_differ(clarke, subdiff, convex=is_certified_convex(expr), dim=2),
     )

@@ -1,0 +1,189 @@
+"""One Play for one idea: the sequences, their gradients and the hull they span, in one figure
+under one slider, with a live table of i, xᵢ, f(xᵢ), ∇f(xᵢ) (the rows come from
+``views.steps``: the figures get strings).
+
+``linked_1d``: the graph with its tangents, the slope axis (both sets, the current slopes and
+the hull they span now) and the table. ``linked_2d``: the map of f and the gradient plane side
+by side, the table under them. Each panel is the page's own figure (``one_d``, ``two_d``);
+``animation.link`` merges their frames.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..engine.sets import GradientSequence, SetKind
+from ..views.explore_1d import Exploration1D
+from ..views.explore_2d import Exploration2D
+from ..views.steps import Step
+from . import one_d, style, two_d
+from .animation import Panel, Placement, link
+
+TABLE_HEADER = ("sequence", "i", "xᵢ", "f(xᵢ)", "∇f(xᵢ)")
+TABLE_HEADER_1D = ("sequence", "i", "xᵢ", "f(xᵢ)", "f′(xᵢ)")
+_ROW_PX, _HEADER_PX = 28, 28
+_CONTROLS = 150  # px under the figure for the buttons and the slider
+_BUTTONS_BELOW, _SLIDER_BELOW = 40, 80
+
+
+def _step_index(seq: GradientSequence, k: int, n_steps: int) -> int:
+    return len(seq.points) if k == n_steps - 1 else min(k, len(seq.points) - 1)
+
+
+# Where each column of the table starts, as a fraction of its width.
+_COLUMNS = (0.0, 0.27, 0.33, 0.58, 0.78)
+
+
+def table_panel(names: Sequence[str], colours: Sequence[str],
+                steps: Sequence[Sequence[Step]], seqs: Sequence[GradientSequence],
+                header: Sequence[str] = TABLE_HEADER) -> go.Figure:
+    """A table with one row per sequence, showing its current step; one frame per step, named
+    as the other panels' frames (1, 2, …, ∞). It is drawn with scatter text (a plotly Table
+    would need a full redraw per frame, which blinks the backgrounds out)."""
+    n_steps = max(len(s.points) for s in seqs) + 1
+    rows = len(seqs)
+
+    def cells(k: int) -> dict:
+        now = [st[_step_index(seq, k, n_steps)] for st, seq in zip(steps, seqs, strict=True)]
+        text = [t for r in now for t in (r.i, r.x, r.value, r.gradient)]
+        return {"x": [x for _ in now for x in _COLUMNS[1:]],
+                "y": [-(j + 1) for j in range(rows) for _ in _COLUMNS[1:]], "text": text}
+
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(  # the header's band
+        x=[0, 1, 1, 0, 0], y=[-0.5, -0.5, 0.5, 0.5, -0.5], mode="lines", fill="toself",
+        fillcolor=style.translucent("#808080", 0.2), line={"width": 0}, hoverinfo="skip",
+        name="table header"))
+    fig.add_trace(go.Scatter(
+        x=list(_COLUMNS), y=[0] * len(_COLUMNS), mode="text", textposition="middle right",
+        text=[f"<b>{h}</b>" for h in header], hoverinfo="skip", name="table columns"))
+    fig.add_trace(go.Scatter(  # each sequence's colour, then its name
+        x=[0.008] * rows, y=[-(j + 1) for j in range(rows)], mode="markers+text",
+        marker={"symbol": "square", "size": 14, "color": list(colours)},
+        text=[f"  {n}" for n in names], textposition="middle right", hoverinfo="skip",
+        name="sequences"))
+    fig.add_trace(go.Scatter(**cells(0), mode="text", textposition="middle right",
+                             hoverinfo="skip", name="live table"))
+    fig.update_layout(
+        xaxis={"range": [0, 1], "visible": False, "fixedrange": True},
+        yaxis={"range": [-rows - 0.5, 0.5], "visible": False, "fixedrange": True})
+    labels = [str(k + 1) for k in range(n_steps - 1)] + ["∞"]
+    fig.frames = [go.Frame(name=name, traces=[3], data=[go.Scatter(**cells(k))])
+                  for k, name in enumerate(labels)]
+    return fig
+
+
+def _controls(layout: dict) -> Placement:
+    plot_px = layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+    return Placement.in_pixels(plot_px, _BUTTONS_BELOW, _SLIDER_BELOW)
+
+
+# --- 1D ------------------------------------------------------------------------------------
+
+
+def _usable_1d(ex: Exploration1D) -> list[int]:
+    if ex.clarke.kind == SetKind.UNBOUNDED or len(ex.steps) != len(ex.clarke.sequences):
+        return []
+    return [j for j, s in enumerate(ex.clarke.sequences) if one_d._usable(s) and ex.steps[j]]
+
+
+def slope_panel(ex: Exploration1D, used: Sequence[int]) -> go.Figure:
+    """The slope axis (``one_d.slope_figure``) with the current slopes f′(xᵢ) marked and the
+    hull they span now, a bar that closes in on the Clarke set as i grows."""
+    fig = one_d.slope_figure(ex)
+    seqs = [ex.clarke.sequences[j] for j in used]
+    if not seqs:
+        return fig
+    n_steps = max(len(s.points) for s in seqs) + 1
+    y = one_d._CLARKE_Y + 2.6 * one_d._HALF  # on the row of every step's slopes
+
+    def state(k: int) -> list[dict]:
+        slopes = [s.target[0] if _step_index(s, k, n_steps) >= len(s.points)
+                  else s.gradients[_step_index(s, k, n_steps)][0] for s in seqs]
+        return [{"x": [min(slopes), max(slopes)], "y": [y, y]},
+                {"x": slopes, "y": [y] * len(slopes)}]
+
+    hull, now = state(0)
+    moving = [len(fig.data), len(fig.data) + 1]
+    fig.add_trace(go.Scatter(**hull, mode="lines", name="hull of the slopes f′(xᵢ) now",
+                             line={"color": style.CLARKE_SET, "width": 8}, opacity=0.6,
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        **now, mode="markers", name="f′(xᵢ) now", hovertemplate="f′(xᵢ) = %{x:.6g}<extra></extra>",
+        marker={"color": [style.side_colour(s.side) for s in seqs], "size": 14,
+                "symbol": [one_d._SYMBOLS[[t.side for t in seqs[:j]].count(s.side)
+                                          % len(one_d._SYMBOLS)] for j, s in enumerate(seqs)],
+                "line": {"color": "white", "width": 1}}))
+    names = [str(k + 1) for k in range(n_steps - 1)] + ["∞"]
+    fig.frames = [go.Frame(name=name, traces=moving,
+                           data=[go.Scatter(**d) for d in state(k)])
+                  for k, name in enumerate(names)]
+    return fig
+
+
+def _names_1d(ex: Exploration1D, used: Sequence[int]) -> list[str]:
+    return [f"{one_d._side_name(ex.clarke.sequences[j])}: f′ → {ex.steps[j][-1].gradient}"
+            for j in used]
+
+
+def linked_1d(ex: Exploration1D) -> go.Figure:
+    """The graph (top), the slope axis (middle) and the live table (bottom), one slider."""
+    used = _usable_1d(ex)
+    seqs = [ex.clarke.sequences[j] for j in used]
+    rows = len(seqs)
+    table_px = _HEADER_PX + _ROW_PX * max(rows, 1) + 10
+    graph_px, slope_px, gaps = 430, 200, 130
+    height = graph_px + slope_px + table_px + gaps + 70 + _CONTROLS
+    grid = make_subplots(
+        rows=3, cols=1, specs=[[{}], [{}], [{}]],
+        vertical_spacing=gaps / 2 / (height - 70 - _CONTROLS),
+        row_heights=[graph_px, slope_px, table_px])
+    panels = [Panel(one_d.graph_figure(ex), 1, 1, "legend"), Panel(slope_panel(ex, used), 2, 1)]
+    if seqs:
+        colours = [style.side_colour(s.side) for s in seqs]
+        panels.append(Panel(table_panel(_names_1d(ex, used), colours,
+                                        [ex.steps[j] for j in used], seqs, TABLE_HEADER_1D),
+                            3, 1))
+    layout = style.base_layout(height=height, margin={"l": 60, "r": 20, "t": 70,
+                                                      "b": _CONTROLS})
+    grid.update_layout(**layout)
+    grid.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0,
+                               "font": {"size": 12}})
+    return link(grid, panels, "step i = ", frame_ms=one_d.FRAME_MS,
+                transition_ms=one_d.TRANSITION_MS, place=_controls(layout), value_side="right")
+
+
+# --- 2D ------------------------------------------------------------------------------------
+
+
+def linked_2d(ex: Exploration2D) -> go.Figure:
+    """The map of f (left) and the gradient plane (right) under one slider, the table below."""
+    seqs = two_d._sequences(ex)
+    index = [next(j for j, t in enumerate(ex.clarke.sequences) if t is s) for s in seqs]
+    usable = bool(seqs) and len(ex.steps) == len(ex.clarke.sequences) and all(
+        ex.steps[j] for j in index)
+    table_px = _HEADER_PX + _ROW_PX * max(len(seqs), 1) + 10 if usable else 0
+    square, gap = 470, 80
+    height = square + table_px + gap + 110 + _CONTROLS
+    specs = [[{}, {}], [{"colspan": 2}, None]] if usable else [[{}, {}]]
+    grid = make_subplots(rows=2 if usable else 1, cols=2, specs=specs,
+                         horizontal_spacing=0.1,
+                         vertical_spacing=gap / (height - 110 - _CONTROLS),
+                         row_heights=[square, table_px] if usable else None)
+    panels = [Panel(two_d.contour_figure(ex), 1, 1, "legend"),
+              Panel(two_d.gradient_figure(ex), 1, 2, "legend")]
+    if usable:
+        colours = [two_d.sequence_colour(ex, s, j) for j, s in enumerate(seqs)]
+        names = [f"{j + 1}: ∇f → {ex.steps[i][-1].gradient}" for j, i in enumerate(index)]
+        panels.append(Panel(table_panel(names, colours, [ex.steps[j] for j in index], seqs),
+                            2, 1))
+    layout = style.base_layout(height=height, margin={"l": 50, "r": 10, "t": 110,
+                                                      "b": _CONTROLS})
+    grid.update_layout(**layout)
+    grid.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0,
+                               "font": {"size": 12}})
+    return link(grid, panels, "step i = ", frame_ms=one_d.FRAME_MS,
+                transition_ms=one_d.TRANSITION_MS, place=_controls(layout), value_side="right")
