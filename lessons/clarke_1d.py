@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
+from clarke_core.figures.export import slide_title
 from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_1D
 from clarke_core.views.explore_1d import explore_1d
@@ -46,7 +47,8 @@ def body() -> tuple[str, str]:
     with graph_col:
         st.subheader("The sequences: tangents as xᵢ → x₀")
         st.plotly_chart(graph := graph_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(graph, "clarke-1d-tangents")
+        ui.figure_downloads(graph, "clarke-1d-tangents",
+                            title=slide_title(ex.text, at, ex.clarke))
         if ex.clarke.sequences and ex.clarke.kind != "unbounded":
             st.caption("Press ▶ Play or drag the slider: each solid tangent touches the graph at "
                        "a point $x_i$ closer to $x_0$, and its slope $f'(x_i)$ tends to the slope "
@@ -54,7 +56,8 @@ def body() -> tuple[str, str]:
     with sets_col:
         st.subheader("The hull of the slopes")
         st.plotly_chart(slopes := slope_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(slopes, "clarke-1d-slope-axis")
+        ui.figure_downloads(slopes, "clarke-1d-slope-axis",
+                            title=slide_title(ex.text, at, ex.clarke))
         for note in ex.notes:
             st.markdown(note)
         if sub is not None and sub.reason and sub.kind != "empty" and (

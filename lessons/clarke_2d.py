@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures import surface, two_d
+from clarke_core.figures.export import slide_title
 from clarke_core.service import sandbox
 from clarke_core.views import plane_2d
 from clarke_core.views.examples import EXAMPLES_2D
@@ -94,7 +95,8 @@ def body() -> tuple[str, str]:
     with map_col:
         st.subheader("The sequences xᵢ → x₀")
         st.plotly_chart(pieces := two_d.contour_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(pieces, "clarke-2d-pieces")
+        ui.figure_downloads(pieces, "clarke-2d-pieces",
+                            title=slide_title(ex.text, at, ex.clarke, variables="x, y"))
         if ex.pieces:
             st.markdown("Smooth pieces next to x₀: " + ", ".join(
                 rf"$\textcolor{{{two_d.piece_colour(k)}}}{{\blacksquare}}\ f_{{{k + 1}}} = {tex}$"
@@ -104,7 +106,8 @@ def body() -> tuple[str, str]:
     with plane_col:
         st.subheader("The hull of the gradients")
         st.plotly_chart(plane := two_d.gradient_figure(ex), config=CHART_CONFIG)
-        ui.figure_downloads(plane, "clarke-2d-gradient-plane")
+        ui.figure_downloads(plane, "clarke-2d-gradient-plane",
+                            title=slide_title(ex.text, at, ex.clarke, variables="x, y"))
         if ex.clarke.sequences and ex.clarke.kind != "unbounded":
             st.caption(plane_2d.gradient_caption(ex.clarke))
         for sentence in dict.fromkeys((ex.clarke.reason, sub.reason if sub else "", *ex.notes)):
