@@ -15,6 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
+from clarke_core.figures import style
 
 PRESENT = "present"  # the session key of the toggle, and the URL parameter's name
 URL = ui.UrlParam(PRESENT, "0", choices=("0", "1"))
@@ -106,6 +107,19 @@ KEYS_JS = """
 """
 
 
+def label_css(dark: bool) -> str:
+    """CSS that draws figure text in a role colour too faint for the theme's background (teal
+    labels on the dark theme, orange on the light one) in the readable variant of that colour
+    (``style.text_colours``). Figures are drawn once for both themes, so the page, which knows
+    the theme, recolours their text; lines and fills keep the role colours (3:1 is enough
+    there)."""
+    backgrounds = style.DARK_BACKGROUNDS if dark else (style.LIGHT_BACKGROUND,)
+    return "".join(
+        f'.js-plotly-plot text[style*="fill: {style.css_rgb(faint)};"] '
+        f"{{ fill: {readable} !important; }}\n"
+        for faint, readable in style.text_colours(backgrounds).items())
+
+
 def presenting() -> bool:
     """Whether this session is in presentation mode: the toggle's value, started from the URL's
     ``present`` once per session (any other value than 0 or 1 is refused in one sentence)."""
@@ -134,7 +148,8 @@ def chrome() -> None:
                       help="Large type, one figure per screen width, and ← / → step the "
                            "animation. Kept in the share link (present=1).")
     on = bool(st.session_state[PRESENT])
-    st.html(f"<style>{LAYOUT_CSS}{PRESENT_CSS if on else ''}</style>")
+    dark = getattr(st.context.theme, "type", None) == "dark"
+    st.html(f"<style>{LAYOUT_CSS}{label_css(dark)}{PRESENT_CSS if on else ''}</style>")
     if on:
         st.sidebar.html(KEYS_JS, unsafe_allow_javascript=True)
         if st.query_params.get(PRESENT) != "1":

@@ -12,11 +12,14 @@ import plotly.graph_objects as go
 
 from ..engine.sets import DifferentialSet
 from ..views.comparison import set_text
+from . import style
 
 SLIDE_WIDTH, SLIDE_HEIGHT = 1600, 900  # 16:9, the shape of a projected slide
 SLIDE_FONT, TITLE_FONT = 22, 28
 # Text sizes the builders set for a screen (labels, notes) grow by this much on a slide.
 _TEXT_SCALE = SLIDE_FONT / 14
+# Labels in a role colour too faint as text on white take its darker variant (4.5:1).
+_ON_WHITE = style.text_colours((style.LIGHT_BACKGROUND,))
 _MARGIN = {"l": 90, "r": 40, "t": 150, "b": 80}
 # Hints that only make sense next to a Play button (legend names such as "… (press ▶ Play)").
 _PLAY_HINT = re.compile(r"\s*\(press ▶ Play\)")
@@ -91,6 +94,8 @@ def slide_figure(fig: go.Figure, title: str | None = None) -> go.Figure:
         textfont = getattr(trace, "textfont", None)
         if textfont is not None and isinstance(textfont.size, int | float):
             textfont.size = round(textfont.size * _TEXT_SCALE)
+        if textfont is not None and isinstance(textfont.color, str):
+            textfont.color = _ON_WHITE.get(textfont.color.upper(), textfont.color)
     for note in slide.layout.annotations:
         if isinstance(note.font.size, int | float):
             note.font.size = round(note.font.size * _TEXT_SCALE)
