@@ -3,8 +3,9 @@
 ``?present=1`` (kept in the URL, so share links open it too) collapses the sidebar, sets large
 type, gives every chart the screen's width (chart columns stacked) and lets ← / → step the
 animation a lecturer last touched (else the first one on screen). The narrow rules hold always:
-columns stack when the page's content is narrower than ``STACK_BELOW_PX`` (a phone, a browser
-at 800 px, a projector at 1280×720 with the sidebar open), and a formula too wide for its
+columns of charts and formulas stack when the page's content is narrower than
+``STACK_BELOW_PX`` (a browser at 800 px, a projector at 1280×720 with the sidebar open), all
+columns below ``STACK_ALL_BELOW_PX``, and a formula too wide for its
 column scrolls instead of being cut.
 
 app.py calls ``sidebar_state`` for ``st.set_page_config`` and then ``chrome`` once per run.
@@ -19,18 +20,27 @@ from clarke_core.figures import style
 
 PRESENT = "present"  # the session key of the toggle, and the URL parameter's name
 URL = ui.UrlParam(PRESENT, "0", choices=("0", "1"))
-STACK_BELOW_PX = 900
+# Rows of columns holding a chart, a formula or a table stack below this content width; rows of
+# inputs only below the second (they still fit side by side at 800 px).
+STACK_BELOW_PX, STACK_ALL_BELOW_PX = 900, 600
 
 # The main column is a CSS size container, so columns stack by the width the page's content
 # really has, with or without the sidebar (a viewport @media rule cannot see the sidebar).
+_COLUMNS = '[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"])'
+_PICTURES = ':has(.js-plotly-plot, .katex-display, [data-testid="stDataFrame"])'
+
+
+def _stacked(rows: str) -> str:
+    """CSS that lays the columns of ``rows`` (a selector) one under the other, full width."""
+    return (f"{rows} {{ flex-direction: column; flex-wrap: wrap; row-gap: 1rem; }}\n"
+            f'{rows} > [data-testid="stColumn"] {{ width: 100% !important; '
+            "flex: 1 1 auto !important; min-width: 100% !important; }\n")
+
+
 LAYOUT_CSS = f"""
 [data-testid="stMainBlockContainer"] {{ container-type: inline-size; }}
-@container (max-width: {STACK_BELOW_PX}px) {{
-  [data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"]) {{
-    flex-direction: column; flex-wrap: wrap; }}
-  [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {{
-    width: 100% !important; flex: 1 1 auto !important; min-width: 100% !important; }}
-}}
+@container (max-width: {STACK_BELOW_PX}px) {{ {_stacked(_COLUMNS + _PICTURES)} }}
+@container (max-width: {STACK_ALL_BELOW_PX}px) {{ {_stacked(_COLUMNS)} }}
 .katex-display {{ overflow-x: auto; overflow-y: hidden; max-width: 100%;
   padding-bottom: 0.25rem; }}
 .js-plotly-plot, [data-testid="stPlotlyChart"] {{ max-width: 100%; }}
@@ -41,12 +51,7 @@ PRESENT_CSS = """
 html { font-size: 20px; }
 [data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem;
   max-width: 100%; }
-[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .js-plotly-plot) {
-  flex-direction: column; flex-wrap: wrap; }
-[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] .js-plotly-plot)
-    > [data-testid="stColumn"] {
-  width: 100% !important; flex: 1 1 auto !important; min-width: 100% !important; }
-"""
+""" + _stacked(_COLUMNS + ":has(.js-plotly-plot)")
 
 # ← / → move the step slider of the animation the lecturer last clicked or hovered (else the
 # first one on screen, else the first on the page) by one step. Plotly is not a global of

@@ -54,6 +54,10 @@ MIN_CONTRAST = 3.0
 TEXT_CONTRAST = 4.5
 
 
+# The modebar buttons figures leave out (zoom box, pan, reset, PNG and full screen stay).
+MODEBAR_REMOVED = ("zoomin", "zoomout", "autoscale", "lasso", "select")
+
+
 def translucent(colour: str, alpha: float) -> str:
     """``#rrggbb`` as an ``rgba(...)`` string, for bands drawn under other marks.
 
@@ -174,6 +178,9 @@ def base_layout(**overrides: object) -> dict:
         "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
         "hovermode": "closest",
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        # Upright at the right edge, and only the buttons a student uses: lying across the top
+        # (plotly's default) it covered the legend above the plot.
+        "modebar": {"orientation": "v", "remove": MODEBAR_REMOVED},
         "font": {"size": 14},
     }
     layout.update(overrides)
