@@ -8,11 +8,15 @@ from pathlib import Path
 
 import streamlit as st
 
+import ui_present
+
 # A local favicon: without one the browser tab shows the page's material icon, which the
 # frontend fetches from fonts.gstatic.com (an outside host) on every page change.
 FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 
-st.set_page_config(page_title="Clarke Lab", page_icon=FAVICON, layout="wide")
+st.set_page_config(page_title="Clarke Lab", page_icon=FAVICON, layout="wide",
+                   initial_sidebar_state=ui_present.sidebar_state())
+ui_present.chrome()  # layout CSS for narrow screens, presentation mode (?present=1)
 st.navigation([
     st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("app_pages/subgradients_page.py", title="Subgradients", icon=":material/trending_down:",

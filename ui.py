@@ -429,12 +429,13 @@ def _kept_file(kind: str, fig, build: Callable[[str], bytes]) -> bytes:
     return data
 
 
-def _png_renderer() -> Callable[[object], bytes] | None:
-    """A function that renders a plotly figure to PNG with kaleido and a locally installed
-    Chromium, or None when kaleido or a Chromium is missing. Nothing is downloaded: the browser
-    is the system's (``BROWSER_PATH``, else ``chromium`` on the PATH), plotly.js is plotly.py's
-    own copy, and MathJax is off (the labels are Unicode, and MathJax would come from a CDN).
-    A figure already rendered is not rendered again (the bytes are kept, see ``_kept_file``)."""
+def _picture_renderer() -> Callable[[object, str], bytes] | None:
+    """A function ``render(fig, format)`` that draws a plotly figure as PNG or SVG with kaleido
+    and a locally installed Chromium, or None when kaleido or a Chromium is missing. Nothing is
+    downloaded: the browser is the system's (``BROWSER_PATH``, else ``chromium`` on the PATH),
+    plotly.js is plotly.py's own copy, and MathJax is off (the labels are Unicode, and MathJax
+    would come from a CDN). A figure already drawn in a format is not drawn again (the bytes
+    are kept, see ``_kept_file``)."""
     try:
         import kaleido
     except ImportError:
@@ -445,15 +446,22 @@ def _png_renderer() -> Callable[[object], bytes] | None:
         return None
     os.environ.setdefault("BROWSER_PATH", browser)
 
-    def draw(fig) -> bytes:
+    def draw(fig, fmt: str) -> bytes:
+        # PNG at twice the slide's pixels, for a crisp picture on a large screen; SVG is vector.
         with _PNG_SLOT:
-            return kaleido.calc_fig_sync(fig, opts={"format": "png", "scale": 2},
-                                         kopts={"mathjax": False})
+            return kaleido.calc_fig_sync(fig, opts={"format": fmt, "scale": 2 if fmt == "png"
+                                                    else 1}, kopts={"mathjax": False})
 
-    def render(fig) -> bytes:
-        return _kept_file("png", fig, lambda _digest: draw(fig))
+    def render(fig, fmt: str) -> bytes:
+        return _kept_file(fmt, fig, lambda _digest: draw(fig, fmt))
 
     return render
+
+
+def _png_renderer() -> Callable[[object], bytes] | None:
+    """``_picture_renderer`` for PNG only (render(fig) -> PNG bytes), or None."""
+    render = _picture_renderer()
+    return None if render is None else (lambda fig: render(fig, "png"))
 
 
 def _figure_html(fig) -> bytes:
@@ -471,22 +479,32 @@ def _figure_html(fig) -> bytes:
     return _kept_file("html", fig, build)
 
 
-def figure_downloads(fig, name: str) -> None:
+def figure_downloads(fig, name: str, title: str | None = None) -> None:
     """Buttons that download ``fig`` as a standalone HTML file (plotly.js inside, so it works
-    offline, animation included) and, when kaleido and a Chromium are installed, as a PNG of its
-    first frame. Both files are made only when a button is clicked (Streamlit's deferred
-    download: a rerun registers a callable, nothing is built), once per figure, and every later
-    click on the same figure gets the same file; ``name`` is the file name without extension and
-    must be unique on the page."""
+    offline, animation included) and, when kaleido and a Chromium are installed, as a
+    slide-ready PNG and SVG: the picture at its last step, without Play, Pause or slider, at
+    16:9, with ``title`` (the line ``f(x) = …, x₀ = …, ∂f(x₀) = …``, see
+    ``export.slide_title``) above it. Each file is made only when its button is clicked
+    (Streamlit's deferred download: a rerun registers a callable, nothing is built), once per
+    figure, and every later click on the same figure gets the same file; ``name`` is the file
+    name without extension and must be unique on the page."""
+    from clarke_core.figures.export import slide_figure
+
     row = st.container(horizontal=True)
     row.download_button(
         "Download HTML", lambda: _figure_html(fig),
         file_name=f"{name}.html", mime="text/html", key=f"download_{name}_html",
         on_click="ignore", icon=":material/download:",
-        help="The interactive figure as one HTML file (about 5 MB, works offline).")
-    render = _png_renderer()
-    if render is not None:
+        help="The interactive figure as one HTML file (about 5 MB, as plotly.js is inside: "
+             "it works offline).")
+    render = _picture_renderer()
+    if render is None:
+        return
+    for fmt, mime, icon in (("png", "image/png", ":material/image:"),
+                            ("svg", "image/svg+xml", ":material/draw:")):
         row.download_button(
-            "Download PNG", lambda: render(fig), file_name=f"{name}.png", mime="image/png",
-            key=f"download_{name}_png", on_click="ignore", icon=":material/image:",
-            help="A picture of the figure as it first appears (takes a few seconds to make).")
+            f"Download {fmt.upper()}", lambda fmt=fmt: render(slide_figure(fig, title), fmt),
+            file_name=f"{name}.{fmt}", mime=mime, key=f"download_{name}_{fmt}",
+            on_click="ignore", icon=icon,
+            help="For a slide: the figure at its last step, without controls, 16:9, with a "
+                 "title line naming f, x₀ and ∂f(x₀) (takes a few seconds to make).")

@@ -4,6 +4,7 @@
 import streamlit as st
 
 import ui
+from clarke_core.figures.export import slide_title
 from clarke_core.figures.networks import euler_figure, ray_caption, ray_figure
 from clarke_core.labs.euler import explore_homogeneity
 from clarke_core.service import sandbox
@@ -58,7 +59,8 @@ with euler_col:
     st.subheader("Euler's identity on the Clarke set")
     euler_fig = euler_figure(view)
     st.plotly_chart(euler_fig, config=CHART_CONFIG)
-    ui.figure_downloads(euler_fig, "homogeneity-euler")
+    ui.figure_downloads(euler_fig, "homogeneity-euler", title=slide_title(
+        h.text, at, euler.clarke, variables=", ".join(h.variables)))
     st.latex(r"\partial f(x) = " + euler.clarke.latex())
     if euler.target is not None and euler.products:
         values = euler.exact_products or [f"{p:.6g}" for p in euler.products]

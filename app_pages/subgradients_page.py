@@ -10,6 +10,7 @@ from clarke_core.figures.descent import (
     descent_figure,
     sweep_figure,
 )
+from clarke_core.figures.export import slide_title
 from clarke_core.figures.planes import PLANE_CAPTION, plane_sweep_figure
 from clarke_core.labs.descent import SCHEDULES, subgradient_descent
 from clarke_core.service import sandbox
@@ -110,7 +111,8 @@ def sweep_section() -> None:
                  "subdifferential (or the Clarke set, when the subdifferential is empty).")
     st.plotly_chart(sweep := sweep_chart(text, at, st.session_state["subgradients_path"]),
                     config=CHART_CONFIG)
-    ui.figure_downloads(sweep, "subgradient-sweep")
+    ui.figure_downloads(sweep, "subgradient-sweep", title=slide_title(
+        ex.text, at, sub, variables="x" if one_d else "x, y", symbol="∂ₛf(x₀)"))
     st.caption(SWEEP_CAPTION if one_d else PLANE_CAPTION)
     if sub is not None and sub.kind == "empty":
         st.warning(no_subgradient_note(ex))

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures import witness_figure
+from clarke_core.figures.export import slide_title
 from clarke_core.figures.linked import linked_1d
 from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_1D
@@ -45,7 +46,7 @@ def body() -> tuple[str, str]:
 
     st.subheader("The sequences, their slopes and the hull: one Play")
     st.plotly_chart(linked := linked_1d(ex), config=CHART_CONFIG)
-    ui.figure_downloads(linked, "clarke-1d-sequences")
+    ui.figure_downloads(linked, "clarke-1d-sequences", title=slide_title(ex.text, at, ex.clarke))
     if ex.clarke.sequences and ex.clarke.kind != "unbounded":
         st.caption("Press ▶ Play or drag the slider: each solid tangent touches the graph at a "
                    "point $x_i$ closer to $x_0$ (the graph zooms in as they shrink); on the "

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures import surface, two_d
+from clarke_core.figures.export import slide_title
 from clarke_core.figures.linked import linked_2d
 from clarke_core.service import sandbox
 from clarke_core.views import plane_2d
@@ -93,7 +94,7 @@ def body() -> tuple[str, str]:
 
     st.subheader("The sequences xᵢ → x₀ and the hull of their gradients: one Play")
     st.plotly_chart(linked := linked_2d(ex), config=CHART_CONFIG)
-    ui.figure_downloads(linked, "clarke-2d-sequences")
+    ui.figure_downloads(linked, "clarke-2d-sequences", title=slide_title(ex.text, at, ex.clarke))
     if ex.pieces:
         st.markdown("Smooth pieces next to x₀: " + ", ".join(
             rf"$\textcolor{{{two_d.piece_colour(k)}}}{{\blacksquare}}\ f_{{{k + 1}}} = {tex}$"

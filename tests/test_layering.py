@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "clarke_core"
 FIGURES = CORE / "figures"
 CORE_FILES = sorted(CORE.rglob("*.py"))
-UI_FILES = sorted([ROOT / "app.py", ROOT / "ui.py", *(ROOT / "app_pages").glob("*.py"),
+UI_FILES = sorted([ROOT / "app.py", *ROOT.glob("ui*.py"), *(ROOT / "app_pages").glob("*.py"),
                    *(ROOT / "lessons").glob("*.py")])
 
 

@@ -49,6 +49,13 @@ SIDE_COLOURS = {"left": LEFT_SEQUENCE, "right": RIGHT_SEQUENCE}
 LIGHT_BACKGROUND = "#FFFFFF"
 DARK_BACKGROUNDS = ("#171614", "#0E1117")
 MIN_CONTRAST = 3.0
+# Text (labels drawn in a role colour, such as the Clarke set's teal vertex labels) needs more:
+# WCAG 2.1 SC 1.4.3 asks 4.5:1 for text of normal size.
+TEXT_CONTRAST = 4.5
+
+
+# The modebar buttons figures leave out (zoom box, pan, reset, PNG and full screen stay).
+MODEBAR_REMOVED = ("zoomin", "zoomout", "autoscale", "lasso", "select")
 
 
 def translucent(colour: str, alpha: float) -> str:
@@ -115,6 +122,51 @@ def contrast_ratio(colour: str, background: str) -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+def mix(colour: str, toward: str, t: float) -> str:
+    """``colour`` moved a fraction ``t`` of the way to ``toward`` (both ``#rrggbb``), in sRGB.
+
+    >>> mix("#000000", "#FFFFFF", 0.5)
+    '#808080'
+    """
+    return over(translucent(toward, t), colour)
+
+
+def readable(colour: str, backgrounds: tuple[str, ...],
+             ratio: float = TEXT_CONTRAST) -> str:
+    """``colour`` as text on ``backgrounds`` (all light or all dark): itself when it reaches
+    ``ratio`` on each, else the least change of it towards white (dark backgrounds) or black
+    (light ones) that does, so the hue stays recognisable.
+
+    >>> readable(CLARKE_SET, DARK_BACKGROUNDS)
+    '#0A926C'
+    >>> readable(FUNCTION, (LIGHT_BACKGROUND,)) == FUNCTION
+    True
+    """
+    toward = "#FFFFFF" if relative_luminance(backgrounds[0]) < 0.5 else "#000000"
+    for step in range(101):
+        candidate = mix(colour, toward, step / 100)
+        if all(contrast_ratio(candidate, bg) >= ratio for bg in backgrounds):
+            return candidate
+    return toward
+
+
+def text_colours(backgrounds: tuple[str, ...]) -> dict[str, str]:
+    """The role colours (and the guides' grey) that are too faint as text on ``backgrounds``,
+    each with the colour its labels take there instead (see ``readable``)."""
+    colours = (*ROLE_COLOURS.values(), NEUTRAL, LEVEL_CURVE)
+    return {c: readable(c, backgrounds) for c in dict.fromkeys(colours)
+            if readable(c, backgrounds) != c}
+
+
+def css_rgb(colour: str) -> str:
+    """``#rrggbb`` as plotly.js writes it into an SVG element's style (``fill: rgb(…)``).
+
+    >>> css_rgb(CLARKE_SET)
+    'rgb(0, 141, 102)'
+    """
+    return "rgb({}, {}, {})".format(*_rgb(colour))
+
+
 def base_layout(**overrides: object) -> dict:
     """Layout shared by all figures: transparent backgrounds, so the app's theme shows through.
 
@@ -126,6 +178,9 @@ def base_layout(**overrides: object) -> dict:
         "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
         "hovermode": "closest",
         "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        # Upright at the right edge, and only the buttons a student uses: lying across the top
+        # (plotly's default) it covered the legend above the plot.
+        "modebar": {"orientation": "v", "remove": MODEBAR_REMOVED},
         "font": {"size": 14},
     }
     layout.update(overrides)
