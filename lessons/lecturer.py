@@ -62,13 +62,13 @@ def page() -> None:
                 f"variable {SECRET_VARIABLE}, or {SECRET_KEY} in .streamlit/secrets.toml, to a "
                 f"secret of at least {MIN_SECRET_CHARS} characters, and restart the app.")
         return
-    if not st.session_state.get(SIGNED_IN):
-        typed = st.text_input("Lecturer's secret", type="password", key=SECRET, max_chars=200)
-        if not is_lecturer(typed, secret):
-            if typed:
-                st.error("That is not the lecturer's secret.")
-            return
+    typed = st.text_input("Lecturer's secret", type="password", key=SECRET, max_chars=200)
+    if is_lecturer(typed, secret):
         st.session_state[SIGNED_IN] = True
+    elif typed or not st.session_state.get(SIGNED_IN):
+        if typed:
+            st.error("That is not the lecturer's secret.")
+        return
     try:
         store = ui.classroom_store()
     except StoreError as err:

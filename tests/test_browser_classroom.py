@@ -135,6 +135,7 @@ def test_an_attempt_on_the_page_survives_a_restart(classroom_env, browser, page,
                         encoding="utf-8")
         page.get_by_text("Create a class").click()
         page.get_by_label("Assignment").first.click()
+        page.keyboard.type("Upload")  # the list is long (and virtual): filter it first
         page.get_by_role("option", name="Upload a file…").click()
         wait_for_app(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(

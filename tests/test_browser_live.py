@@ -68,7 +68,7 @@ def test_a_student_s_answer_reaches_the_lecturer_s_histogram(live_server, browse
     lecturer = _page(browser, 1280, 720)
     lecturer.goto(f"{base}/live")
     wait_for_app(lecturer)
-    lecturer.get_by_text("Lecturer", exact=True).click()
+    lecturer.get_by_test_id("stExpander").get_by_text("Lecturer", exact=True).click()
     lecturer.get_by_label("Lecturer's secret").fill(SECRET)
     lecturer.get_by_role("button", name="Enter").click()
     lecturer.get_by_role("button", name="Open live").click()
@@ -123,7 +123,7 @@ def test_a_wrong_token_or_secret_is_one_sentence(live_server, browser):
     assert page.get_by_label("Your name").count() == 0
     page.goto(f"{base}/live")
     wait_for_app(page)
-    page.get_by_text("Lecturer", exact=True).click()
+    page.get_by_test_id("stExpander").get_by_text("Lecturer", exact=True).click()
     page.get_by_label("Lecturer's secret").fill("not the secret")
     page.get_by_role("button", name="Enter").click()
     page.get_by_text("That is not the lecturer's secret.").wait_for(timeout=30_000)
