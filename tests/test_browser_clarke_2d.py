@@ -45,13 +45,15 @@ def share_link(page) -> str:
 def test_type_a_function_and_play_the_animation(streamlit_server, page, screenshot_dir):
     _open(page, f"{streamlit_server}/clarke?dim=2")
     assert page.get_by_role("radio", name="f of x and y (2D)").is_checked()
-    assert page.locator(".js-plotly-plot").count() == 2, "the explorations open on request"
+    # One linked figure (map, gradient plane and table under one slider); the explorations
+    # open on request.
+    assert page.locator(".js-plotly-plot").count() == 1
     _enter(page, F_LABEL, "max(x, -y) + abs(y)", "f=max%28x%2C+-y%29+%2B+abs%28y%29")
     _enter(page, AT_LABEL, "0, 0", "at=0%2C+0")
     assert page.locator(EXCEPTION).count() == 0
     assert page.locator(ERROR).count() == 0
 
-    plane = page.locator(".js-plotly-plot").nth(1)  # the gradient plane
+    plane = page.locator(".js-plotly-plot").first  # the linked map and gradient plane
     # The slider's current-value text ("step i = 1"); plotly.js 4 no longer gives it its own class.
     current = plane.locator("text", has_text="step i =")
     before = current.text_content()
@@ -88,7 +90,7 @@ def test_the_share_link_round_trips_with_the_controls(streamlit_server, page, br
         assert fresh.get_by_role("radio", name="f of x and y (2D)").is_checked()
         assert float(fresh.locator(SLIDER).input_value()) == 0.5
         assert fresh.get_by_role("radio", name="ε = 0.01").is_checked()
-        assert fresh.locator(".js-plotly-plot").count() == 4, "both explorations open again"
+        assert fresh.locator(".js-plotly-plot").count() == 3, "both explorations open again"
         assert fresh.locator(EXCEPTION).count() == 0
     finally:
         fresh.context.close()
