@@ -157,7 +157,7 @@ def computed(compute: Callable[[str, str], object], text: str, at: str, *, spinn
     st.stop()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(max_entries=1, show_spinner=False)
 def classroom_store():
     """The classroom store of this server (``CLARKE_LAB_DATABASE_URL``, else the SQLite file in
     data/), opened once and shared by every session; serve.py opened and migrated it on start.

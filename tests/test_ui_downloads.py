@@ -24,14 +24,14 @@ def test_the_1d_page_offers_html_downloads_of_its_figures():
     assert not at.exception, at.exception
     buttons = _buttons(at)
     labels = [b.proto.label for b in buttons]
-    assert labels.count("Download HTML") == 2, labels
+    assert labels.count("Download HTML") == 1, labels  # one linked figure
     assert all(b.proto.ignore_rerun for b in buttons)
 
 
 def test_png_button_only_when_kaleido_and_a_browser_are_there():
     at = run_page()
     labels = [b.proto.label for b in _buttons(at)]
-    expected = 2 if ui._png_renderer() is not None else 0
+    expected = 1 if ui._png_renderer() is not None else 0
     assert labels.count("Download PNG") == expected, labels
 
 
@@ -96,7 +96,7 @@ def test_clicks_and_reruns_do_not_grow_streamlits_stored_files(monkeypatch):
         at.run()
         assert not at.exception, at.exception
         html = [b for b in _buttons(at) if b.proto.label == "Download HTML"]
-        assert len(html) == 2 and all(b.proto.deferred_file_id for b in html)
+        assert len(html) == 1 and all(b.proto.deferred_file_id for b in html)
         # nothing is built by a rerun: only the deferred callables are registered
         if rerun == 0:
             assert not storage._files_by_id
@@ -105,5 +105,5 @@ def test_clicks_and_reruns_do_not_grow_streamlits_stored_files(monkeypatch):
                 urls.add(manager.execute_deferred(button.proto.deferred_file_id))
         stored.append(len(storage._files_by_id))
         assert len(manager._deferred_callables) <= len(_buttons(at))
-    assert len(urls) == 2  # one file per figure, however often it was asked for
-    assert max(stored) == 2, stored
+    assert len(urls) == 1  # one file per figure, however often it was asked for
+    assert max(stored) == 1, stored
