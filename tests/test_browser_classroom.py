@@ -135,8 +135,11 @@ def test_an_attempt_on_the_page_survives_a_restart(classroom_env, browser, page,
                         encoding="utf-8")
         page.get_by_text("Create a class").click()
         page.get_by_label("Assignment").first.click()
-        page.keyboard.type("Upload")  # the list is long (and virtual): filter it first
-        page.get_by_role("option", name="Upload a file…").click()
+        # The list is long (and virtual): filter it down to the one option, and take it.
+        page.keyboard.type("Upload")
+        page.get_by_role("option", name="Upload a file…").wait_for(state="visible")
+        page.wait_for_timeout(500)  # the filtered list settles (its options are redrawn)
+        page.keyboard.press("Enter")
         wait_for_app(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
             str(toml))
