@@ -26,12 +26,11 @@ from .verdict import (
     EXACT_TOLERANCE_2D,
     NAMES,
     Verdict,
-    _sum_like,
     decimal_note,
-    do_word,
     graded,
     show_set,
     vec,
+    wrong_extra,
 )
 
 
@@ -85,14 +84,4 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         return graded(False, base, [why], diagnosis)
     extra = [vec(tuple(parsed.points[points.index(p)]))
              for p, out in zip(hull, outside, strict=True) if p in points and out]
-    if covers:
-        why = (f"Too large: the {name} is {shown}; {', '.join(extra[:6])} {do_word(extra)} not "
-               "belong to it.")
-        diagnosis = "too_large"
-        if kind == "clarke" and f is not None and _sum_like(f):
-            diagnosis = "sum_rule"
-            why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
-                    "superset.")
-        return graded(False, base, [why], diagnosis)
-    return graded(False, base, [f"Not the {name}: it is {shown}; {', '.join(extra[:6])} "
-                                  f"{do_word(extra)} not belong to it."], "not_the_set")
+    return wrong_extra(kind, f, name, shown, extra[:6], covers, base)

@@ -32,12 +32,11 @@ from .verdict import (
     DECIMAL_TOLERANCE,
     NAMES,
     Verdict,
-    _sum_like,
     decimal_note,
-    do_word,
     graded,
     show_set,
     vec,
+    wrong_extra,
 )
 
 
@@ -105,14 +104,4 @@ def compare_nd(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
         return graded(False, base, [f"Too small: the {name} is {shown}. It misses the "
                                     f"corner(s) {corners}."], "too_small")
     extra = [vec(p) for p in outside[:6]]
-    if not missing:
-        why = (f"Too large: the {name} is {shown}; {', '.join(extra)} {do_word(extra)} not "
-               "belong to it.")
-        diagnosis = "too_large"
-        if kind == "clarke" and f is not None and _sum_like(f):
-            diagnosis = "sum_rule"
-            why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
-                    "superset.")
-        return graded(False, base, [why], diagnosis)
-    return graded(False, base, [f"Not the {name}: it is {shown}; {', '.join(extra)} "
-                                f"{do_word(extra)} not belong to it."], "not_the_set")
+    return wrong_extra(kind, f, name, shown, extra, not missing, base)

@@ -184,3 +184,20 @@ def contains_exact(truth: DifferentialSet, s: tuple) -> bool:
         return _sign(s[0] - lo) >= 0 and _sign(hi - s[0]) >= 0
     tol = CURVED_TOLERANCE / 2 if truth.kind == SetKind.CONVEX else 1e-9
     return truth.contains(tuple(float(c) for c in s), tol)
+
+
+def wrong_extra(kind: str, f, name: str, shown: str, extra: list[str], covers: bool,
+                base: float) -> Verdict:
+    """The verdict for an answer with points ``extra`` outside the set: too large when it
+    ``covers`` the set (the sum rule's superset when f looks like a sum), else another set."""
+    if covers:
+        why = (f"Too large: the {name} is {shown}; {', '.join(extra)} {do_word(extra)} not "
+               "belong to it.")
+        diagnosis = "too_large"
+        if kind == "clarke" and f is not None and _sum_like(f):
+            diagnosis = "sum_rule"
+            why += (" This looks like the sum rule, ∂(f + g) ⊆ ∂f + ∂g, which only gives a "
+                    "superset.")
+        return graded(False, base, [why], diagnosis)
+    return graded(False, base, [f"Not the {name}: it is {shown}; {', '.join(extra)} "
+                                f"{do_word(extra)} not belong to it."], "not_the_set")
