@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy as sp
+from hull_check import distance_to_hull
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
@@ -216,7 +217,7 @@ def test_curved_independent_switches_against_sampling():
                                    directions=[[float(a) for a in c.direction]
                                                for c in result.cells])
     vertices = [[float(c) for c in v] for v in result.vertices]
-    assert all(_float_distance_to_hull(g, vertices) <= 1e-5 for g in sampled[:200])
+    assert all(distance_to_hull(g, vertices) <= 1e-5 for g in sampled[:200])
     for v in vertices:
         assert np.min(np.max(np.abs(sampled - np.array(v)), axis=1)) <= 1e-5
 
@@ -289,20 +290,6 @@ def _scipy_strictly_feasible(rows) -> bool:
     res = optimize.linprog([0] * n + [-1], A_ub=a_ub, b_ub=[0] * len(rows),
                            bounds=[(-1, 1)] * n + [(None, 1)], method="highs")
     return res.status == 0 and -res.fun > 1e-9
-
-
-def _float_distance_to_hull(g, vertices) -> float:
-    """Independent float check (HiGHS): min |sum lambda_i v_i - g|_inf over the simplex."""
-    k, n = len(vertices), len(g)
-    a_ub, b_ub = [], []
-    for i in range(n):
-        a_ub.append([v[i] for v in vertices] + [-1])
-        b_ub.append(g[i])
-        a_ub.append([-v[i] for v in vertices] + [-1])
-        b_ub.append(-g[i])
-    res = optimize.linprog([0] * k + [1], A_ub=a_ub, b_ub=b_ub, A_eq=[[1] * k + [0]],
-                           b_eq=[1], bounds=[(0, None)] * (k + 1), method="highs")
-    return float(res.fun)
 
 
 def _in_hull(g, others) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import sympy as sp
+from hull_check import distance_to_hull
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
@@ -183,7 +184,7 @@ def test_sampled_piece_gradients_match_the_exact_clarke_set(n, data):
     _, grads = evaluate(node, y)
     distinct = np.unique(np.round(grads, 9), axis=0)
     for g in distinct:
-        assert _distance_to_hull(g, vertices) <= 1e-9, (g, result.vertices)
+        assert distance_to_hull(g, vertices) <= 1e-9, (g, result.vertices)
     for v in vertices:
         assert np.min(np.max(np.abs(grads - v), axis=1)) <= 1e-9, (v, node)
 
@@ -262,15 +263,3 @@ def _inequalities(planes, n: int, f) -> tuple[np.ndarray, np.ndarray]:
     return np.array(rows), np.array(bounds)
 
 
-def _distance_to_hull(g, vertices) -> float:
-    """Independent float check (HiGHS): min |sum lambda_i v_i - g|_inf over the simplex."""
-    k, n = len(vertices), len(g)
-    a_ub, b_ub = [], []
-    for i in range(n):
-        a_ub.append([v[i] for v in vertices] + [-1])
-        b_ub.append(g[i])
-        a_ub.append([-v[i] for v in vertices] + [-1])
-        b_ub.append(-g[i])
-    res = optimize.linprog([0] * k + [1], A_ub=a_ub, b_ub=b_ub, A_eq=[[1] * k + [0]],
-                           b_eq=[1], bounds=[(0, None)] * (k + 1), method="highs")
-    return float(res.fun)

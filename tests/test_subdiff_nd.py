@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
+from hull_check import distance_to_hull
 from scipy import optimize
 
 from clarke_core import subdifferential
@@ -127,7 +128,7 @@ def test_the_subdifferential_lies_in_the_clarke_set_and_holds_globally():
     assert vertex_set(result.vertices) == {(0, 0, -2), (0, 0, 1)}
     for v in result.vertices:
         s = np.array([float(c) for c in v])
-        assert _distance_to_hull(s, [[float(c) for c in w] for w in clarke.vertices]) < 1e-9
+        assert distance_to_hull(s, [[float(c) for c in w] for w in clarke.vertices]) < 1e-9
         assert all(g(*q) >= s @ q - 1e-9 for q in far)
 
 
@@ -250,15 +251,3 @@ def test_cli_json_empty():
     assert data["set"]["kind"] == "empty" and data["set"]["vertices"] == []
 
 
-def _distance_to_hull(g, vertices) -> float:
-    """Independent float check (HiGHS): min |sum lambda_i v_i - g|_inf over the simplex."""
-    k, n = len(vertices), len(g)
-    a_ub, b_ub = [], []
-    for i in range(n):
-        a_ub.append([v[i] for v in vertices] + [-1])
-        b_ub.append(g[i])
-        a_ub.append([-v[i] for v in vertices] + [-1])
-        b_ub.append(-g[i])
-    res = optimize.linprog([0] * k + [1], A_ub=a_ub, b_ub=b_ub, A_eq=[[1] * k + [0]],
-                           b_eq=[1], bounds=[(0, None)] * (k + 1), method="highs")
-    return float(res.fun)

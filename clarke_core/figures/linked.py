@@ -147,13 +147,7 @@ def linked_1d(ex: Exploration1D) -> go.Figure:
         panels.append(Panel(table_panel(_names_1d(ex, used), colours,
                                         [ex.steps[j] for j in used], seqs, TABLE_HEADER_1D),
                             3, 1))
-    layout = style.base_layout(height=height, margin={"l": 60, "r": 20, "t": 70,
-                                                      "b": _CONTROLS})
-    grid.update_layout(**layout)
-    grid.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0,
-                               "font": {"size": 12}})
-    return link(grid, panels, "step i = ", frame_ms=one_d.FRAME_MS,
-                transition_ms=one_d.TRANSITION_MS, place=_controls(layout), value_side="right")
+    return _linked(grid, panels, height, {"l": 60, "r": 20, "t": 70})
 
 
 # --- 2D ------------------------------------------------------------------------------------
@@ -180,8 +174,12 @@ def linked_2d(ex: Exploration2D) -> go.Figure:
         names = [f"{j + 1}: ∇f → {ex.steps[i][-1].gradient}" for j, i in enumerate(index)]
         panels.append(Panel(table_panel(names, colours, [ex.steps[j] for j in index], seqs),
                             2, 1))
-    layout = style.base_layout(height=height, margin={"l": 50, "r": 10, "t": 110,
-                                                      "b": _CONTROLS})
+    return _linked(grid, panels, height, {"l": 50, "r": 10, "t": 110})
+
+
+def _linked(grid: go.Figure, panels: list, height: int, margin: dict) -> go.Figure:
+    """The panels under one slider in ``grid``, one legend in a row above the plots."""
+    layout = style.base_layout(height=height, margin={**margin, "b": _CONTROLS})
     grid.update_layout(**layout)
     grid.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0,
                                "font": {"size": 12}})
