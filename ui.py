@@ -458,12 +458,6 @@ def _picture_renderer() -> Callable[[object, str], bytes] | None:
     return render
 
 
-def _png_renderer() -> Callable[[object], bytes] | None:
-    """``_picture_renderer`` for PNG only (render(fig) -> PNG bytes), or None."""
-    render = _picture_renderer()
-    return None if render is None else (lambda fig: render(fig, "png"))
-
-
 def _figure_html(fig) -> bytes:
     """``fig`` as one HTML page with plotly.js inside (about 5 MB, UTF-8): opens offline,
     animation too. The same figure always gives the same bytes (a fixed div id), built once.

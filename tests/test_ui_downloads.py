@@ -31,7 +31,7 @@ def test_the_1d_page_offers_html_downloads_of_its_figures():
 def test_png_button_only_when_kaleido_and_a_browser_are_there():
     at = run_page()
     labels = [b.proto.label for b in _buttons(at)]
-    expected = 1 if ui._png_renderer() is not None else 0
+    expected = 1 if ui._picture_renderer() is not None else 0
     assert labels.count("Download PNG") == expected, labels
 
 
@@ -45,10 +45,10 @@ def test_the_html_file_is_standalone_and_holds_the_data():
 
 
 def test_the_png_is_made_with_the_local_chromium():
-    render = ui._png_renderer()
+    render = ui._picture_renderer()
     if render is None:
         pytest.skip("kaleido or a Chromium is not installed")
-    png = render(go.Figure(go.Scatter(y=[1, 3, 2])))
+    png = render(go.Figure(go.Scatter(y=[1, 3, 2])), "png")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
 
 
