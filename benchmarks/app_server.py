@@ -28,9 +28,10 @@ def free_port() -> int:
 
 
 def start(script: Path, port: int, log_path: Path, *options: str,
-          cwd: Path | None = None) -> subprocess.Popen:
+          cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.Popen:
     """``streamlit run script`` on 127.0.0.1:port, headless, no file watcher, no usage
-    statistics, output to ``log_path``; ``options`` are extra command-line arguments."""
+    statistics, output to ``log_path``; ``options`` are extra command-line arguments, ``env``
+    variables set for the server on top of this process's environment."""
     cmd = [sys.executable, "-m", "streamlit", "run", str(script),
            "--server.address", HOST, "--server.port", str(port), "--server.headless", "true",
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *options]
@@ -38,7 +39,8 @@ def start(script: Path, port: int, log_path: Path, *options: str,
     # Output goes to a file, not a pipe: a full pipe would block the server.
     with open(log_path, "wb") as log:
         return subprocess.Popen(cmd, cwd=cwd or script.parent, stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, **(env or {})})
 
 
 def healthy(base: str, timeout: float = 5.0) -> bool:

@@ -195,7 +195,8 @@ class Probe:
 
 
 def start_server(port: int, sessions: int, log_path: Path,
-                 options: tuple[str, ...] = ()) -> subprocess.Popen:
+                 options: tuple[str, ...] = (), env: dict[str, str] | None = None
+                 ) -> subprocess.Popen:
     """Streamlit serving the app (serve.py) on 127.0.0.1:port with the agent API
     (app_server.start), output to ``log_path``. ``options`` are extra Streamlit settings as
     ``section.name=value`` (to measure a setting before/after)."""
@@ -208,7 +209,7 @@ def start_server(port: int, sessions: int, log_path: Path,
         extra += [f"--{name}", value]
     # serve.py: the app as deployed (the image's command), with its framing policy and its
     # refusal of clients' clear_cache.
-    return app_server.start(REPO / "serve.py", port, log_path, *extra, cwd=REPO)
+    return app_server.start(REPO / "serve.py", port, log_path, *extra, cwd=REPO, env=env)
 
 
 def wait_healthy(proc: subprocess.Popen, base: str, log_path: Path, limit: float = 90.0) -> None:

@@ -315,16 +315,8 @@ def run_live(probe: LiveProbe) -> LiveProbe:
         url = f"sqlite:///{Path(folder) / 'lab.sqlite'}"
         with Store(url) as store:
             code = create_class(store, (REPO / "assets" / "lecture_assignment.toml").read_text())
-        saved = {k: os.environ.get(k) for k in ENV}
-        os.environ.update(dict(zip(ENV, (url, secret), strict=True)))
-        try:
-            proc = start_server(port, probe.students, log_path)
-        finally:
-            for k, v in saved.items():
-                if v is None:
-                    os.environ.pop(k, None)
-                else:
-                    os.environ[k] = v
+        proc = start_server(port, probe.students, log_path,
+                            env=dict(zip(ENV, (url, secret), strict=True)))
         stop, watcher, lecturer = threading.Event(), None, None
         try:
             wait_healthy(proc, base, log_path)

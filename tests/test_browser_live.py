@@ -4,7 +4,6 @@ histogram shows the answer without a reload (the fragment reruns by itself)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -34,17 +33,9 @@ def live_server(tmp_path_factory) -> Iterator[tuple[str, str, str]]:
     port = app_server.free_port()
     base = f"http://{app_server.HOST}:{port}"
     log_path = ARTIFACTS / f"streamlit-server-{port}.log"
-    saved = {k: os.environ.get(k) for k in ("CLARKE_LAB_DATABASE_URL",
-                                            "CLARKE_LAB_LECTURER_SECRET")}
-    os.environ.update(CLARKE_LAB_DATABASE_URL=url, CLARKE_LAB_LECTURER_SECRET=SECRET)
-    try:
-        proc = app_server.start(REPO_ROOT / "serve.py", port, log_path, cwd=REPO_ROOT)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    proc = app_server.start(REPO_ROOT / "serve.py", port, log_path, cwd=REPO_ROOT,
+                            env={"CLARKE_LAB_DATABASE_URL": url,
+                                 "CLARKE_LAB_LECTURER_SECRET": SECRET})
     try:
         problem = app_server.wait_healthy(proc, base, SERVER_START_TIMEOUT_S)
         if problem:

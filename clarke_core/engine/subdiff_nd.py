@@ -28,7 +28,6 @@ d positively spanning ℝⁿ), and its vertices are the rays with τ > 0 of the 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,7 +35,7 @@ from fractions import Fraction
 import sympy as sp
 
 from ..errors import UndecidedError
-from .clarke_nd import _Cone, _Fan
+from .clarke_nd import _Cone, _Fan, _scaled
 from .lp_exact import Row, as_number, dot, exact_sign, hull_kind, hull_vertices
 from .primitives import NONSMOOTH_FUNCS, branches
 
@@ -96,7 +95,7 @@ def subdifferential_nd(expr: sp.Expr, variables: Sequence[sp.Symbol], point: Seq
             bound = _exact(dot(a, x[:n]) + b * x[n])
             row = tuple(-sense * c for c in x[:n]) + (sense * bound,)
             if any(exact_sign(c) != 0 for c in row):
-                halfspaces[_primitive(row)] = None
+                halfspaces[_scaled(row)] = None
     # Constraints through the origin first: they cut the box of the local cone early.
     rows = sorted(halfspaces, key=lambda r: exact_sign(r[-1]) != 0)
     lineality, rays = cone_generators([(0,) * n + (1,), *rows], n + 1)
@@ -222,15 +221,4 @@ def _quotient(a, b):
 def _combination(a, u: Row, b, v: Row) -> Row:
     """a u + b v, scaled to a primitive integer vector when rational (sizes stay small)."""
     out = tuple(_exact(a * p + b * q) for p, q in zip(u, v, strict=True))
-    return _primitive(out)
-
-
-def _primitive(row: Row) -> Row:
-    """The positive multiple of a rational row with coprime integer entries (others as they
-    are): equal half-spaces then compare equal."""
-    if not all(isinstance(a, int | Fraction) for a in row):
-        return row
-    scale = math.lcm(*(Fraction(a).denominator for a in row))
-    ints = [int(a * scale) for a in row]
-    g = math.gcd(*ints) or 1
-    return tuple(a // g for a in ints)
+    return _scaled(out)
