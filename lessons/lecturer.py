@@ -133,7 +133,8 @@ def classes_panel(store) -> None:
     if not records:
         st.info("No classes yet: create one above.")
         return
-    titles = {r.code: r.open().title for r in records}
+    opened = {r.code: r.open() for r in records}  # each class's TOML read once per run
+    titles = {c: a.title for c, a in opened.items()}
     st.dataframe([{"code": r.code, "assignment": titles[r.code], "stored as": r.assignment,
                    "created (UTC)": f"{r.created_at:%Y-%m-%d %H:%M}"} for r in records],
                  hide_index=True, width="stretch")
@@ -142,7 +143,7 @@ def classes_panel(store) -> None:
     code = st.selectbox("Class", list(titles), key=CLASS,
                         format_func=lambda c: f"{c} · {titles[c]}")
     record = next(r for r in records if r.code == code)
-    class_results(store, record.assignment, record.open(), code)
+    class_results(store, record.assignment, opened[code], code)
 
 
 def class_results(store, key: str, assignment, code: str) -> None:

@@ -128,33 +128,41 @@ def _modulus(clarke: DifferentialSet) -> tuple[float | None, str | None]:
     return float(exact), sp.latex(exact)
 
 
-def _regularity(cells: list[Cell], p: tuple, clarke: DifferentialSet, convex: bool
-                ) -> tuple[bool | None, str, tuple | None, tuple[Sector, ...]]:
+def _sector_gradients(cells: list[Cell], p: tuple) -> tuple[list[tuple[Cell, tuple]], bool]:
+    """The sector cells with their form's exact gradient at p, and whether some form has no
+    finite one there (cusp cells are left out: no ray enters them, so they do not shape
+    f'(x0; ·))."""
+    gradients: dict[sp.Expr, tuple | None] = {}
     sectors, missing = [], False
-    gradients = {}
     for cell in cells:
         if cell.germ.span is None:
-            continue  # a cusp cell: no ray enters it, so it does not shape f'(x0; ·)
+            continue
         if cell.form not in gradients:
             gradients[cell.form] = _gradient_at(cell.form, p)
         g = gradients[cell.form]
         if g is None:
             missing = True
-            continue
-        sectors.append((cell, g))
-    drawn = tuple(Sector(*c.germ.span, (float(g[0]), float(g[1]))) for c, g in sectors)
+        else:
+            sectors.append((cell, g))
+    return sectors, missing
+
+
+def _regularity(cells: list[Cell], sectors: list[tuple[Cell, tuple]], missing: bool,
+                clarke: DifferentialSet, convex: bool) -> tuple[bool | None, str, tuple | None]:
     if clarke.kind == SetKind.POINT:
         return True, ("∂f(x₀) is one point, so f is strictly differentiable at x₀, and "
-                      "strictly differentiable functions are regular."), None, drawn
+                      "strictly differentiable functions are regular."), None
     if convex:
         return True, ("f is certified convex, and convex functions are regular (Clarke, "
-                      "Proposition 2.3.6)."), None, drawn
+                      "Proposition 2.3.6)."), None
+    if not cells:
+        return None, "The cells of f around x₀ were not found exactly.", None
     if missing:
         return None, ("The gradient of one of f's pieces has no finite value at x₀, so its "
-                      "directional derivatives were not found exactly."), None, drawn
+                      "directional derivatives were not found exactly."), None
     if clarke.exact is None or clarke.kind not in _EXACT_KINDS:
         return None, ("The Clarke set is curved (found along sampled rays), so its support "
-                      "function is not known exactly here."), None, drawn
+                      "function is not known exactly here."), None
     for cell, g in sectors:
         for u in _tests(cell):
             sigma = _support(clarke.exact, u)
@@ -164,10 +172,10 @@ def _regularity(cells: list[Cell], p: tuple, clarke: DifferentialSet, convex: bo
                        rf"{sp.latex(along)}$ but $\max_{{s \in \partial f(x_0)}} "
                        rf"\langle s, d\rangle = {sp.latex(sigma)}$, so f is not regular at "
                        "$x_0$.")
-                return False, why, u, drawn
+                return False, why, u
     return True, ("On every sector around x₀, f′(x₀; d) equals the support function "
                   "max⟨s, d⟩ of ∂f(x₀) (checked exactly at each sector's edges and inside): "
-                  "f is regular."), None, drawn
+                  "f is regular."), None
 
 
 def study_properties_2d(text: str, at) -> Properties2D:
@@ -196,18 +204,14 @@ def study_properties_2d(text: str, at) -> Properties2D:
         cells = local_cells(expr, p)
     except UndecidedError:
         cells = []
-    regular, why, witness, sectors = _regularity(cells, p, clarke, convex)
-    if not cells and clarke.kind != SetKind.POINT and not convex:
-        regular, why = None, "The cells of f around x₀ were not found exactly."
+    sectors, missing = _sector_gradients(cells, p)
+    regular, why, witness = _regularity(cells, sectors, missing, clarke, convex)
     strict = clarke.kind == SetKind.POINT
     gradient = None
     if strict and clarke.exact is not None:
         gradient = clarke.exact[0]
-    elif sectors and len({s.gradient for s in sectors}) == 1 and cells:
-        forms = {c.form for c in cells if c.germ.span is not None}
-        grads = {_gradient_at(f, p) for f in forms}
-        if len(grads) == 1:  # f'(x0; d) = ⟨g, d⟩ for every d: differentiable, not strictly
-            gradient = next(iter(grads))
+    elif sectors and not missing and len({g for _, g in sectors}) == 1:
+        gradient = sectors[0][1]  # f'(x0; d) = ⟨g, d⟩ for every d: differentiable, not strictly
     return Properties2D(
         **common, subdifferential=sub, lipschitz=True,
         lipschitz_reason=("Every gradient limit near x₀ is finite: f is locally Lipschitz, and "
@@ -219,7 +223,7 @@ def study_properties_2d(text: str, at) -> Properties2D:
         witness_latex=None if witness is None else tuple_latex(witness),
         witness=None if witness is None else (float(witness[0]), float(witness[1])),
         witness_text=None if witness is None else vector_text(witness),
-        sectors=sectors,
+        sectors=tuple(Sector(*c.germ.span, (float(g[0]), float(g[1]))) for c, g in sectors),
         support_points=tuple((float(a), float(b)) for a, b in clarke.vertices))
 
 
