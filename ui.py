@@ -474,7 +474,7 @@ def _figure_html(fig) -> bytes:
 
 
 def figure_downloads(fig, name: str, title: str | None = None) -> None:
-    """Buttons that download ``fig`` as a standalone HTML file (plotly.js inside, so it works
+    """A Download menu whose buttons download ``fig`` as a standalone HTML file (plotly.js inside, so it works
     offline, animation included) and, when kaleido and a Chromium are installed, as a
     slide-ready PNG and SVG: the picture at its last step, without Play, Pause or slider, at
     16:9, with ``title`` (the line ``f(x) = …, x₀ = …, ∂f(x₀) = …``, see
@@ -484,7 +484,10 @@ def figure_downloads(fig, name: str, title: str | None = None) -> None:
     name without extension and must be unique on the page."""
     from clarke_core.figures.export import slide_figure
 
-    row = st.container(horizontal=True)
+    # One button that opens the three: a closed popover's buttons are not drawn, so each chart
+    # costs the page's first paint one button, not three.
+    row = st.popover("Download", icon=":material/download:",
+                     help="The figure as an HTML file, or as a PNG or SVG for a slide.")
     row.download_button(
         "Download HTML", lambda: _figure_html(fig),
         file_name=f"{name}.html", mime="text/html", key=f"download_{name}_html",

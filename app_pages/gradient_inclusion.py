@@ -23,6 +23,11 @@ def flow(text: str, at: str, horizon: float):
                        timeout=TIMEOUT_S)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)  # read-only figures, shared, not copied
+def flow_chart(text: str, at: str, horizon: float):
+    return keep_backgrounds(flow_figure(flow(text, at, horizon)))  # level curves stay in Play
+
+
 st.title("Gradient inclusion")
 st.markdown(
     "As the step size η → 0, gradient descent becomes **gradient flow**, dx/dt = −∇f(x). Where f "
@@ -45,7 +50,7 @@ pic = ui.computed(lambda t, a: flow(t, a, float(horizon)), text, at,
                   hint="Type a function of x and y and a starting point.")
 
 st.latex(rf"f(x, y) = {pic.latex}, \qquad x(0) = ({pic.start[0]:.3g}, {pic.start[1]:.3g})")
-figure = keep_backgrounds(flow_figure(pic))  # the level curves stay while it plays
+figure = flow_chart(text, at, float(horizon))
 st.plotly_chart(figure, config=CHART_CONFIG)
 ui.figure_downloads(figure, "gradient-inclusion")
 st.caption("Press ▶ Play or drag the time slider: at time t each path has taken t/η steps; "

@@ -20,6 +20,12 @@ def explore(text: str, at: str):
     return sandbox.run(explore_homogeneity, text, at, timeout=TIMEOUT_S)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)  # read-only figures, shared, not copied
+def charts(text: str, at: str):
+    view = explore(text, at)
+    return ray_figure(view), euler_figure(view)
+
+
 st.title("Positive homogeneity")
 st.markdown(
     r"f is *positively homogeneous of degree L* when $f(\alpha x) = \alpha^L f(x)$ for every "
@@ -43,10 +49,10 @@ if h.homogeneous:
 else:
     st.warning(f"f is not positively homogeneous. {h.reason}")
 
+ray, euler_fig = charts(text, at)
 ray_col, euler_col = st.columns(2, gap="large")
 with ray_col:
     st.subheader("Scaling along the ray through x")
-    ray = ray_figure(view)
     st.plotly_chart(ray, config=CHART_CONFIG)
     ui.figure_downloads(ray, "homogeneity-ray")
     st.caption(ray_caption(view))
@@ -57,7 +63,6 @@ with ray_col:
                 st.markdown(f"${step.latex}$ — degree **{degree}**: {step.rule}")
 with euler_col:
     st.subheader("Euler's identity on the Clarke set")
-    euler_fig = euler_figure(view)
     st.plotly_chart(euler_fig, config=CHART_CONFIG)
     ui.figure_downloads(euler_fig, "homogeneity-euler", title=slide_title(
         h.text, at, euler.clarke, variables=", ".join(h.variables)))

@@ -26,6 +26,11 @@ def explore(text: str, at: str):
     return sandbox.run(explore_1d, text, at, timeout=TIMEOUT_S)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)  # read-only figures, shared, not copied
+def linked_chart(text: str, at: str):
+    return linked_1d(explore(text, at))
+
+
 def body() -> tuple[str, str]:
     """Draw the 1D lesson; returns the function and point typed (for the share link)."""
     text, at = ui.function_inputs(
@@ -45,7 +50,7 @@ def body() -> tuple[str, str]:
     st.markdown("**How the two sets compare.** " + plain(ex.why))
 
     st.subheader("The sequences, their slopes and the hull: one Play")
-    st.plotly_chart(linked := linked_1d(ex), config=CHART_CONFIG)
+    st.plotly_chart(linked := linked_chart(text, at), config=CHART_CONFIG)
     ui.figure_downloads(linked, "clarke-1d-sequences", title=slide_title(ex.text, at, ex.clarke))
     if ex.clarke.sequences and ex.clarke.kind != "unbounded":
         st.caption("Press ▶ Play or drag the slider: each solid tangent touches the graph at a "

@@ -36,6 +36,12 @@ def explore(text: str, at: str):
     return sandbox.run(explore_2d, text, at, timeout=TIMEOUT_S)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)  # read-only figures, shared, not copied
+def linked_chart(text: str, at: str):
+    # Building the linked figure is most of a run's time: a class opening one link builds it once.
+    return linked_2d(explore(text, at))
+
+
 def plane_section(ex) -> None:
     fig_col, text_col = st.columns([3, 2], gap="large")
     with text_col:
@@ -93,7 +99,7 @@ def body() -> tuple[str, str]:
     st.markdown("**How the two sets compare.** " + plain(ex.why))
 
     st.subheader("The sequences xᵢ → x₀ and the hull of their gradients: one Play")
-    st.plotly_chart(linked := linked_2d(ex), config=CHART_CONFIG)
+    st.plotly_chart(linked := linked_chart(text, at), config=CHART_CONFIG)
     ui.figure_downloads(linked, "clarke-2d-sequences", title=slide_title(ex.text, at, ex.clarke))
     if ex.pieces:
         st.markdown("Smooth pieces next to x₀: " + ", ".join(
