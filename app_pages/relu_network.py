@@ -43,6 +43,22 @@ def training(depth: int, width: int, steps: int, lr: float, seed: int,
                        timeout=TRAIN_TIMEOUT_S)
 
 
+# Read-only figures, shared by every session that opens the same network, not copied: building
+# them was most of a warm run's time.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def network_charts(depth: int, width: int, seed: int, weights: tuple[np.ndarray, ...] | None):
+    view = network(depth, width, seed, weights)
+    return (charts.scaling_figure(view), charts.patterns_figure(view),
+            charts.euler_bars_figure(view))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def training_charts(depth: int, width: int, steps: int, lr: float, seed: int,
+                    weights: tuple[np.ndarray, ...] | None):
+    run = training(depth, width, steps, lr, seed, weights).run
+    return charts.norm_figure(run), charts.key_step_figure(run)
+
+
 def editor_key(h: int, depth: int, width: int, seed: int) -> str:
     # New depth, width or seed: new editors, starting again from the seeded weights.
     return f"relu_network_w{h}_{depth}_{width}_{seed}"
@@ -89,9 +105,9 @@ if mode == "edit":
 
 with st.spinner("Building the network…"):
     view = network(depth, width, seed, weights)
+    scaling, patterns, euler_bars = network_charts(depth, width, seed, weights)
 
 st.subheader("Scaling one layer, or all of them")
-scaling = charts.scaling_figure(view)
 st.plotly_chart(scaling, config=CHART_CONFIG)
 ui.figure_downloads(scaling, "relu-network-scaling")
 st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the lines coincide); "
@@ -100,13 +116,13 @@ st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the line
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Activation patterns Aₕ")
-    st.plotly_chart(charts.patterns_figure(view), config=CHART_CONFIG)
+    st.plotly_chart(patterns, config=CHART_CONFIG)
     st.caption(f"Blue: σ′ = 1 (neuron active), grey: σ′ = 0, for {len(view.patterns[0])} "
                f"inputs. Convention: σ′(0) = {nets.SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; any "
                "value in [0, 1] gives the same f, since z = 0 there.")
 with right:
     st.subheader("⟨Wₕ, ∂f/∂Wₕ⟩ = f, layer by layer")
-    st.plotly_chart(charts.euler_bars_figure(view), config=CHART_CONFIG)
+    st.plotly_chart(euler_bars, config=CHART_CONFIG)
     worst = max(abs(p - view.f0) for p in view.products)
     st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
 
@@ -134,10 +150,10 @@ if run.diverged_at is not None:
     st.error(f"Gradient descent diverged at step {run.diverged_at} with η = {lr:g}; "
              "choose a smaller step size.")
     st.stop()
+norms, key_step = training_charts(depth, width, steps, lr, seed, weights)  # cached run
 
 norm_col, drift_col = st.columns([3, 2], gap="large")
 with norm_col:
-    norms = charts.norm_figure(run)
     st.plotly_chart(norms, config=CHART_CONFIG)
     ui.figure_downloads(norms, "relu-network-norms")
     st.caption(f"‖Wₕ(t)‖² − ‖Wₕ(0)‖² for each layer on {len(view.y)} samples (squared loss); "
@@ -157,7 +173,7 @@ st.markdown(
     r"\partial\ell/\partial W_h\rangle = -\frac1n\sum_i \ell'(f(x_i), y_i)\, f(x_i)$ by "
     r"Euler's identity, which does not depend on h: below, the curves of all layers are one."
 )
-st.plotly_chart(charts.key_step_figure(run), config=CHART_CONFIG)
+st.plotly_chart(key_step, config=CHART_CONFIG)
 st.caption(f"Largest |⟨Wₕ, ∂f/∂Wₕ⟩ − f| over layers, inputs and steps: "
            f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of each "
            f"hidden neuron, also conserved by the flow) moved by at most "
