@@ -28,6 +28,9 @@ from clarke_core.views.examples import Example, find_example
 
 OWN = "Your own function"
 SOMETHING_WRONG = "Something went wrong on our side; please try another function or point."
+# The session key (and URL parameter) of presentation mode; ui_present draws its toggle.
+PRESENT = "present"
+CHART_CONFIG = {"displaylogo": False}
 
 # The characters that open Markdown or HTML constructs anywhere in a line (links, images,
 # emphasis, code, tables, strikethrough, HTML and entities, $ maths, Streamlit's :directives[]):
@@ -409,6 +412,18 @@ _FILES_LOCK = threading.Lock()
 _DIV_ID = "clarke-lab-figure"
 
 
+def chart(fig, *, modebar: bool = True, **options) -> None:
+    """``st.plotly_chart(fig)`` with the app's chart settings (no plotly logo; no mode bar at all
+    when ``modebar`` is false), ``options`` passed on (``key``, ``width``). In presentation mode
+    the figure's text is drawn as large as the page's type (``export.presentation_figure``, a
+    copy: the figure itself, maybe shared by a cache, is not changed)."""
+    config = CHART_CONFIG if modebar else {**CHART_CONFIG, "displayModeBar": False}
+    if st.session_state.get(PRESENT):
+        from clarke_core.figures.export import presentation_figure
+        fig = presentation_figure(fig)
+    st.plotly_chart(fig, config=config, **options)
+
+
 def _figure_digest(fig) -> str:
     return hashlib.sha256(fig.to_json().encode()).hexdigest()
 
@@ -474,10 +489,10 @@ def _figure_html(fig) -> bytes:
 
 
 def figure_downloads(fig, name: str, title: str | None = None) -> None:
-    """A Download menu whose buttons download ``fig`` as a standalone HTML file (plotly.js inside, so it works
-    offline, animation included) and, when kaleido and a Chromium are installed, as a
-    slide-ready PNG and SVG: the picture at its last step, without Play, Pause or slider, at
-    16:9, with ``title`` (the line ``f(x) = …, x₀ = …, ∂f(x₀) = …``, see
+    """A Download menu whose buttons download ``fig`` as a standalone HTML file (plotly.js
+    inside, so it works offline, animation included) and, when kaleido and a Chromium are
+    installed, as a slide-ready PNG and SVG: the picture at its last step, without Play, Pause
+    or slider, at 16:9, with ``title`` (the line ``f(x) = …, x₀ = …, ∂f(x₀) = …``, see
     ``export.slide_title``) above it. Each file is made only when its button is clicked
     (Streamlit's deferred download: a rerun registers a callable, nothing is built), once per
     figure, and every later click on the same figure gets the same file; ``name`` is the file

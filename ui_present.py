@@ -18,7 +18,7 @@ import streamlit as st
 import ui
 from clarke_core.figures import style
 
-PRESENT = "present"  # the session key of the toggle, and the URL parameter's name
+PRESENT = ui.PRESENT  # the session key of the toggle, and the URL parameter's name
 URL = ui.UrlParam(PRESENT, "0", choices=("0", "1"))
 # Rows of columns holding a chart, a formula or a table stack below this content width; rows of
 # inputs only below the second (they still fit side by side at 800 px).

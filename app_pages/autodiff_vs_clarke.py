@@ -90,7 +90,7 @@ left, right = st.columns([2, 3], gap="large")
 left.table(rows)
 with right:
     figure = conventions_figure(result)
-    st.plotly_chart(figure, config={"displaylogo": False})
+    ui.chart(figure)
     ui.figure_downloads(figure, "autodiff-conventions")
 outside = [v.library for v in result.values if not v.in_clarke]
 if result.clarke.kind == "unbounded":

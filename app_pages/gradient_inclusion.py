@@ -10,7 +10,6 @@ from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_FLOW
 
 TIMEOUT_S = 15.0
-CHART_CONFIG = {"displaylogo": False}
 STEP_SIZES = (0.3, 0.1, 0.02)
 HORIZON = "gradient_inclusion_horizon"
 URL_STATE = {HORIZON: ui.UrlParam("T", 1.5, lo=0.5, hi=5.0)}
@@ -51,7 +50,7 @@ pic = ui.computed(lambda t, a: flow(t, a, float(horizon)), text, at,
 
 st.latex(rf"f(x, y) = {pic.latex}, \qquad x(0) = ({pic.start[0]:.3g}, {pic.start[1]:.3g})")
 figure = flow_chart(text, at, float(horizon))
-st.plotly_chart(figure, config=CHART_CONFIG)
+ui.chart(figure)
 ui.figure_downloads(figure, "gradient-inclusion")
 st.caption("Press ▶ Play or drag the time slider: at time t each path has taken t/η steps; "
            "the faint lines show the whole run.")

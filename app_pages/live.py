@@ -29,7 +29,6 @@ SECRET, CLASS, QUESTION = "live_secret", "live_class", "live_question"
 LECTURER = SIGNED_IN  # one sign-in for the Lecturer and Live pages
 CODE, CLOSED = "live_code", "live_closed"
 TIMEOUT_S, REFRESH_S = 10.0, 3
-CHART_CONFIG = {"displaylogo": False, "displayModeBar": False}
 plain = ui.user_text
 
 
@@ -121,7 +120,7 @@ def tally_view(live) -> None:
     share = f", {tally.right / tally.answers:.0%} right" if tally.answers else ""
     st.markdown(f"**{tally.answers} answer(s) from {tally.students} student(s){share}** · "
                 f"updates every {REFRESH_S} s")
-    st.plotly_chart(live_figure(tally), config=CHART_CONFIG, key=f"live_chart_{live.id}")
+    ui.chart(live_figure(tally), modebar=False, key=f"live_chart_{live.id}")
 
 
 def lecturer() -> None:
@@ -148,7 +147,7 @@ def lecturer() -> None:
         st.info("No question of this class is open: pick one and press Open live.")
         if closed := st.session_state.get(CLOSED):
             st.markdown(f"**Answers to {plain(closed.question)}, now closed**")
-            st.plotly_chart(live_figure(live_tally(store, closed)), config=CHART_CONFIG)
+            ui.chart(live_figure(live_tally(store, closed)), modebar=False)
         return
     link = live_link(st.context.url, live.token)
     qr_col, tally_col = st.columns([1, 2], gap="large")

@@ -11,7 +11,6 @@ from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_HOMOGENEITY
 
 TIMEOUT_S = 10.0
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -53,7 +52,7 @@ ray, euler_fig = charts(text, at)
 ray_col, euler_col = st.columns(2, gap="large")
 with ray_col:
     st.subheader("Scaling along the ray through x")
-    st.plotly_chart(ray, config=CHART_CONFIG)
+    ui.chart(ray)
     ui.figure_downloads(ray, "homogeneity-ray")
     st.caption(ray_caption(view))
     if h.steps:
@@ -63,7 +62,7 @@ with ray_col:
                 st.markdown(f"${step.latex}$ — degree **{degree}**: {step.rule}")
 with euler_col:
     st.subheader("Euler's identity on the Clarke set")
-    st.plotly_chart(euler_fig, config=CHART_CONFIG)
+    ui.chart(euler_fig)
     ui.figure_downloads(euler_fig, "homogeneity-euler", title=slide_title(
         h.text, at, euler.clarke, variables=", ".join(h.variables)))
     st.latex(r"\partial f(x) = " + euler.clarke.latex())

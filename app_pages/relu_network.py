@@ -24,7 +24,6 @@ URL_STATE = {DEPTH: ui.UrlParam("depth", 3, lo=1, hi=6, integer=True),
              MODE: ui.UrlParam("weights", MODES[0], choices=MODES),
              LR: ui.UrlParam("lr", "0.01", choices=LRS),
              STEPS: ui.UrlParam("steps", 1000, lo=100, hi=3000, integer=True)}
-CHART_CONFIG = {"displaylogo": False}
 TRAIN_TIMEOUT_S = 20.0  # seven trainings of at most nets.PAGE_WORK each, with room for a busy CPU
 
 
@@ -108,7 +107,7 @@ with st.spinner("Building the network…"):
     scaling, patterns, euler_bars = network_charts(depth, width, seed, weights)
 
 st.subheader("Scaling one layer, or all of them")
-st.plotly_chart(scaling, config=CHART_CONFIG)
+ui.chart(scaling)
 ui.figure_downloads(scaling, "relu-network-scaling")
 st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the lines coincide); "
            f"scaling all {depth + 1} layers gives {power_text(depth + 1)}·f.")
@@ -116,13 +115,13 @@ st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the line
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Activation patterns Aₕ")
-    st.plotly_chart(patterns, config=CHART_CONFIG)
+    ui.chart(patterns)
     st.caption(f"Blue: σ′ = 1 (neuron active), grey: σ′ = 0, for {len(view.patterns[0])} "
                f"inputs. Convention: σ′(0) = {nets.SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; any "
                "value in [0, 1] gives the same f, since z = 0 there.")
 with right:
     st.subheader("⟨Wₕ, ∂f/∂Wₕ⟩ = f, layer by layer")
-    st.plotly_chart(euler_bars, config=CHART_CONFIG)
+    ui.chart(euler_bars)
     worst = max(abs(p - view.f0) for p in view.products)
     st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
 
@@ -154,7 +153,7 @@ norms, key_step = training_charts(depth, width, steps, lr, seed, weights)  # cac
 
 norm_col, drift_col = st.columns([3, 2], gap="large")
 with norm_col:
-    st.plotly_chart(norms, config=CHART_CONFIG)
+    ui.chart(norms)
     ui.figure_downloads(norms, "relu-network-norms")
     st.caption(f"‖Wₕ(t)‖² − ‖Wₕ(0)‖² for each layer on {len(view.y)} samples (squared loss); "
                f"relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
@@ -163,8 +162,7 @@ with drift_col:
     finished = [(eta, spread) for eta, spread, diverged in
                 zip(comparison.lrs, comparison.spreads, comparison.diverged, strict=True)
                 if diverged is None and spread > 0]
-    st.plotly_chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr),
-                    config=CHART_CONFIG)
+    ui.chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr))
     st.caption("Gradient flow (η → 0) keeps the curves identical; each discrete step adds "
                "η²‖∂ℓ/∂Wₕ‖², which differs by layer, so they drift apart as η grows.")
 
@@ -173,7 +171,7 @@ st.markdown(
     r"\partial\ell/\partial W_h\rangle = -\frac1n\sum_i \ell'(f(x_i), y_i)\, f(x_i)$ by "
     r"Euler's identity, which does not depend on h: below, the curves of all layers are one."
 )
-st.plotly_chart(key_step, config=CHART_CONFIG)
+ui.chart(key_step)
 st.caption(f"Largest |⟨Wₕ, ∂f/∂Wₕ⟩ − f| over layers, inputs and steps: "
            f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of each "
            f"hidden neuron, also conserved by the flow) moved by at most "

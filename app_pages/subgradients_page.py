@@ -24,7 +24,6 @@ from clarke_core.views.sweep_2d import (
 )
 
 TIMEOUT_S = 10.0
-CHART_CONFIG = {"displaylogo": False}
 CHOICES = {"min-norm": "minimum-norm element (nearest 0)", "smallest": "smallest slope",
            "largest": "largest slope"}
 PATH_NAMES = {"auto": "across the set", "0": "horizontal", "45": "diagonal ↗", "90": "vertical",
@@ -109,8 +108,7 @@ def sweep_section() -> None:
         st.radio("Path of s", list(PATH_NAMES), format_func=PATH_NAMES.get, horizontal=True,
                  key="subgradients_path", help="The straight path that s follows through the "
                  "subdifferential (or the Clarke set, when the subdifferential is empty).")
-    st.plotly_chart(sweep := sweep_chart(text, at, st.session_state["subgradients_path"]),
-                    config=CHART_CONFIG)
+    ui.chart(sweep := sweep_chart(text, at, st.session_state["subgradients_path"]))
     ui.figure_downloads(sweep, "subgradient-sweep", title=slide_title(
         ex.text, at, sub, variables="x" if one_d else "x, y", symbol="∂ₛf(x₀)"))
     st.caption(SWEEP_CAPTION if one_d else PLANE_CAPTION)
@@ -141,7 +139,7 @@ def descent_section() -> None:
     args = (float(start), float(eta), int(steps), schedule, choice)
     path = ui.computed(lambda t, a: descend(t, *args), text, at, spinner="Running subgradient "
                        "descent…", hint="Type a function of x to start.")
-    st.plotly_chart(descent := descent_chart(text, *args), config=CHART_CONFIG)
+    ui.chart(descent := descent_chart(text, *args))
     ui.figure_downloads(descent, "subgradient-descent")
     st.markdown(path.summary())
     st.caption(DESCENT_CAPTION)

@@ -17,7 +17,6 @@ from lessons import plain
 PREFIX = "clarke_1d"
 URL_NAMES: tuple[str, ...] = ()  # no controls besides f and at
 TIMEOUT_S = 10.0
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -50,7 +49,7 @@ def body() -> tuple[str, str]:
     st.markdown("**How the two sets compare.** " + plain(ex.why))
 
     st.subheader("The sequences, their slopes and the hull: one Play")
-    st.plotly_chart(linked := linked_chart(text, at), config=CHART_CONFIG)
+    ui.chart(linked := linked_chart(text, at))
     ui.figure_downloads(linked, "clarke-1d-sequences", title=slide_title(ex.text, at, ex.clarke))
     if ex.clarke.sequences and ex.clarke.kind != "unbounded":
         st.caption("Press ▶ Play or drag the slider: each solid tangent touches the graph at a "
@@ -73,7 +72,7 @@ def body() -> tuple[str, str]:
             "wrong side of the dotted line passes above (x′, f(x′)). " + plain(sub.reason))
         witnesses = witness_figure(ex)
         if witnesses is not None:
-            st.plotly_chart(witnesses, config=CHART_CONFIG)
+            ui.chart(witnesses)
 
     with st.expander("Show how it is computed"):
         st.markdown(

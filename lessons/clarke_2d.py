@@ -27,7 +27,6 @@ URL = {WALK: ui.UrlParam("walk", 0.0, lo=0.0, hi=1.0),
 PLANES, SAMPLING = "planes", "sampling"
 URL_NAMES = (*(p.name for p in URL.values()), PLANES, SAMPLING)
 TIMEOUT_S = 20.0
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -59,9 +58,9 @@ def plane_section(ex) -> None:
                  format_func=VIEWS.get, help="The 3D graph takes a few seconds to draw.")
     with fig_col:
         if st.session_state[VIEW] == "3d":
-            st.plotly_chart(surface.surface_figure(ex, s), config=CHART_CONFIG)
+            ui.chart(surface.surface_figure(ex, s))
         else:
-            st.plotly_chart(surface.plane_map_figure(ex, s), config=CHART_CONFIG)
+            ui.chart(surface.plane_map_figure(ex, s))
 
 
 def sampling_section(ex) -> None:
@@ -74,7 +73,8 @@ def sampling_section(ex) -> None:
                  format_func=lambda r: f"ε = {r}")
         k = RADII.index(st.session_state[RADIUS])
         st.markdown(plain(plane_2d.sampling_note(ex, k)))
-    fig_col.plotly_chart(two_d.sampling_figure(ex, k), config=CHART_CONFIG)
+    with fig_col:
+        ui.chart(two_d.sampling_figure(ex, k))
 
 
 def body() -> tuple[str, str]:
@@ -99,7 +99,7 @@ def body() -> tuple[str, str]:
     st.markdown("**How the two sets compare.** " + plain(ex.why))
 
     st.subheader("The sequences xᵢ → x₀ and the hull of their gradients: one Play")
-    st.plotly_chart(linked := linked_chart(text, at), config=CHART_CONFIG)
+    ui.chart(linked := linked_chart(text, at))
     ui.figure_downloads(linked, "clarke-2d-sequences", title=slide_title(ex.text, at, ex.clarke))
     if ex.pieces:
         st.markdown("Smooth pieces next to x₀: " + ", ".join(

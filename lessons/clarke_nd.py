@@ -18,7 +18,6 @@ PREFIX = "clarke_nd"
 PROJECT = "clarke_nd_project"
 URL_NAMES: tuple[str, ...] = ()  # f and at only: the projection is chosen on the page
 TIMEOUT_S = 20.0
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -60,9 +59,8 @@ def projection_section(text: str, at: str, ex) -> None:
     coords = tuple(ex.names.index(name) for name in chosen)
     shown = ui.computed(lambda t, a: project(t, a, coords), text, at,
                         spinner="Projecting the Clarke set…", hint="")
-    st.plotly_chart(fig := polytope.set_figure(shown.clarke, shown.subdifferential,
-                                               axis_titles(shown.names), shown.title),
-                    config=CHART_CONFIG)
+    ui.chart(fig := polytope.set_figure(shown.clarke, shown.subdifferential,
+                                               axis_titles(shown.names), shown.title))
     ui.figure_downloads(fig, "clarke-nd-projection")
     st.caption(f"The {shown.title}: its vertices are labelled with their exact coordinates. "
                "A vertex of the projection is the image of a vertex of ∂f(x₀); not every vertex "
@@ -108,9 +106,9 @@ def body() -> tuple[str, str]:
     if ex.clarke_solid is not None and ex.dim == 3:
         fig_col, table_col = st.columns([3, 2], gap="large")
         with fig_col:
-            st.plotly_chart(fig := polytope.set_figure(
+            ui.chart(fig := polytope.set_figure(
                 ex.clarke_solid, ex.sub_solid, axis_titles(ex.names),
-                "The Clarke set ∂f(x₀), its exact vertices labelled"), config=CHART_CONFIG)
+                "The Clarke set ∂f(x₀), its exact vertices labelled"))
             ui.figure_downloads(fig, "clarke-nd-polytope")
         with table_col:
             vertex_table(ex)

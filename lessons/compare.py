@@ -17,7 +17,6 @@ from lessons import plain
 ON, G = "compare_on", "compare_g"
 URL_NAMES = ("g",)
 TIMEOUT_S = 20.0
-CHART_CONFIG = {"displaylogo": False}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -79,4 +78,4 @@ def section(dim: int, prefix: str, examples: tuple[Example, ...], text: str, at:
             sub = side.subdifferential.latex() if side.subdifferential else r"\text{undecided}"
             st.latex(rf"\partial {name}(x_0) = {side.clarke.latex()}")
             st.latex(rf"\partial_s {name}(x_0) = {sub}")
-            st.plotly_chart(fig, config=CHART_CONFIG, key=f"compare_chart_{name}")
+            ui.chart(fig, key=f"compare_chart_{name}")

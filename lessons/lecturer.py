@@ -162,7 +162,7 @@ def class_results(store, key: str, assignment, code: str) -> None:
     st.subheader("Most common wrong answers")
     question = st.selectbox("Question", [ALL, *(r["question"] for r in rows)], key=QUESTION)
     picked = rows if question == ALL else [r for r in rows if r["question"] == question]
-    st.plotly_chart(wrong_answers_figure(picked), width="stretch",
+    ui.chart(wrong_answers_figure(picked), width="stretch",
                     key="lecturer_wrong_chart")
     wrong = [{"question": r["question"], "answer": w["answer"],
               "diagnosis": diagnosis_words(w["diagnosis"]), "attempts": w["count"]}

@@ -12,7 +12,6 @@ from clarke_core.service import sandbox
 from clarke_core.views.examples import EXAMPLES_1D
 
 TIMEOUT_S = 10.0
-CHART_CONFIG = {"displaylogo": False}
 RADII = ("0.25", "0.5", "1", "2")
 SECTIONS = ("1. Locally Lipschitz", "2. Convex", "3. Differentiable", "4. Regular")
 CONTROLS = {"properties_radius": ui.UrlParam("r", "1", choices=RADII)}
@@ -63,7 +62,7 @@ def lipschitz_section(p, cone) -> None:
                    "x′ in S, |f(x) − f(x′)| ≤ L|x − x′|. The notes choose L after x′, which "
                    "every function satisfies away from x = x′, √|x| included.")
     with left:
-        st.plotly_chart(cone, config=CHART_CONFIG)
+        ui.chart(cone)
         ui.figure_downloads(cone, "lipschitz-cone")
 
 
@@ -104,7 +103,7 @@ def differentiable_section(p, _) -> None:
         "$f'(x) = 2x\\sin(1/x) - \\cos(1/x)$ keeps sweeping $[-1, 1]$ "
         "as $x \\to 0$, so $\\partial f(0) = [-1, 1] \\neq \\{f'(0)\\}$. Press "
         "▶ Play: the tangent at $x_k \\to 0$ never settles.")
-    st.plotly_chart(oscillating := erratum_4_figure(), config=CHART_CONFIG)
+    ui.chart(oscillating := erratum_4_figure())
     ui.figure_downloads(oscillating, "x2-sin-1-over-x")
 
 
@@ -118,7 +117,7 @@ def regular_section(p, regular) -> None:
         st.info(p.regularity_reason)
     else:
         (st.success if p.regular else st.warning)(p.regularity_reason)
-        st.plotly_chart(regular, config=CHART_CONFIG)
+        ui.chart(regular)
         ui.figure_downloads(regular, "regularity")
 
 

@@ -13,7 +13,6 @@ from clarke_core.views.examples import EXAMPLES_PROPERTIES_2D
 from lessons import plain
 
 TIMEOUT_S = 20.0
-CHART_CONFIG = {"displaylogo": False}
 URL_NAMES = ()
 
 
@@ -81,7 +80,7 @@ def _regular(p, fig) -> None:
     else:
         (st.success if p.regular else st.warning)(p.regularity_reason)
     if p.sectors:
-        st.plotly_chart(fig, config=CHART_CONFIG)
+        ui.chart(fig)
         ui.figure_downloads(fig, "regularity-2d")
 
 

@@ -21,7 +21,6 @@ CHOICES = (*kinks.PRESETS, EDIT)
 URL_STATE = {NET: ui.UrlParam("kink_net", CHOICES[0], choices=CHOICES),
              WHERE: ui.UrlParam("kink_at", 0, lo=0, hi=9, integer=True)}
 TIMEOUT_S = 10.0
-CHART_CONFIG = {"displaylogo": False}
 SUB = "₀₁₂₃"
 
 
@@ -112,7 +111,7 @@ def body() -> None:
 
     figure_col, text_col = st.columns([3, 2], gap="large")
     with figure_col:
-        st.plotly_chart(fig := input_set_figure(view), config=CHART_CONFIG)
+        ui.chart(fig := input_set_figure(view))
         ui.figure_downloads(fig, "relu-kink-input-set")
     with text_col:
         st.markdown("**In input space.** " + plain(f"∂f(x₀) = {view.clarke_text}."))

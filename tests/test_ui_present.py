@@ -83,3 +83,27 @@ def test_a_bad_present_value_is_refused_in_one_sentence():
     warnings = [w.value for w in at.warning]
     assert any(w.startswith("The link's present = ") and "one of 0, 1" in w for w in warnings)
     assert "present" not in at.query_params
+
+
+def _chart_fonts(at: AppTest) -> list[float]:
+    import json
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [spec["layout"]["font"]["size"] for spec in specs]
+
+
+def test_figures_draw_their_text_as_large_as_the_page_in_presentation_mode():
+    from clarke_core.figures.export import PRESENT_FONT
+
+    at = _run()
+    at.switch_page("app_pages/positive_homogeneity.py").run()
+    normal = _chart_fonts(at)
+    assert normal and all(size < PRESENT_FONT for size in normal), normal
+    at = _run(present="1")
+    at.switch_page("app_pages/positive_homogeneity.py").run()
+    assert not at.exception, at.exception
+    large = _chart_fonts(at)
+    assert len(large) == len(normal) and all(
+        big == pytest.approx(small * PRESENT_FONT / 14) for big, small in zip(large, normal))
+    # the figures the page's cache keeps were not changed: out of presentation mode again
+    at.toggle(key=ui_present.PRESENT).set_value(False).run()
+    assert _chart_fonts(at) == normal

@@ -112,3 +112,42 @@ def slide_figure(fig: go.Figure, title: str | None = None) -> go.Figure:
                "yanchor": "top", "font": {"size": TITLE_FONT}} if title else None,
     )
     return slide
+
+
+# Presentation mode sets the page's type at 20 px (ui_present.PRESENT_CSS); a figure's text, 14 px
+# by default (style.base_layout), grows by the same factor.
+PRESENT_FONT = 20
+_SCREEN_FONT = 14
+
+
+def _larger_fonts(node, scale: float, in_font: bool = False):
+    """``node`` (a figure's plain JSON) with every number under a ``size`` key of a font
+    (``font``, ``textfont``, ``tickfont``, …) multiplied by ``scale``; marker and line sizes,
+    which are not under a font, stay."""
+    if isinstance(node, dict):
+        return {key: round(value * scale, 1)
+                if in_font and key == "size" and isinstance(value, int | float)
+                else _larger_fonts(value, scale, key.endswith("font"))
+                for key, value in node.items()}
+    if isinstance(node, list | tuple):
+        return [_larger_fonts(value, scale) for value in node]
+    return node
+
+
+def presentation_figure(fig: go.Figure) -> dict:
+    """``fig`` for presentation mode: the same figure with all its text, in frames too, as much
+    larger as the page's type (20 px for 14), as plotly JSON. ``fig`` itself is not changed.
+
+    >>> fig = go.Figure(go.Scatter(x=[0], y=[0], marker={"size": 8}, textfont={"size": 14}))
+    >>> _ = fig.update_layout(font={"size": 14}, annotations=[{"text": "a", "font": {"size": 7}}])
+    >>> big = presentation_figure(fig)
+    >>> big["layout"]["font"]["size"], big["layout"]["annotations"][0]["font"]["size"]
+    (20.0, 10.0)
+    >>> big["data"][0]["textfont"]["size"], big["data"][0]["marker"]["size"], fig.layout.font.size
+    (20.0, 8, 14)
+    """
+    plain = fig.to_dict()
+    layout = plain.setdefault("layout", {})
+    font = layout.setdefault("font", {})
+    font.setdefault("size", _SCREEN_FONT)
+    return _larger_fonts(plain, PRESENT_FONT / _SCREEN_FONT)
