@@ -62,3 +62,15 @@ def test_no_figure_builds_its_controls_by_hand():
                   and ("updatemenus" in p.read_text()
                                                    or '"sliders"' in p.read_text())]
     assert hand_built == []
+
+
+@pytest.mark.parametrize(("place", "side", "anchor"), [
+    (BESIDE, "left", "right"),
+    (Placement.in_pixels(300, 60, 50, slider_x=0.18, slider_len=0.82), "left", "right"),
+    (UNDER, "left", "left"),
+    (UNDER, "right", "right"),
+], ids=["beside", "beside-pixels", "under-left", "under-right"])
+def test_the_current_value_clears_the_buttons_beside_the_slider(place, side, anchor):
+    # At the slider's left end the label runs under ❚❚ Pause on a figure 800 px wide.
+    fig = animate(go.Figure(), _frames(2), "t = ", frame_ms=200, place=place, value_side=side)
+    assert fig.layout.sliders[0].currentvalue.xanchor == anchor

@@ -125,7 +125,8 @@ def animate(
     """Give ``fig`` its ``frames``, ▶ Play / ❚❚ Pause buttons and a slider with one step per
     frame; returns ``fig``. The caller leaves room under the plot (its bottom margin).
 
-    ``prefix`` labels the slider's current value (shown at ``value_side``, in ``value_font``);
+    ``prefix`` labels the slider's current value (shown at ``value_side``, in ``value_font``;
+    always at the right end when the slider sits beside the buttons, clear of them);
     ``labels`` name the steps (default: the frame names), ``active`` is the step shown first;
     ``step_labels=False`` hides the labels under the slider (long ones: the current value says
     it). Play shows a frame every ``frame_ms`` ms, moving over ``transition_ms``; ``redraw``
@@ -145,7 +146,10 @@ def animate(
              "transition": {"duration": 0}}
     play = {"frame": {"duration": frame_ms, "redraw": redraw}, "fromcurrent": True,
             "transition": {"duration": transition_ms, "easing": "linear"}}
-    current = {"prefix": prefix, "visible": True, "xanchor": value_side}
+    # Beside the buttons, a label at the slider's left end runs under ❚❚ Pause on a narrow
+    # figure (800 px wide); at the right end it has the slider's whole length.
+    current = {"prefix": prefix, "visible": True,
+               "xanchor": "right" if place.slider_x > 0 else value_side}
     if value_font is not None:
         current["font"] = value_font
     slider = {
