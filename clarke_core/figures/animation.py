@@ -16,7 +16,7 @@ still asks for a full redraw whenever a figure has a background that would be dr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -59,9 +59,21 @@ def moving_traces(frames: Sequence[go.Frame]) -> set[int]:
     return {i for f in frames for i in (f.traces or ())}
 
 
-def check_frames(frames: Sequence[go.Frame]) -> None:
+def check_frames(frames: Sequence[go.Frame], fig: go.Figure | None = None,
+                 backgrounds: Collection[int] = ()) -> None:
     """Raise ValueError unless every frame names its traces (``traces``), one per data entry:
-    a frame without ``traces`` writes its data over traces 0, 1, …, the backgrounds first."""
+    a frame without ``traces`` writes its data over traces 0, 1, …, the backgrounds first.
+    With ``fig``, each named trace must be one of its traces and of its data entry's type (a
+    scatter frame over a contour replaces the contour); no frame may name one of the
+    ``backgrounds`` (indices the caller drew as still pictures).
+
+    >>> fig = go.Figure([go.Contour(z=[[0, 1], [1, 0]]), go.Scatter(x=[0])])
+    >>> check_frames([go.Frame(name="1", traces=[1], data=[go.Scatter(x=[1])])], fig)
+    >>> check_frames([go.Frame(name="1", traces=[0], data=[go.Scatter(x=[1])])], fig)
+    Traceback (most recent call last):
+    ...
+    ValueError: frame '1' writes a scatter over trace 0, a contour
+    """
     for f in frames:
         if f.data and f.traces is None:
             raise ValueError(f"frame {f.name!r} does not say which traces it moves")
@@ -69,6 +81,17 @@ def check_frames(frames: Sequence[go.Frame]) -> None:
         if len(traces) != len(f.data or ()):
             raise ValueError(f"frame {f.name!r} names {len(traces)} traces for "
                              f"{len(f.data or ())} data entries")
+        for i, data in zip(traces, f.data or (), strict=True):
+            if i in backgrounds:
+                raise ValueError(f"frame {f.name!r} moves trace {i}, a background")
+            if fig is None:
+                continue
+            if not 0 <= i < len(fig.data):
+                raise ValueError(f"frame {f.name!r} names trace {i}; the figure has "
+                                 f"{len(fig.data)}")
+            if data.type != fig.data[i].type:
+                raise ValueError(f"frame {f.name!r} writes a {data.type} over trace {i}, "
+                                 f"a {fig.data[i].type}")
 
 
 def _subplot(trace) -> str | None:
@@ -121,6 +144,7 @@ def animate(
     value_side: str = "left",
     value_font: dict | None = None,
     step_labels: bool = True,
+    backgrounds: Collection[int] = (),
 ) -> go.Figure:
     """Give ``fig`` its ``frames``, ▶ Play / ❚❚ Pause buttons and a slider with one step per
     frame; returns ``fig``. The caller leaves room under the plot (its bottom margin).
@@ -132,13 +156,14 @@ def animate(
     it). Play shows a frame every ``frame_ms`` ms, moving over ``transition_ms``; ``redraw``
     must be True for 3D scenes (plotly redraws WebGL traces only then), and is made True when
     the figure's backgrounds need it (``needs_redraw``). Raises ValueError for a frame that
-    does not name its traces (``check_frames``).
+    does not name its traces, names one ``fig`` lacks or of another type, or names one of the
+    ``backgrounds`` (``check_frames``).
 
     >>> fig = animate(go.Figure(), [go.Frame(name="0"), go.Frame(name="1")], "t = ", frame_ms=200)
     >>> [b.label for b in fig.layout.updatemenus[0].buttons], len(fig.layout.sliders[0].steps)
     (['▶ Play', '❚❚ Pause'], 2)
     """
-    check_frames(frames)
+    check_frames(frames, fig, backgrounds)
     redraw = redraw or needs_redraw(fig, frames)
     fig.frames = frames
     names = [f.name for f in fig.frames]
@@ -226,13 +251,17 @@ def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> g
     """
     names: list[str] | None = None
     merged: dict[str, dict] = {}
+    still: list[int] = []  # the grid's backgrounds: what no panel's frames move
     annotations = list(grid.layout.annotations or ())
     for panel in panels:
         refs = _refs(grid, panel.row, panel.col)
         moving, index = moving_traces(panel.figure.frames), {}
         for i, original in enumerate(panel.figure.data):
             index[i] = len(grid.data)
-            for trace in [original] if i in moving else as_scatter(original):
+            drawn = [original] if i in moving else as_scatter(original)
+            if i not in moving:
+                still += range(len(grid.data), len(grid.data) + len(drawn))
+            for trace in drawn:
                 trace = go.Figure(trace).data[0]  # a copy: the panel keeps its own
                 if panel.legend is None and "showlegend" in trace:
                     trace.showlegend = False
@@ -262,7 +291,7 @@ def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> g
         return grid  # still panels: nothing to play
     frames = [go.Frame(name=name, data=step["data"], traces=step["traces"],
                        layout=step["layout"] or None) for name, step in merged.items()]
-    return animate(grid, frames, prefix, **controls)
+    return animate(grid, frames, prefix, backgrounds=still, **controls)
 
 
 def keep_backgrounds(fig: go.Figure) -> go.Figure:
@@ -279,13 +308,17 @@ def keep_backgrounds(fig: go.Figure) -> go.Figure:
     ...     "frame"]["redraw"]
     (['scatter', 'scatter'], True, False)
     """
-    moving, index, data = moving_traces(fig.frames), {}, []
+    moving, index, data, still = moving_traces(fig.frames), {}, [], []
     for i, trace in enumerate(fig.data):
         index[i] = len(data)
-        data += [trace] if i in moving else as_scatter(trace)
+        drawn = [trace] if i in moving else as_scatter(trace)
+        if i not in moving:
+            still += range(len(data), len(data) + len(drawn))
+        data += drawn
     out = go.Figure(data=data, layout=fig.layout)
     out.frames = [go.Frame(name=f.name, data=f.data, layout=f.layout,
                            traces=[index[i] for i in f.traces or ()]) for f in fig.frames]
+    check_frames(out.frames, out, still)
     redraw = needs_redraw(out, out.frames)
     for step in out.layout.sliders[0].steps if out.layout.sliders else ():
         step.args[1]["frame"]["redraw"] = redraw

@@ -24,6 +24,8 @@ from ..engine import printing
 from ..engine.sets import DifferentialSet, GradientSequence
 
 MAX_DENOMINATOR = 4096
+# A step hᵢ = h·2⁻ⁱ from x₀: h a fraction (half the way to the next kink: 1/6), i up to 12.
+STEP_DENOMINATOR = 2**16
 MAX_CHARS = 14  # an exact value longer than this (sin(4/9)·16/81) is shown by its digits
 
 
@@ -53,13 +55,13 @@ def fraction(v: float) -> sp.Rational | None:
 def exact_point(p: Sequence[float], base: Sequence[sp.Expr]) -> tuple[sp.Expr | None, ...]:
     """The exact coordinates that the float point ``p`` of a sequence towards ``base`` stands
     for: ``base``'s coordinate plus the step when the step is a fraction (denominator at most
-    ``MAX_DENOMINATOR``) that reproduces the float to rounding; None for a coordinate whose
+    ``STEP_DENOMINATOR``) that reproduces the float to rounding; None for a coordinate whose
     step is not one.
 
     >>> exact_point((1 / 3 + 0.25, 2.0 ** 0.5, 0.1), (sp.Rational(1, 3), sp.sqrt(2), sp.S(0)))
     (7/12, sqrt(2), 1/10)
-    >>> exact_point((1 / 3 + 2.0 ** -0.5,), (sp.Rational(1, 3),))
-    (None,)
+    >>> exact_point((1 / 3 - 2.0 ** -10 / 6, 1 / 3 + 2.0 ** -0.5), (sp.Rational(1, 3),) * 2)
+    (2047/6144, None)
     """
     out: list[sp.Expr | None] = []
     for c, b in zip(p, base, strict=True):
@@ -72,7 +74,7 @@ def exact_point(p: Sequence[float], base: Sequence[sp.Expr]) -> tuple[sp.Expr | 
             out.append(None)
             continue
         # c is float(b) + (the step, rounded): a few ulps of slack, never more.
-        step = sp.Rational(c - bf).limit_denominator(MAX_DENOMINATOR)
+        step = sp.Rational(c - bf).limit_denominator(STEP_DENOMINATOR)
         slack = 2 * math.ulp(max(abs(c), abs(bf), math.ulp(0.0)))
         out.append(b + step if abs(bf + float(step) - c) <= slack else None)
     return tuple(out)
