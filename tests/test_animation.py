@@ -48,16 +48,21 @@ def test_labels_redraw_and_hidden_step_labels():
         animate(_dot(), _frames(3), "s = ", frame_ms=600, labels=["a", "b"])
 
 
-@pytest.mark.parametrize("place", [UNDER, BESIDE, Placement.in_pixels(300, 50, 90)],
-                         ids=["under", "beside", "pixels"])
+@pytest.mark.parametrize("place", [UNDER, BESIDE, Placement.in_pixels(300, 50, 90),
+                                   Placement.in_pixels(300, 60, 50, beside=True)],
+                         ids=["under", "beside", "pixels", "pixels-beside"])
 def test_the_controls_sit_where_placed(place):
     fig = animate(_dot(), _frames(2), "t = ", frame_ms=200, place=place)
     buttons, slider = fig.layout.updatemenus[0], fig.layout.sliders[0]
     assert (buttons.y, slider.y) == (place.buttons_y, place.slider_y)
-    assert (slider.x, slider.len) == (place.slider_x, place.slider_len)
+    assert (slider.x, slider.len, buttons.x) == (0, 1, 0), "both from the plot's left edge"
     assert buttons.y < 0 and slider.y < 0, "under the plot"
-    if slider.x == 0:
+    if place.beside:
+        # In pixels, past the buttons at any width (a fraction of 450 px ran under ❚❚ Pause).
+        assert slider.pad.l == animation.BUTTONS_PX >= 150
+    else:
         assert slider.y < buttons.y, "a full-width slider has its own row under the buttons"
+        assert not slider.pad.l
 
 
 def test_no_figure_builds_its_controls_by_hand():
@@ -70,7 +75,7 @@ def test_no_figure_builds_its_controls_by_hand():
 
 @pytest.mark.parametrize(("place", "side", "anchor"), [
     (BESIDE, "left", "right"),
-    (Placement.in_pixels(300, 60, 50, slider_x=0.18, slider_len=0.82), "left", "right"),
+    (Placement.in_pixels(300, 60, 50, beside=True), "left", "right"),
     (UNDER, "left", "left"),
     (UNDER, "right", "right"),
 ], ids=["beside", "beside-pixels", "under-left", "under-right"])

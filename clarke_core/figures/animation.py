@@ -27,31 +27,34 @@ from .backgrounds import as_scatter
 @dataclass(frozen=True)
 class Placement:
     """Where the controls sit: the tops of the buttons (at the left) and of the slider as
-    fractions of the plot area's height (negative: under it), and the slider's left end and
-    length as fractions of its width (``x`` = 0, ``length`` = 1: a full-width row of its own).
+    fractions of the plot area's height (negative: under it). The slider spans the plot's
+    width: on a row of its own, or ``beside`` the buttons, its rail starting ``BUTTONS_PX``
+    to the right of the plot's left edge (in pixels: a fraction of the width put it under
+    ❚❚ Pause on a narrow figure).
     """
 
     buttons_y: float
     slider_y: float
-    slider_x: float = 0.0
-    slider_len: float = 1.0
+    beside: bool = False
 
     @classmethod
     def in_pixels(cls, plot_px: float, buttons_px: float, slider_px: float,
-                  slider_x: float = 0.0, slider_len: float = 1.0) -> Placement:
+                  beside: bool = False) -> Placement:
         """Tops ``buttons_px`` and ``slider_px`` pixels under a plot area ``plot_px`` high: clear
         of the axis title whatever the figure's height.
 
         >>> Placement.in_pixels(400, 40, 80).slider_y
         -0.2
         """
-        return cls(-buttons_px / plot_px, -slider_px / plot_px, slider_x, slider_len)
+        return cls(-buttons_px / plot_px, -slider_px / plot_px, beside)
 
 
+# The width of ▶ Play and ❚❚ Pause side by side (~150 px in the app's font), and a gap.
+BUTTONS_PX = 165
 # Buttons on their own row under the plot, a full-width slider under them (~130 px of margin).
 UNDER = Placement(-0.2, -0.36)
 # Buttons at the left under the plot, the slider on the same row to their right (~130 px).
-BESIDE = Placement(-0.14, -0.12, slider_x=0.2, slider_len=0.8)
+BESIDE = Placement(-0.14, -0.12, beside=True)
 
 
 def moving_traces(frames: Sequence[go.Frame]) -> set[int]:
@@ -171,15 +174,15 @@ def animate(
              "transition": {"duration": 0}}
     play = {"frame": {"duration": frame_ms, "redraw": redraw}, "fromcurrent": True,
             "transition": {"duration": transition_ms, "easing": "linear"}}
-    # Beside the buttons, a label at the slider's left end runs under ❚❚ Pause on a narrow
+    # Beside the buttons, a label at the slider's left end ran under ❚❚ Pause on a narrow
     # figure (800 px wide); at the right end it has the slider's whole length.
     current = {"prefix": prefix, "visible": True,
-               "xanchor": "right" if place.slider_x > 0 else value_side}
+               "xanchor": "right" if place.beside else value_side}
     if value_font is not None:
         current["font"] = value_font
     slider = {
-        "active": active, "x": place.slider_x, "len": place.slider_len, "y": place.slider_y,
-        "yanchor": "top", "pad": {"t": 0, "b": 0}, "currentvalue": current,
+        "active": active, "x": 0, "len": 1, "y": place.slider_y, "yanchor": "top",
+        "pad": {"t": 0, "b": 0, "l": BUTTONS_PX if place.beside else 0}, "currentvalue": current,
         "transition": {"duration": 0},
         "steps": [{"method": "animate", "label": label, "args": [[name], still]}
                   for name, label in zip(names, labels or names, strict=True)],
