@@ -178,3 +178,26 @@ def test_irrational_points_are_marked_approximate():
         shown = sorted(_approx(r[1]) for r in _table(fig, frame))
         for q, p in zip(shown, sorted(p[k] for p in points), strict=True):
             assert all(abs(a - b) <= 1e-3 * max(1.0, abs(b)) for a, b in zip(q, p, strict=True))
+
+
+# A table 400 px wide (the lesson at 800 px) in its 12 px font: ~5.5 px a character on average.
+_NARROW_PX, _CHAR_PX = 400, 5.5
+
+
+@pytest.mark.parametrize("build", [
+    lambda: linked_1d(explore_1d("abs(x)", "1/3")),
+    lambda: linked_2d(explore_2d("abs(x) + abs(y)", "0, 0")),
+    lambda: linked_2d(explore_2d("abs(x - 1/3) + y", "1/3, 1/2")),
+], ids=["1D", "2D-approximate", "2D-exact"])
+def test_no_table_text_runs_into_the_next_column_at_800px(build):
+    fig = build()
+    columns = next(t for t in fig.data if t.name == "table columns")
+    starts = [*columns.x, 1.0]
+    names = next(t for t in fig.data if t.name == "sequences")
+    room = [(b - a) * _NARROW_PX for a, b in zip(starts, starts[1:], strict=False)]
+    # a name starts after its colour square (14 px) and two spaces
+    assert all(len(n.strip()) * _CHAR_PX + 16 <= room[0] for n in names.text), "names"
+    for frame in fig.frames:
+        for row in _table(fig, frame):
+            for c, text in enumerate(row, start=1):
+                assert len(text) * _CHAR_PX <= room[c], (text, room[c])
