@@ -1,4 +1,5 @@
-"""The shared palette: WCAG contrast on the light and the dark theme, and colour-blind safety."""
+"""The shared palette: WCAG contrast on the light and the dark theme, and colour-blind safety;
+the 3D axes' ticks."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from clarke_core.figures import networks, style
 
@@ -98,3 +101,46 @@ def test_the_colour_blind_check_can_fail():
     assert delta < MIN_DELTA_E and {a, b} == {"point", "left sequence"}
     # red against green: the classic confusion
     assert worst_pair({"red": "#D00000", "green": "#6B6B00"}, "deuteranopia")[0] < MIN_DELTA_E
+
+
+@given(lo=st.floats(-1e4, 1e4), span=st.floats(1e-3, 1e4))
+def test_3d_ticks_are_round_and_clear_of_the_corners(lo, span):
+    hi = lo + span
+    axis = style.axis_3d("x", lo, hi)
+    assert axis["range"] == [lo, hi]
+    ticks = axis["tickvals"]
+    assert 3 <= len(ticks) <= 6
+    assert all(lo + 0.1 * span - 1e-9 * abs(hi) <= t <= hi - 0.1 * span + 1e-9 * abs(hi)
+               for t in ticks), "none in the tenth at either end, where two axes' labels meet"
+    steps = np.diff(ticks)
+    assert np.allclose(steps, steps[0], rtol=1e-6)
+    mantissa = steps[0] / 10.0 ** np.floor(np.log10(steps[0]))  # 9.99… for 0.0999…
+    assert any(abs(mantissa - m) < 1e-6 * m for m in (1, 2, 2.5, 5, 10)), "a round step"
+
+
+def _surface():
+    from clarke_core.figures.surface import surface_figure
+    from clarke_core.views.explore_2d import explore_2d
+    return surface_figure(explore_2d("abs(x) + abs(y)", "0, 0"), (1.0, 1.0))
+
+
+def _sweep():
+    from clarke_core.figures.planes import plane_sweep_figure
+    from clarke_core.views.sweep_2d import sweep_2d
+    return plane_sweep_figure(sweep_2d("max(x, y)", "0, 0"))
+
+
+def _polytope():
+    from clarke_core.figures.polytope import set_figure
+    from clarke_core.views.explore_nd import solid
+    return set_figure(solid([(1, 0, 0), (0, 1, 0), (0, 0, 1)]), None, ("a", "b", "c"), "t")
+
+
+@pytest.mark.parametrize("build", [_surface, _sweep, _polytope],
+                         ids=["surface", "plane-sweep", "polytope"])
+def test_3d_figures_use_the_corner_free_ticks(build):
+    scene = build().layout.scene
+    for axis in (scene.xaxis, scene.yaxis, scene.zaxis):
+        lo, hi = axis.range
+        assert axis.tickvals and all(lo + 0.1 * (hi - lo) - 1e-12 <= t <= hi - 0.1 * (hi - lo)
+                                     + 1e-12 for t in axis.tickvals)

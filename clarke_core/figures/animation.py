@@ -16,7 +16,7 @@ still asks for a full redraw whenever a figure has a background that would be dr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -27,31 +27,34 @@ from .backgrounds import as_scatter
 @dataclass(frozen=True)
 class Placement:
     """Where the controls sit: the tops of the buttons (at the left) and of the slider as
-    fractions of the plot area's height (negative: under it), and the slider's left end and
-    length as fractions of its width (``x`` = 0, ``length`` = 1: a full-width row of its own).
+    fractions of the plot area's height (negative: under it). The slider spans the plot's
+    width: on a row of its own, or ``beside`` the buttons, its rail starting ``BUTTONS_PX``
+    to the right of the plot's left edge (in pixels: a fraction of the width put it under
+    ❚❚ Pause on a narrow figure).
     """
 
     buttons_y: float
     slider_y: float
-    slider_x: float = 0.0
-    slider_len: float = 1.0
+    beside: bool = False
 
     @classmethod
     def in_pixels(cls, plot_px: float, buttons_px: float, slider_px: float,
-                  slider_x: float = 0.0, slider_len: float = 1.0) -> Placement:
+                  beside: bool = False) -> Placement:
         """Tops ``buttons_px`` and ``slider_px`` pixels under a plot area ``plot_px`` high: clear
         of the axis title whatever the figure's height.
 
         >>> Placement.in_pixels(400, 40, 80).slider_y
         -0.2
         """
-        return cls(-buttons_px / plot_px, -slider_px / plot_px, slider_x, slider_len)
+        return cls(-buttons_px / plot_px, -slider_px / plot_px, beside)
 
 
+# The width of ▶ Play and ❚❚ Pause side by side (~150 px in the app's font), and a gap.
+BUTTONS_PX = 165
 # Buttons on their own row under the plot, a full-width slider under them (~130 px of margin).
 UNDER = Placement(-0.2, -0.36)
 # Buttons at the left under the plot, the slider on the same row to their right (~130 px).
-BESIDE = Placement(-0.14, -0.12, slider_x=0.2, slider_len=0.8)
+BESIDE = Placement(-0.14, -0.12, beside=True)
 
 
 def moving_traces(frames: Sequence[go.Frame]) -> set[int]:
@@ -59,9 +62,21 @@ def moving_traces(frames: Sequence[go.Frame]) -> set[int]:
     return {i for f in frames for i in (f.traces or ())}
 
 
-def check_frames(frames: Sequence[go.Frame]) -> None:
+def check_frames(frames: Sequence[go.Frame], fig: go.Figure | None = None,
+                 backgrounds: Collection[int] = ()) -> None:
     """Raise ValueError unless every frame names its traces (``traces``), one per data entry:
-    a frame without ``traces`` writes its data over traces 0, 1, …, the backgrounds first."""
+    a frame without ``traces`` writes its data over traces 0, 1, …, the backgrounds first.
+    With ``fig``, each named trace must be one of its traces and of its data entry's type (a
+    scatter frame over a contour replaces the contour); no frame may name one of the
+    ``backgrounds`` (indices the caller drew as still pictures).
+
+    >>> fig = go.Figure([go.Contour(z=[[0, 1], [1, 0]]), go.Scatter(x=[0])])
+    >>> check_frames([go.Frame(name="1", traces=[1], data=[go.Scatter(x=[1])])], fig)
+    >>> check_frames([go.Frame(name="1", traces=[0], data=[go.Scatter(x=[1])])], fig)
+    Traceback (most recent call last):
+    ...
+    ValueError: frame '1' writes a scatter over trace 0, a contour
+    """
     for f in frames:
         if f.data and f.traces is None:
             raise ValueError(f"frame {f.name!r} does not say which traces it moves")
@@ -69,6 +84,17 @@ def check_frames(frames: Sequence[go.Frame]) -> None:
         if len(traces) != len(f.data or ()):
             raise ValueError(f"frame {f.name!r} names {len(traces)} traces for "
                              f"{len(f.data or ())} data entries")
+        for i, data in zip(traces, f.data or (), strict=True):
+            if i in backgrounds:
+                raise ValueError(f"frame {f.name!r} moves trace {i}, a background")
+            if fig is None:
+                continue
+            if not 0 <= i < len(fig.data):
+                raise ValueError(f"frame {f.name!r} names trace {i}; the figure has "
+                                 f"{len(fig.data)}")
+            if data.type != fig.data[i].type:
+                raise ValueError(f"frame {f.name!r} writes a {data.type} over trace {i}, "
+                                 f"a {fig.data[i].type}")
 
 
 def _subplot(trace) -> str | None:
@@ -121,23 +147,26 @@ def animate(
     value_side: str = "left",
     value_font: dict | None = None,
     step_labels: bool = True,
+    backgrounds: Collection[int] = (),
 ) -> go.Figure:
     """Give ``fig`` its ``frames``, ▶ Play / ❚❚ Pause buttons and a slider with one step per
     frame; returns ``fig``. The caller leaves room under the plot (its bottom margin).
 
-    ``prefix`` labels the slider's current value (shown at ``value_side``, in ``value_font``);
+    ``prefix`` labels the slider's current value (shown at ``value_side``, in ``value_font``;
+    always at the right end when the slider sits beside the buttons, clear of them);
     ``labels`` name the steps (default: the frame names), ``active`` is the step shown first;
     ``step_labels=False`` hides the labels under the slider (long ones: the current value says
     it). Play shows a frame every ``frame_ms`` ms, moving over ``transition_ms``; ``redraw``
     must be True for 3D scenes (plotly redraws WebGL traces only then), and is made True when
     the figure's backgrounds need it (``needs_redraw``). Raises ValueError for a frame that
-    does not name its traces (``check_frames``).
+    does not name its traces, names one ``fig`` lacks or of another type, or names one of the
+    ``backgrounds`` (``check_frames``).
 
     >>> fig = animate(go.Figure(), [go.Frame(name="0"), go.Frame(name="1")], "t = ", frame_ms=200)
     >>> [b.label for b in fig.layout.updatemenus[0].buttons], len(fig.layout.sliders[0].steps)
     (['▶ Play', '❚❚ Pause'], 2)
     """
-    check_frames(frames)
+    check_frames(frames, fig, backgrounds)
     redraw = redraw or needs_redraw(fig, frames)
     fig.frames = frames
     names = [f.name for f in fig.frames]
@@ -145,12 +174,15 @@ def animate(
              "transition": {"duration": 0}}
     play = {"frame": {"duration": frame_ms, "redraw": redraw}, "fromcurrent": True,
             "transition": {"duration": transition_ms, "easing": "linear"}}
-    current = {"prefix": prefix, "visible": True, "xanchor": value_side}
+    # Beside the buttons, a label at the slider's left end ran under ❚❚ Pause on a narrow
+    # figure (800 px wide); at the right end it has the slider's whole length.
+    current = {"prefix": prefix, "visible": True,
+               "xanchor": "right" if place.beside else value_side}
     if value_font is not None:
         current["font"] = value_font
     slider = {
-        "active": active, "x": place.slider_x, "len": place.slider_len, "y": place.slider_y,
-        "yanchor": "top", "pad": {"t": 0, "b": 0}, "currentvalue": current,
+        "active": active, "x": 0, "len": 1, "y": place.slider_y, "yanchor": "top",
+        "pad": {"t": 0, "b": 0, "l": BUTTONS_PX if place.beside else 0}, "currentvalue": current,
         "transition": {"duration": 0},
         "steps": [{"method": "animate", "label": label, "args": [[name], still]}
                   for name, label in zip(names, labels or names, strict=True)],
@@ -222,13 +254,17 @@ def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> g
     """
     names: list[str] | None = None
     merged: dict[str, dict] = {}
+    still: list[int] = []  # the grid's backgrounds: what no panel's frames move
     annotations = list(grid.layout.annotations or ())
     for panel in panels:
         refs = _refs(grid, panel.row, panel.col)
         moving, index = moving_traces(panel.figure.frames), {}
         for i, original in enumerate(panel.figure.data):
             index[i] = len(grid.data)
-            for trace in [original] if i in moving else as_scatter(original):
+            drawn = [original] if i in moving else as_scatter(original)
+            if i not in moving:
+                still += range(len(grid.data), len(grid.data) + len(drawn))
+            for trace in drawn:
                 trace = go.Figure(trace).data[0]  # a copy: the panel keeps its own
                 if panel.legend is None and "showlegend" in trace:
                     trace.showlegend = False
@@ -258,7 +294,7 @@ def link(grid: go.Figure, panels: Sequence[Panel], prefix: str, **controls) -> g
         return grid  # still panels: nothing to play
     frames = [go.Frame(name=name, data=step["data"], traces=step["traces"],
                        layout=step["layout"] or None) for name, step in merged.items()]
-    return animate(grid, frames, prefix, **controls)
+    return animate(grid, frames, prefix, backgrounds=still, **controls)
 
 
 def keep_backgrounds(fig: go.Figure) -> go.Figure:
@@ -275,13 +311,17 @@ def keep_backgrounds(fig: go.Figure) -> go.Figure:
     ...     "frame"]["redraw"]
     (['scatter', 'scatter'], True, False)
     """
-    moving, index, data = moving_traces(fig.frames), {}, []
+    moving, index, data, still = moving_traces(fig.frames), {}, [], []
     for i, trace in enumerate(fig.data):
         index[i] = len(data)
-        data += [trace] if i in moving else as_scatter(trace)
+        drawn = [trace] if i in moving else as_scatter(trace)
+        if i not in moving:
+            still += range(len(data), len(data) + len(drawn))
+        data += drawn
     out = go.Figure(data=data, layout=fig.layout)
     out.frames = [go.Frame(name=f.name, data=f.data, layout=f.layout,
                            traces=[index[i] for i in f.traces or ()]) for f in fig.frames]
+    check_frames(out.frames, out, still)
     redraw = needs_redraw(out, out.frames)
     for step in out.layout.sliders[0].steps if out.layout.sliders else ():
         step.args[1]["frame"]["redraw"] = redraw

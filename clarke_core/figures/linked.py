@@ -33,8 +33,23 @@ def _step_index(seq: GradientSequence, k: int, n_steps: int) -> int:
     return len(seq.points) if k == n_steps - 1 else min(k, len(seq.points) - 1)
 
 
-# Where each column of the table starts, as a fraction of its width.
-_COLUMNS = (0.0, 0.27, 0.33, 0.58, 0.78)
+_GAP = 3  # characters between two columns of the table
+_TABLE_FONT = {"size": 12}
+
+
+def columns(texts: Sequence[Sequence[str]]) -> tuple[float, ...]:
+    """Where each column of the table starts, as a fraction of its width: in proportion to the
+    longest text each column holds (its header included), so that at 800 px a long point
+    ≈ (−0.3536, −0.3536) does not run into f(xᵢ) while a short name leaves room to it.
+
+    >>> columns([["name"], ["i"], ["(1, 2)"]])
+    (0.0, 0.35, 0.55)
+    """
+    widths = [max((len(t) for t in column), default=0) + _GAP for column in texts]
+    starts, total = [0.0], sum(widths)
+    for w in widths[:-1]:
+        starts.append(round(starts[-1] + w / total, 4))
+    return tuple(starts)
 
 
 def table_panel(names: Sequence[str], colours: Sequence[str],
@@ -45,12 +60,16 @@ def table_panel(names: Sequence[str], colours: Sequence[str],
     would need a full redraw per frame, which blinks the backgrounds out)."""
     n_steps = max(len(s.points) for s in seqs) + 1
     rows = len(seqs)
+    shown = [r for st in steps for r in st]
+    at = columns([[f"■  {n}" for n in names], *(  # the colour square, then the name
+        [header[c + 1], *(getattr(r, field) for r in shown)]
+        for c, field in enumerate(("i", "x", "value", "gradient")))])
 
     def cells(k: int) -> dict:
         now = [st[_step_index(seq, k, n_steps)] for st, seq in zip(steps, seqs, strict=True)]
         text = [t for r in now for t in (r.i, r.x, r.value, r.gradient)]
-        return {"x": [x for _ in now for x in _COLUMNS[1:]],
-                "y": [-(j + 1) for j in range(rows) for _ in _COLUMNS[1:]], "text": text}
+        return {"x": [x for _ in now for x in at[1:]],
+                "y": [-(j + 1) for j in range(rows) for _ in at[1:]], "text": text}
 
     fig = go.Figure()
     fig.add_trace(go.Scatter(  # the header's band
@@ -58,15 +77,16 @@ def table_panel(names: Sequence[str], colours: Sequence[str],
         fillcolor=style.translucent("#808080", 0.2), line={"width": 0}, hoverinfo="skip",
         name="table header"))
     fig.add_trace(go.Scatter(
-        x=list(_COLUMNS), y=[0] * len(_COLUMNS), mode="text", textposition="middle right",
-        text=[f"<b>{h}</b>" for h in header], hoverinfo="skip", name="table columns"))
+        x=list(at), y=[0] * len(at), mode="text", textposition="middle right",
+        text=[f"<b>{h}</b>" for h in header], hoverinfo="skip", name="table columns",
+        textfont=_TABLE_FONT))
     fig.add_trace(go.Scatter(  # each sequence's colour, then its name
         x=[0.008] * rows, y=[-(j + 1) for j in range(rows)], mode="markers+text",
         marker={"symbol": "square", "size": 14, "color": list(colours)},
         text=[f"  {n}" for n in names], textposition="middle right", hoverinfo="skip",
-        name="sequences"))
+        name="sequences", textfont=_TABLE_FONT))
     fig.add_trace(go.Scatter(**cells(0), mode="text", textposition="middle right",
-                             hoverinfo="skip", name="live table"))
+                             hoverinfo="skip", name="live table", textfont=_TABLE_FONT))
     fig.update_layout(
         xaxis={"range": [0, 1], "visible": False, "fixedrange": True},
         yaxis={"range": [-rows - 0.5, 0.5], "visible": False, "fixedrange": True})

@@ -122,12 +122,11 @@ def _figure_3d(clarke: Solid, sub: Solid | None, axes: Sequence[str], title: str
                                marker={"size": 3, "color": style.NEUTRAL, "symbol": "cross"},
                                hovertemplate="0<extra></extra>"))
     ranges = _range([clarke] + ([sub] if sub else []), 3)
-    scene = {f"{a}axis": {"title": {"text": t}, "range": r}
-             for a, t, r in zip("xyz", axes, ranges, strict=True)}
+    scene = {f"{a}axis": style.axis_3d(t, *r) for a, t, r in zip("xyz", axes, ranges, strict=True)}
     fig.update_layout(**style.base_layout(
         title={"text": title}, height=HEIGHT, margin={"l": 0, "r": 0, "t": 80, "b": 0},
         scene={**scene, "aspectmode": "cube",
-               "camera": {"eye": {"x": 1.35, "y": 1.15, "z": 0.8}}}))
+               "camera": {"eye": {"x": 1.7, "y": 1.45, "z": 1.0}}}))
     return fig
 
 

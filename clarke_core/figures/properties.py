@@ -147,7 +147,7 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
     fig.update_yaxes(range=[-1 - 2 * reach - 0.2, 1 + 2 * reach + 0.2], row=1, col=2)
     plot_px = _HEIGHT - _TOP - _CONTROLS
     animate(fig, frames, "k = ", frame_ms=FRAME_MS, labels=[str(k + 1) for k in range(len(o.xk))],
-            place=Placement.in_pixels(plot_px, 60, 50, slider_x=0.18, slider_len=0.82))
+            place=Placement.in_pixels(plot_px, 60, 50, beside=True))
     layout = style.base_layout(height=_HEIGHT)
     layout["margin"] = {**layout["margin"], "t": _TOP + 30, "b": _CONTROLS}
     layout["legend"] = {**layout["legend"], "y": 1.12}

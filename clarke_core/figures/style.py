@@ -19,6 +19,8 @@ left out: each vanishes in one of the themes.
 
 from __future__ import annotations
 
+import math
+
 FUNCTION = "#0072B2"  # blue (Okabe–Ito)
 POINT = "#AD4B00"  # vermillion, darker than Okabe–Ito's #D55E00
 CLARKE_SET = "#008D66"  # bluish green, darker than #009E73
@@ -185,3 +187,25 @@ def base_layout(**overrides: object) -> dict:
     }
     layout.update(overrides)
     return layout
+
+
+def axis_3d(title: str, lo: float, hi: float, ticks: int = 4) -> dict:
+    """A 3D scene axis over [lo, hi] with about ``ticks`` round ticks (at least 3), none in the
+    tenth of the range at either end: there, at the scene's corners, two axes' labels meet.
+
+    >>> axis_3d("x", -1, 1)["tickvals"], axis_3d("f", -2.2, 2.2)["tickvals"]
+    ([-0.5, 0.0, 0.5], [-1.0, 0.0, 1.0])
+    """
+    axis: dict = {"title": {"text": title}, "range": [lo, hi], "tickfont": {"size": 12}}
+    span = hi - lo
+    if not (math.isfinite(span) and span > 0):
+        return axis
+    margin, magnitude = 0.1 * span, 10.0 ** math.floor(math.log10(span / ticks))
+    steps = sorted((m * magnitude * 10.0**e for e in (-1, 0, 1) for m in (1, 2, 2.5, 5)),
+                   reverse=True)
+    for step in steps:  # the coarsest round step that gives at least 3 inner ticks
+        first, last = math.ceil((lo + margin) / step), math.floor((hi - margin) / step)
+        if last - first + 1 >= 3:
+            axis["tickvals"] = [round(k * step, 12) + 0.0 for k in range(first, last + 1)]
+            break
+    return axis

@@ -80,7 +80,8 @@ def _side_note(name: str, side: SideLimits, a_tex: str) -> str:
 
 
 def _steps(loc, seq, clarke: DifferentialSet) -> tuple[Step, ...]:
-    """The live table's rows for one sequence: f and f′ exactly at points that are fractions."""
+    """The live table's rows for one sequence: f and f′ exactly at points known exactly
+    (x₀ plus a fraction: ``steps.exact_point``)."""
     if not (seq.points and len(seq.gradients) == len(seq.points) == len(seq.values)):
         return ()
     side = loc.left if seq.side == "left" else loc.right

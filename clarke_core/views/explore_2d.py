@@ -99,8 +99,8 @@ def both_sets(problem_2d: Problem) -> tuple[DifferentialSet, DifferentialSet | N
 
 
 def _steps(expr: sp.Expr, p, value: sp.Expr, clarke: DifferentialSet) -> tuple:
-    """The live table's rows per sequence: f exactly at points whose coordinates are fractions,
-    the gradients as computed (exact when they are fractions)."""
+    """The live table's rows per sequence: f exactly at points known exactly (x₀ plus a
+    fraction: ``steps.exact_point``), the gradients as computed (exact when they are fractions)."""
     f = lambdify((X, Y), expr)
     rows = []
     for seq in clarke.sequences:

@@ -1,11 +1,15 @@
 """The live table under an animated sequence: i, xᵢ, f(xᵢ) and ∇f(xᵢ) at each step, as the
 lecture writes them (xᵢ = −2, −3/2, …): exact where the number is exact, else "≈" and 4 digits.
 
-A sequence's points are floats; a float that is a fraction with a small denominator (−3/2, as
-a ± h·2⁻ⁱ usually is) is that fraction exactly, and then f and f′ there are worked out exactly.
+A sequence's points are floats of x₀ + hᵢ·d. A coordinate whose step from x₀ is a fraction with a
+small denominator (a ± h·2⁻ⁱ usually is) is x₀'s exact coordinate plus that fraction (1/3 + 1/2
+is 5/6, not ≈ 0.8333), and where every coordinate is exact, f and f′ are worked out exactly.
 
 >>> number(-1.5), number(0.1), number(2.0 ** -0.5)
 ('−3/2', '≈ 0.1', '≈ 0.7071')
+>>> vector((5 / 6, 1 / 2 + 2.0 ** -0.5), exact_point((5 / 6, 1 / 2 + 2.0 ** -0.5),
+...                                             (sp.Rational(1, 3), sp.Rational(1, 2))))
+'≈ (5/6, 1.207)'
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from ..engine import printing
 from ..engine.sets import DifferentialSet, GradientSequence
 
 MAX_DENOMINATOR = 4096
+# A step hᵢ = h·2⁻ⁱ from x₀: h a fraction (half the way to the next kink: 1/6), i up to 12.
+STEP_DENOMINATOR = 2**16
 MAX_CHARS = 14  # an exact value longer than this (sin(4/9)·16/81) is shown by its digits
 
 
@@ -46,6 +52,34 @@ def fraction(v: float) -> sp.Rational | None:
     return q if q.q <= MAX_DENOMINATOR else None
 
 
+def exact_point(p: Sequence[float], base: Sequence[sp.Expr]) -> tuple[sp.Expr | None, ...]:
+    """The exact coordinates that the float point ``p`` of a sequence towards ``base`` stands
+    for: ``base``'s coordinate plus the step when the step is a fraction (denominator at most
+    ``STEP_DENOMINATOR``) that reproduces the float to rounding; None for a coordinate whose
+    step is not one.
+
+    >>> exact_point((1 / 3 + 0.25, 2.0 ** 0.5, 0.1), (sp.Rational(1, 3), sp.sqrt(2), sp.S(0)))
+    (7/12, sqrt(2), 1/10)
+    >>> exact_point((1 / 3 - 2.0 ** -10 / 6, 1 / 3 + 2.0 ** -0.5), (sp.Rational(1, 3),) * 2)
+    (2047/6144, None)
+    """
+    out: list[sp.Expr | None] = []
+    for c, b in zip(p, base, strict=True):
+        try:
+            bf = float(b)
+        except TypeError:
+            out.append(None)
+            continue
+        if not (math.isfinite(c) and math.isfinite(bf)):
+            out.append(None)
+            continue
+        # c is float(b) + (the step, rounded): a few ulps of slack, never more.
+        step = sp.Rational(c - bf).limit_denominator(STEP_DENOMINATOR)
+        slack = 2 * math.ulp(max(abs(c), abs(bf), math.ulp(0.0)))
+        out.append(b + step if abs(bf + float(step) - c) <= slack else None)
+    return tuple(out)
+
+
 def _exact_text(e: sp.Expr | None) -> str | None:
     if e is None or not e.is_number or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
@@ -61,9 +95,10 @@ def number(v: float, exact: sp.Expr | None = None) -> str:
     return "≈ " + printing.decimal(v).replace("-", "−")
 
 
-def vector(vs: Sequence[float], exact: Sequence[sp.Expr] | None = None) -> str:
-    """A point or gradient of the plane as ``(a, b)``, each coordinate as ``number`` prints it;
-    one coordinate alone as that number."""
+def vector(vs: Sequence[float], exact: Sequence[sp.Expr | None] | None = None) -> str:
+    """A point or gradient of the plane as ``(a, b)``, each coordinate as ``number`` prints it
+    (``exact[k]``, where known, is coordinate k exactly); one coordinate alone as that number;
+    "≈" in front when some coordinate is only known by its digits."""
     parts = [number(v, exact[k] if exact else None) for k, v in enumerate(vs)]
     if len(parts) == 1:
         return parts[0]
@@ -85,20 +120,21 @@ def _limit_exact(dset: DifferentialSet, target: Sequence[float]) -> tuple[sp.Exp
 
 def sequence_steps(
     seq: GradientSequence, dset: DifferentialSet, point: Sequence[sp.Expr], value: sp.Expr,
-    exact_at: Callable[[tuple[sp.Rational, ...]], tuple[sp.Expr | None, tuple | None]],
+    exact_at: Callable[[tuple[sp.Expr, ...]], tuple[sp.Expr | None, tuple | None]],
     values: Sequence[float],
 ) -> tuple[Step, ...]:
     """The rows of one sequence, step by step, then its limit (i = ∞: x₀, f(x₀), the limit).
 
     ``exact_at(q)`` gives f and its gradient exactly at a point whose coordinates are all
-    fractions (None where it cannot); ``values`` are f(xᵢ) as floats.
+    known exactly (``exact_point`` from ``point``; None where it cannot); ``values`` are f(xᵢ)
+    as floats.
     """
     rows = []
     for k, (p, g) in enumerate(zip(seq.points, seq.gradients, strict=True)):
-        q = tuple(fraction(c) for c in p)
+        q = exact_point(p, point)
         f_exact, g_exact = exact_at(q) if all(c is not None for c in q) else (None, None)
-        rows.append(Step(str(k + 1), vector(p, q if all(c is not None for c in q) else None),
-                         number(values[k], f_exact), vector(g, g_exact)))
+        rows.append(Step(str(k + 1), vector(p, q), number(values[k], f_exact),
+                         vector(g, g_exact)))
     limit = _limit_exact(dset, seq.target)
     rows.append(Step("∞", vector([float(c) for c in point], list(point)),
                      number(float(value), value), vector(seq.target, limit)))
