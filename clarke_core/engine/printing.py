@@ -118,7 +118,7 @@ class UnicodePrinter(PlainPrinter):
                                             strict=True)
         shown = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
         if exponent.is_Integer:
-            return shown + str(exponent).translate(_SUPERSCRIPTS)
+            return shown + superscript(exponent)
         return shown + "^" + self._group(exponent)
 
     def _print_exp(self, expr: sp.Basic) -> str:
@@ -193,6 +193,15 @@ def number_text(c: object) -> str:
     ('sqrt(2)/2', '0.123457', '2')
     """
     return f"{c:.6g}" if isinstance(c, float) else plain(c)
+
+
+def superscript(n: int) -> str:
+    """A whole number as Unicode superscript digits, for powers in page text (x², α⁻¹).
+
+    >>> "x" + superscript(10), "α" + superscript(-1)
+    ('x¹⁰', 'α⁻¹')
+    """
+    return str(n).translate(_SUPERSCRIPTS)
 
 
 def subscript(n: int) -> str:

@@ -262,9 +262,6 @@ def _finish(function: ParsedFunction, base: dict, degree: sp.Rational, steps: tu
                        reason=fallback or f"Every part scales like {power_text(degree)}.")
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def power_text(degree: sp.Rational | int) -> str:
     """α^L as Unicode text: a superscript for a whole number, brackets around a fraction.
 
@@ -272,7 +269,7 @@ def power_text(degree: sp.Rational | int) -> str:
     ('α²', 'α¹⁰', 'α^(1/2)')
     """
     degree = sp.Rational(degree)
-    return f"α{str(degree).translate(_SUPERSCRIPT)}" if degree.is_Integer else f"α^({degree})"
+    return f"α{printing.superscript(degree)}" if degree.is_Integer else f"α^({degree})"
 
 
 def _domain_problem(function: ParsedFunction) -> str:
