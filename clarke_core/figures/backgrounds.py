@@ -9,6 +9,7 @@ curves come from marching squares on the contour's own grid.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -25,22 +26,80 @@ _SEGMENTS = {
 }
 
 
-def _crossing(x: np.ndarray, y: np.ndarray, z: np.ndarray, i: np.ndarray, j: np.ndarray,
-              edge: int, level: float) -> tuple[np.ndarray, np.ndarray]:
-    """Where the level crosses ``edge`` of the cells (i, j) (row i: y, column j: x)."""
-    ends = {0: ((0, 0), (0, 1)), 1: ((0, 1), (1, 1)), 2: ((1, 1), (1, 0)), 3: ((1, 0), (0, 0))}
-    (di0, dj0), (di1, dj1) = ends[edge]
-    z0, z1 = z[i + di0, j + dj0], z[i + di1, j + dj1]
-    t = np.where(z1 != z0, (level - z0) / np.where(z1 != z0, z1 - z0, 1.0), 0.5)
-    px = x[j + dj0] + t * (x[j + dj1] - x[j + dj0])
-    py = y[i + di0] + t * (y[i + di1] - y[i + di0])
-    return px, py
+def _edge_ids(i: int, j: int) -> tuple[tuple[int, int, int], ...]:
+    """Cell (i, j)'s edges 0-3 as grid edges: (0, row, column) runs along x, (1, ...) along y;
+    a neighbour names their shared edge alike, so the level's segments chain into lines."""
+    return (0, i, j), (1, i, j + 1), (0, i + 1, j), (1, i, j)
+
+
+def _crossing(x: np.ndarray, y: np.ndarray, z: np.ndarray, edge: tuple[int, int, int],
+              level: float) -> tuple[float, float]:
+    """Where the level crosses a grid edge (``_edge_ids``), from its lower-left end."""
+    along_y, i, j = edge
+    i1, j1 = (i + 1, j) if along_y else (i, j + 1)
+    z0, z1 = z[i, j], z[i1, j1]
+    t = (level - z0) / (z1 - z0) if z1 != z0 else 0.5
+    return float(x[j] + t * (x[j1] - x[j])), float(y[i] + t * (y[i1] - y[i]))
+
+
+def _chains(segments: list[tuple]) -> list[list]:
+    """Segments (pairs of edge ids) joined end to end into polylines: the open ones from an end
+    that one segment alone touches, then the closed ones (which end where they start)."""
+    ends: dict = {}
+    for k, segment in enumerate(segments):
+        for e in segment:
+            ends.setdefault(e, []).append(k)
+    used = [False] * len(segments)
+    lines = []
+    starts = [e for e, touching in ends.items() if len(touching) == 1]
+    for e in starts + [a for a, _ in segments]:
+        k = next((m for m in ends[e] if not used[m]), None)
+        if k is None:
+            continue
+        line = [e]
+        while k is not None:
+            used[k] = True
+            a, b = segments[k]
+            line.append(b if line[-1] == a else a)
+            k = next((m for m in ends[line[-1]] if not used[m]), None)
+        lines.append(line)
+    return lines
+
+
+def simplified(points: np.ndarray, tol: float) -> np.ndarray:
+    """``points`` (a polyline, n x 2) without the points that lie within ``tol`` of the line
+    through their neighbours kept (Ramer-Douglas-Peucker): straight runs become one segment.
+
+    >>> simplified(np.array([[0, 0], [1, 0.001], [2, 0], [2, 1]]), 0.01).tolist()
+    [[0.0, 0.0], [2.0, 0.0], [2.0, 1.0]]
+    """
+    points = np.asarray(points, dtype=float)
+    keep = np.zeros(len(points), dtype=bool)
+    keep[[0, -1]] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2:
+            continue
+        p, q = points[a], points[b]
+        d = q - p
+        inner = points[a + 1:b] - p
+        norm = np.hypot(*d)
+        dist = (np.abs(d[0] * inner[:, 1] - d[1] * inner[:, 0]) / norm if norm > 0
+                else np.hypot(inner[:, 0], inner[:, 1]))
+        m = int(np.argmax(dist))
+        if dist[m] > tol:
+            keep[a + 1 + m] = True
+            stack += [(a, a + 1 + m), (a + 1 + m, b)]
+    return points[keep]
 
 
 def level_lines(x: Sequence[float], y: Sequence[float], z: Sequence[Sequence[float | None]],
-                levels: Sequence[float]) -> tuple[list[float | None], list[float | None]]:
+                levels: Sequence[float], tol: float = 0.0
+                ) -> tuple[list[float | None], list[float | None]]:
     """The level curves z = L of a grid (``z[i][j]`` at (x[j], y[i]); None: undefined) for
-    each L in ``levels``, as line segments separated by None (scatter's gaps)."""
+    each L in ``levels``, as polylines separated by None (scatter's gaps), each without the
+    points within ``tol`` of the straight line through its neighbours (``simplified``)."""
     gx, gy = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     gz = np.asarray([[np.nan if v is None else v for v in row] for row in z], dtype=float)
     ok = np.isfinite(gz)
@@ -51,16 +110,18 @@ def level_lines(x: Sequence[float], y: Sequence[float], z: Sequence[Sequence[flo
         above = np.where(ok, gz > level, False)
         case = (above[:-1, :-1] * 1 + above[:-1, 1:] * 2 + above[1:, 1:] * 4
                 + above[1:, :-1] * 8)
-        for c, segments in _SEGMENTS.items():
-            i, j = np.nonzero((case == c) & cell_ok)
-            if i.size == 0:
-                continue
-            for a, b in segments:
-                ax, ay = _crossing(gx, gy, gz, i, j, a, level)
-                bx, by = _crossing(gx, gy, gz, i, j, b, level)
-                for k in range(i.size):
-                    out_x += [float(ax[k]), float(bx[k]), None]
-                    out_y += [float(ay[k]), float(by[k]), None]
+        segments = []
+        for i, j in zip(*np.nonzero((case > 0) & (case < 15) & cell_ok), strict=True):
+            edges = _edge_ids(int(i), int(j))
+            segments += [(edges[a], edges[b]) for a, b in _SEGMENTS[int(case[i, j])]]
+        points: dict = {}
+        for line in _chains(segments):
+            for e in line:
+                if e not in points:
+                    points[e] = _crossing(gx, gy, gz, e, level)
+            pts = simplified(np.array([points[e] for e in line]), tol)
+            out_x += [*pts[:, 0].tolist(), None]
+            out_y += [*pts[:, 1].tolist(), None]
     return out_x, out_y
 
 
@@ -86,12 +147,17 @@ def contour_as_lines(trace: go.Contour) -> go.Scatter:
     """A contour trace drawn with lines (``coloring: "lines"``) as one scatter trace."""
     z = np.asarray([[np.nan if v is None else v for v in row] for row in trace.z], dtype=float)
     levels = _levels(trace, z)
-    xs, ys = level_lines(*_axes(trace), trace.z, levels)
+    x, y = _axes(trace)
+    # A thousandth of the grid's span is under a pixel on any screen: the lines keep that many
+    # digits, and drop the points that a straight line through their neighbours misses by less.
+    span = max(float(np.ptp(x)), float(np.ptp(y))) or 1.0
+    digits = max(0, math.ceil(math.log10(1000 / span)))
+    xs, ys = level_lines(x, y, trace.z, levels, tol=span / 2000)
     colour = trace.colorscale[-1][1] if trace.colorscale else "#888888"
     width = trace.line.width if trace.line is not None and trace.line.width else 1.5
     return go.Scatter(
-        x=[None if v is None else round(v, 6) for v in xs],
-        y=[None if v is None else round(v, 6) for v in ys], mode="lines", name=trace.name,
+        x=[None if v is None else round(v, digits) for v in xs],
+        y=[None if v is None else round(v, digits) for v in ys], mode="lines", name=trace.name,
         showlegend=trace.showlegend, legendgroup=trace.legendgroup,
         opacity=trace.opacity if trace.opacity is not None else 1.0,
         line={"color": colour, "width": width}, hoverinfo="skip",
