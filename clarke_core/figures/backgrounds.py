@@ -218,6 +218,94 @@ def heatmap_as_fills(trace: go.Heatmap) -> list[go.Scatter]:
     return traces
 
 
+def _inside(point: np.ndarray, ring: np.ndarray) -> bool:
+    """Whether ``point`` lies inside the closed polygon ``ring`` (even-odd ray casting)."""
+    x, y = point
+    xs, ys = ring[:, 0], ring[:, 1]
+    xj, yj = np.roll(xs, 1), np.roll(ys, 1)
+    crosses = ((ys > y) != (yj > y)) & (
+        x < (xj - xs) * (y - ys) / np.where(yj != ys, yj - ys, 1.0) + xs)
+    return bool(np.count_nonzero(crosses) % 2)
+
+
+def _with_holes(rings: list[np.ndarray]) -> list[np.ndarray]:
+    """Closed rings of one region as polygons a "toself" fill draws right: each ring inside an
+    odd number of others is a hole, joined to the ring around it by a cut of no width (a
+    separate ring would be filled too)."""
+    depth = [sum(_inside(r[0], o) for o in rings if o is not r) for r in rings]
+    outer = {k: rings[k] for k in range(len(rings)) if depth[k] % 2 == 0}
+    for k, ring in enumerate(rings):
+        if depth[k] % 2 == 0:
+            continue
+        around = [m for m in outer if depth[m] == depth[k] - 1 and _inside(ring[0], rings[m])]
+        if not around:
+            continue
+        m = around[0]
+        host = outer[m]
+        d = np.hypot(host[:, None, 0] - ring[None, :, 0], host[:, None, 1] - ring[None, :, 1])
+        a, b = np.unravel_index(int(np.argmin(d)), d.shape)
+        loop = np.concatenate([ring[b:], ring[1:b + 1]])  # the hole, from b back to b
+        outer[m] = np.concatenate([host[:a + 1], loop, host[a:]])
+    return list(outer.values())
+
+
+def region_fills(x: Sequence[float], y: Sequence[float], region: Sequence[Sequence[int]],
+                 cuts_x: Sequence[Sequence[float]], cuts_y: Sequence[Sequence[float]],
+                 colours: Sequence[str], opacity: float, name: str = "regions"
+                 ) -> list[go.Scatter]:
+    """Regions of a grid (``region[i][j]`` = k >= 0 at (x[j], y[i]), -1: none) as one filled
+    scatter trace per k, with the edges where the label changes (``cuts_x[i][j]``: the fraction
+    of the way from column j to j + 1 in row i; ``cuts_y[i][j]``: from row i to i + 1): the
+    outlines follow the true edges, not the cells' staircase (marching squares on each
+    region's indicator, closed along the window's sides).
+
+    >>> fills = region_fills([0, 1, 2], [0, 1], [[0, 0, 1], [0, 1, 1]], [[0.5, 0.25],
+    ...                      [0.75, 0.5]], [[0.5, 0.5, 0.5]], ["#ff0000", "#0000ff"], 0.5)
+    >>> [(t.name, list(zip(t.x, t.y))) for t in fills][0]
+    ('regions f1', [(0.0, 0.0), (0.0, 1.0), (0.75, 1.0), (1.25, 0.0), (0.0, 0.0), (None, None)])
+    """
+    gx, gy = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    lab = np.asarray(region, dtype=int)
+    cx, cy = np.asarray(cuts_x, dtype=float), np.asarray(cuts_y, dtype=float)
+    rows, cols = lab.shape
+    span = max(float(np.ptp(gx)), float(np.ptp(gy))) or 1.0
+    digits = max(0, math.ceil(math.log10(1000 / span)))
+
+    def point(edge: tuple[int, int, int]) -> tuple[float, float]:
+        along_y, i, j = edge  # in the padded grid: real row i - 1, column j - 1
+        i0, j0 = i - 1, j - 1
+        i1, j1 = (i0 + 1, j0) if along_y else (i0, j0 + 1)
+        if not (0 <= i0 < rows and 0 <= j0 < cols):
+            i0, j0 = i1, j1  # from the padding: the crossing is the grid point on the side
+        elif 0 <= i1 < rows and 0 <= j1 < cols:
+            t = cy[i0, j0] if along_y else cx[i0, j0]
+            return (float(gx[j0] + t * (gx[j1] - gx[j0])), float(gy[i0] + t * (gy[i1] - gy[i0])))
+        return float(gx[j0]), float(gy[i0])
+
+    traces = []
+    for k in sorted(set(np.unique(lab).tolist()) - {-1}):
+        inside = np.pad(lab == k, 1)
+        case = (inside[:-1, :-1] * 1 + inside[:-1, 1:] * 2 + inside[1:, 1:] * 4
+                + inside[1:, :-1] * 8)
+        segments = []
+        for i, j in zip(*np.nonzero((case > 0) & (case < 15)), strict=True):
+            edges = _edge_ids(int(i), int(j))
+            segments += [(edges[a], edges[b]) for a, b in _SEGMENTS[int(case[i, j])]]
+        rings = [simplified(np.array([point(e) for e in line]), span / 2000)
+                 for line in _chains(segments)]
+        xs: list[float | None] = []
+        ys: list[float | None] = []
+        for ring in _with_holes([r for r in rings if len(r) >= 3]):
+            xs += [*np.round(ring[:, 0], digits).tolist(), None]
+            ys += [*np.round(ring[:, 1], digits).tolist(), None]
+        r, g, b = unlabel_rgb(_validate([colours[k % len(colours)]], colortype="rgb")[0])
+        traces.append(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", line={"width": 0}, showlegend=False,
+            hoverinfo="skip", fillcolor=f"rgba({int(r)},{int(g)},{int(b)},{opacity})",
+            name=f"{name} f{k + 1}"))
+    return traces
+
+
 MAX_REGIONS = 12  # a heatmap of more distinct values is a field, not regions: left as it is
 
 
