@@ -228,6 +228,11 @@ def _inside(point: np.ndarray, ring: np.ndarray) -> bool:
     return bool(np.count_nonzero(crosses) % 2)
 
 
+def _signed_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2
+
+
 def _with_holes(rings: list[np.ndarray]) -> list[np.ndarray]:
     """Closed rings of one region as polygons a "toself" fill draws right: each ring inside an
     odd number of others is a hole, joined to the ring around it by a cut of no width (a
@@ -242,6 +247,8 @@ def _with_holes(rings: list[np.ndarray]) -> list[np.ndarray]:
             continue
         m = around[0]
         host = outer[m]
+        if _signed_area(ring) * _signed_area(host) > 0:
+            ring = ring[::-1]  # against the host's turn, so that SVG's nonzero rule leaves it out
         d = np.hypot(host[:, None, 0] - ring[None, :, 0], host[:, None, 1] - ring[None, :, 1])
         a, b = np.unravel_index(int(np.argmin(d)), d.shape)
         loop = np.concatenate([ring[b:], ring[1:b + 1]])  # the hole, from b back to b
