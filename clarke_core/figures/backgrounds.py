@@ -278,8 +278,24 @@ def region_fills(x: Sequence[float], y: Sequence[float], region: Sequence[Sequen
     span = max(float(np.ptp(gx)), float(np.ptp(gy))) or 1.0
     digits = max(0, math.ceil(math.log10(1000 / span)))
 
+    # A cell where three labels meet: every region's outline there runs through one point (the
+    # mean of the cell's crossings), so no gap is left between the regions.
+    corners = np.stack([lab[:-1, :-1], lab[:-1, 1:], lab[1:, 1:], lab[1:, :-1]])
+    distinct = 1 + sum((corners[m] != corners[:m]).all(axis=0) for m in range(1, 4))
+    meeting = np.pad(distinct >= 3, 1)  # per padded cell
+
+    def centre(i: int, j: int) -> tuple[float, float]:
+        pts = [point(e) for e in _edge_ids(i, j) if _differs(e)]
+        return float(np.mean([p[0] for p in pts])), float(np.mean([p[1] for p in pts]))
+
+    def _differs(edge: tuple[int, int, int]) -> bool:  # an edge of a cell inside the grid
+        along_y, i, j = edge
+        return bool(lab[i - 1, j - 1] != (lab[i, j - 1] if along_y else lab[i - 1, j]))
+
     def point(edge: tuple[int, int, int]) -> tuple[float, float]:
         along_y, i, j = edge  # in the padded grid: real row i - 1, column j - 1
+        if along_y == 2:
+            return centre(i, j)
         i0, j0 = i - 1, j - 1
         i1, j1 = (i0 + 1, j0) if along_y else (i0, j0 + 1)
         if not (0 <= i0 < rows and 0 <= j0 < cols):
@@ -297,7 +313,11 @@ def region_fills(x: Sequence[float], y: Sequence[float], region: Sequence[Sequen
         segments = []
         for i, j in zip(*np.nonzero((case > 0) & (case < 15)), strict=True):
             edges = _edge_ids(int(i), int(j))
-            segments += [(edges[a], edges[b]) for a, b in _SEGMENTS[int(case[i, j])]]
+            pairs = [(edges[a], edges[b]) for a, b in _SEGMENTS[int(case[i, j])]]
+            if meeting[i, j]:
+                pairs = [s for a, b in pairs for s in ((a, (2, int(i), int(j))),
+                                                       ((2, int(i), int(j)), b))]
+            segments += pairs
         rings = [simplified(np.array([point(e) for e in line]), span / 2000)
                  for line in _chains(segments)]
         xs: list[float | None] = []
