@@ -19,6 +19,7 @@ from clarke_core.classroom import (
 )
 from clarke_core.classroom.live import live_link, normal_token
 from clarke_core.classroom.submissions import sandboxed_grade
+from clarke_core.engine.printing import count_text
 from clarke_core.figures.live import live_figure, qr_svg
 from clarke_core.grading import question_latex
 from clarke_core.service import sandbox
@@ -118,7 +119,8 @@ def lecturer_gate() -> None:
 def tally_view(live) -> None:
     tally = live_tally(ui.classroom_store(), live)
     share = f", {tally.right / tally.answers:.0%} right" if tally.answers else ""
-    st.markdown(f"**{tally.answers} answer(s) from {tally.students} student(s){share}** · "
+    st.markdown(f"**{count_text(tally.answers, 'answer')} from "
+                f"{count_text(tally.students, 'student')}{share}** · "
                 f"updates every {REFRESH_S} s")
     ui.chart(live_figure(tally), modebar=False, key=f"live_chart_{live.id}")
 

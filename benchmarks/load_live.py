@@ -72,7 +72,7 @@ OWN_SHARE = 0.25
 def own_answer(index: int, k: int) -> str:
     return f"[0, 1 - 1/{1000 + 10 * index + k}]"
 
-HEADLINE = re.compile(r"\*\*(\d+) answer\(s\) from (\d+) student")
+HEADLINE = re.compile(r"\*\*(\d+) answers? from (\d+) student")
 SUBMIT = "form_submit_button"
 ENV = ("CLARKE_LAB_DATABASE_URL", "CLARKE_LAB_LECTURER_SECRET")
 SOLO = 999  # the student who answers alone before the class (the baseline), not counted

@@ -18,7 +18,8 @@ import streamlit as st
 
 import ui
 from clarke_core import InputError
-from clarke_core.classroom import StoreError, attempt_feedback, class_record, submit
+from clarke_core.classroom import StoreError, attempt_feedback, class_record, submit, used_up
+from clarke_core.engine.printing import count_text
 from clarke_core.grading import (
     KINDS,
     MAX_ASSIGNMENT_BYTES,
@@ -190,7 +191,7 @@ def in_class(code: str, student: str) -> None:
     for number, (base, (f_tex, at_tex)) in enumerate(zip(assignment.questions, formulas,
                                                          strict=True), 1):
         q = assignment.question_for(base.id, student)
-        st.markdown(f"**{number}\\. {plain(q.text)}** · {q.points:g} point(s)")
+        st.markdown(f"**{number}\\. {plain(q.text)}** · {count_text(q.points, 'point')}")
         st.latex(f"f = {f_tex}" + (rf", \qquad x_0 = {at_tex}" if at_tex else ""))
         stored = store.attempts(key, student=student, question=q.id)
         shown = [a for a in stored if login or a.id in mine]
@@ -201,7 +202,7 @@ def in_class(code: str, student: str) -> None:
         if not rules.open_at(now):
             st.info("The deadline has passed; no more answers are taken.")
         elif left is not None and left <= 0:
-            st.info(f"You have used all {rules.attempts} attempt(s) at this question.")
+            st.info(f"You have used {used_up(rules.attempts)} at this question.")
         else:
             _answer_form(store, key, assignment, student, q)
         _result(st.session_state.get(CLASS_RESULT + q.id))
@@ -260,7 +261,7 @@ def _result(result) -> None:
         st.info(line + ")")
     else:
         show = st.success if attempt.correct else st.warning
-        show(line + f", {result.points:g} of {result.max_points:g} point(s))")
+        show(line + f", {result.points:g} of {count_text(result.max_points, 'point')})")
 
 
 def practice() -> None:
@@ -328,7 +329,7 @@ def _practice_question(number: int, q, f_tex: str, at_tex: str) -> None:
     # A hidden question's input is dropped by Streamlit, so its answer is also kept aside.
     if ANSWER + q.id not in st.session_state and SAVED + q.id in st.session_state:
         st.session_state[ANSWER + q.id] = st.session_state[SAVED + q.id]
-    st.markdown(f"**{number}\\. {plain(q.text)}** · {q.points:g} point(s)")
+    st.markdown(f"**{number}\\. {plain(q.text)}** · {count_text(q.points, 'point')}")
     st.latex(f"f = {f_tex}" + (rf", \qquad x_0 = {at_tex}" if at_tex else ""))
     with st.form(f"homework_form_{q.id}", border=False):
         answer_col, button_col = st.columns([5, 1], vertical_alignment="bottom")

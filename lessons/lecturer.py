@@ -200,10 +200,7 @@ def grade_file_panel(store) -> None:
     report = st.session_state.get(REPORT)
     if report is None:
         return
-    answers = sum(r.status in ("graded", "refused", "error") for r in report.rows)
-    st.caption(plain(f"Graded {answers} answers of {len(report.totals)} student(s) "
-                     f"({report.bad_rows} bad row(s)); totals out of {report.max_total:g}: "
-                     + ", ".join(f"{s} {t:g}" for s, t in report.totals.items()) + "."))
+    st.caption(plain(report.summary() + "."))
     st.dataframe([{"student": r.student, "question": r.question, "answer": r.answer,
                    "points": r.points, "of": r.max_points, "status": r.status,
                    "feedback": r.feedback} for r in report.rows],

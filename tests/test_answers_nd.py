@@ -88,7 +88,7 @@ GRADE = [
     (MAX3, "clarke", "conv{(1, 0, 0), (0, 1, 0), (0, 0, 1.001)}", False, 0.0, "not_the_set",
      "(0, 0, 1001/1000) does not belong"),
     (MAX3, "clarke", "conv{(1, 0, 0), (0, 1, 0)}", False, 0.25, "too_small",
-     "misses the corner(s) (0, 0, 1)"),
+     "misses the corner (0, 0, 1)"),
     (MAX3, "clarke", "(1/3, 1/3, 1/3)", False, 0.25, "one_value", "one element"),
     (MAX3, "clarke", "{(1, 0, 0), (0, 1, 0), (0, 0, 1)}", False, 0.25, "some_points",
      "it is convex"),
@@ -119,7 +119,7 @@ GRADE = [
      "right", "Right"),
     (("abs(x1) + sqrt(2)*abs(x2) + x3", "0, 0, 0"), "clarke",
      "conv{(1, 1.4142, 1), (1, -1.4142, 1), (-1, 1.4142, 1), (-1, -1.4142, 1)}", False, 0.25,
-     "too_small", "misses the corner(s) (-1, -sqrt(2), 1)"),  # 1.4142 is not within 1e-6
+     "too_small", "misses the corners (-1, -sqrt(2), 1), "),  # 1.4142 is not within 1e-6
     (("x3*relu(x1 - x2)", "0, 0, 1"), "clarke", "[(0, 0, 0), (1, -1, 0)]", True, 1.0, "right",
      "Right"),
 ]

@@ -70,7 +70,7 @@ def test_a_student_s_answer_reaches_the_lecturer_s_histogram(live_server, browse
     assert live is not None and live.question == "relu"
     link = lecturer.locator(f"a[href$='?t={live.token}']").first.get_attribute("href")
     assert link == f"{base}/live?t={live.token}"
-    assert "0 answer(s) from 0 student(s)" in _headline(lecturer)
+    assert "0 answers from 0 students" in _headline(lecturer)
 
     student = _page(browser, 390, 800)
     student.goto(link)
@@ -89,7 +89,7 @@ def test_a_student_s_answer_reaches_the_lecturer_s_histogram(live_server, browse
     # No reload, no click: the fragment's own rerun brings the answer in.
     lecturer.wait_for_function(
         "sel => [...document.querySelectorAll(sel)].some(e => e.innerText.includes("
-        "'1 answer(s) from 1 student(s)'))", arg=HEADLINE, timeout=30_000)
+        "'1 answer from 1 student'))", arg=HEADLINE, timeout=30_000)
     lecturer.wait_for_function(
         "() => [...document.querySelectorAll('.js-plotly-plot text')].some("
         "t => t.textContent === 'one value')", timeout=30_000)

@@ -129,10 +129,10 @@ def test_a_wrong_then_a_right_answer_are_stored_and_shown_under_the_rules(db):
     at = answer(at, "diff", "[0, 2]")
     assert not at.exception and not at.error
     [warning] = [w.value for w in at.warning]
-    assert "sum rule" in warning and "(attempt 1, " in warning and "of 1 point(s))" in warning
+    assert "sum rule" in warning and "(attempt 1, " in warning and "of 1 point)" in warning
     assert "Attempts used: 1 of 3" in texts(at)
     at = answer(at, "diff", "{1}")
-    assert at.success and "(attempt 2, 1 of 1 point(s))" in at.success[0].value
+    assert at.success and "(attempt 2, 1 of 1 point)" in at.success[0].value
     with Store(db) as store:
         stored = store.attempts("sheet", student="Ann Example", question="diff")
     assert [(a.answer, a.correct, a.diagnosis) for a in stored] == [
@@ -153,7 +153,7 @@ def test_the_attempt_limit_and_the_deadline_close_the_question(db):
     with Store(db) as store:
         code = create_class(store, sheet)
     at = answer(join(homework(), code, "ann"), "relu", "[0, 1/2]")
-    assert "You have used all 1 attempt(s) at this question." in [i.value for i in at.info]
+    assert "You have used the one attempt allowed at this question." in [i.value for i in at.info]
     assert ANSWER + "relu" not in [t.key for t in at.text_input]
     past = (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     at = join(homework(), new_class(db, f"deadline = {past}"), "bo")
@@ -300,6 +300,8 @@ def test_the_figure_escapes_answers_and_orders_bars_by_count():
     assert list(fig.layout.yaxis.categoryarray)[-1] == "q2: [0, 2]"  # the most frequent on top
     assert {t.name for t in fig.data} == {DIAGNOSES["outside"], DIAGNOSES["sum_rule"]}
     assert fig.layout.xaxis.dtick == 1  # whole attempts
+    hovers = {t.name: list(t.customdata) for t in fig.data}  # "1 attempt", not "1 attempt(s)"
+    assert hovers == {DIAGNOSES["outside"]: ["1 attempt"], DIAGNOSES["sum_rule"]: ["5 attempts"]}
     one = wrong_answers_figure(rows[:1])
     assert one.layout.showlegend and one.data[0].y == ("&lt;a href='x'&gt;1&lt;/a&gt;",)
     many = wrong_answers_figure([{"question": "q", "wrong": [

@@ -67,8 +67,8 @@ def test_submit_stats_and_export_through_the_command_line(db_url, tmp_path):
     assert _submit(toml, db_url, "ann", "diff", "{1}").returncode == 0
     third = _submit(toml, db_url, "ann", "diff", "{1}")
     assert third.returncode == 2 and third.stdout == ""
-    assert third.stderr.strip() == ("ann has used all 2 attempt(s) at question 'diff'; no more "
-                                    "answers are taken.")
+    assert third.stderr.strip() == ("ann has used all 2 attempts allowed at question 'diff'; "
+                                    "no more answers are taken.")
     # a name a spreadsheet would run, and one that starts with '-'
     assert _submit(toml, db_url, "=cmd", "relu", "0").returncode == 0
     assert _submit(toml, db_url, "-1", "diff", "[0, 2]").returncode == 0
@@ -88,7 +88,7 @@ def test_submit_stats_and_export_through_the_command_line(db_url, tmp_path):
     out = tmp_path / "grades.csv"
     export = _cli("submissions", "export", str(toml), "--out", str(out), "--db", db_url)
     assert export.returncode == 0, export.stderr
-    assert "3 student(s)" in export.stdout
+    assert "3 students" in export.stdout
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     best = {(r["student"], r["question"]): r for r in rows}
     assert best[("ann", "diff")]["answer"] == "{1}" and best[("ann", "diff")]["points"] == "2"
@@ -119,7 +119,7 @@ def test_the_database_url_variable_and_a_bundled_assignment(tmp_path):
     done = _cli("submit", "lecture_assignment", "--student", "bo", "--question", "relu-clarke",
                 "--answer", "[0, 1]", env=env)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("correct (score 1.00, 1 of 1 point(s); attempt 1): Right")
+    assert done.stdout.startswith("correct (score 1.00, 1 of 1 point; attempt 1): Right")
     assert (tmp_path / "env.sqlite").exists()
     table = _cli("submissions", "export", "lecture_assignment", env=env)
     assert table.returncode == 0 and "bo,relu-clarke,\"[0, 1]\",1,1,yes,right,1," in table.stdout

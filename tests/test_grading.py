@@ -58,7 +58,7 @@ CASES = [
     ("square-collinear-vertex", "abs(x) + abs(y)", "0, 0", "clarke",
      "conv{(1, 1), (0, 1), (-1, 1), (-1, -1), (1, -1)}", True, 1.0, "Right"),
     ("square-missing-corner", "abs(x) + abs(y)", "0, 0", "subdifferential",
-     "conv{(1, 1), (-1, 1), (1, -1)}", False, 0.5, "misses the corner(s) (-1, -1)"),
+     "conv{(1, 1), (-1, 1), (1, -1)}", False, 0.5, "misses the corner (-1, -1)"),
     ("square-autodiff", "abs(x) + abs(y)", "0, 0", "clarke", "(0, 0)", False, 0.25, "autodiff"),
     ("square-superset", "abs(x) + abs(y)", "0, 0", "clarke",
      "conv{(2, 2), (-2, 2), (-2, -2), (2, -2)}", False, 0.25, "Too large"),

@@ -73,6 +73,17 @@ def test_look_alikes_are_refused_with_a_reason(expr, why):
     assert why in h.reason and h.reason.endswith(".")
 
 
+@pytest.mark.parametrize(("expr", "shown"), [
+    ("abs(x) + x**2", "x² + |x| mixes degrees"),
+    ("Piecewise((x**2, x**2 > 1), (0, True))", "The condition x² > 1"),
+    ("x**3 - y", "x³ − y mixes degrees"),
+], ids=["sum", "condition", "minus"])
+def test_a_reason_writes_formulas_as_page_text(expr, shown):
+    """The page shows the reason in a warning: x², not Python's x**2."""
+    reason = homogeneity(expr).reason
+    assert shown in reason and "**" not in reason
+
+
 def test_the_derivation_ends_with_the_whole_function():
     h = homogeneity("max(x, 2*y) - min(x, y)")
     assert h.steps[-1].latex == h.latex and h.steps[-1].degree == 1

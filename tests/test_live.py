@@ -349,7 +349,7 @@ def test_the_lecturer_opens_and_closes_a_question_on_the_page(page_store):
     assert not at.exception
     live = current_live(page_store, code)
     assert live is not None and live.question == "relu"
-    assert any("0 answer(s) from 0 student(s)" in m.value for m in at.markdown)
+    assert any("0 answers from 0 students" in m.value for m in at.markdown)
     assert at.get("plotly_chart")
     next(b for b in at.button if b.label == "Close").click().run()
     assert current_live(page_store, code) is None

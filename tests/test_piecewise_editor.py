@@ -60,6 +60,16 @@ def test_overlap_is_a_note_naming_the_winner():
                            "holds, row 1.",)
 
 
+def test_sentences_write_numbers_and_formulas_as_page_text():
+    """Problems show as a warning and notes as captions: √2 and x², not sqrt(2) and x**2."""
+    jump = check_rows([("x**2", "x < sqrt(2)"), ("x", "True")], 1)
+    assert jump.problems == ("f jumps at x = √2: row 1 tends to 2 from the left, row 2 tends to "
+                             "√2 from the right; make the rows agree there.",)
+    sampled = check_rows([("1", "sin(x) + x**2 < 0"), ("x", "True")], 1)
+    assert "The places where x² + sin(x) changes sign were checked at sample points only." in (
+        sampled.notes)
+
+
 def test_empty_rows_from_the_editor_are_skipped():
     check = check_rows([("-x", "x < 0"), (None, None), ("x", "True"), ("", "")], 1)
     assert check.text == "Piecewise((-x, x < 0), (x, True))"

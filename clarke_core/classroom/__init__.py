@@ -40,6 +40,7 @@ from .store import (
     NewAttempt,
     Store,
     database_url,
+    used_up,
 )
 from .submissions import (
     Submission,
@@ -61,5 +62,5 @@ __all__ = [
     "AttemptLimitError", "NewAttempt", "Store", "StoreError", "Submission", "attempt_feedback",
     "best_attempts", "gradescope_export",
     "database_url", "grades_table", "hint", "migrate", "open_assignment",
-    "sandboxed_grade", "shown_feedback", "stats", "submit",
+    "sandboxed_grade", "shown_feedback", "stats", "submit", "used_up",
 ]

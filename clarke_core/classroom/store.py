@@ -65,7 +65,25 @@ class Attempt(NewAttempt):
 
 
 class AttemptLimitError(InputError):
-    """The student has used every attempt the assignment allows at the question."""
+    """The student has used every attempt the assignment allows at the question.
+
+    >>> str(AttemptLimitError.at("ann", 1, "q"))
+    "ann has used the one attempt allowed at question 'q'; no more answers are taken."
+    """
+
+    @classmethod
+    def at(cls, student: str, limit: int, question: str) -> AttemptLimitError:
+        return cls(f"{student} has used {used_up(limit)} at question {question!r}; no more "
+                   "answers are taken.")
+
+
+def used_up(limit: int) -> str:
+    """The attempts a student has used when none is left, for a sentence.
+
+    >>> used_up(1), used_up(3)
+    ('the one attempt allowed', 'all 3 attempts allowed')
+    """
+    return "the one attempt allowed" if limit == 1 else f"all {limit} attempts allowed"
 
 
 def database_url(url: str | None = None) -> str:
@@ -167,9 +185,7 @@ class Store:
                 with self.engine.begin() as conn:
                     last = _last_number(conn, row["assignment"], row["student"], row["question"])
                     if limit is not None and last >= limit:
-                        raise AttemptLimitError(
-                            f"{row['student']} has used all {limit} attempt(s) at question "
-                            f"{row['question']!r}; no more answers are taken.")
+                        raise AttemptLimitError.at(row["student"], limit, row["question"])
                     number = last + 1
                     new_id = conn.execute(ATTEMPTS.insert().values(**row, number=number)
                                           .returning(ATTEMPTS.c.id)).scalar_one()

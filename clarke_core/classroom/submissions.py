@@ -16,7 +16,7 @@ refuses with one sentence (``InputError``) before grading anything.
 ...     third = submit(store, "hw", a, "ann", "q", "[0, 1]", grade=check_question)
 Traceback (most recent call last):
 ...
-clarke_core.classroom.store.AttemptLimitError: ann has used all 2 attempt(s) at question 'q'; ...
+clarke_core.classroom.store.AttemptLimitError: ann has used all 2 attempts allowed at ...
 >>> first.shown, second.attempt.number, second.points
 ('Too large: part of your answer does not belong to the Clarke set.', 2, 1.0)
 """
@@ -130,8 +130,7 @@ def submit(store: Store, key: str, assignment: Assignment, student: str, questio
         raise InputError(f"The deadline of this assignment ({rules.deadline:%Y-%m-%d %H:%M} UTC) "
                          "has passed; no more answers are taken.")
     if rules.attempts is not None and store.count(key, student, question.id) >= rules.attempts:
-        raise AttemptLimitError(f"{student} has used all {rules.attempts} attempt(s) at question "
-                                f"{question.id!r}; no more answers are taken.")
+        raise AttemptLimitError.at(student, rules.attempts, question.id)
     try:
         verdict = grade(question, answer)
     except UndecidedError as err:  # its sentence may name the exact value

@@ -118,7 +118,7 @@ class UnicodePrinter(PlainPrinter):
                                             strict=True)
         shown = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
         if exponent.is_Integer:
-            return shown + str(exponent).translate(_SUPERSCRIPTS)
+            return shown + superscript(exponent)
         return shown + "^" + self._group(exponent)
 
     def _print_exp(self, expr: sp.Basic) -> str:
@@ -193,6 +193,36 @@ def number_text(c: object) -> str:
     ('sqrt(2)/2', '0.123457', '2')
     """
     return f"{c:.6g}" if isinstance(c, float) else plain(c)
+
+
+def count_text(n: float, noun: str, plural: str | None = None) -> str:
+    """``n`` and ``noun``, in the plural (``plural``, else noun + "s") unless ``n`` is 1.
+
+    >>> count_text(1, "attempt"), count_text(0, "student"), count_text(2.5, "point")
+    ('1 attempt', '0 students', '2.5 points')
+    >>> count_text(1.0, "point"), count_text(1200000, "row"), count_text(3, "branch", "branches")
+    ('1 point', '1200000 rows', '3 branches')
+    """
+    shown = f"{n:g}" if isinstance(n, float) else str(n)
+    return f"{shown} {noun_for(n, noun, plural)}"
+
+
+def noun_for(n: float, noun: str, plural: str | None = None) -> str:
+    """``noun`` for ``n`` of them: itself for one, else ``plural`` (default: noun + "s").
+
+    >>> noun_for(1, "corner"), noun_for(2, "corner"), noun_for(0, "branch", "branches")
+    ('corner', 'corners', 'branches')
+    """
+    return noun if n == 1 else plural or noun + "s"
+
+
+def superscript(n: int) -> str:
+    """A whole number as Unicode superscript digits, for powers in page text (x², α⁻¹).
+
+    >>> "x" + superscript(10), "α" + superscript(-1)
+    ('x¹⁰', 'α⁻¹')
+    """
+    return str(n).translate(_SUPERSCRIPTS)
 
 
 def subscript(n: int) -> str:

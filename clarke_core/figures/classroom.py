@@ -12,6 +12,7 @@ import math
 
 import plotly.graph_objects as go
 
+from ..engine.printing import count_text
 from ..grading.verdict import DIAGNOSES
 from .style import (
     CLARKE_SET,
@@ -82,7 +83,8 @@ def wrong_answers_figure(stats: list[dict], *, top: int = 12) -> go.Figure:
             x=[n for _, n in picked], y=[label for label, _ in picked], orientation="h",
             name=html.escape(diagnosis_words(diagnosis), quote=False),
             marker={"color": _COLOURS[k % len(_COLOURS)]},
-            hovertemplate="%{y}: %{x} attempt(s)<extra>%{fullData.name}</extra>"))
+            customdata=[count_text(n, "attempt") for _, n in picked],
+            hovertemplate="%{y}: %{customdata}<extra>%{fullData.name}</extra>"))
     most = max((n for n in _stacked(labels, wrong).values()), default=1)
     layout = base_layout(
         barmode="stack", bargap=0.4, height=150 + 36 * len(labels), showlegend=True,

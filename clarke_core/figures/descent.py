@@ -173,7 +173,11 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
     # about 150 flow points are plenty for a smooth line, and keep the frames light
     every = max(1, len(pic.flow) // 150)
     keep = sorted(set(range(0, len(pic.flow), every)) | {len(pic.flow) - 1})
-    flow = np.array(pic.flow)[keep]
+    # Single precision (plotly sends arrays as binary): far under a pixel, and half the bytes
+    # of the frames, which repeat every path up to their time.
+    flow = np.array(pic.flow)[keep].astype(np.float32)
+    paths = {eta: np.array(path, dtype=np.float32)
+             for eta, path in list(pic.paths.items())[:len(_PATH_COLOURS)]}
     times = np.array(pic.flow_t)[keep]
     horizon = max([float(times[-1])] + [(len(p) - 1) * eta for eta, p in pic.paths.items()])
 
@@ -181,37 +185,42 @@ def flow_figure(pic: FlowPicture, frames_count: int = 40) -> go.Figure:
     fig.add_trace(go.Scatter(x=flow[:, 0], y=flow[:, 1], mode="lines", showlegend=False,
                              hoverinfo="skip",
                              line={"color": style.ghost(style.CLARKE_SET), "width": 5}))
-    for path, colour in zip(pic.paths.values(), _PATH_COLOURS, strict=False):
-        pts = np.array(path)
+    for pts, colour in zip(paths.values(), _PATH_COLOURS, strict=False):
         fig.add_trace(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines", showlegend=False,
                                  hoverinfo="skip",
                                  line={"color": style.ghost(colour), "width": 1}))
     first_moving = len(fig.data)
 
     def state(tau: float) -> list[go.Scatter]:
+        """The moving traces' points at time tau: a frame carries only these (plotly.js keeps a
+        trace's other attributes when it plays a frame)."""
         n = int(np.searchsorted(times, tau + 1e-12))
-        data = [go.Scatter(x=flow[:n, 0], y=flow[:n, 1], mode="lines", name="flow dx/dt = −m(x)",
-                           line={"color": style.CLARKE_SET, "width": 5})]
-        for (eta, path), colour in zip(pic.paths.items(), _PATH_COLOURS, strict=False):
-            pts = np.array(path)[: min(len(path), int(tau / eta + 1e-9) + 1)]
-            data.append(go.Scatter(x=pts[:, 0], y=pts[:, 1], mode="lines+markers",
-                                   name=f"steps η = {eta:g}",
-                                   line={"color": colour, "width": 1.5},
-                                   marker={"color": colour, "size": 6}))
+        data = [go.Scatter(x=flow[:n, 0], y=flow[:n, 1])]
+        for eta, path in paths.items():
+            pts = path[: min(len(path), int(tau / eta + 1e-9) + 1)]
+            data.append(go.Scatter(x=pts[:, 0], y=pts[:, 1]))
         return data
 
-    for trace in state(0.0):
-        fig.add_trace(trace)
+    looks = [{"mode": "lines", "name": "flow dx/dt = −m(x)",
+              "line": {"color": style.CLARKE_SET, "width": 5}}]
+    looks += [{"mode": "lines+markers", "name": f"steps η = {eta:g}",
+               "line": {"color": colour, "width": 1.5}, "marker": {"color": colour, "size": 6}}
+              for eta, colour in zip(paths, _PATH_COLOURS, strict=False)]
+    for trace, look in zip(state(0.0), looks, strict=True):
+        fig.add_trace(trace.update(look))
     moving = list(range(first_moving, len(fig.data)))
     fig.add_trace(go.Scatter(x=[pic.start[0]], y=[pic.start[1]], mode="markers", name="start",
                              marker={"color": style.POINT, "size": 13}))
     taus = np.linspace(0.0, horizon, frames_count + 1)
     frames = [go.Frame(name=f"{tau:.2f}", traces=moving, data=state(tau)) for tau in taus]
+    # Equal scales: the axes shrink to the grid's shape ("domain") instead of widening their
+    # range past the grid, where the level curves would stop short of the frame.
     layout = style.base_layout(
         height=_HEIGHT + 80,
-        xaxis={"range": [pic.grid_x[0], pic.grid_x[-1]], "title": {"text": "x"}},
+        xaxis={"range": [pic.grid_x[0], pic.grid_x[-1]], "title": {"text": "x"},
+               "constrain": "domain"},
         yaxis={"range": [pic.grid_y[0], pic.grid_y[-1]], "title": {"text": "y"},
-               "scaleanchor": "x", "scaleratio": 1})
+               "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"})
     layout["margin"]["b"] = CONTROLS_MARGIN
     fig.update_layout(**layout)
     return animate(fig, frames, "time t = ", frame_ms=200, place=BESIDE)

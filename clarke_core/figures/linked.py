@@ -187,7 +187,7 @@ def linked_2d(ex: Exploration2D) -> go.Figure:
                          horizontal_spacing=0.1,
                          vertical_spacing=gap / (height - 110 - _CONTROLS),
                          row_heights=[square, table_px] if usable else None)
-    panels = [Panel(two_d.contour_figure(ex), 1, 1, "legend"),
+    panels = [Panel(two_d.contour_figure(ex, outlines=True), 1, 1, "legend"),
               Panel(two_d.gradient_figure(ex), 1, 2, "legend")]
     if usable:
         colours = [two_d.sequence_colour(ex, s, j) for j, s in enumerate(seqs)]

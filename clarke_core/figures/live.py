@@ -25,6 +25,7 @@ import segno
 from plotly.subplots import make_subplots
 
 from ..classroom.live import LiveTally
+from ..engine.printing import count_text
 from ..grading.verdict import DIAGNOSES
 from .style import CLARKE_SET, NEUTRAL, POINT, base_layout
 
@@ -79,11 +80,12 @@ def live_figure(tally: LiveTally) -> go.Figure:
         fig.add_trace(go.Bar(
             x=[n for _, n, _ in picked], y=[i for i, _, _ in picked], name=name,
             marker_color=colour, text=[n for _, n, _ in picked],
-            customdata=[diagnosis_label(d) for _, _, d in picked],
-            hovertemplate="%{x} answer(s): %{customdata}<extra></extra>", **bar), row=1, col=1)
+            customdata=[[count_text(n, "answer"), diagnosis_label(d)] for _, n, d in picked],
+            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>", **bar),
+            row=1, col=1)
     ticks = [f"“{answer_label(a)}”" for a, *_ in rows]
     if rest:
-        ticks.append(f"{len(rest)} other answers")
+        ticks.append(count_text(len(rest), "other answer"))
         fig.add_trace(go.Bar(x=[sum(r[3] for r in rest)], y=[len(rows)], name="other answers",
                              marker_color=NEUTRAL, showlegend=False,
                              text=[sum(r[3] for r in rest)], hoverinfo="x", **bar),

@@ -36,6 +36,7 @@ from ..views.plane_2d import (
 )
 from . import style
 from .animation import Placement, animate
+from .backgrounds import region_fills
 from .one_d import FRAME_MS, TRANSITION_MS
 
 Point = tuple[float, float]
@@ -189,9 +190,11 @@ def _map_state(ex: Exploration2D, seq: GradientSequence, i: int) -> dict:
     return {"x": [p[0]], "y": [p[1]], "customdata": [[label, fmt(g[0]), fmt(g[1])]]}
 
 
-def contour_figure(ex: Exploration2D) -> go.Figure:
+def contour_figure(ex: Exploration2D, *, outlines: bool = False) -> go.Figure:
     """A map of f near x₀: level curves, each smooth piece's region coloured, and the points
     x_i of every limiting-gradient sequence moving to x₀ (frame k shows each sequence's x_k).
+    The regions are a heatmap (hover: which piece), or with ``outlines`` filled polygons along
+    their true edges (``backgrounds.region_fills``: no staircase, and kept by an animation).
 
     Frames carry only the moving points; ranges stay fixed.
     """
@@ -199,7 +202,10 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
     xr, yr = [float(x0), float(x1)], [float(y0), float(y1)]
     fig = go.Figure()
     n = len(ex.pieces)
-    if n:
+    if n and outlines and ex.cuts_x:
+        fig.add_traces(region_fills(ex.grid_x, ex.grid_y, ex.region, ex.cuts_x, ex.cuts_y,
+                                    [piece_colour(k) for k in range(n)], style.REGION_OPACITY))
+    elif n:
         scale = [[v, piece_colour(k)] for k in range(n) for v in (k / n, (k + 1) / n)]
         fig.add_trace(go.Heatmap(
             x=list(ex.grid_x), y=list(ex.grid_y),
@@ -209,14 +215,14 @@ def contour_figure(ex: Exploration2D) -> go.Figure:
             hoverongaps=False, name="regions",
             hovertemplate="(%{x:.3g}, %{y:.3g}): f = f%{z}<extra></extra>",
         ))
-        for k in range(n):
-            shown = ex.piece_texts[k] if k < len(ex.piece_texts) else ""
-            fig.add_trace(go.Scatter(  # legend entries only: the heatmap has none of its own
-                x=[None], y=[None], mode="markers",
-                name=f"{piece_name(k)} = {shown}" if shown else piece_name(k),
-                marker={"color": piece_colour(k), "size": 13, "symbol": "square"},
-                hoverinfo="skip",
-            ))
+    for k in range(n):
+        shown = ex.piece_texts[k] if k < len(ex.piece_texts) else ""
+        fig.add_trace(go.Scatter(  # legend entries only: the regions have none of their own
+            x=[None], y=[None], mode="markers",
+            name=f"{piece_name(k)} = {shown}" if shown else piece_name(k),
+            marker={"color": piece_colour(k), "size": 13, "symbol": "square"},
+            hoverinfo="skip",
+        ))
     fig.add_trace(go.Contour(
         x=list(ex.grid_x), y=list(ex.grid_y), z=_grid_z(ex), ncontours=14, showscale=False,
         contours={"coloring": "lines", "showlabels": False},

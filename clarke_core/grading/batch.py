@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..engine.printing import count_text
 from ..errors import InputError
 from .assignment import MAX_ASSIGNMENT_BYTES, Assignment, Question, check_question, load_assignment
 from .check import _cached_degree, exact_set, question_problem
@@ -55,6 +56,23 @@ class BatchReport:
     @property
     def bad_rows(self) -> int:
         return sum(r.status == "bad row" for r in self.rows)
+
+    @property
+    def answers(self) -> int:
+        """The rows that hold a student's answer (graded, refused or lost to an error)."""
+        return sum(r.status in ("graded", "refused", "error") for r in self.rows)
+
+    def summary(self) -> str:
+        """What was graded and each student's total, in one sentence without its full stop.
+
+        >>> row = GradedRow(2, "ann", "q", "[0, 1]", 1.0, 1.0, True, "Right.", "graded")
+        >>> BatchReport((row,), {"ann": 1.0}, 1.0).summary()
+        'Graded 1 answer of 1 student (0 bad rows); totals out of 1: ann 1'
+        """
+        return (f"Graded {count_text(self.answers, 'answer')} of "
+                f"{count_text(len(self.totals), 'student')} "
+                f"({count_text(self.bad_rows, 'bad row')}); totals out of {self.max_total:g}: "
+                + ", ".join(f"{s} {t:g}" for s, t in self.totals.items()))
 
 
 def _grade_task(task: tuple[Question, str, bool]) -> tuple[bool, float, str, str]:
@@ -249,12 +267,9 @@ def grade_files(assignment_path: str, answers_path: str, out: str | None = None,
     if gradescope:
         _write_file(gradescope, json.dumps(gradescope_results(report), indent=2))
     data = {"students": report.totals, "max_total": report.max_total,
-            "answers": sum(r.status in ("graded", "refused", "error") for r in report.rows),
-            "bad_rows": report.bad_rows, "out": out, "gradescope": gradescope}
-    summary = (f"Graded {data['answers']} answers of {len(report.totals)} student(s) "
-               f"({report.bad_rows} bad row(s)); totals out of {report.max_total:g}: "
-               + ", ".join(f"{s} {t:g}" for s, t in report.totals.items()))
-    return (summary if out else table.rstrip("\n")), data
+            "answers": report.answers, "bad_rows": report.bad_rows, "out": out,
+            "gradescope": gradescope}
+    return (report.summary() if out else table.rstrip("\n")), data
 
 
 def _read_file(path: str, limit: int) -> bytes:

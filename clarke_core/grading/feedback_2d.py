@@ -17,6 +17,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..engine import geometry
+from ..engine.printing import noun_for
 from ..engine.sets import DifferentialSet, SetKind
 from .answers import ParsedAnswer
 from .verdict import (
@@ -76,7 +77,8 @@ def compare_2d(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
             vertices = truth.exact or truth.vertices
             gaps = geometry.distances([tuple(float(c) for c in v) for v in vertices], hull)
             missing = [vec(v) for v, gap in zip(vertices, gaps, strict=True) if gap > tol]
-            corners = (f" It misses the corner(s) {', '.join(missing[:6])}."
+            corners = (f" It misses the {noun_for(len(missing), 'corner')} "
+                       f"{', '.join(missing[:6])}."
                        if missing and truth.kind != SetKind.CONVEX else "")
             curved = (" A polygon can only approximate a curved set: within 2e-3 counts as right."
                       if truth.kind == SetKind.CONVEX else "")

@@ -25,6 +25,7 @@ import sympy as sp
 
 from ..engine import geometry
 from ..engine.lp_exact import as_number, strictly_feasible
+from ..engine.printing import noun_for
 from ..engine.sets import DifferentialSet, SetKind
 from .answers import ParsedAnswer
 from .verdict import (
@@ -102,6 +103,7 @@ def compare_nd(parsed: ParsedAnswer, truth: DifferentialSet, kind: str,
                                         f"{shown}."], "one_value")
         corners = ", ".join(vec(v) for v in missing[:6])
         return graded(False, base, [f"Too small: the {name} is {shown}. It misses the "
-                                    f"corner(s) {corners}."], "too_small")
+                                    f"{noun_for(len(missing), 'corner')} {corners}."],
+                      "too_small")
     extra = [vec(p) for p in outside[:6]]
     return wrong_extra(kind, f, name, shown, extra, not missing, base)

@@ -23,6 +23,7 @@ from ..engine.geometry import nearest
 from ..engine.numeric import lambdify, real_part
 from ..engine.parsing import ParsedFunction, parse_function, parse_point
 from ..engine.primitives import by_func, switches
+from ..engine.printing import count_text
 from ..engine.sets import SetKind
 from ..errors import InputError
 
@@ -58,7 +59,7 @@ class DescentPath:
         tail = ", ".join(f"{x:.3g}" for x in self.xs[-4:])
         kinks = sum(self.kinks)
         return (f"Last iterates: {tail}. Lowest value reached: f = {min(self.fs):.4g}. "
-                + (f"{kinks} step(s) started exactly on a kink (◆), where the chosen "
+                + (f"{count_text(kinks, 'step')} started exactly on a kink (◆), where the chosen "
                    "subgradient decided the move." if kinks
                    else "No iterate landed exactly on a kink.")
                 + (f" {self.stopped}" if self.stopped else ""))

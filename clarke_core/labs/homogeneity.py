@@ -207,8 +207,13 @@ class _Walk:
 
 
 def _text(e: sp.Basic) -> str:
-    """A sub-expression as a student would type it (max, not sympy's Max)."""
-    return printing.plain(e)
+    """A sub-expression as page text (x², √x, max), as the reason's other symbols (α², f(0·x)):
+    the reason is shown on the page.
+
+    >>> _text(sp.Symbol("x")**2 - sp.Max(sp.Symbol("y"), 0))
+    'x² − max(0, y)'
+    """
+    return printing.formula_text(e)
 
 
 def homogeneity(expr: str | ParsedFunction) -> Homogeneity:
@@ -252,7 +257,7 @@ def _finish(function: ParsedFunction, base: dict, degree: sp.Rational, steps: tu
     if degree == 0 and not _constant(function):
         return Homogeneity(**base, degree=None, steps=steps, residual=None,
                            reason="A degree-0 function must be constant (f(0·x) = f(x), with "
-                                  f"0^0 = 1); {function.text} is not.")
+                                  f"0^0 = 1); {_text(function.expr)} is not.")
     residual = cross_check(function, degree)
     if residual is None or residual > RTOL:
         return Homogeneity(**base, degree=None, steps=steps, residual=residual,
@@ -262,9 +267,6 @@ def _finish(function: ParsedFunction, base: dict, degree: sp.Rational, steps: tu
                        reason=fallback or f"Every part scales like {power_text(degree)}.")
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def power_text(degree: sp.Rational | int) -> str:
     """α^L as Unicode text: a superscript for a whole number, brackets around a fraction.
 
@@ -272,7 +274,7 @@ def power_text(degree: sp.Rational | int) -> str:
     ('α²', 'α¹⁰', 'α^(1/2)')
     """
     degree = sp.Rational(degree)
-    return f"α{str(degree).translate(_SUPERSCRIPT)}" if degree.is_Integer else f"α^({degree})"
+    return f"α{printing.superscript(degree)}" if degree.is_Integer else f"α^({degree})"
 
 
 def _domain_problem(function: ParsedFunction) -> str:

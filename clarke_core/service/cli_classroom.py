@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 
+from ..engine.printing import count_text
+
 
 def _db_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", metavar="URL", help="the database (default: "
@@ -54,7 +56,7 @@ def submit(args: argparse.Namespace):
     data |= {"correct": a.correct, "score": a.score, "points": s.points,
              "max_points": s.max_points, "diagnosis": a.diagnosis}
     text = (f"{'correct' if a.correct else 'not correct'} (score {a.score:.2f}, {s.points:g} of "
-            f"{s.max_points:g} point(s); attempt {a.number}{of}): {s.shown}")
+            f"{count_text(s.max_points, 'point')}; attempt {a.number}{of}): {s.shown}")
     return Answer(text, data)
 
 
@@ -80,7 +82,8 @@ def submissions(args: argparse.Namespace):
         else:
             table, students = grades_table(store, key, assignment)
     if args.action == "stats":
-        lines = [f"{q['question']}: {q['attempts']} attempt(s) by {q['students']} student(s), "
+        lines = [f"{q['question']}: {count_text(q['attempts'], 'attempt')} by "
+                 f"{count_text(q['students'], 'student')}, "
                  f"{q['correct']} correct" + "".join(
                      f"\n  {w['count']} x {w['answer']} ({w['diagnosis'] or 'no diagnosis'})"
                      for w in q["wrong"][:10]) + _variants_line(q) for q in questions]
@@ -89,7 +92,8 @@ def submissions(args: argparse.Namespace):
     if not args.out:
         return Answer(table.rstrip("\n"), data)
     _write_file(args.out, table)
-    return Answer(f"Wrote the best attempts of {students} student(s) at {key} to {args.out}.",
+    return Answer(f"Wrote the best attempts of {count_text(students, 'student')} at {key} to "
+                  f"{args.out}.",
                   data)
 
 

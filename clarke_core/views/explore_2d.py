@@ -54,7 +54,11 @@ class Exploration2D(Surface2D):
     them; ``piece_texts`` are the same forms as page text (for legends). ``sampled[r]`` holds
     the gradients gradient sampling sees within radius ``SAMPLING_RADII[r]`` (seeded). ``why``
     is the paragraph comparing the two sets (``comparison.why_they_differ``). ``steps[j]`` are
-    the rows of the live table for ``clarke.sequences[j]`` (``views.steps``).
+    the rows of the live table for ``clarke.sequences[j]`` (``views.steps``). Where ``region``
+    changes between neighbouring grid points, ``cuts_x[i][j]`` (between columns j and j + 1 of
+    row i) and ``cuts_y[i][j]`` (between rows i and i + 1 of column j) say where, as a fraction
+    of the way (found by bisection, so the map's regions have their true edges, not the grid's
+    staircase); 0.5 elsewhere.
     """
 
     pieces: tuple[str, ...]
@@ -64,6 +68,8 @@ class Exploration2D(Surface2D):
     why: str = ""
     piece_texts: tuple[str, ...] = ()
     steps: tuple[tuple[Step, ...], ...] = ()
+    cuts_x: tuple[tuple[float, ...], ...] = ()
+    cuts_y: tuple[tuple[float, ...], ...] = ()
 
 
 def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,15 +83,53 @@ def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray
     return gx, gy, z
 
 
-def _regions(forms: list[sp.Expr], mx: np.ndarray, my: np.ndarray, z: np.ndarray) -> np.ndarray:
-    """Which local form f equals at each grid point, or -1 (a picture, not a proof)."""
-    region = np.full(z.shape, -1)
-    for k, form in reversed(list(enumerate(forms))):  # the first matching form wins
-        f = lambdify((X, Y), form)
+def _labeller(expr: sp.Expr, forms: list[sp.Expr]):
+    """Which local form f equals at points (x, y) (arrays), or -1: a picture, not a proof."""
+    f = lambdify((X, Y), expr)
+    fs = [lambdify((X, Y), form) for form in forms]
+
+    def label(x: np.ndarray, y: np.ndarray, z: np.ndarray | None = None) -> np.ndarray:
         with np.errstate(all="ignore"):
-            value = np.asarray(f(mx, my), dtype=float) * np.ones_like(mx)
-        region[np.abs(value - z) < 1e-9 * (1 + np.abs(z))] = k
-    return region
+            if z is None:
+                z = real_part(np.asarray(f(x.astype(complex), y.astype(complex)),
+                                         dtype=complex) * np.ones_like(x))
+            region = np.full(np.shape(z), -1)
+            for k in reversed(range(len(fs))):  # the first matching form wins
+                value = np.asarray(fs[k](x, y), dtype=float) * np.ones_like(x)
+                region[np.abs(value - z) < 1e-9 * (1 + np.abs(z))] = k
+        return region
+
+    return label
+
+
+def _cuts(label, gx: np.ndarray, gy: np.ndarray, region: np.ndarray,
+          steps: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Where the label changes along each grid edge whose ends differ, as a fraction of the
+    edge (bisection: the first point seen with another label than the edge's start), rounded
+    to 1e-3; 0.5 on the other edges."""
+    mx, my = np.meshgrid(gx, gy)
+    out = []
+    for axis in (1, 0):  # along x (columns j, j + 1), then along y (rows i, i + 1)
+        a = region[:, :-1] if axis else region[:-1, :]
+        b = region[:, 1:] if axis else region[1:, :]
+        x0 = mx[:, :-1] if axis else mx[:-1, :]
+        y0 = my[:, :-1] if axis else my[:-1, :]
+        x1 = mx[:, 1:] if axis else mx[1:, :]
+        y1 = my[:, 1:] if axis else my[1:, :]
+        t = np.full(a.shape, 0.5)
+        where = np.nonzero(a != b)
+        if where[0].size:
+            start = a[where]
+            lo, hi = np.zeros(start.size), np.ones(start.size)
+            for _ in range(steps):
+                mid = (lo + hi) / 2
+                px = x0[where] + mid * (x1[where] - x0[where])
+                py = y0[where] + mid * (y1[where] - y0[where])
+                same = label(px, py) == start
+                lo, hi = np.where(same, mid, lo), np.where(same, hi, mid)
+            t[where] = (lo + hi) / 2
+        out.append(np.round(t, 3))
+    return out[0], out[1]
 
 
 def both_sets(problem_2d: Problem) -> tuple[DifferentialSet, DifferentialSet | None, list[str]]:
@@ -132,7 +176,9 @@ def explore_2d(text: str | Problem, at=None) -> Exploration2D:
     gx, gy, z = _grid(expr, pf)
     forms = list(clarke.extra.get("forms", []))
     mx, my = np.meshgrid(gx, gy)
-    region = _regions(forms, mx, my, z) if forms else np.full(z.shape, -1)
+    label = _labeller(expr, forms)
+    region = label(mx, my, z) if forms else np.full(z.shape, -1, dtype=int)
+    cuts_x, cuts_y = _cuts(label, gx, gy, region) if forms else (np.zeros(0), np.zeros(0))
     value = value_at(expr, p)
     sampled = []
     for k, radius in enumerate(SAMPLING_RADII):
@@ -149,6 +195,8 @@ def explore_2d(text: str | Problem, at=None) -> Exploration2D:
         pieces=tuple(sp.latex(f) for f in forms),
         piece_texts=tuple(printing.formula_text(f) for f in forms),
         region=tuple(tuple(int(v) for v in row) for row in region),
+        cuts_x=tuple(tuple(row) for row in cuts_x.tolist()),
+        cuts_y=tuple(tuple(row) for row in cuts_y.tolist()),
         sampled=tuple(sampled), notes=tuple(notes), steps=_steps(expr, p, value, clarke),
         why=why_they_differ(clarke, subdiff, convex=is_certified_convex(expr), dim=2),
     )

@@ -21,6 +21,7 @@ import numpy as np
 import sympy as sp
 from sympy.logic.boolalg import BooleanFalse, BooleanTrue
 
+from ..engine import printing
 from ..engine.local import finite_at, is_finite_number, sign_of
 from ..engine.numeric import lambdify
 from ..engine.parsing import parse_function
@@ -94,8 +95,8 @@ def _breakpoints(conds: Sequence[sp.Basic], x: sp.Symbol) -> tuple[list[sp.Expr]
         if isinstance(roots, sp.FiniteSet) and len(roots) <= 50:
             points |= {r for r in roots if is_finite_number(r)}
         else:
-            notes.append(f"The places where {sp.sstr(g)} changes sign were checked at sample "
-                         "points only.")
+            notes.append(f"The places where {printing.formula_text(g)} changes sign were checked "
+                         "at sample points only.")
     return sorted(points, key=float), notes
 
 
@@ -182,13 +183,14 @@ def _check_1d(exprs, conds, x) -> tuple[list[str], list[str]]:
             jump = any(not is_finite_number(u) or not is_finite_number(v) or sign_of(u - v) != 0
                        for u, v in pairs)
         except (UndecidedError, NotImplementedError, ValueError, TypeError):
-            notes.append(f"Continuity at x = {b} could not be decided exactly.")
+            notes.append(f"Continuity at x = {printing.label(b)} could not be decided exactly.")
             continue
         if jump:
+            show = printing.label
             problems.append(
-                f"f jumps at x = {b}: row {left + 1} tends to {lo} from the left, row "
-                f"{right + 1} tends to {hi} from the right"
-                + ("" if at in (left, right) else f", row {at + 1} gives {mid} at the point")
+                f"f jumps at x = {show(b)}: row {left + 1} tends to {show(lo)} from the left, row "
+                f"{right + 1} tends to {show(hi)} from the right"
+                + ("" if at in (left, right) else f", row {at + 1} gives {show(mid)} at the point")
                 + "; make the rows agree there.")
     return problems, notes
 

@@ -22,7 +22,6 @@ from .explore_2d import SAMPLING_RADII, Exploration2D
 from .labels import fmt
 
 Point = tuple[float, float]
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def piece_name(index: int) -> str:
@@ -31,7 +30,7 @@ def piece_name(index: int) -> str:
     >>> piece_name(11)
     'f₁₂'
     """
-    return "f" + str(index + 1).translate(_SUBSCRIPTS)
+    return "f" + printing.subscript(index + 1)
 
 
 vector_label = printing.vector_label  # a gradient as (a, b): exact as page text, else 4 digits
