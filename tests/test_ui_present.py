@@ -102,8 +102,9 @@ def test_figures_draw_their_text_as_large_as_the_page_in_presentation_mode():
     at.switch_page("app_pages/positive_homogeneity.py").run()
     assert not at.exception, at.exception
     large = _chart_fonts(at)
-    assert len(large) == len(normal) and all(
-        big == pytest.approx(small * PRESENT_FONT / 14) for big, small in zip(large, normal, strict=True))
+    assert len(large) == len(normal)
+    assert all(big == pytest.approx(small * PRESENT_FONT / 14)
+               for big, small in zip(large, normal, strict=True))
     # the figures the page's cache keeps were not changed: out of presentation mode again
     at.toggle(key=ui_present.PRESENT).set_value(False).run()
     assert _chart_fonts(at) == normal
