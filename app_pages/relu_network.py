@@ -24,6 +24,7 @@ URL_STATE = {DEPTH: ui.UrlParam("depth", 3, lo=1, hi=6, integer=True),
              MODE: ui.UrlParam("weights", MODES[0], choices=MODES),
              LR: ui.UrlParam("lr", "0.01", choices=LRS),
              STEPS: ui.UrlParam("steps", 1000, lo=100, hi=3000, integer=True)}
+SECTIONS = ("1. Layer by layer", "2. Norms under gradient descent")
 TRAIN_TIMEOUT_S = 20.0  # seven trainings of at most nets.PAGE_WORK each, with room for a busy CPU
 
 
@@ -104,76 +105,94 @@ if mode == "edit":
 
 with st.spinner("Building the network…"):
     view = network(depth, width, seed, weights)
+
+
+def layers_section() -> None:
     scaling, patterns, euler_bars = network_charts(depth, width, seed, weights)
+    st.subheader("Scaling one layer, or all of them")
+    ui.chart(scaling)
+    ui.figure_downloads(scaling, "relu-network-scaling")
+    st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the lines coincide); "
+               f"scaling all {depth + 1} layers gives {power_text(depth + 1)}·f.")
 
-st.subheader("Scaling one layer, or all of them")
-ui.chart(scaling)
-ui.figure_downloads(scaling, "relu-network-scaling")
-st.caption(f"At one input x: scaling any single Wₕ by α gives α·f (the lines coincide); "
-           f"scaling all {depth + 1} layers gives {power_text(depth + 1)}·f.")
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.subheader("Activation patterns Aₕ")
+        ui.chart(patterns)
+        st.caption(f"Blue: σ′ = 1 (neuron active), grey: σ′ = 0, for {len(view.patterns[0])} "
+                   f"inputs. Convention: σ′(0) = {nets.SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; "
+                   "any value in [0, 1] gives the same f, since z = 0 there.")
+    with right:
+        st.subheader("⟨Wₕ, ∂f/∂Wₕ⟩ = f, layer by layer")
+        ui.chart(euler_bars)
+        worst = max(abs(p - view.f0) for p in view.products)
+        st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
 
-left, right = st.columns([3, 2], gap="large")
-with left:
-    st.subheader("Activation patterns Aₕ")
-    ui.chart(patterns)
-    st.caption(f"Blue: σ′ = 1 (neuron active), grey: σ′ = 0, for {len(view.patterns[0])} "
-               f"inputs. Convention: σ′(0) = {nets.SIGMA_PRIME_AT_ZERO:g}, as in PyTorch; any "
-               "value in [0, 1] gives the same f, since z = 0 there.")
-with right:
-    st.subheader("⟨Wₕ, ∂f/∂Wₕ⟩ = f, layer by layer")
-    ui.chart(euler_bars)
-    worst = max(abs(p - view.f0) for p in view.products)
-    st.caption(f"Every bar reaches f(x) = {view.f0:.6g}; the largest gap is {worst:.1e}.")
+
+def norms_section() -> None:
+    st.subheader("Norm preservation under gradient descent (Theorem 4.1)")
+    s1, s2 = st.columns(2)
+    s1.select_slider("step size η", LRS, key=LR)
+    s2.slider("steps", *LIMITS[STEPS], step=100, key=STEPS,
+              help=f"At most {nets.page_steps_limit(depth, width)} for this depth and width.")
+    lr, steps = float(st.session_state[LR]), st.session_state[STEPS]
+
+    try:
+        with st.spinner("Training…"), sandbox.acting_for(*ui.session_owner()):
+            comparison = training(depth, width, steps, lr, seed, weights)
+    except InputError as error:
+        st.error(str(error))
+        return
+    except RuntimeError:
+        st.error(ui.SOMETHING_WRONG)
+        return
+    run = comparison.run
+    if run.diverged_at is not None:
+        st.error(f"Gradient descent diverged at step {run.diverged_at} with η = {lr:g}; "
+                 "choose a smaller step size.")
+        return
+    norms, key_step = training_charts(depth, width, steps, lr, seed, weights)  # cached run
+
+    norm_col, drift_col = st.columns([3, 2], gap="large")
+    with norm_col:
+        ui.chart(norms)
+        ui.figure_downloads(norms, "relu-network-norms")
+        st.caption(f"‖Wₕ(t)‖² − ‖Wₕ(0)‖² for each layer on {len(view.y)} samples (squared "
+                   f"loss); relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
+                   f"{run.loss[-1]:.3g}.")
+    with drift_col:
+        finished = [(eta, spread) for eta, spread, diverged in
+                    zip(comparison.lrs, comparison.spreads, comparison.diverged, strict=True)
+                    if diverged is None and spread > 0]
+        ui.chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr))
+        st.caption("Gradient flow (η → 0) keeps the curves identical; each discrete step adds "
+                   "η²‖∂ℓ/∂Wₕ‖², which differs by layer, so they drift apart as η grows.")
+
+    st.markdown(
+        r"**The proof's key step.** $\frac{d}{dt}\frac12\|W_h\|^2 = -\langle W_h, "
+        r"\partial\ell/\partial W_h\rangle = -\frac1n\sum_i \ell'(f(x_i), y_i)\, f(x_i)$ by "
+        r"Euler's identity, which does not depend on h: below, the curves of all layers are one."
+    )
+    ui.chart(key_step)
+    st.caption(f"Largest |⟨Wₕ, ∂f/∂Wₕ⟩ − f| over layers, inputs and steps: "
+               f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of "
+               f"each hidden neuron, also conserved by the flow) moved by at most "
+               f"{run.balance_change:.2e}.")
+
+
+# Lazy tabs: only the open one runs and is drawn, so the page's first chart does not wait for
+# the training's three; which one is open is kept in the URL (section=...).
+ui.check_bound_value("section", SECTIONS)
+layers_tab, norms_tab = st.tabs(SECTIONS, key="section", on_change="rerun",
+                                bind="query-params")
+if layers_tab.open:
+    with layers_tab:
+        layers_section()
+if norms_tab.open:
+    with norms_tab:
+        norms_section()
+ui.keep_in_url(URL_STATE)
 
 relu_kink.body()
 
-st.subheader("Norm preservation under gradient descent (Theorem 4.1)")
-s1, s2 = st.columns(2)
-s1.select_slider("step size η", LRS, key=LR)
-s2.slider("steps", *LIMITS[STEPS], step=100, key=STEPS,
-          help=f"At most {nets.page_steps_limit(depth, width)} for this depth and width.")
-lr, steps = float(st.session_state[LR]), st.session_state[STEPS]
-ui.keep_in_url(URL_STATE)
-
-try:
-    with st.spinner("Training…"), sandbox.acting_for(*ui.session_owner()):
-        comparison = training(depth, width, steps, lr, seed, weights)
-except InputError as error:
-    st.error(str(error))
-    st.stop()
-except RuntimeError:
-    st.error(ui.SOMETHING_WRONG)
-    st.stop()
-run = comparison.run
-if run.diverged_at is not None:
-    st.error(f"Gradient descent diverged at step {run.diverged_at} with η = {lr:g}; "
-             "choose a smaller step size.")
-    st.stop()
-norms, key_step = training_charts(depth, width, steps, lr, seed, weights)  # cached run
-
-norm_col, drift_col = st.columns([3, 2], gap="large")
-with norm_col:
-    ui.chart(norms)
-    ui.figure_downloads(norms, "relu-network-norms")
-    st.caption(f"‖Wₕ(t)‖² − ‖Wₕ(0)‖² for each layer on {len(view.y)} samples (squared loss); "
-               f"relative spread at the end {run.spread:.2e}, loss {run.loss[0]:.3g} → "
-               f"{run.loss[-1]:.3g}.")
-with drift_col:
-    finished = [(eta, spread) for eta, spread, diverged in
-                zip(comparison.lrs, comparison.spreads, comparison.diverged, strict=True)
-                if diverged is None and spread > 0]
-    ui.chart(charts.drift_figure([e for e, _ in finished], [s for _, s in finished], lr))
-    st.caption("Gradient flow (η → 0) keeps the curves identical; each discrete step adds "
-               "η²‖∂ℓ/∂Wₕ‖², which differs by layer, so they drift apart as η grows.")
-
-st.markdown(
-    r"**The proof's key step.** $\frac{d}{dt}\frac12\|W_h\|^2 = -\langle W_h, "
-    r"\partial\ell/\partial W_h\rangle = -\frac1n\sum_i \ell'(f(x_i), y_i)\, f(x_i)$ by "
-    r"Euler's identity, which does not depend on h: below, the curves of all layers are one."
-)
-ui.chart(key_step)
-st.caption(f"Largest |⟨Wₕ, ∂f/∂Wₕ⟩ − f| over layers, inputs and steps: "
-           f"{run.euler_residual:.1e}. Neuron-wise balance (‖incoming‖² − ‖outgoing‖² of each "
-           f"hidden neuron, also conserved by the flow) moved by at most "
-           f"{run.balance_change:.2e}.")
 ui.share_link()

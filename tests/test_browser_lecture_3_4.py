@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -36,8 +37,17 @@ def test_homogeneity_page_draws_and_checks_euler(streamlit_server, page, screens
 
 def test_relu_network_page_draws_every_chart(streamlit_server, page, screenshot_dir):
     _open(page, f"{streamlit_server}/relu-network?depth=3&width=12&lr=0.03")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6",
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3",
                            timeout=60_000)
     assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
-    assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 1
+    assert page.locator(".js-plotly-plot .heatmaplayer").count() >= 1  # activation patterns
     page.screenshot(path=screenshot_dir / "relu_network.png", full_page=True)
+    # the training's tab draws only when opened: the norms, the rates and the key step
+    page.get_by_role("tab", name="2. Norms under gradient descent").click()
+    page.wait_for_url(re.compile(r"section=2"), timeout=60_000)
+    page.get_by_text("relative spread at the end").first.wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3",
+                           timeout=60_000)
+    assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
+    assert page.locator(".js-plotly-plot .heatmaplayer").count() == 0
+    page.screenshot(path=screenshot_dir / "relu_network_norms.png", full_page=True)

@@ -19,8 +19,8 @@ def _open(page, url: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 3400})
     page.goto(url)
     wait_for_app(page, plotly=True, timeout_ms=180_000)
-    # The page's six charts, then the section's set figure.
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 7",
+    # The first tab's three charts, then the section's set figure.
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 4",
                            timeout=180_000)
 
 

@@ -102,7 +102,7 @@ def test_homogeneity_plays_and_its_link_round_trips(streamlit_server, browser, p
 
 def test_relu_network_address_round_trips(streamlit_server, browser, page, screenshot_dir):
     _open(page, f"{streamlit_server}/relu-network?depth=2&width=8&seed=3")
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6",
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3",
                            timeout=60_000)
     width = page.get_by_role("slider").nth(1)
     width.focus()
@@ -111,7 +111,7 @@ def test_relu_network_address_round_trips(streamlit_server, browser, page, scree
     wait_for_app(page, plotly=True)
     context, fresh = _fresh(browser, page.url)
     try:
-        fresh.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 6",
+        fresh.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 3",
                                 timeout=60_000)
         assert fresh.locator(SLIDER_VALUE).all_inner_texts()[:2] == ["2", "9"]
         assert fresh.get_by_label("seed", exact=True).input_value() == "3"

@@ -13,6 +13,7 @@ PAGE = "../app_pages/relu_network.py"
 TIMEOUT = 60
 DEPTH, WIDTH, LR = "relu_network_depth", "relu_network_width", "relu_network_lr"
 MODE = "relu_network_weights"
+NORMS = "2. Norms under gradient descent"  # the lazy tab, opened through the URL (section=...)
 
 run_page = page_runner(PAGE, TIMEOUT)
 
@@ -30,21 +31,25 @@ def test_default_network_renders_every_view():
     assert not at.exception, at.exception
     assert not at.error
     figs = figures(at)
-    assert len(figs) == 6
+    assert len(figs) == 3  # scaling, patterns, Euler bars: the training's tab is not drawn
     bars = figs[2]["data"][0]
     assert len(bars["x"]) == 4  # W_1 .. W_4 for depth 3
-    norms = figs[3]["data"]
-    assert [t["name"] for t in norms] == ["W₁", "W₂", "W₃", "W₄"]
-    assert any("relative spread" in c.value for c in at.caption)
+    assert not any("relative spread" in c.value for c in at.caption)
     assert at.query_params["depth"] == "3"
+    at = run_page(section=NORMS)
+    assert not at.exception and not at.error
+    figs = figures(at)
+    assert len(figs) == 3  # the norms, the seven-rate comparison and the key step
+    assert [t["name"] for t in figs[0]["data"]] == ["W₁", "W₂", "W₃", "W₄"]
+    assert any("relative spread" in c.value for c in at.caption)
 
 
 def test_changing_depth_and_step_size():
-    at = run_page()
+    at = run_page(section=NORMS)
     at.slider(key=DEPTH).set_value(2).run()
     at.select_slider(key=LR).set_value("0.1").run()
     assert not at.exception and not at.error
-    assert len(figures(at)[2]["data"][0]["x"]) == 3
+    assert len(figures(at)[0]["data"]) == 3  # the norms of W_1 .. W_3
     assert at.query_params["lr"] == "0.1"
 
 
@@ -93,14 +98,15 @@ def test_an_out_of_range_weight_is_refused_in_one_sentence():
 
 
 def test_a_url_restores_every_control():
-    at = run_page(depth="2", width="8", seed="7", lr="0.003", steps="300", weights="edit")
+    at = run_page(depth="2", width="8", seed="7", lr="0.003", steps="300", weights="edit",
+                  section=NORMS)
     assert not at.exception and not at.error and not at.warning
     assert (at.slider(key=DEPTH).value, at.slider(key=WIDTH).value) == (2, 8)
     assert at.number_input(key="relu_network_seed").value == 7
     assert at.select_slider(key=LR).value == "0.003"
     assert at.slider(key="relu_network_steps").value == 300
     assert at.radio(key=MODE).value == "edit" and len(at.data_editor) == 3
-    assert len(numbers(figures(at)[3]["data"][0]["y"])) == 301  # 300 steps and the start
+    assert len(numbers(figures(at)[0]["data"][0]["y"])) == 301  # 300 steps and the start
     at.slider(key=WIDTH).set_value(4).run()
     assert at.query_params["width"] == "4" and at.query_params["seed"] == "7"
 
@@ -114,17 +120,21 @@ def test_bad_url_values_keep_the_defaults_with_one_sentence_each():
            "instead." in messages
     assert any("lr = 'nan' is not one of 0.0003, 0.001" in m for m in messages)
     assert at.radio(key=MODE).value == "random (seed)"
-    assert len(figures(at)) == 6
+    assert len(figures(at)) == 3
 
 
 def test_main_figures_have_downloads_and_stay_small():
     at = run_page()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels.count("Download HTML") == 2, labels
+    assert labels.count("Download HTML") == 1, labels  # the scaling figure
     assert all(len(c.proto.spec) < 1_000_000 for c in at.get("plotly_chart"))
     scaling = figures(at)[0]
     assert scaling["layout"]["xaxis"]["title"]["text"] == "α"
     assert scaling["data"][0]["name"] == "W₁ scaled"
+    at = run_page(section=NORMS)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels.count("Download HTML") == 1, labels  # the norms
+    assert all(len(c.proto.spec) < 1_000_000 for c in at.get("plotly_chart"))
 
 
 # --- heavy work stays out of the server; crafted editor states are not applied -----------------
@@ -146,9 +156,9 @@ def test_training_runs_in_the_sandbox_not_in_the_server(monkeypatch):
     from clarke_core.labs import networks
 
     trained = _count_calls(monkeypatch, networks, "train")
-    at = run_page(depth="2", width="8", steps="200", seed="11")
+    at = run_page(depth="2", width="8", steps="200", seed="11", section=NORMS)
     assert not at.exception and not at.error
-    assert len(figures(at)) == 6  # the norms, the seven-rate comparison and the key step drawn
+    assert len(figures(at)) == 3  # the norms, the seven-rate comparison and the key step drawn
     assert trained == []  # none of the trainings ran in this (the server's) process
 
 
@@ -156,7 +166,7 @@ def test_a_training_too_big_for_the_page_is_refused_in_one_sentence(monkeypatch)
     from clarke_core.labs import networks
 
     trained = _count_calls(monkeypatch, networks, "train")
-    at = run_page(depth="6", width="64", steps="3000", seed="4242")
+    at = run_page(depth="6", width="64", steps="3000", seed="4242", section=NORMS)
     assert not at.exception
     assert [e.value for e in at.error] == [
         "Depth 6 and width 64 train at most 700 steps on this page, not 3000; choose fewer "
@@ -164,7 +174,7 @@ def test_a_training_too_big_for_the_page_is_refused_in_one_sentence(monkeypatch)
     assert trained == []
     at.slider(key="relu_network_steps").set_value(700).run()  # at the limit: trained, elsewhere
     assert not at.exception and not at.error
-    assert len(numbers(figures(at)[3]["data"][0]["y"])) == 701
+    assert len(numbers(figures(at)[0]["data"][0]["y"])) == 701
     assert trained == []
 
 

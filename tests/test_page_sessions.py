@@ -7,6 +7,8 @@ from page_util import page_runner
 
 from clarke_core.service import sandbox
 
+NORMS = "2. Norms under gradient descent"  # the ReLU page's training tab (section=...)
+
 
 def _owners_since(seq: int) -> list[object]:
     return [owner for event, owner, n in list(sandbox.scheduling().events)
@@ -25,7 +27,7 @@ def test_a_computed_page_runs_its_worker_for_its_session():
 def test_the_relu_training_runs_for_its_session():
     since = sandbox.scheduling().seq
     at = page_runner("../app_pages/relu_network.py", 60)(depth="1", width="3", steps="100",
-                                                          seed="5")
+                                                          seed="5", section=NORMS)
     assert not at.exception
     owners = _owners_since(since)
     assert owners and all(isinstance(o, str) for o in owners)
