@@ -243,3 +243,12 @@ def test_a_long_note_across_the_graph_is_wrapped_to_fit():
     (note,) = fig.layout.annotations
     assert "jumps" in note.text and "<br>" in note.text
     assert max(len(line) for line in note.text.split("<br>")) <= 60
+
+
+def test_the_point_in_the_legend_is_exact():
+    # (x₀, f(x₀)) as typed, exactly, not (0.3333, 0.1111).
+    from clarke_core.figures.linked import linked_1d
+    from clarke_core.views.explore_1d import explore_1d
+
+    names = [t.name or "" for t in linked_1d(explore_1d("abs(x) + x**2", "1/3")).data]
+    assert "point (x₀, f(x₀)) = (1/3, 4/9)" in names, names

@@ -410,3 +410,13 @@ def test_thin_cusp_sampling_misses_the_cusp_gradient():
     ex = explore_2d(example.expr, example.at)
     note = sampling_note(ex, len(SAMPLING_RADII) - 1)
     assert "(0, 1)" in note and "misses" in note
+
+
+def test_the_point_in_the_legend_is_exact():
+    # A float legend said x₀ = (0.3333, 0.5) for the point typed as 1/3, 1/2.
+    from clarke_core.figures.linked import linked_2d
+
+    names = [t.name or "" for t in linked_2d(explore_2d("abs(x) + y", "1/3, 1/2")).data]
+    assert "the point x₀ = (1/3, 1/2)" in names, names
+    names = [t.name or "" for t in contour_figure(explore_2d("abs(x - y)", "sqrt(2), 0")).data]
+    assert "the point x₀ = (√2, 0)" in names, names

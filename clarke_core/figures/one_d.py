@@ -101,7 +101,7 @@ def _curve_trace(ex: Exploration1D) -> go.Scatter:
 def _point_trace(ex: Exploration1D) -> go.Scatter:
     return go.Scatter(
         x=[ex.point], y=[ex.value], mode="markers",
-        name=f"point (x₀, f(x₀)) = ({fmt(ex.point)}, {fmt(ex.value)})",
+        name=f"point (x₀, f(x₀)) = {ex.point_text or f'({fmt(ex.point)}, {fmt(ex.value)})'}",
         marker={"color": style.POINT, "size": 14, "symbol": "circle",
                 "line": {"color": "white", "width": 1.5}},
         hovertemplate="x₀ = %{x:.6g}<br>f(x₀) = %{y:.6g}<extra></extra>",

@@ -176,7 +176,7 @@ def _grid_z(ex: Exploration2D) -> list[list[float | None]]:
 def _point_marker_2d(ex: Exploration2D) -> go.Scatter:
     return go.Scatter(
         x=[ex.point[0]], y=[ex.point[1]], mode="markers",
-        name=f"the point x₀ = ({fmt(ex.point[0])}, {fmt(ex.point[1])})",
+        name=f"the point x₀ = {ex.point_text or f'({fmt(ex.point[0])}, {fmt(ex.point[1])})'}",
         marker={"color": style.POINT, "size": 14, "line": {"color": "white", "width": 1.5}},
         hovertemplate="x₀ = (%{x:.6g}, %{y:.6g})<extra></extra>",
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..engine import printing
 from ..engine.clarke_1d import SideLimits, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
 from ..engine.local import sign_of
@@ -41,6 +42,7 @@ class Exploration1D:
     notes: tuple[str, ...] = ()
     why: str = ""
     steps: tuple[tuple[Step, ...], ...] = ()
+    point_text: str = ""  # (x₀, f(x₀)) as exact page text, "(1/3, 1/9)"; "" when not known
 
 
 _HALF_WIDTH = 2.0
@@ -93,6 +95,14 @@ def _steps(loc, seq, clarke: DifferentialSet) -> tuple[Step, ...]:
     return sequence_steps(seq, clarke, (loc.a,), loc.value, exact_at, seq.values)
 
 
+def _exact_pair(a: sp.Expr, value: object) -> str:
+    """(x₀, f(x₀)) as page text, exact where f(x₀) is an exact number, else "" (the figure
+    prints decimals then)."""
+    if not (isinstance(value, sp.Expr) and value.is_number and value.is_real):
+        return ""
+    return printing.vector_label((a, value), exact=True)
+
+
 def explore_1d(text: str | Problem, at=None) -> Exploration1D:
     """Parse (once: a ``Problem`` is taken as it is), analyse and sample a function of x at a
     point, for the 1D page.
@@ -124,5 +134,6 @@ def explore_1d(text: str | Problem, at=None) -> Exploration1D:
         text=function.text, latex=sp.latex(function.expr), point=float(a), point_latex=a_tex,
         value=float(loc.value), clarke=clarke, subdifferential=subdiff, window=window,
         curve_x=curve_x, curve_y=curve_y, notes=tuple(notes), steps=steps,
+        point_text=_exact_pair(a, loc.value),
         why=why_they_differ(clarke, subdiff, convex=is_certified_convex(function.expr), dim=1),
     )
