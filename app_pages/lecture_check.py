@@ -36,7 +36,7 @@ def checks() -> list[dict]:
                     text="The sequence from the left (-2, -3/2, … → -1) has gradients → +1, "
                          "not -1.",
                     ok=abs(left.target[0] - 1) < 1e-12,
-                    shown=f"x_i = {pts}, … with f′(x_i) = {grads}, … → {left.target[0]:g}"))
+                    shown=f"xᵢ = {pts}, … with f′(xᵢ) = {grads}, … → {left.target[0]:g}"))
     root = clarke_set("sqrt(abs(x))", "0")
     ratios = ", ".join(f"{abs(h) ** 0.5 / abs(h):.3g}" for h in (1e-2, 1e-4, 1e-6))
     out.append(dict(where="§2, Definition 2.2", page="app_pages/clarke_lesson.py",
@@ -70,7 +70,7 @@ def checks() -> list[dict]:
     degree = homogeneity_degree("x**2 * y**3")
     out.append(dict(where="§3, monomial example", page="app_pages/positive_homogeneity.py", q={},
                     text="The product runs over i = 1..d (the notes print 'a').",
-                    ok=degree == 5, shown=f"x² y³ = ∏_{{i=1}}^{{2}} x_i^{{p_i}}: degree "
+                    ok=degree == 5, shown=f"x² y³ = ∏ᵢ xᵢ^pᵢ (i = 1, 2): degree "
                                           f"{degree} = p₁ + p₂"))
     run = balance(depth=2, width=8, steps=400, lr=0.001, seed=0)
     half = 0.5 * run.sq_norm_change[-1]

@@ -158,14 +158,14 @@ def test_the_live_table_at_step_k_shows_the_kth_exact_point(build, base, f):
 
 def _sequence_points(fig: go.Figure) -> list[list[tuple[float, ...]]]:
     """Each sequence's points xᵢ, read back frame by frame from the figure's own moving marker
-    for it (1D: "x_i from the left", x only; 2D: "points x_i → x₀"): independent of the table."""
+    for it (1D: "xᵢ from the left", x only; 2D: "points xᵢ → x₀"): independent of the table."""
     out: dict[int, list[tuple[float, ...]]] = {}
     for frame in fig.frames[:-1]:
         for i, data in zip(frame.traces, frame.data, strict=True):
             name = fig.data[i].name or ""
-            if name.startswith("points x_i"):
+            if name.startswith("points xᵢ"):
                 out.setdefault(i, []).append((float(data.x[0]), float(data.y[0])))
-            elif name.startswith("x_i"):
+            elif name.startswith("xᵢ"):
                 out.setdefault(i, []).append((float(data.x[0]),))
     assert out, "the figure marks its points"
     return list(out.values())

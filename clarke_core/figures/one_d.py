@@ -236,13 +236,13 @@ def graph_figure(ex: Exploration1D) -> go.Figure:
         moving.append(len(fig.data))
         fig.add_trace(go.Scatter(
             **dot, mode="markers+text", legendgroup=f"sequence {j}", showlegend=False,
-            name=f"x_i {_side_name(seq)}",
+            name=f"xᵢ {_side_name(seq)}",
             textposition=f"{where} {'left' if seq.side == 'left' else 'right'}",
             textfont={"color": colour},
             marker={"color": colour, "size": 11, "symbol": symbol,
                     "line": {"color": "white", "width": 1}},
-            hovertemplate="i = %{customdata[0]}<br>x_i = %{x:.6g}<br>f(x_i) = %{y:.6g}"
-                          "<br>f'(x_i) = %{customdata[1]:.6g}<extra></extra>",
+            hovertemplate="i = %{customdata[0]}<br>xᵢ = %{x:.6g}<br>f(xᵢ) = %{y:.6g}"
+                          "<br>f′(xᵢ) = %{customdata[1]:.6g}<extra></extra>",
         ))
     fig.add_trace(_point_trace(ex))  # last, so the point stays on top of every line
 
@@ -365,13 +365,13 @@ def slope_figure(ex: Exploration1D) -> go.Figure:
             n = len(grads)
             fig.add_trace(go.Scatter(
                 x=grads, y=[_CLARKE_Y + 2.6 * _HALF] * n, mode="markers",
-                name=f"slopes f'(x_i) {_side_name(seq)} → {target_label(ex.clarke, seq.target[0])}",
+                name=f"slopes f′(xᵢ) {_side_name(seq)} → {target_label(ex.clarke, seq.target[0])}",
                 marker={"color": colour, "symbol": symbol,
                         "size": [7 + 5 * (i + 1) / n for i in range(n)],
                         "opacity": [0.35 + 0.65 * (i + 1) / n for i in range(n)],
                         "line": {"color": colour, "width": 1}},
                 customdata=list(range(1, n + 1)),
-                hovertemplate="i = %{customdata}<br>f'(x_i) = %{x:.6g}<extra></extra>",
+                hovertemplate="i = %{customdata}<br>f′(xᵢ) = %{x:.6g}<extra></extra>",
             ))
     annotations = [a for a in (_set_word(ex.clarke, _CLARKE_Y, xr, clarke=True),
                                _set_word(ex.subdifferential, _SUB_Y, xr, clarke=False)) if a]

@@ -254,10 +254,10 @@ def contour_figure(ex: Exploration2D, *, outlines: bool = False) -> go.Figure:
         moving.append(len(fig.data))
         fig.add_trace(go.Scatter(
             **_map_state(ex, seq, 0), mode="markers", legendgroup="sequences",
-            showlegend=j == 0, name="points x_i → x₀ (press ▶ Play)",
+            showlegend=j == 0, name="points xᵢ → x₀ (press ▶ Play)",
             marker={"color": colour, "size": 13, "line": {"color": "white", "width": 1.5}},
-            hovertemplate="i = %{customdata[0]}<br>x_i = (%{x:.4g}, %{y:.4g})"
-                          "<br>∇f(x_i) = (%{customdata[1]}, %{customdata[2]})<extra></extra>",
+            hovertemplate="i = %{customdata[0]}<br>xᵢ = (%{x:.4g}, %{y:.4g})"
+                          "<br>∇f(xᵢ) = (%{customdata[1]}, %{customdata[2]})<extra></extra>",
         ))
     n_steps = _n_steps(seqs)
     frames = [go.Frame(name=name, traces=moving, data=[
@@ -398,7 +398,7 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
             fig.add_trace(go.Scatter(  # where the arrow tips have been, fading in
                 x=[g[0] for g in grads], y=[g[1] for g in grads], mode="markers",
                 marker={"color": colour, "size": 6, "opacity": 0.5}, showlegend=False,
-                name="gradients ∇f(x_i)", hovertemplate="∇f(x_i) = (%{x:.4g}, %{y:.4g})"
+                name="gradients ∇f(xᵢ)", hovertemplate="∇f(xᵢ) = (%{x:.4g}, %{y:.4g})"
                                                          "<extra></extra>",
             ))
         moving = []
@@ -406,11 +406,11 @@ def gradient_figure(ex: Exploration2D) -> go.Figure:
             moving.append(len(fig.data))
             fig.add_trace(go.Scatter(
                 **_gradient_state(seq, 0), mode="lines+markers", legendgroup="arrows",
-                showlegend=j == 0, name="gradients ∇f(x_i) → limits (press ▶ Play)",
+                showlegend=j == 0, name="gradients ∇f(xᵢ) → limits (press ▶ Play)",
                 line={"color": colour, "width": 3},
                 marker={"color": colour, "size": [0, 15], "symbol": "arrow",
                         "angleref": "previous"},
-                hovertemplate="i = %{customdata}<br>∇f(x_i) = (%{x:.4g}, %{y:.4g})"
+                hovertemplate="i = %{customdata}<br>∇f(xᵢ) = (%{x:.4g}, %{y:.4g})"
                               "<extra></extra>",
             ))
         n_steps = _n_steps(seqs)
