@@ -184,7 +184,8 @@ def linked_2d(ex: Exploration2D) -> go.Figure:
     height = square + table_px + gap + 110 + _CONTROLS
     specs = [[{}, {}], [{"colspan": 2}, None]] if usable else [[{}, {}]]
     grid = make_subplots(rows=2 if usable else 1, cols=2, specs=specs,
-                         horizontal_spacing=0.1,
+                         # room between the two for the plane's ticks and title at 800 px
+                         horizontal_spacing=0.15,
                          vertical_spacing=gap / (height - 110 - _CONTROLS),
                          row_heights=[square, table_px] if usable else None)
     panels = [Panel(two_d.contour_figure(ex, outlines=True), 1, 1, "legend"),
@@ -194,7 +195,7 @@ def linked_2d(ex: Exploration2D) -> go.Figure:
         names = [f"{j + 1}: ∇f → {ex.steps[i][-1].gradient}" for j, i in enumerate(index)]
         panels.append(Panel(table_panel(names, colours, [ex.steps[j] for j in index], seqs),
                             2, 1))
-    return _linked(grid, panels, height, {"l": 50, "r": 10, "t": 110})
+    return _linked(grid, panels, height, {"l": 50, "r": 35, "t": 110})  # r: vertex labels
 
 
 def _linked(grid: go.Figure, panels: list, height: int, margin: dict) -> go.Figure:

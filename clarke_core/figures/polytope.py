@@ -94,6 +94,12 @@ def _vertices_3d(s: Solid, colour: str, name: str, labelled: bool) -> go.Scatter
                         showlegend=not labelled)
 
 
+def _title(text: str) -> dict:
+    """The title at the figure's top edge, above the legend's rows (which grow upwards from the
+    plot as the screen narrows): centred in the margin, it ran into a legend of two rows."""
+    return {"text": text, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}}
+
+
 def _figure_3d(clarke: Solid, sub: Solid | None, axes: Sequence[str], title: str) -> go.Figure:
     fig = go.Figure()
     triangles, edges = _shape(clarke)
@@ -124,7 +130,7 @@ def _figure_3d(clarke: Solid, sub: Solid | None, axes: Sequence[str], title: str
     ranges = _range([clarke] + ([sub] if sub else []), 3)
     scene = {f"{a}axis": style.axis_3d(t, *r) for a, t, r in zip("xyz", axes, ranges, strict=True)}
     fig.update_layout(**style.base_layout(
-        title={"text": title}, height=HEIGHT, margin={"l": 0, "r": 0, "t": 80, "b": 0},
+        title=_title(title), height=HEIGHT, margin={"l": 0, "r": 0, "t": 100, "b": 0},
         scene={**scene, "aspectmode": "cube",
                "camera": {"eye": {"x": 1.7, "y": 1.45, "z": 1.0}}}))
     return fig
@@ -159,7 +165,7 @@ def _figure_2d(clarke: Solid, sub: Solid | None, axes: Sequence[str], title: str
                              hovertemplate="0<extra></extra>"))
     xr, yr = _range([clarke] + ([sub] if sub else []), 2)
     fig.update_layout(**style.base_layout(
-        title={"text": title}, height=HEIGHT - 80, margin={"l": 60, "r": 20, "t": 80, "b": 50},
+        title=_title(title), height=HEIGHT - 80, margin={"l": 60, "r": 20, "t": 100, "b": 50},
         xaxis={"title": {"text": axes[0]}, "range": xr, "zeroline": True},
         yaxis={"title": {"text": axes[1]}, "range": yr, "scaleanchor": "x", "zeroline": True}))
     return fig
