@@ -126,9 +126,10 @@ def test_an_attempt_on_the_page_survives_a_restart(classroom_env, browser, page,
         chart = page.locator(".js-plotly-plot").first
         chart.get_by_text(DIAGNOSES["one_value"]).wait_for(state="visible", timeout=60_000)
         assert "relu-clarke: 0" in chart.inner_text()
-        # the class picker names the class by its code (waited for: on a loaded machine the
-        # rerun that draws it may still be going when the chart is up)
-        page.get_by_text(code).first.wait_for(state="visible", timeout=60_000)
+        # the classes table lists the class by its code (its cells are in the page, hidden
+        # behind the grid's canvas); waited for, as on a loaded machine the table may come
+        # after the chart
+        page.get_by_text(code).first.wait_for(state="attached", timeout=60_000)
         page.screenshot(path=screenshot_dir / "classroom_lecturer.png", full_page=True)
 
         # (An uploaded TOML making a class is tests/test_classes.py's, through AppTest: in the
