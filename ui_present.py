@@ -17,6 +17,7 @@ import streamlit as st
 
 import ui
 from clarke_core.figures import style
+from clarke_core.figures.export import PRESENT_FONT
 
 PRESENT = ui.PRESENT  # the session key of the toggle, and the URL parameter's name
 URL = ui.UrlParam(PRESENT, "0", choices=("0", "1"))
@@ -47,10 +48,10 @@ LAYOUT_CSS = f"""
 """
 
 # Large type, and one chart per screen width: a row of columns holding a chart is stacked.
-PRESENT_CSS = """
-html { font-size: 20px; }
-[data-testid="stMainBlockContainer"] { padding-left: 2rem; padding-right: 2rem;
-  max-width: 100%; }
+PRESENT_CSS = f"""
+html {{ font-size: {PRESENT_FONT}px; }}
+[data-testid="stMainBlockContainer"] {{ padding-left: 2rem; padding-right: 2rem;
+  max-width: 100%; }}
 """ + _stacked(_COLUMNS + ":has(.js-plotly-plot)")
 
 # ← / → move the step slider of the animation the lecturer last clicked or hovered (else the

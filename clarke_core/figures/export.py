@@ -17,7 +17,7 @@ from . import style
 SLIDE_WIDTH, SLIDE_HEIGHT = 1600, 900  # 16:9, the shape of a projected slide
 SLIDE_FONT, TITLE_FONT = 22, 28
 # Text sizes the builders set for a screen (labels, notes) grow by this much on a slide.
-_TEXT_SCALE = SLIDE_FONT / 14
+_TEXT_SCALE = SLIDE_FONT / style.SCREEN_FONT
 # Labels in a role colour too faint as text on white take its darker variant (4.5:1).
 _ON_WHITE = style.text_colours((style.LIGHT_BACKGROUND,))
 _MARGIN = {"l": 90, "r": 40, "t": 150, "b": 80}
@@ -114,10 +114,9 @@ def slide_figure(fig: go.Figure, title: str | None = None) -> go.Figure:
     return slide
 
 
-# Presentation mode sets the page's type at 20 px (ui_present.PRESENT_CSS); a figure's text, 14 px
-# by default (style.base_layout), grows by the same factor.
+# Presentation mode sets the page's type at this size (ui_present.PRESENT_CSS); a figure's text,
+# style.SCREEN_FONT by default, grows by the same factor.
 PRESENT_FONT = 20
-_SCREEN_FONT = 14
 
 
 def _larger_fonts(node, scale: float, in_font: bool = False):
@@ -149,5 +148,5 @@ def presentation_figure(fig: go.Figure) -> dict:
     plain = fig.to_dict()
     layout = plain.setdefault("layout", {})
     font = layout.setdefault("font", {})
-    font.setdefault("size", _SCREEN_FONT)
-    return _larger_fonts(plain, PRESENT_FONT / _SCREEN_FONT)
+    font.setdefault("size", style.SCREEN_FONT)
+    return _larger_fonts(plain, PRESENT_FONT / style.SCREEN_FONT)

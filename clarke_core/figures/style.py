@@ -169,6 +169,9 @@ def css_rgb(colour: str) -> str:
     return "rgb({}, {}, {})".format(*_rgb(colour))
 
 
+SCREEN_FONT = 14  # px: the figures' text on a screen (slides and presentation mode scale it)
+
+
 def base_layout(**overrides: object) -> dict:
     """Layout shared by all figures: transparent backgrounds, so the app's theme shows through.
 
@@ -183,7 +186,7 @@ def base_layout(**overrides: object) -> dict:
         # Upright at the right edge, and only the buttons a student uses: lying across the top
         # (plotly's default) it covered the legend above the plot.
         "modebar": {"orientation": "v", "remove": MODEBAR_REMOVED},
-        "font": {"size": 14},
+        "font": {"size": SCREEN_FONT},
     }
     layout.update(overrides)
     return layout
