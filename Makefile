@@ -4,7 +4,7 @@
 #   make test     lint, then every test incl. doctests, real-browser and PostgreSQL tests
 #   make lint     ruff check
 #   make bench    benchmarks (python -m benchmarks)
-#   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~3 min)
+#   make bench-browser  time to a drawn chart per page in headless Chromium vs a bare page (~6 min)
 #   make load     30 concurrent sessions, then a class of 60 answering a live question with the
 #                 lecturer's view open, each against its own loopback test server (bounded, ~5 min)
 #   make image    the Docker image clarke-lab:latest (needs Docker and the python:3.11-slim base)
