@@ -200,6 +200,9 @@ def test_no_table_text_runs_into_the_next_column_at_800px(build):
     room = [(b - a) * _NARROW_PX for a, b in zip(starts, starts[1:], strict=False)]
     # a name starts after its colour square (14 px) and two spaces
     assert all(len(n.strip()) * _CHAR_PX + 16 <= room[0] for n in names.text), "names"
+    # the headers too ("sequence" ran into "i" and "xᵢ" once the names were numbers)
+    for text, space in zip(columns.text, room, strict=True):
+        assert len(text.removeprefix("<b>").removesuffix("</b>")) * _CHAR_PX <= space, text
     for frame in fig.frames:
         for row in _table(fig, frame):
             for c, text in enumerate(row, start=1):

@@ -85,7 +85,7 @@ def fits(texts: Sequence[Sequence[str]]) -> bool:
 def _column_texts(names: Sequence[str], header: Sequence[str],
                   steps: Sequence[Sequence[Step]]) -> list[list[str]]:
     shown = [r for st in steps for r in st]
-    return [[f"■  {n}" for n in names], *(  # the colour square, then the name
+    return [[header[0], *(f"■  {n}" for n in names)], *(  # the colour square, then the name
         [header[c + 1], *(getattr(r, field) for r in shown)]
         for c, field in enumerate(("i", "x", "value", "gradient")))]
 
