@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from clarke_core.figures.animation import animate, check_frames, keep_backgrounds, moving_traces
-from clarke_core.figures.linked import CHAR_PX, NARROW_PX, ROWS, linked_1d, linked_2d
+from clarke_core.figures.linked import BOLD, CHAR_PX, NARROW_PX, ROWS, linked_1d, linked_2d
 from clarke_core.figures.two_d import contour_figure
 from clarke_core.views.explore_1d import explore_1d
 from clarke_core.views.explore_2d import explore_2d
@@ -202,7 +202,7 @@ def test_no_table_text_runs_into_the_next_column_at_800px(build):
     assert all(len(n.strip()) * _CHAR_PX + 16 <= room[0] for n in names.text), "names"
     # the headers too ("sequence" ran into "i" and "xᵢ" once the names were numbers)
     for text, space in zip(columns.text, room, strict=True):
-        assert len(text.removeprefix("<b>").removesuffix("</b>")) * _CHAR_PX <= space, text
+        assert len(text.removeprefix("<b>").removesuffix("</b>")) * _CHAR_PX * BOLD <= space, text
     for frame in fig.frames:
         for row in _table(fig, frame):
             for c, text in enumerate(row, start=1):

@@ -37,7 +37,7 @@ _GAP = 2  # characters between two columns of the table
 _TABLE_FONT = {"size": 12}
 # The table at 800 px: ~400 px wide, ~5.5 px a character of its 12 px font on average. A row of
 # full names that does not fit there gets the short names (the limit is the table's ∞ row anyway).
-NARROW_PX, CHAR_PX = 400, 5.5
+NARROW_PX, CHAR_PX, BOLD = 400, 5.5, 1.25  # BOLD: a header's characters are that much wider
 # Rows listed at most; past them, the first ROWS - 1 sequences and one row saying how many more
 # there are (the map and the gradient plane still draw every one of them).
 ROWS = 7
@@ -58,7 +58,7 @@ def columns(texts: Sequence[Sequence[str]]) -> tuple[float, ...]:
     ≈ (−0.3536, −0.3536) does not run into f(xᵢ) while a short name leaves room to it.
 
     >>> columns([["name"], ["i"], ["(1, 2)"]])
-    (0.0, 0.3529, 0.5294)
+    (0.0, 0.3544, 0.519)
     """
     widths = _widths(texts)
     starts, total = [0.0], sum(widths)
@@ -67,18 +67,23 @@ def columns(texts: Sequence[Sequence[str]]) -> tuple[float, ...]:
     return tuple(starts)
 
 
-def _widths(texts: Sequence[Sequence[str]]) -> list[int]:
-    return [max((len(t) for t in column), default=0) + _GAP for column in texts]
+def _chars(column: Sequence[str]) -> float:
+    """The longest text of a column in characters; its first, the header, is bold (wider)."""
+    return max((len(t) * (BOLD if k == 0 else 1) for k, t in enumerate(column)), default=0)
+
+
+def _widths(texts: Sequence[Sequence[str]]) -> list[float]:
+    return [_chars(column) + _GAP for column in texts]
 
 
 def fits(texts: Sequence[Sequence[str]]) -> bool:
     """Whether every column's longest text fits its share of a ``NARROW_PX`` table.
 
-    >>> fits([["a" * 30], ["b" * 30]]), fits([["a" * 40], ["b" * 40]])
+    >>> fits([["h", "a" * 30], ["h", "b" * 30]]), fits([["h", "a" * 40], ["h", "b" * 40]])
     (True, False)
     """
     widths = _widths(texts)
-    return all(max((len(t) for t in column), default=0) * CHAR_PX <= NARROW_PX * w / sum(widths)
+    return all(_chars(column) * CHAR_PX <= NARROW_PX * w / sum(widths)
                for column, w in zip(texts, widths, strict=True))
 
 
@@ -99,7 +104,8 @@ def table_panel(names: Sequence[str], colours: Sequence[str],
     would need a full redraw per frame, which blinks the backgrounds out).
 
     Past ``ROWS`` sequences it lists the first ``ROWS - 1`` and says how many more there are;
-    ``short_names`` replace ``names`` when the table would not ``fit`` at 800 px with them.
+    ``short_names`` (under the header "#") replace ``names`` when the table would not ``fit``
+    at 800 px with them.
     """
     n_steps = max(len(s.points) for s in seqs) + 1
     total = len(seqs)
@@ -107,7 +113,7 @@ def table_panel(names: Sequence[str], colours: Sequence[str],
     names, colours = list(names)[:listed], list(colours)[:listed]
     steps, seqs = list(steps)[:listed], list(seqs)[:listed]
     if short_names is not None and not fits(_column_texts(names, header, steps)):
-        names = list(short_names)[:listed]
+        names, header = list(short_names)[:listed], ("#", *header[1:])  # "sequence" is wide
     at = columns(_column_texts(names, header, steps))
 
     def cells(k: int) -> dict:
