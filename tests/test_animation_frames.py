@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 from clarke_core.figures.animation import animate, check_frames, keep_backgrounds, moving_traces
-from clarke_core.figures.linked import linked_1d, linked_2d
+from clarke_core.figures.linked import BOLD, CHAR_PX, NARROW_PX, ROWS, linked_1d, linked_2d
 from clarke_core.figures.two_d import contour_figure
 from clarke_core.views.explore_1d import explore_1d
 from clarke_core.views.explore_2d import explore_2d
@@ -181,14 +181,17 @@ def test_irrational_points_are_marked_approximate():
 
 
 # A table 400 px wide (the lesson at 800 px) in its 12 px font: ~5.5 px a character on average.
-_NARROW_PX, _CHAR_PX = 400, 5.5
+_NARROW_PX, _CHAR_PX = NARROW_PX, CHAR_PX
 
 
 @pytest.mark.parametrize("build", [
     lambda: linked_1d(explore_1d("abs(x)", "1/3")),
     lambda: linked_2d(explore_2d("abs(x) + abs(y)", "0, 0")),
     lambda: linked_2d(explore_2d("abs(x - 1/3) + y", "1/3, 1/2")),
-], ids=["1D", "2D-approximate", "2D-exact"])
+    # 11 sequences with limits like ≈ (0.7025, −0.7117): the full names ran over xᵢ, and ∇f(xᵢ)
+    # past the table's right edge, at 800 px; the names shrink to the sequences' numbers
+    lambda: linked_2d(explore_2d("sqrt(x**2 + y**2)", "0, 0")),
+], ids=["1D", "2D-approximate", "2D-exact", "2D-eleven-sequences"])
 def test_no_table_text_runs_into_the_next_column_at_800px(build):
     fig = build()
     columns = next(t for t in fig.data if t.name == "table columns")
@@ -197,7 +200,46 @@ def test_no_table_text_runs_into_the_next_column_at_800px(build):
     room = [(b - a) * _NARROW_PX for a, b in zip(starts, starts[1:], strict=False)]
     # a name starts after its colour square (14 px) and two spaces
     assert all(len(n.strip()) * _CHAR_PX + 16 <= room[0] for n in names.text), "names"
+    # the headers too ("sequence" ran into "i" and "xᵢ" once the names were numbers)
+    for text, space in zip(columns.text, room, strict=True):
+        assert len(text.removeprefix("<b>").removesuffix("</b>")) * _CHAR_PX * BOLD <= space, text
     for frame in fig.frames:
         for row in _table(fig, frame):
             for c, text in enumerate(row, start=1):
                 assert len(text) * _CHAR_PX <= room[c], (text, room[c])
+
+
+def test_eleven_sequences_list_six_rows_and_say_how_many_more():
+    ex = explore_2d("sqrt(x**2 + y**2)", "0, 0")
+    fig = linked_2d(ex)
+    n = len(ex.clarke.sequences)
+    assert n == 11
+    names = next(t for t in fig.data if t.name == "sequences")
+    assert [n.strip() for n in names.text] == ["1", "2", "3", "4", "5", "6"]
+    more = next(t for t in fig.data if t.name == "more sequences")
+    assert more.text == ("… and 5 more sequences, drawn on the map and the plane",)
+    assert more.y == (-ROWS,) and fig.layout.yaxis3.range == (-ROWS - 0.5, 0.5)
+    for frame in fig.frames:
+        assert len(_table(fig, frame)) == ROWS - 1, frame.name
+    # every sequence is still drawn: one moving point on the map per sequence
+    assert sum((t.name or "").startswith("points xᵢ") for t in fig.data) == n
+    assert len(_sequence_points(fig)) == n
+
+
+def test_a_table_of_four_lists_them_all():
+    fig = linked_2d(explore_2d("abs(x) + abs(y)", "0, 0"))
+    assert not any(t.name == "more sequences" for t in fig.data)
+    assert all(len(_table(fig, frame)) == 4 for frame in fig.frames)
+
+
+@pytest.mark.parametrize(("f", "at"), [("abs(x) + abs(y)", "0, 0"),
+                                       ("sqrt(x**2 + y**2)", "0, 0")], ids=["l1", "norm"])
+def test_the_tables_colour_squares_are_not_cut_by_its_axis(f, at):
+    # At 800 px the squares (14 px, centred 0.8 % in) reached past the table's left edge, which
+    # cut them in half; the table's text may run into the margins rather than be cut either.
+    fig = linked_2d(explore_2d(f, at))
+    for name in ("sequences", "live table", "table columns"):
+        assert next(t for t in fig.data if t.name == name).cliponaxis is False, name
+    squares = next(t for t in fig.data if t.name == "sequences")
+    narrow_left = fig.layout.margin.l
+    assert squares.marker.size / 2 <= narrow_left, "the margin holds the squares' spill"

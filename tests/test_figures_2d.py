@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 
 import numpy as np
 import plotly.graph_objects as go
@@ -232,7 +233,7 @@ def test_vertices_are_labelled_exactly():
     floats = dataclasses.replace(ex.clarke, exact=None)
     texts = [t for trace in gradient_figure(dataclasses.replace(ex, clarke=floats)).data
              if trace.text for t in trace.text]
-    assert "(0, 0.7071)" in texts
+    assert "≈ (0, 0.7071)" in texts, "digits only, said so as the live table says it"
 
 
 def test_equal_subdifferential_is_outlined_and_said_equal():
@@ -250,7 +251,7 @@ def test_empty_subdifferential_shows_the_witness_half_planes():
     assert len(hatched) == len(ex.subdifferential.witnesses)
     assert hatched[0].name.startswith("q′ = (1/2, 0) needs"), "exact witness points"
     for trace, w in zip(hatched, ex.subdifferential.witnesses, strict=True):
-        assert w.bound in trace.name
+        assert w.bound in trace.name  # known only as text: shown as the engine says it
         d = (w.point[0] - ex.point[0], w.point[1] - ex.point[1])
         for sx, sy in zip(trace.x, trace.y, strict=True):  # the hatched side breaks the bound
             assert sx * d[0] + sy * d[1] >= w.value - ex.value - 1e-9
@@ -410,6 +411,30 @@ def test_thin_cusp_sampling_misses_the_cusp_gradient():
     ex = explore_2d(example.expr, example.at)
     note = sampling_note(ex, len(SAMPLING_RADII) - 1)
     assert "(0, 1)" in note and "misses" in note
+
+
+def _label_texts(tree: object, key: str = "") -> list[str]:
+    """Every text a figure shows (text, names, hover data, in its traces and frames)."""
+    if isinstance(tree, dict):
+        return [t for k, v in tree.items() for t in _label_texts(v, k)]
+    if isinstance(tree, list | tuple):
+        return [t for v in tree for t in _label_texts(v, key)]
+    shown = key in ("text", "name", "customdata")
+    return [tree] if shown and isinstance(tree, str) else []
+
+
+@pytest.mark.parametrize(("f", "at"), [
+    ("abs(x) + abs(y)", "0, 0"), ("-abs(x) - abs(y)", "0, 0"), ("abs(x) + abs(y)", "-1, 0"),
+    ("sqrt(x**2 + y**2)", "0, 0"),
+], ids=["l1", "minus-l1-witnesses", "negative-point", "norm"])
+def test_every_number_in_the_linked_figure_has_one_minus_sign(f, at):
+    # The vertex labels printed (-1, -1) beside a table printing (−1, −1), and plotly's ticks −1.
+    from clarke_core.figures.linked import linked_2d
+
+    texts = _label_texts(linked_2d(explore_2d(f, at)).to_plotly_json())
+    ascii_minus = [t for t in texts if re.search(r"-\d", t)]
+    assert not ascii_minus, ascii_minus[:5]
+    assert any("−1" in t for t in texts), "numbers are there and are negative somewhere"
 
 
 def test_the_point_in_the_legend_is_exact():

@@ -62,4 +62,6 @@ def test_labels_are_exact_where_the_engine_is():
     dset = DifferentialSet("segment", [(float(half), 0.0), (0.0, 1.0)],
                            [(half, sp.S.Zero), (sp.S.Zero, sp.S.One)])
     assert vertex_labels(dset) == ["(√2/2, 0)", "(0, 1)"]
+    assert vertex_labels(DifferentialSet("segment", [(-1.0, 0.5), (0.0, 2.0 ** -0.5)])) == [
+        "(−1, 1/2)", "≈ (0, 0.7071)"], "the live table's numbers: U+2212, ≈ where only digits"
     assert vector_label((0.123456, -2.0), False) == "(0.1235, -2)"

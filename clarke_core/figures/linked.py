@@ -33,8 +33,23 @@ def _step_index(seq: GradientSequence, k: int, n_steps: int) -> int:
     return len(seq.points) if k == n_steps - 1 else min(k, len(seq.points) - 1)
 
 
-_GAP = 3  # characters between two columns of the table
+_GAP = 2  # characters between two columns of the table
 _TABLE_FONT = {"size": 12}
+# The table at 800 px: ~400 px wide, ~5.5 px a character of its 12 px font on average. A row of
+# full names that does not fit there gets the short names (the limit is the table's ∞ row anyway).
+NARROW_PX, CHAR_PX, BOLD = 400, 5.5, 1.25  # BOLD: a header's characters are that much wider
+# Rows listed at most; past them, the first ROWS - 1 sequences and one row saying how many more
+# there are (the map and the gradient plane still draw every one of them).
+ROWS = 7
+
+
+def table_rows(n: int) -> int:
+    """How many rows the table of ``n`` sequences takes (header not counted).
+
+    >>> table_rows(4), table_rows(7), table_rows(11)
+    (4, 7, 7)
+    """
+    return min(n, ROWS)
 
 
 def columns(texts: Sequence[Sequence[str]]) -> tuple[float, ...]:
@@ -43,33 +58,69 @@ def columns(texts: Sequence[Sequence[str]]) -> tuple[float, ...]:
     ≈ (−0.3536, −0.3536) does not run into f(xᵢ) while a short name leaves room to it.
 
     >>> columns([["name"], ["i"], ["(1, 2)"]])
-    (0.0, 0.35, 0.55)
+    (0.0, 0.3544, 0.519)
     """
-    widths = [max((len(t) for t in column), default=0) + _GAP for column in texts]
+    widths = _widths(texts)
     starts, total = [0.0], sum(widths)
     for w in widths[:-1]:
         starts.append(round(starts[-1] + w / total, 4))
     return tuple(starts)
 
 
+def _chars(column: Sequence[str]) -> float:
+    """The longest text of a column in characters; its first, the header, is bold (wider)."""
+    return max((len(t) * (BOLD if k == 0 else 1) for k, t in enumerate(column)), default=0)
+
+
+def _widths(texts: Sequence[Sequence[str]]) -> list[float]:
+    return [_chars(column) + _GAP for column in texts]
+
+
+def fits(texts: Sequence[Sequence[str]]) -> bool:
+    """Whether every column's longest text fits its share of a ``NARROW_PX`` table.
+
+    >>> fits([["h", "a" * 30], ["h", "b" * 30]]), fits([["h", "a" * 40], ["h", "b" * 40]])
+    (True, False)
+    """
+    widths = _widths(texts)
+    return all(_chars(column) * CHAR_PX <= NARROW_PX * w / sum(widths)
+               for column, w in zip(texts, widths, strict=True))
+
+
+def _column_texts(names: Sequence[str], header: Sequence[str],
+                  steps: Sequence[Sequence[Step]]) -> list[list[str]]:
+    shown = [r for st in steps for r in st]
+    return [[header[0], *(f"■  {n}" for n in names)], *(  # the colour square, then the name
+        [header[c + 1], *(getattr(r, field) for r in shown)]
+        for c, field in enumerate(("i", "x", "value", "gradient")))]
+
+
 def table_panel(names: Sequence[str], colours: Sequence[str],
                 steps: Sequence[Sequence[Step]], seqs: Sequence[GradientSequence],
-                header: Sequence[str] = TABLE_HEADER) -> go.Figure:
+                header: Sequence[str] = TABLE_HEADER,
+                short_names: Sequence[str] | None = None) -> go.Figure:
     """A table with one row per sequence, showing its current step; one frame per step, named
     as the other panels' frames (1, 2, …, ∞). It is drawn with scatter text (a plotly Table
-    would need a full redraw per frame, which blinks the backgrounds out)."""
+    would need a full redraw per frame, which blinks the backgrounds out).
+
+    Past ``ROWS`` sequences it lists the first ``ROWS - 1`` and says how many more there are;
+    ``short_names`` (under the header "#") replace ``names`` when the table would not ``fit``
+    at 800 px with them.
+    """
     n_steps = max(len(s.points) for s in seqs) + 1
-    rows = len(seqs)
-    shown = [r for st in steps for r in st]
-    at = columns([[f"■  {n}" for n in names], *(  # the colour square, then the name
-        [header[c + 1], *(getattr(r, field) for r in shown)]
-        for c, field in enumerate(("i", "x", "value", "gradient")))])
+    total = len(seqs)
+    listed = total if total <= ROWS else ROWS - 1
+    names, colours = list(names)[:listed], list(colours)[:listed]
+    steps, seqs = list(steps)[:listed], list(seqs)[:listed]
+    if short_names is not None and not fits(_column_texts(names, header, steps)):
+        names, header = list(short_names)[:listed], ("#", *header[1:])  # "sequence" is wide
+    at = columns(_column_texts(names, header, steps))
 
     def cells(k: int) -> dict:
         now = [st[_step_index(seq, k, n_steps)] for st, seq in zip(steps, seqs, strict=True)]
         text = [t for r in now for t in (r.i, r.x, r.value, r.gradient)]
         return {"x": [x for _ in now for x in at[1:]],
-                "y": [-(j + 1) for j in range(rows) for _ in at[1:]], "text": text}
+                "y": [-(j + 1) for j in range(listed) for _ in at[1:]], "text": text}
 
     fig = go.Figure()
     fig.add_trace(go.Scatter(  # the header's band
@@ -79,14 +130,23 @@ def table_panel(names: Sequence[str], colours: Sequence[str],
     fig.add_trace(go.Scatter(
         x=list(at), y=[0] * len(at), mode="text", textposition="middle right",
         text=[f"<b>{h}</b>" for h in header], hoverinfo="skip", name="table columns",
-        textfont=_TABLE_FONT))
+        textfont=_TABLE_FONT, cliponaxis=False))
+    # cliponaxis=False: the colour squares are centred 0.8 % in, which at 800 px is less than
+    # their half-width (7 px): the axis cut their left side off. They spill into the margin.
     fig.add_trace(go.Scatter(  # each sequence's colour, then its name
-        x=[0.008] * rows, y=[-(j + 1) for j in range(rows)], mode="markers+text",
-        marker={"symbol": "square", "size": 14, "color": list(colours)},
+        x=[0.008] * listed, y=[-(j + 1) for j in range(listed)], mode="markers+text",
+        marker={"symbol": "square", "size": 14, "color": colours},
         text=[f"  {n}" for n in names], textposition="middle right", hoverinfo="skip",
-        name="sequences", textfont=_TABLE_FONT))
+        name="sequences", textfont=_TABLE_FONT, cliponaxis=False))
     fig.add_trace(go.Scatter(**cells(0), mode="text", textposition="middle right",
-                             hoverinfo="skip", name="live table", textfont=_TABLE_FONT))
+                             hoverinfo="skip", name="live table", textfont=_TABLE_FONT,
+                             cliponaxis=False))
+    if listed < total:  # static: the row under the listed ones
+        fig.add_trace(go.Scatter(
+            x=[0.0], y=[-ROWS], mode="text", textposition="middle right", hoverinfo="skip",
+            text=[f"… and {total - listed} more sequences, drawn on the map and the plane"],
+            name="more sequences", textfont=_TABLE_FONT, cliponaxis=False))
+    rows = table_rows(total)
     fig.update_layout(
         xaxis={"range": [0, 1], "visible": False, "fixedrange": True},
         yaxis={"range": [-rows - 0.5, 0.5], "visible": False, "fixedrange": True})
@@ -154,7 +214,7 @@ def linked_1d(ex: Exploration1D) -> go.Figure:
     used = _usable_1d(ex)
     seqs = [ex.clarke.sequences[j] for j in used]
     rows = len(seqs)
-    table_px = _HEADER_PX + _ROW_PX * max(rows, 1) + 10
+    table_px = _HEADER_PX + _ROW_PX * max(table_rows(rows), 1) + 10
     graph_px, slope_px, gaps = 430, 200, 130
     height = graph_px + slope_px + table_px + gaps + 70 + _CONTROLS
     grid = make_subplots(
@@ -179,7 +239,7 @@ def linked_2d(ex: Exploration2D) -> go.Figure:
     index = [next(j for j, t in enumerate(ex.clarke.sequences) if t is s) for s in seqs]
     usable = bool(seqs) and len(ex.steps) == len(ex.clarke.sequences) and all(
         ex.steps[j] for j in index)
-    table_px = _HEADER_PX + _ROW_PX * max(len(seqs), 1) + 10 if usable else 0
+    table_px = _HEADER_PX + _ROW_PX * max(table_rows(len(seqs)), 1) + 10 if usable else 0
     square, gap = 470, 80
     height = square + table_px + gap + 110 + _CONTROLS
     specs = [[{}, {}], [{"colspan": 2}, None]] if usable else [[{}, {}]]
@@ -193,7 +253,8 @@ def linked_2d(ex: Exploration2D) -> go.Figure:
     if usable:
         colours = [two_d.sequence_colour(ex, s, j) for j, s in enumerate(seqs)]
         names = [f"{j + 1}: ∇f → {ex.steps[i][-1].gradient}" for j, i in enumerate(index)]
-        panels.append(Panel(table_panel(names, colours, [ex.steps[j] for j in index], seqs),
+        panels.append(Panel(table_panel(names, colours, [ex.steps[j] for j in index], seqs,
+                                        short_names=[str(j + 1) for j in range(len(seqs))]),
                             2, 1))
     return _linked(grid, panels, height, {"l": 50, "r": 35, "t": 110})  # r: vertex labels
 

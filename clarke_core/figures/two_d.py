@@ -21,7 +21,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..engine.geometry import clip
-from ..engine.sets import DifferentialSet, GradientSequence, SetKind, Witness
+from ..engine.sets import DifferentialSet, GradientSequence, SetKind
 from ..views.explore_2d import SAMPLING_RADII, Exploration2D
 from ..views.labels import fmt
 from ..views.plane_2d import (
@@ -32,8 +32,9 @@ from ..views.plane_2d import (
     sampled_hull,
     subdifferential_is_clarke,
     vertex_labels,
-    witness_label,
+    witness_caption,
 )
+from ..views.steps import vector as table_vector
 from . import style
 from .animation import Placement, animate
 from .backgrounds import region_fills
@@ -176,7 +177,7 @@ def _grid_z(ex: Exploration2D) -> list[list[float | None]]:
 def _point_marker_2d(ex: Exploration2D) -> go.Scatter:
     return go.Scatter(
         x=[ex.point[0]], y=[ex.point[1]], mode="markers",
-        name=f"the point x₀ = {ex.point_text or f'({fmt(ex.point[0])}, {fmt(ex.point[1])})'}",
+        name=f"the point x₀ = {ex.point_text or table_vector(ex.point)}",
         marker={"color": style.POINT, "size": 14, "line": {"color": "white", "width": 1.5}},
         hovertemplate="x₀ = (%{x:.6g}, %{y:.6g})<extra></extra>",
     )
@@ -187,7 +188,7 @@ def _map_state(ex: Exploration2D, seq: GradientSequence, i: int) -> dict:
         p, g, label = ex.point, seq.target, "∞"
     else:
         p, g, label = seq.points[i], seq.gradients[i], str(i + 1)
-    return {"x": [p[0]], "y": [p[1]], "customdata": [[label, fmt(g[0]), fmt(g[1])]]}
+    return {"x": [p[0]], "y": [p[1]], "customdata": [[label, table_vector(g)]]}
 
 
 def contour_figure(ex: Exploration2D, *, outlines: bool = False) -> go.Figure:
@@ -257,7 +258,7 @@ def contour_figure(ex: Exploration2D, *, outlines: bool = False) -> go.Figure:
             showlegend=j == 0, name="points xᵢ → x₀ (press ▶ Play)",
             marker={"color": colour, "size": 13, "line": {"color": "white", "width": 1.5}},
             hovertemplate="i = %{customdata[0]}<br>xᵢ = (%{x:.4g}, %{y:.4g})"
-                          "<br>∇f(xᵢ) = (%{customdata[1]}, %{customdata[2]})<extra></extra>",
+                          "<br>∇f(xᵢ) = %{customdata[1]}<extra></extra>",
         ))
     n_steps = _n_steps(seqs)
     frames = [go.Frame(name=name, traces=moving, data=[
@@ -340,17 +341,13 @@ def _witness_traces(ex: Exploration2D, xr: list[float], yr: list[float]) -> list
             continue
         xs, ys = _closed(ruled_out)
         traces.append(go.Scatter(  # one legend line says what hatching means; hover says which
-            x=xs, y=ys, mode="lines", fill="toself", name=_witness_caption(w), showlegend=False,
+            x=xs, y=ys, mode="lines", fill="toself", name=witness_caption(w), showlegend=False,
             line={"color": style.WITNESS, "width": 1, "dash": "dot"},
             fillcolor="rgba(0,0,0,0)", hoveron="fills", hoverinfo="name",
             fillpattern={"shape": _PATTERNS[k % len(_PATTERNS)], "fgcolor": style.WITNESS,
                          "fgopacity": 0.4, "size": 10, "solidity": 0.12},
         ))
     return traces
-
-
-def _witness_caption(w: Witness) -> str:
-    return f"q′ = {witness_label(w)} needs {w.bound}; hatched: ruled out"
 
 
 def _gradient_state(seq: GradientSequence, i: int) -> dict:

@@ -18,7 +18,7 @@ from ..engine.sampling import sampled_gradients_2d
 from ..engine.sets import DifferentialSet
 from ..errors import UndecidedError
 from .comparison import why_they_differ
-from .steps import Step, sequence_steps
+from .steps import Step, sequence_steps, vector
 
 HALF_WIDTH = 1.0
 GRID = 61
@@ -70,7 +70,7 @@ class Exploration2D(Surface2D):
     steps: tuple[tuple[Step, ...], ...] = ()
     cuts_x: tuple[tuple[float, ...], ...] = ()
     cuts_y: tuple[tuple[float, ...], ...] = ()
-    point_text: str = ""  # the point as exact page text, "(1/3, 1/2)"; "" when not known
+    point_text: str = ""  # the point as the live table prints it, "(−1/3, 1/2)"; "" if unknown
 
 
 def _grid(expr: sp.Expr, p: tuple[float, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -188,7 +188,7 @@ def explore_2d(text: str | Problem, at=None) -> Exploration2D:
         sampled.append(tuple((float(a), float(b)) for a, b in grads))
     return Exploration2D(
         text=function.text, latex=sp.latex(expr), point=pf,
-        point_latex=printing.tuple_latex(p), point_text=printing.vector_label(p, exact=True),
+        point_latex=printing.tuple_latex(p), point_text=vector(pf, p),
         value=float(value), clarke=clarke, subdifferential=subdiff,
         window=((gx[0], gx[-1]), (gy[0], gy[-1])),
         grid_x=tuple(gx.tolist()), grid_y=tuple(gy.tolist()),

@@ -4,7 +4,7 @@ sets are one, and what gradient sampling finds (its hull, the vertices it misses
 
 >>> square = DifferentialSet("polygon", [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)])
 >>> vertex_labels(square)[:2]
-['(-1, -1)', '(1, -1)']
+['(−1, −1)', '(1, −1)']
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from ..engine import geometry, printing
 from ..engine.geometry import hausdorff_2d
 from ..engine.sets import DifferentialSet, SetKind, Witness
+from . import steps
 from .explore_2d import SAMPLING_RADII, Exploration2D
 from .labels import fmt
 
@@ -37,10 +38,12 @@ vector_label = printing.vector_label  # a gradient as (a, b): exact as page text
 
 
 def vertex_labels(dset: DifferentialSet) -> list[str]:
-    """One label per vertex of ``dset``: exact where the engine knows it, else 4 digits."""
-    if dset.exact is not None and len(dset.exact) == len(dset.vertices):
-        return [vector_label(v, True) for v in dset.exact]
-    return [vector_label(v, False) for v in dset.vertices]
+    """One label per vertex of ``dset``, printed as the live table prints its numbers
+    (``steps.vector``: exact where the engine knows it and short, else "≈" and 4 digits, with
+    the minus sign U+2212), so a vertex on the gradient plane reads as the limit in the table."""
+    exact = dset.exact if dset.exact is not None and len(dset.exact) == len(dset.vertices) \
+        else [None] * len(dset.vertices)
+    return [steps.vector(v, e) for v, e in zip(dset.vertices, exact, strict=True)]
 
 
 def set_latex(dset: DifferentialSet | None) -> str:
@@ -116,6 +119,21 @@ def witness_label(w: Witness) -> str:
     if w.exact_point is not None and len(w.exact_point) == len(w.point):
         return vector_label(w.exact_point, True)
     return vector_label(w.point, False)
+
+
+def witness_caption(w: Witness) -> str:
+    """A witness q′ on the gradient plane (its hover), with the table's numbers.
+
+    >>> import sympy as sp
+    >>> half = sp.Rational(1, 2)
+    >>> witness_caption(Witness((-0.5, 0.0), 0.0, "", (-half, sp.S(0)), -half, False, (-half, 0)))
+    'q′ = (−1/2, 0) needs ⟨s, (−1/2, 0)⟩ ≤ −1/2; hatched: ruled out'
+    """
+    point = steps.vector(w.point, w.exact_point if w.exact_point is not None
+                         and len(w.exact_point) == len(w.point) else None)
+    bound = (printing.bound_text(w.direction, w.limit, w.lower, steps.exact_number)
+             if w.limit is not None and w.direction is not None else w.bound)
+    return f"q′ = {point} needs {bound}; hatched: ruled out"
 
 
 def plane_verdict(ex: Exploration2D, s: Point) -> str:

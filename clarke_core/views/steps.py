@@ -95,6 +95,16 @@ def number(v: float, exact: sp.Expr | None = None) -> str:
     return "≈ " + printing.decimal(v).replace("-", "−")
 
 
+def exact_number(e: object) -> str:
+    """An exact number as the table prints it (``number`` of its value, knowing it exactly).
+
+    >>> exact_number(sp.Rational(-3, 4)), exact_number(-sp.sqrt(2))
+    ('−3/4', '−√2')
+    """
+    e = sp.sympify(e, strict=True)
+    return number(float(e), e)
+
+
 def vector(vs: Sequence[float], exact: Sequence[sp.Expr | None] | None = None) -> str:
     """A point or gradient of the plane as ``(a, b)``, each coordinate as ``number`` prints it
     (``exact[k]``, where known, is coordinate k exactly); one coordinate alone as that number;
