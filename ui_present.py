@@ -13,6 +13,8 @@ app.py calls ``sidebar_state`` for ``st.set_page_config`` and then ``chrome`` on
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 import ui
@@ -113,6 +115,7 @@ KEYS_JS = """
 """
 
 
+@functools.cache  # a fact of the theme, the same on every run (computing it took ~12 ms a run)
 def label_css(dark: bool) -> str:
     """CSS that draws figure text in a role colour too faint for the theme's background (teal
     labels on the dark theme, orange on the light one) in the readable variant of that colour
