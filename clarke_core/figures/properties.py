@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..labs.properties import Oscillation, PropertiesReport
+from ..views.labels import fmt
 from . import style
 from .animation import Placement, animate
-from .one_d import fmt
 
 FRAME_MS = 250
 _HEIGHT, _TOP, _CONTROLS = 480, 60, 130
