@@ -11,6 +11,10 @@ from clarke_core.figures import one_d, polytope, surface, two_d
 from clarke_core.figures.descent import sweep_figure
 from clarke_core.figures.linked import linked_1d
 from clarke_core.figures.planes import plane_sweep_figure
+from clarke_core.figures.properties import oscillation_figure, regularity_figure
+from clarke_core.figures.properties_2d import directional_figure
+from clarke_core.labs.properties import oscillation, study_properties
+from clarke_core.labs.properties_2d import study_properties_2d
 from clarke_core.views.explore_1d import explore_1d
 from clarke_core.views.explore_2d import explore_2d
 from clarke_core.views.explore_nd import explore_nd, project_nd
@@ -53,6 +57,11 @@ FIGURES = {
     "polytope-fractions": lambda: _nd("relu(relu(x + y) - relu(y - z) + relu(z - x) - x/2)",
                                       "0, 0, 0"),
     "projection": lambda: _projection("relu(relu(x1 + x2) - relu(x2 - x3) + x4)", "0, 0, 0, 0"),
+    # the properties lesson: regularity on the slope axis, erratum 4, and the directional
+    # derivative against the support function in 2D
+    "regularity": lambda: regularity_figure(study_properties("-abs(x)", "0")),
+    "oscillation": lambda: oscillation_figure(oscillation()),
+    "directional": lambda: directional_figure(study_properties_2d("min(x, y)", "0, 0")),
 }
 
 
