@@ -253,3 +253,14 @@ def test_the_point_in_the_legend_is_exact():
 
     names = [t.name or "" for t in linked_1d(explore_1d("abs(x) + x**2", "1/3")).data]
     assert "point (x₀, f(x₀)) = (1/3, 4/9)" in names, names
+
+
+def test_the_moving_slope_labels_say_what_the_live_table_says():
+    # The label read "slope -0.8284" beside a table row f′(xᵢ) = 2 − 2√2.
+    ex = explore_1d("abs(x**2 - 2)", "sqrt(2)")
+    fig = graph_figure(ex)
+    for k, frame in enumerate(fig.frames):
+        labels = [d.text[0] for d in frame.data if d.text]
+        rows = [st[min(k, len(st) - 1)] for st in ex.steps]  # the limit row last
+        assert labels == [f"slope {r.gradient}" for r in rows], (k, labels)
+    assert fig.frames[0].data[1].text == ("slope 2 − 2√2",)

@@ -121,6 +121,17 @@ def _usable(seq: GradientSequence) -> bool:
     return n > 0 and len(seq.gradients) == n and len(seq.values) == n
 
 
+def _slope_text(ex: Exploration1D, seq: GradientSequence, k: int, g: float) -> str:
+    """f′(x_k) as the live table's row k of ``seq`` prints it (2 − 2√2, not ≈ −0.8284), else
+    as ``number`` prints the float ``g`` (a sequence without rows)."""
+    if len(ex.steps) == len(ex.clarke.sequences):
+        rows = next((st for s, st in zip(ex.clarke.sequences, ex.steps, strict=True)
+                     if s is seq), ())
+        if k < len(rows):
+            return rows[k].gradient
+    return number(g)
+
+
 def _sequence_state(seq: GradientSequence, k: int, ex: Exploration1D, xr: list[float]):
     """Tangent line and moving point of ``seq`` at step k (k == len: the limit at x₀)."""
     if k >= len(seq.points):
@@ -128,7 +139,7 @@ def _sequence_state(seq: GradientSequence, k: int, ex: Exploration1D, xr: list[f
     else:
         xk, fk, gk = seq.points[k][0], seq.values[k], seq.gradients[k][0]
     tangent = {"x": list(xr), "y": _line(xk, fk, gk, xr)}
-    label = f"slope {number(gk)}"
+    label = f"slope {_slope_text(ex, seq, k, gk)}"
     dot = {"x": [xk], "y": [fk], "text": [label],
            "customdata": [[k + 1 if k < len(seq.points) else "∞", gk]]}
     return tangent, dot
