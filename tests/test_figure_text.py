@@ -79,4 +79,10 @@ def test_the_slider_steps_are_named_with_the_minus_sign():
     line = sweep_figure(explore_subgradients("abs(x)", "0")).layout.sliders[0].steps
     assert "−1/2" in [s.label for s in line] and "≈ −0.1667" in [s.label for s in line]
     plane = _plane_sweep("abs(x) + abs(y)", "0, 0").layout.sliders[0].steps
-    assert "(−1/8, 0): supporting plane ✓" in [s.label for s in plane]
+    assert "= (−1/8, 0): supporting plane ✓" in [s.label for s in plane]
+    # The slider reads "s = (…)" for an exact s and "s ≈ (…)" for another, never "s = ≈ (…)".
+    sliders = (_plane_sweep("abs(x) + abs(y)", "0, 0").layout.sliders[0],
+               sweep_figure(explore_subgradients("abs(x)", "0")).layout.sliders[0])
+    for slider in sliders:
+        for step in slider.steps:
+            assert "= ≈" not in slider.currentvalue.prefix + step.label

@@ -106,8 +106,9 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
         yaxis={"range": _y_range(ex.curve_y), "title": {"text": "f(x)"}})
     layout["margin"]["b"] = CONTROLS_MARGIN
     fig.update_layout(**layout)
-    # the slider names each slope as the live table prints numbers (minus sign U+2212)
-    return animate(fig, frames, "slope s = ", frame_ms=500, active=first, place=BESIDE,
+    # the slider names each slope as the live table prints numbers (minus sign U+2212); a colon,
+    # not "=", since an inexact slope's label starts with ≈
+    return animate(fig, frames, "slope s: ", frame_ms=500, active=first, place=BESIDE,
                    labels=[number(s) for s in slopes])
 
 

@@ -223,7 +223,9 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     ))
     frames = [go.Frame(name=str(k), traces=moving, data=state(v))
               for k, v in enumerate(verdicts)]
-    labels = [f"{s_label(v.s)}: {verdict_label(v)}" for v in verdicts]
+    # "s = (…)" where s is exact, "s ≈ (…)" where it is not (s_label starts with ≈ there)
+    labels = [f"{'' if s_label(v.s).startswith('≈') else '= '}{s_label(v.s)}: {verdict_label(v)}"
+              for v in verdicts]
     layout = style.base_layout(
         height=HEIGHT, uirevision="plane-sweep",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
@@ -241,7 +243,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     layout["margin"]["b"] = CONTROLS_MARGIN
     fig.update_layout(**layout)
     # the verdicts are long: shown for the current s only, not under every tick
-    return animate(fig, frames, "s = ", frame_ms=600, active=first, labels=labels, redraw=True,
+    return animate(fig, frames, "s ", frame_ms=600, active=first, labels=labels, redraw=True,
                    place=BESIDE, value_font={"color": _GREY, "size": 15}, step_labels=False)
 
 
