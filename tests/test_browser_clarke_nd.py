@@ -10,7 +10,7 @@ import pytest
 from browser_util import wait_for_app
 
 from clarke_core.api import clarke_set
-from clarke_core.engine import printing
+from clarke_core.views import steps
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_a_deep_link_draws_the_polytope_with_exact_labels(streamlit_server, page
     assert page.locator(EXCEPTION).count() == 0 and page.locator(ERROR).count() == 0
     traces = _traces(page)
     assert "mesh3d" in [t["type"] for t in traces]
-    expected = sorted(printing.vector_label(v, True) for v in clarke_set(f, at).exact)
+    expected = sorted(steps.vector([float(c) for c in v], v) for v in clarke_set(f, at).exact)
     assert sorted(_labels(traces)) == expected
     # the labels are drawn as text in the scene, not only kept in the data
     chart = page.locator(".js-plotly-plot").first

@@ -12,8 +12,8 @@ import sympy as sp
 
 from clarke_core.engine.sets import DifferentialSet, GradientSequence, Witness
 from clarke_core.figures import graph_figure, slope_figure, witness_figure
-from clarke_core.figures.one_d import exact_label
 from clarke_core.views.explore_1d import Exploration1D, explore_1d
+from clarke_core.views.steps import exact_number
 from clarke_core.views.sweep_2d import witness_sentence
 
 MAX_JSON = 1_000_000
@@ -53,8 +53,8 @@ def minus_abs() -> Exploration1D:
     seqs = (_sequence(f, df, 0.0, "left", 1.0), _sequence(f, df, 0.0, "right", -1.0))
     clarke = DifferentialSet("interval", [(-1.0,), (1.0,)],
                              [(sp.Integer(-1),), (sp.Integer(1),)], sequences=seqs)
-    witnesses = (Witness((-1.0,), -1.0, "s >= 1", (sp.Integer(-1),)),
-                 Witness((1.0,), -1.0, "s <= -1", (sp.Integer(1),)))
+    witnesses = (Witness((-1.0,), -1.0, "s >= 1", (sp.Integer(-1),), sp.Integer(1), True),
+                 Witness((1.0,), -1.0, "s <= -1", (sp.Integer(1),), sp.Integer(-1)))
     sub = DifferentialSet("empty", [], witnesses=witnesses, reason="f is concave at 0.")
     return _exploration("-abs(x)", f, 0.0, clarke, sub)
 
@@ -179,7 +179,7 @@ def test_clarke_band_endpoints_are_the_vertices(make):
 def test_endpoints_are_labelled_exactly():
     fig = slope_figure(irrational_kink())
     texts = [t for trace in fig.data if trace.text for t in trace.text]
-    assert "-2√2" in texts and "2√2" in texts
+    assert "−2√2" in texts and "2√2" in texts
 
 
 def test_point_set_is_a_dot():
@@ -207,20 +207,21 @@ def test_witnesses_are_drawn_with_their_bounds():
     fig = witness_figure(minus_abs())
     captions = [a.text for a in fig.layout.annotations]
     # one wording for every witness sentence (sweep_2d.witness_sentence), from the witnesses
-    assert captions == ["x′ = -1 forces s ≥ 1", "x′ = 1 forces s ≤ -1"]
+    assert captions == ["x′ = −1 forces s ≥ 1", "x′ = 1 forces s ≤ −1"]
     ex = minus_abs()
-    assert captions == [witness_sentence(w) for w in ex.subdifferential.witnesses]
+    assert captions == [witness_sentence(w, exact_number) for w in ex.subdifferential.witnesses]
     assert witness_figure(relu()) is None
 
 
 @pytest.mark.parametrize(
     ("value", "label"),
-    [(sp.Integer(-1), "-1"), (sp.Rational(1, 2), "1/2"), (-2 * sp.sqrt(2), "-2√2"),
+    [(sp.Integer(-1), "−1"), (sp.Rational(1, 2), "1/2"), (-2 * sp.sqrt(2), "−2√2"),
      (sp.sqrt(2) / 2, "√2/2"), (sp.pi, "π")],
     ids=["integer", "fraction", "surd", "surd-fraction", "pi"],
 )
 def test_exact_labels(value, label):
-    assert exact_label(value) == label
+    # the figures print exact numbers as the live table does, with the minus sign U+2212
+    assert exact_number(value) == label
 
 
 def test_undecided_subdifferential_is_said_so():
@@ -233,7 +234,7 @@ def test_undecided_subdifferential_is_said_so():
 
 def test_limit_slopes_are_named_exactly():
     names = [t.name for t in graph_figure(irrational_kink()).data if t.showlegend is not False]
-    assert "sequence from the left: slopes → -2√2" in names
+    assert "sequence from the left: slopes → −2√2" in names
     assert "sequence from the right: slopes → 2√2" in names
 
 
@@ -252,3 +253,14 @@ def test_the_point_in_the_legend_is_exact():
 
     names = [t.name or "" for t in linked_1d(explore_1d("abs(x) + x**2", "1/3")).data]
     assert "point (x₀, f(x₀)) = (1/3, 4/9)" in names, names
+
+
+def test_the_moving_slope_labels_say_what_the_live_table_says():
+    # The label read "slope -0.8284" beside a table row f′(xᵢ) = 2 − 2√2.
+    ex = explore_1d("abs(x**2 - 2)", "sqrt(2)")
+    fig = graph_figure(ex)
+    for k, frame in enumerate(fig.frames):
+        labels = [d.text[0] for d in frame.data if d.text]
+        rows = [st[min(k, len(st) - 1)] for st in ex.steps]  # the limit row last
+        assert labels == [f"slope {r.gradient}" for r in rows], (k, labels)
+    assert fig.frames[0].data[1].text == ("slope 2 − 2√2",)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import re
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 import sympy as sp
+from figure_text import ascii_minus, shown_texts
 
 from clarke_core.engine.sets import DifferentialSet, GradientSequence, Witness
 from clarke_core.figures import style
@@ -413,16 +413,6 @@ def test_thin_cusp_sampling_misses_the_cusp_gradient():
     assert "(0, 1)" in note and "misses" in note
 
 
-def _label_texts(tree: object, key: str = "") -> list[str]:
-    """Every text a figure shows (text, names, hover data, in its traces and frames)."""
-    if isinstance(tree, dict):
-        return [t for k, v in tree.items() for t in _label_texts(v, k)]
-    if isinstance(tree, list | tuple):
-        return [t for v in tree for t in _label_texts(v, key)]
-    shown = key in ("text", "name", "customdata")
-    return [tree] if shown and isinstance(tree, str) else []
-
-
 @pytest.mark.parametrize(("f", "at"), [
     ("abs(x) + abs(y)", "0, 0"), ("-abs(x) - abs(y)", "0, 0"), ("abs(x) + abs(y)", "-1, 0"),
     ("sqrt(x**2 + y**2)", "0, 0"),
@@ -431,9 +421,9 @@ def test_every_number_in_the_linked_figure_has_one_minus_sign(f, at):
     # The vertex labels printed (-1, -1) beside a table printing (−1, −1), and plotly's ticks −1.
     from clarke_core.figures.linked import linked_2d
 
-    texts = _label_texts(linked_2d(explore_2d(f, at)).to_plotly_json())
-    ascii_minus = [t for t in texts if re.search(r"-\d", t)]
-    assert not ascii_minus, ascii_minus[:5]
+    fig = linked_2d(explore_2d(f, at))
+    assert not ascii_minus(fig), ascii_minus(fig)[:5]
+    texts = shown_texts(fig.to_plotly_json())
     assert any("−1" in t for t in texts), "numbers are there and are negative somewhere"
 
 

@@ -15,6 +15,7 @@ from clarke_core.api import clarke_set
 from clarke_core.engine import printing
 from clarke_core.engine.geometry import in_hull
 from clarke_core.engine.problem import problem
+from clarke_core.views import steps
 from clarke_core.views.examples import EXAMPLES_ND, find_example
 from clarke_core.views.explore_nd import explore_nd
 
@@ -143,7 +144,8 @@ def test_the_figure_labels_are_the_exact_vertices(f, point, drawn):
     at = run_page(f=f, at=point)
     assert_shown(at)
     (figure,) = figures(at)
-    expected = {printing.vector_label(v, True) for v in clarke_set(f, point).exact}
+    # as the live table prints numbers: exact where short, the minus sign U+2212
+    expected = {steps.vector([float(c) for c in v], v) for v in clarke_set(f, point).exact}
     assert set(labelled(figure)) == expected and len(labelled(figure)) == len(expected)
     types = [t["type"] for t in figure["data"]]
     assert ("mesh3d" in types) == (drawn == "mesh3d")
@@ -151,6 +153,11 @@ def test_the_figure_labels_are_the_exact_vertices(f, point, drawn):
     assert bool(lines) == (drawn != "marker")
     table = at.dataframe[0].value
     assert len(table) == len(expected)
+    # the table beside the figure prints its numbers with the figure's minus sign U+2212
+    rows = {"(" + ", ".join(row) + ")" for row in table.iloc[:, 1:].itertuples(index=False)}
+    assert not any("-" in r for r in rows)
+    assert rows == {printing.vector([printing.unicode(c, minus="−") for c in v], bare=False)
+                    for v in clarke_set(f, point).exact}, "every vertex, exactly"
 
 
 def test_the_mesh_triangles_cover_the_cube_faces():
@@ -166,8 +173,8 @@ def test_the_cells_table_lists_the_fan():
     assert_shown(at)
     cells = at.dataframe[1].value
     assert len(cells) == 4
-    assert set(cells["gradient limit"]) == {"(1, 0, 1)", "(1, 0, -1)", "(0, 1, 1)",
-                                            "(0, 1, -1)"}
+    assert set(cells["gradient limit"]) == {"(1, 0, 1)", "(1, 0, −1)", "(0, 1, 1)",
+                                            "(0, 1, −1)"}, "the figure's minus sign U+2212"
     assert any("4 open cells" in m.value for m in at.markdown)
 
 
@@ -243,7 +250,8 @@ def test_a_projection_drops_vertices_that_are_not_extreme_any_more():
     at.multiselect(key=PROJECT).set_value(["x1", "x2"]).run()
     assert_shown(at)
     # images (0, 0), (0, 0), (1, 1), (0, -1), (1, 0): the hull's vertices, computed by hand
-    assert sorted(projection_labels(at)[1]) == ["(0, -1)", "(0, 0)", "(1, 0)", "(1, 1)"]
+    labels = projection_labels(at)[1]
+    assert sorted(labels) == sorted(["(0, −1)", "(0, 0)", "(1, 0)", "(1, 1)"]), "U+2212, once each"
     at.multiselect(key=PROJECT).set_value(["x4"]).run()
     assert not at.exception and not at.error
     assert any("at least 2 coordinates" in i.value for i in at.info)

@@ -13,10 +13,10 @@ from plotly.subplots import make_subplots
 from ..engine.sets import SetKind
 from ..labs.descent import DescentPath, FlowPicture, supporting_lines
 from ..views.explore_1d import Exploration1D
+from ..views.steps import exact_number, number
 from ..views.sweep_2d import witness_sentence
 from . import style
 from .animation import BESIDE, animate
-from .one_d import exact_label
 
 SWEEP_CAPTION = (
     "Drag the slider (or press ▶ Play) to turn the line f(p) + s(x − p) around the point. It is "
@@ -73,7 +73,7 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
     for w in sub.witnesses if sub is not None else ():
         fig.add_trace(go.Scatter(
             x=[w.point[0]], y=[w.value], mode="markers+text",
-            text=[witness_sentence(w, exact_label)],
+            text=[witness_sentence(w, exact_number)],
             # the label sits on the side away from p, below the point, clear of the graph
             # that rises towards (p, f(p))
             textposition="bottom right" if w.point[0] < x0 else "bottom left",
@@ -99,14 +99,17 @@ def sweep_figure(ex: Exploration1D) -> go.Figure:
                              marker={"color": style.WITNESS, "size": 13, "symbol": "x"}))
     fig.add_trace(go.Scatter(x=[x0], y=[f0], mode="markers", name="(p, f(p))",
                              marker={"color": style.POINT, "size": 13}))
-    frames = [go.Frame(name=f"{s:.3g}", traces=moving, data=state(s, *v))
-              for s, v in zip(slopes, verdicts, strict=True)]
+    frames = [go.Frame(name=str(k), traces=moving, data=state(s, *v))
+              for k, (s, v) in enumerate(zip(slopes, verdicts, strict=True))]
     layout = style.base_layout(
         height=_HEIGHT, xaxis={"range": list(ex.window), "title": {"text": "x"}},
         yaxis={"range": _y_range(ex.curve_y), "title": {"text": "f(x)"}})
     layout["margin"]["b"] = CONTROLS_MARGIN
     fig.update_layout(**layout)
-    return animate(fig, frames, "slope s = ", frame_ms=500, active=first, place=BESIDE)
+    # the slider names each slope as the live table prints numbers (minus sign U+2212); a colon,
+    # not "=", since an inexact slope's label starts with ≈
+    return animate(fig, frames, "slope s: ", frame_ms=500, active=first, place=BESIDE,
+                   labels=[number(s) for s in slopes])
 
 
 def descent_figure(path: DescentPath) -> go.Figure:

@@ -20,9 +20,9 @@ from ..engine.sets import SetKind
 from ..labs.euler import HomogeneityView
 from ..labs.homogeneity import power_text
 from ..labs.networks import NetworkView, Training
+from ..views.labels import fmt
 from . import style
 from .animation import animate
-from .one_d import fmt
 
 # One colour per weight matrix W_1 … W_7 (depth ≤ 6), the palette's roles reused in order.
 LAYER_COLOURS = (style.FUNCTION, style.POINT, style.CLARKE_SET, style.SUBDIFFERENTIAL,

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 
 from ..engine.sets import DifferentialSet, GradientSequence, SetKind
 from ..views.explore_1d import Exploration1D
-from ..views.labels import exact_label, fmt
+from ..views.steps import exact_number, number, vector
 from ..views.sweep_2d import witness_sentence
 from . import style
 from .animation import Placement, animate
@@ -32,8 +32,8 @@ _SYMBOLS = ("circle", "diamond", "square", "triangle-up")
 
 def _endpoint_labels(dset: DifferentialSet) -> list[str]:
     if dset.exact is not None and len(dset.exact) == len(dset.vertices):
-        return [exact_label(v[0]) for v in dset.exact]
-    return [fmt(v[0]) for v in dset.vertices]
+        return [exact_number(v[0]) for v in dset.exact]
+    return [number(v[0]) for v in dset.vertices]
 
 
 def target_label(dset: DifferentialSet, t: float) -> str:
@@ -41,8 +41,8 @@ def target_label(dset: DifferentialSet, t: float) -> str:
     if dset.exact is not None and len(dset.exact) == len(dset.vertices):
         for v, e in zip(dset.vertices, dset.exact, strict=True):
             if abs(v[0] - t) <= 1e-9 * max(1.0, abs(t)):
-                return exact_label(e[0])
-    return fmt(t)
+                return exact_number(e[0])
+    return number(t)
 
 
 def _finite(values: Iterable[float]) -> np.ndarray:
@@ -101,7 +101,7 @@ def _curve_trace(ex: Exploration1D) -> go.Scatter:
 def _point_trace(ex: Exploration1D) -> go.Scatter:
     return go.Scatter(
         x=[ex.point], y=[ex.value], mode="markers",
-        name=f"point (x₀, f(x₀)) = {ex.point_text or f'({fmt(ex.point)}, {fmt(ex.value)})'}",
+        name=f"point (x₀, f(x₀)) = {ex.point_text or vector((ex.point, ex.value))}",
         marker={"color": style.POINT, "size": 14, "symbol": "circle",
                 "line": {"color": "white", "width": 1.5}},
         hovertemplate="x₀ = %{x:.6g}<br>f(x₀) = %{y:.6g}<extra></extra>",
@@ -121,6 +121,17 @@ def _usable(seq: GradientSequence) -> bool:
     return n > 0 and len(seq.gradients) == n and len(seq.values) == n
 
 
+def _slope_text(ex: Exploration1D, seq: GradientSequence, k: int, g: float) -> str:
+    """f′(x_k) as the live table's row k of ``seq`` prints it (2 − 2√2, not ≈ −0.8284), else
+    as ``number`` prints the float ``g`` (a sequence without rows)."""
+    if len(ex.steps) == len(ex.clarke.sequences):
+        rows = next((st for s, st in zip(ex.clarke.sequences, ex.steps, strict=True)
+                     if s is seq), ())
+        if k < len(rows):
+            return rows[k].gradient
+    return number(g)
+
+
 def _sequence_state(seq: GradientSequence, k: int, ex: Exploration1D, xr: list[float]):
     """Tangent line and moving point of ``seq`` at step k (k == len: the limit at x₀)."""
     if k >= len(seq.points):
@@ -128,7 +139,7 @@ def _sequence_state(seq: GradientSequence, k: int, ex: Exploration1D, xr: list[f
     else:
         xk, fk, gk = seq.points[k][0], seq.values[k], seq.gradients[k][0]
     tangent = {"x": list(xr), "y": _line(xk, fk, gk, xr)}
-    label = f"slope {fmt(gk)}"
+    label = f"slope {_slope_text(ex, seq, k, gk)}"
     dot = {"x": [xk], "y": [fk], "text": [label],
            "customdata": [[k + 1 if k < len(seq.points) else "∞", gk]]}
     return tangent, dot
@@ -415,8 +426,8 @@ def witness_figure(ex: Exploration1D) -> go.Figure | None:
     annotations = []
     for w in witnesses:
         wx, wy = w.point[0], w.value
-        where = exact_label(w.exact_point[0]) if w.exact_point else fmt(wx)
-        caption = witness_sentence(w, exact_label)
+        where = vector(w.point, w.exact_point)
+        caption = witness_sentence(w, exact_number)
         dx = wx - ex.point
         if dx != 0:
             slope = (wy - ex.value) / dx
@@ -424,13 +435,13 @@ def witness_figure(ex: Exploration1D) -> go.Figure | None:
                 x=list(xr), y=_line(ex.point, ex.value, slope, xr), mode="lines",
                 line={"color": style.WITNESS, "width": 1.5, "dash": "dot"}, showlegend=False,
                 name=f"line through x′ = {where}",
-                hovertemplate=f"slope {fmt(slope)}: the boundary that x′ = {where} sets"
+                hovertemplate=f"slope {number(slope)}: the boundary that x′ = {where} sets"
                               "<extra></extra>",
             ))
         fig.add_trace(go.Scatter(
             x=[wx], y=[wy], mode="markers", name=caption,
             marker={"color": style.WITNESS, "size": 13, "symbol": "x"},
-            hovertemplate=f"{caption}<br>f(x′) = {fmt(wy)}<extra></extra>",
+            hovertemplate=f"{caption}<br>f(x′) = {number(wy)}<extra></extra>",
         ))
         annotations.append({
             "text": caption, "x": wx, "y": wy, "xref": "x", "yref": "y", "showarrow": True,

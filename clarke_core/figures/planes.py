@@ -17,9 +17,10 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from ..engine import printing
 from ..engine.geometry import clip
-from ..engine.sets import DifferentialSet, SetKind, Witness
+from ..engine.sets import DifferentialSet, SetKind
+from ..views import steps
+from ..views.plane_2d import witness_bound, witness_point
 from ..views.sweep_2d import PlaneSweep, PlaneVerdict, path_set, plane_verdicts, slope_path
 from . import style
 from .animation import BESIDE, animate
@@ -38,12 +39,13 @@ _GREY = "rgb(128,128,128)"  # readable on Streamlit's light and dark backgrounds
 
 
 def s_label(s: Point) -> str:
-    """s as the slider shows it, to 3 decimals, e.g. (0.5, -1).
+    """s as the slider shows it, as the live table prints numbers (``views.steps.vector``:
+    exact where the float is a short fraction, else "≈" and 4 digits, minus sign U+2212).
 
-    >>> s_label((0.5, -1.0004))
-    '(0.5, -1)'
+    >>> s_label((-0.125, 1.0)), s_label((0.5, -1.0004))
+    ('(−1/8, 1)', '≈ (1/2, −1)')
     """
-    return printing.vector_label([round(c, 3) + 0.0 for c in s], False, digits=6)
+    return steps.vector(s)
 
 
 def verdict_label(v: PlaneVerdict) -> str:
@@ -53,13 +55,6 @@ def verdict_label(v: PlaneVerdict) -> str:
     if v.supports:
         return "supporting plane ✓"
     return "crosses f ✗" if not v.below_on_window else "crosses f outside this window ✗"
-
-
-def exact_label(w: Witness) -> str:
-    """Where a witness q′ is, exactly when known."""
-    if w.exact_point is not None:
-        return printing.vector([printing.plain(c) for c in w.exact_point], bare=False)
-    return printing.vector_label(w.point, False, digits=3)
 
 
 def _closed(points: Sequence[Point]) -> tuple[list[float], list[float]]:
@@ -136,7 +131,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
         fig.add_trace(go.Scatter3d(
             x=[w.point[0] for w in witnesses], y=[w.point[1] for w in witnesses],
             z=[w.value for w in witnesses], mode="markers+text", name="witnesses q′",
-            text=[f"q′ = {exact_label(w)}" for w in witnesses], textposition="top center",
+            text=[f"q′ = {witness_point(w)}" for w in witnesses], textposition="top center",
             marker={"color": style.WITNESS, "size": 8, "symbol": "diamond",
                     "line": {"color": "white", "width": 1}},
             textfont={"size": 14},
@@ -163,7 +158,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
                 x=np.round(xs, 6), y=np.round(ys, 6), mode="lines", fill="toself",
                 xaxis="x", yaxis="y", showlegend=k == 0, legendgroup="ruled",
                 name="ruled out by q′ (hatched)", hoveron="fills",
-                hoverinfo="text", text=f"q′ = {exact_label(w)} needs {w.bound}",
+                hoverinfo="text", text=f"q′ = {witness_point(w)} needs {witness_bound(w)}",
                 line={"color": style.WITNESS, "width": 1, "dash": "dot"},
                 fillcolor="rgba(0,0,0,0)",
                 fillpattern={"shape": _HATCH[k % len(_HATCH)], "fgcolor": style.WITNESS,
@@ -228,7 +223,9 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     ))
     frames = [go.Frame(name=str(k), traces=moving, data=state(v))
               for k, v in enumerate(verdicts)]
-    labels = [f"{s_label(v.s)}: {verdict_label(v)}" for v in verdicts]
+    # "s = (…)" where s is exact, "s ≈ (…)" where it is not (s_label starts with ≈ there)
+    labels = [f"{'' if s_label(v.s).startswith('≈') else '= '}{s_label(v.s)}: {verdict_label(v)}"
+              for v in verdicts]
     layout = style.base_layout(
         height=HEIGHT, uirevision="plane-sweep",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},
@@ -246,7 +243,7 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     layout["margin"]["b"] = CONTROLS_MARGIN
     fig.update_layout(**layout)
     # the verdicts are long: shown for the current s only, not under every tick
-    return animate(fig, frames, "s = ", frame_ms=600, active=first, labels=labels, redraw=True,
+    return animate(fig, frames, "s ", frame_ms=600, active=first, labels=labels, redraw=True,
                    place=BESIDE, value_font={"color": _GREY, "size": 15}, step_labels=False)
 
 

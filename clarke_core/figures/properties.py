@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..labs.properties import Oscillation, PropertiesReport
+from ..views.steps import number
 from . import style
 from .animation import Placement, animate
-from .one_d import fmt
 
 FRAME_MS = 250
 _HEIGHT, _TOP, _CONTROLS = 480, 60, 130
@@ -45,7 +45,7 @@ def lipschitz_figure(p: PropertiesReport) -> go.Figure:
         x=np.concatenate([cx, cx[::-1]]), y=np.concatenate([upper, lower[::-1]]),
         fill="toself", fillcolor=style.translucent(style.CLARKE_SET, 0.15),
         line={"color": style.CLARKE_SET, "width": 1.5, "dash": "dash"},
-        name=f"cone f(x₀) ± L|x − x₀|, L = {fmt(L)}", hoverinfo="skip"))
+        name=f"cone f(x₀) ± L|x − x₀|, L = {number(L)}", hoverinfo="skip"))
     if not lip.holds:
         near = np.abs(xs - p.point) <= r
         outside = near & (np.abs(ys - p.value) > L * np.abs(xs - p.point) + 1e-12)
@@ -66,8 +66,11 @@ def regularity_figure(p: PropertiesReport) -> go.Figure:
     the right derivative is max ∂f and the left derivative is min ∂f."""
     fig = go.Figure()
     lo, hi = p.clarke.vertices[0][0], p.clarke.vertices[-1][0]
+    exact = p.clarke.exact if p.clarke.exact and len(p.clarke.exact) == len(p.clarke.vertices) \
+        else None
+    ends = [number(lo, exact[0][0] if exact else None), number(hi, exact[-1][0] if exact else None)]
     fig.add_trace(go.Scatter(
-        x=[lo, hi], y=[0, 0], mode="lines+markers", name=f"∂f(x₀) = [{fmt(lo)}, {fmt(hi)}]",
+        x=[lo, hi], y=[0, 0], mode="lines+markers", name=f"∂f(x₀) = [{ends[0]}, {ends[1]}]",
         line={"color": style.CLARKE_SET, "width": 12}, marker={"size": 14}))
     for value, label, colour, y in (
         (p.one_sided[1], "right derivative f′(x₀; 1)", style.RIGHT_SEQUENCE, 0.5),
@@ -77,7 +80,7 @@ def regularity_figure(p: PropertiesReport) -> go.Figure:
         if value is not None:
             fig.add_trace(go.Scatter(
                 x=[value, value], y=[0, y], mode="lines+markers+text", name=label,
-                text=["", f"{fmt(value)}"], textposition=where,
+                text=["", number(value)], textposition=where,
                 line={"color": colour, "width": 3}, marker={"color": colour, "size": 10}))
     span = max(hi - lo, 1.0)
     fig.update_layout(**style.base_layout(height=230), xaxis_title="slope",
@@ -120,7 +123,7 @@ def oscillation_figure(o: Oscillation) -> go.Figure:
         return [
             {"x": _short([x - half, x + half]), "y": _short([y - s * half, y + s * half])},
             {"x": _short([x]), "y": _short([y]), "text": [f"x_k = {x:.3g}"]},
-            {"x": _short([x]), "y": _short([s]), "text": [f"f′(x_k) = {s:+.2f}"]},
+            {"x": _short([x]), "y": _short([s]), "text": [f"f′(x_k) = {number(s)}"]},
         ]
 
     first = moving(0)

@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..labs.properties_2d import Properties2D, directional_curves
+from ..views import steps
 from . import style
 
 
@@ -37,7 +38,7 @@ def directional_figure(report: Properties2D) -> go.Figure:
     if report.witness is not None:
         angle = float(np.degrees(np.arctan2(report.witness[1], report.witness[0]))) % 360
         fig.add_vline(x=angle, line={"color": style.POINT, "width": 1.5, "dash": "dot"},
-                      annotation_text=f"d = {report.witness_text}",
+                      annotation_text=f"d = {steps.vector(report.witness)}",
                       annotation_position="top")
     fig.update_layout(**style.base_layout(height=380), legend_traceorder="normal",
                       xaxis={"title": "direction θ of d = (cos θ, sin θ), degrees",

@@ -11,9 +11,9 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from ..views import steps
 from ..views.explore_2d import Exploration2D
-from ..views.labels import fmt
-from ..views.plane_2d import plane_verdict, vector_label
+from ..views.plane_2d import plane_verdict
 from . import style
 from .two_d import _SQUARE, Point, _equal_axes, _grid_z, _legend_above, _note, _point_marker_2d
 
@@ -69,7 +69,7 @@ def surface_figure(ex: Exploration2D, s: Point | None = None) -> go.Figure:
         title = f"s = {_s_label(s)}: {verdict}"
     fig.add_trace(go.Scatter3d(
         x=[ex.point[0]], y=[ex.point[1]], z=[ex.value], mode="markers",
-        name=f"(x₀, f(x₀)), f(x₀) = {fmt(ex.value)}",
+        name=f"(x₀, f(x₀)), f(x₀) = {steps.number(ex.value)}",
         marker={"color": style.POINT, "size": 7, "line": {"color": "white", "width": 1}},
         hovertemplate="x₀ = (%{x:.4g}, %{y:.4g})<br>f(x₀) = %{z:.4g}<extra></extra>",
     ))
@@ -134,8 +134,14 @@ def plane_map_figure(ex: Exploration2D, s: Point | None) -> go.Figure:
 
 
 def _s_label(s: Point) -> str:
-    """s as the slider sets it: three decimals are enough to read (-0.004351 -> -0.004)."""
-    return vector_label((round(s[0], 3) + 0.0, round(s[1], 3) + 0.0), False)
+    """s as the live table prints numbers (exact where a short fraction, else "≈" and 4
+    digits, minus sign U+2212); rounded to 9 decimals first, the float noise of the walk
+    around the boundary (2.8e-17 for 0).
+
+    >>> _s_label((-0.5, 2.8e-17)), _s_label((-0.004351, 1.0))
+    ('(−1/2, 0)', '≈ (−0.004351, 1)')
+    """
+    return steps.vector([round(c, 9) + 0.0 for c in s])
 
 
 def _level_step(z: np.ndarray) -> float:

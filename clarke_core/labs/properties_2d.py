@@ -36,7 +36,7 @@ from ..engine.convexity import is_certified_convex
 from ..engine.geometry import same_set
 from ..engine.local import finite_at, is_finite_number, sign_of
 from ..engine.primitives import X, Y
-from ..engine.printing import tuple_latex, vector_text
+from ..engine.printing import tuple_latex
 from ..engine.problem import problem
 from ..engine.sets import DifferentialSet, SetKind
 from ..errors import InputError, UndecidedError
@@ -75,7 +75,6 @@ class Properties2D:
     regularity_reason: str
     witness_latex: str | None  # a direction d where f'(x0; d) < σ(d), when not regular
     witness: tuple[float, float] | None  # the same direction, in floats (for the chart)
-    witness_text: str | None  # ... and as plain text
     sectors: tuple[Sector, ...]
     support_points: tuple[tuple[float, float], ...]  # the Clarke set's vertices, for σ
 
@@ -193,7 +192,7 @@ def study_properties_2d(text: str, at) -> Properties2D:
             strictly_differentiable=False, regular=None,
             regularity_reason="f is not locally Lipschitz at x₀, so it has no Clarke set and "
                               "regularity is undefined.", witness_latex=None, witness=None,
-            witness_text=None, sectors=(),
+            sectors=(),
             support_points=())
     try:
         sub = subdifferential_of(prob, clarke)
@@ -222,7 +221,6 @@ def study_properties_2d(text: str, at) -> Properties2D:
         strictly_differentiable=strict, regular=regular, regularity_reason=why,
         witness_latex=None if witness is None else tuple_latex(witness),
         witness=None if witness is None else (float(witness[0]), float(witness[1])),
-        witness_text=None if witness is None else vector_text(witness),
         sectors=tuple(Sector(*c.germ.span, (float(g[0]), float(g[1]))) for c, g in sectors),
         support_points=tuple((float(a), float(b)) for a, b in clarke.vertices))
 

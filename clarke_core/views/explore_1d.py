@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..engine import printing
 from ..engine.clarke_1d import SideLimits, clarke_from_local, local_1d
 from ..engine.convexity import is_certified_convex
 from ..engine.local import sign_of
@@ -17,7 +16,7 @@ from ..engine.sets import DifferentialSet
 from ..engine.subdiff_1d import subdifferential_from_local
 from ..errors import UndecidedError
 from .comparison import why_they_differ
-from .steps import Step, sequence_steps
+from .steps import Step, sequence_steps, vector
 
 
 @dataclass(frozen=True)
@@ -96,11 +95,11 @@ def _steps(loc, seq, clarke: DifferentialSet) -> tuple[Step, ...]:
 
 
 def _exact_pair(a: sp.Expr, value: object) -> str:
-    """(x₀, f(x₀)) as page text, exact where f(x₀) is an exact number, else "" (the figure
-    prints decimals then)."""
+    """(x₀, f(x₀)) as the live table prints it, when f(x₀) is an exact number, else "" (the
+    figure prints decimals then)."""
     if not (isinstance(value, sp.Expr) and value.is_number and value.is_real):
         return ""
-    return printing.vector_label((a, value), exact=True)
+    return vector((float(a), float(value)), (a, value))
 
 
 def explore_1d(text: str | Problem, at=None) -> Exploration1D:

@@ -25,6 +25,7 @@ from ..engine.primitives import MAX_DIM
 from ..engine.problem import Problem, problem
 from ..engine.sets import DifferentialSet, SetKind
 from ..errors import InputError, UndecidedError
+from . import steps
 
 MAX_CELL_ROWS = 64  # the table shows this many cells; the count says how many there are
 
@@ -32,8 +33,9 @@ MAX_CELL_ROWS = 64  # the table shows this many cells; the count says how many t
 @dataclass(frozen=True)
 class Solid:
     """A set to draw: float ``vertices`` (its extreme points, in 2 or 3 coordinates or all n),
-    their exact coordinates as page text (``labels``), and its affine ``kind`` (point, segment,
-    polygon or polytope), decided exactly."""
+    their coordinates as the live table prints numbers (``labels``: exact where short, minus
+    sign U+2212), and its affine ``kind`` (point, segment, polygon or polytope), decided
+    exactly."""
 
     vertices: tuple[tuple[float, ...], ...]
     labels: tuple[str, ...]
@@ -100,12 +102,13 @@ class Projection:
 def solid(exact: Sequence[Sequence[sp.Expr]]) -> Solid:
     """The drawable form of a set given by exact points (all extreme, as the engine gives them).
 
-    >>> solid([(0, 0, 1), (0, 1, 0)]).kind
-    'segment'
+    >>> solid([(0, 0, 1), (0, 1, 0)]).kind, solid([(-1, sp.Rational(1, 2), 0)]).labels
+    ('segment', ('(−1, 1/2, 0)',))
     """
     points = tuple(tuple(sp.sympify(c, strict=True) for c in v) for v in exact)
-    return Solid(tuple(tuple(float(c) for c in v) for v in points),
-                 tuple(printing.vector_label(v, True) for v in points), hull_kind(points))
+    floats = tuple(tuple(float(c) for c in v) for v in points)
+    return Solid(floats, tuple(steps.vector(f, v) for f, v in zip(floats, points, strict=True)),
+                 hull_kind(points))
 
 
 def _shown(s: DifferentialSet | None) -> Solid | None:
@@ -126,13 +129,22 @@ def _problem_nd(text: str | Problem, at) -> Problem:
     return question
 
 
+def _exact(c: object) -> str:
+    """An exact coordinate of the tables: all of it, with the minus sign U+2212 of the
+    figure's labels and of the pieces (``printing.formula_text``) beside it."""
+    return printing.unicode(c, minus="−")
+
+
+def _exact_vector(v: Sequence[object]) -> str:
+    return printing.vector([_exact(c) for c in v], bare=False)
+
+
 def _cell_row(cell: Cell) -> CellRow:
     signs = ", ".join(f"{printing.formula_text(s)} {'>' if tau > 0 else '<'} 0"
                       for s, tau in cell.signs)
-    gradient = ("blows up" if cell.gradient is None
-                else printing.vector_label(cell.gradient, True))
+    gradient = "blows up" if cell.gradient is None else _exact_vector(cell.gradient)
     direction = ("any" if all(c == 0 for c in cell.direction)
-                 else printing.vector_label(cell.direction, True))
+                 else _exact_vector(cell.direction))
     return CellRow(signs or "no switch is tied here: one cell fills the ball", direction,
                    printing.formula_text(cell.piece), gradient)
 
@@ -216,7 +228,7 @@ def explore_nd(text: str | Problem, at=None) -> ExplorationND:
         sub_note=sub_note or (sub.reason if sub is not None else ""),
         clarke_latex=set_equation(r"\partial f(x_0)", clarke),
         sub_latex=set_equation(r"\partial_s f(x_0)", sub, r"\partial f(x_0)", clarke),
-        vertex_rows=tuple(tuple(printing.label(c) for c in v) for v in exact),
+        vertex_rows=tuple(tuple(_exact(c) for c in v) for v in exact),
         status=_status(clarke, clarke_note), clarke_solid=_shown(clarke), sub_solid=_shown(sub),
         cells=tuple(_cell_row(c) for c in cells[:MAX_CELL_ROWS]), cell_count=len(cells))
 

@@ -121,6 +121,26 @@ def witness_label(w: Witness) -> str:
     return vector_label(w.point, False)
 
 
+def witness_point(w: Witness) -> str:
+    """Where a witness q′ is, as the live table prints numbers (exact where known).
+
+    >>> import sympy as sp
+    >>> witness_point(Witness((-0.5, 0.0), 0.0, "", (-sp.Rational(1, 2), sp.S(0))))
+    '(−1/2, 0)'
+    """
+    exact = w.exact_point if w.exact_point is not None and len(w.exact_point) == len(w.point) \
+        else None
+    return steps.vector(w.point, exact)
+
+
+def witness_bound(w: Witness) -> str:
+    """What a witness q′ forces on s, with the live table's numbers (as the engine says it
+    when only its text is known)."""
+    if w.limit is not None and w.direction is not None:
+        return printing.bound_text(w.direction, w.limit, w.lower, steps.exact_number)
+    return w.bound
+
+
 def witness_caption(w: Witness) -> str:
     """A witness q′ on the gradient plane (its hover), with the table's numbers.
 
@@ -129,11 +149,7 @@ def witness_caption(w: Witness) -> str:
     >>> witness_caption(Witness((-0.5, 0.0), 0.0, "", (-half, sp.S(0)), -half, False, (-half, 0)))
     'q′ = (−1/2, 0) needs ⟨s, (−1/2, 0)⟩ ≤ −1/2; hatched: ruled out'
     """
-    point = steps.vector(w.point, w.exact_point if w.exact_point is not None
-                         and len(w.exact_point) == len(w.point) else None)
-    bound = (printing.bound_text(w.direction, w.limit, w.lower, steps.exact_number)
-             if w.limit is not None and w.direction is not None else w.bound)
-    return f"q′ = {point} needs {bound}; hatched: ruled out"
+    return f"q′ = {witness_point(w)} needs {witness_bound(w)}; hatched: ruled out"
 
 
 def plane_verdict(ex: Exploration2D, s: Point) -> str:
