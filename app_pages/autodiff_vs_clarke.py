@@ -44,19 +44,17 @@ st.markdown(
 )
 
 st.subheader("Conventions at a kink")
-st.table([{"library": c.library, "relu'(0)": f"{c.relu:g}", "|·|'(0)": f"{c.abs:g}",
-           "tie in max / min": TIE_TEXT[c.tie],
-           "sign'(0)": kink(c.step), "H'(0)": kink(c.heaviside),
-           "stated in": ("docs" if c.documented else "docs + source")} for c in CONVENTIONS])
+st.markdown(ui.markdown_table([
+    {"library": c.library, "relu'(0)": f"{c.relu:g}", "|·|'(0)": f"{c.abs:g}",
+     "tie in max / min": TIE_TEXT[c.tie], "sign'(0)": kink(c.step), "H'(0)": kink(c.heaviside),
+     "stated in": ("docs" if c.documented else "docs + source")} for c in CONVENTIONS]))
 with st.expander("Sources, as each library states them"):
     for c in CONVENTIONS:
         st.markdown(f"**{c.library}**\n" + "\n".join(f"- {s}" for s in c.sources))
 with st.expander("What each library call is"):
-    names = [c.library for c in CONVENTIONS]
-    st.markdown("\n".join(
-        ["| you type | " + " | ".join(names) + " |", "|---" * (len(names) + 1) + "|"]
-        + [f"| {name} | " + " | ".join(calls[lib] for lib in names) + " |"
-           for name, calls in LIBRARY_CALLS.items()]))
+    st.markdown(ui.markdown_table([{"you type": name, **{c.library: calls[c.library]
+                                                         for c in CONVENTIONS}}
+                                   for name, calls in LIBRARY_CALLS.items()]))
     st.caption("A typed relu(x) is jax.nn.relu (0 at 0), a typed max(x, 0) is jnp.maximum "
                "(1/2 at 0); max(a, b, c) is maximum(maximum(a, b), c). Other functions: the "
                "call of the same name (torch.exp, jnp.exp, np.exp). SymPy differentiates the "
@@ -87,7 +85,7 @@ st.latex(rf"f(x) = {result.latex}, \qquad \partial f({result.point_latex}) = "
 rows = [{"library": v.library, "f'(x₀) as computed": fmt(v.value),
          "in the Clarke set?": "✓ yes" if v.in_clarke else "✗ no"} for v in result.values]
 left, right = st.columns([2, 3], gap="large")
-left.table(rows)
+left.markdown(ui.markdown_table(rows))
 with right:
     figure = conventions_figure(result)
     ui.chart(figure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
@@ -40,3 +41,16 @@ def share_url(at: AppTest) -> str:
     links = [m.value for m in at.markdown if m.value.startswith("[") and "?" in m.value]
     assert links, "no share link on the page"
     return links[-1][1:].split("](", 1)[0]
+
+
+def markdown_rows(at: AppTest, column: str) -> list[dict[str, str]]:
+    """The rows of the one Markdown table on the page (``ui.markdown_table``) with a header cell
+    ``column``, as {header: cell} with the Markdown escapes taken out."""
+    def cells(line: str) -> list[str]:
+        parts = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+        return [re.sub(r"\\(.)", r"\1", p.strip()).replace("\u200b", "") for p in parts]
+
+    (table,) = [m.value for m in at.markdown if m.value.startswith("| ")
+                and column in cells(m.value.splitlines()[0])]
+    header, _, *rows = table.splitlines()
+    return [dict(zip(cells(header), cells(row), strict=True)) for row in rows]

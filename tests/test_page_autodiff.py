@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from page_util import share_url
+from page_util import markdown_rows, share_url
 from streamlit.testing.v1 import AppTest
 
 from clarke_core.labs.autodiff import CONVENTIONS, compare
@@ -21,7 +21,7 @@ def run_page(**query: str) -> AppTest:
 def outside_on_the_page(at: AppTest) -> tuple[set[str], set[str]]:
     """The libraries the page marks as outside the Clarke set: in its table of values (the
     second table), and in the sentence under it (empty if there is none)."""
-    rows = at.table[1].value.to_dict("records")
+    rows = markdown_rows(at, "in the Clarke set?")
     marked = {r["library"] for r in rows if r["in the Clarke set?"].startswith("✗")}
     listed = [m.value for m in at.markdown if m.value.startswith("**Outside the Clarke set:**")]
     named = {c.library for c in CONVENTIONS if any(c.library in text for text in listed)}
@@ -50,7 +50,8 @@ def test_a_url_restores_the_function():
     # abs(x) - abs(x) is 0: every convention gives 0, inside the Clarke set {0}
     assert outside_computed("abs(x) - abs(x)", "0") == set()
     assert outside_on_the_page(at) == (set(), set())
-    assert len(at.table[1].value) == len(compare("abs(x) - abs(x)", "0").values)
+    values = compare("abs(x) - abs(x)", "0").values
+    assert len(markdown_rows(at, "in the Clarke set?")) == len(values)
 
 
 def test_a_bad_function_gives_one_sentence():
@@ -94,7 +95,19 @@ def test_the_page_says_which_library_call_each_primitive_is():
     at = run_page(f="min(x, 0) + max(x, 0)", at="0")
     assert not at.exception and not at.error
     (mapping,) = [m.value for m in at.markdown if m.value.startswith("| you type |")]
+    calls = {r["you type"]: r for r in markdown_rows(at, "you type")}
+    assert calls["relu"]["JAX"] == "jax.nn.relu" and calls["max"]["JAX"] == "jnp.maximum, nested"
     assert "| jax.nn.relu |" in mapping and "| jnp.maximum, nested |" in mapping
     assert "| torch.relu |" in mapping and "| jnp.heaviside(u, 0.5) |" in mapping
-    rows = {r["library"]: r["f'(x₀) as computed"] for r in at.table[1].value.to_dict("records")}
+    rows = {r["library"]: r["f'(x₀) as computed"]
+            for r in markdown_rows(at, "in the Clarke set?")}
     assert rows["PyTorch"] == rows["JAX"] == "1"
+
+
+def test_the_conventions_table_lists_every_library_without_arrow():
+    # Markdown, not st.table: the tables draw with the page's text (no Arrow reader to load).
+    at = run_page()
+    assert not at.table and not at.dataframe
+    rows = markdown_rows(at, "tie in max / min")
+    assert [r["library"] for r in rows] == [c.library for c in CONVENTIONS]
+    assert {r["relu'(0)"] for r in rows} == {f"{c.relu:g}" for c in CONVENTIONS}
