@@ -73,7 +73,7 @@ with euler_col:
                 for v, p in zip(euler.clarke.exact or euler.clarke.vertices, values,
                                 strict=False)]
         if euler.clarke.kind != "convex":
-            st.dataframe(rows, hide_index=True)
+            st.markdown(ui.markdown_table(rows))  # Markdown: no Arrow reader to load first
     if euler.holds:
         st.success(euler.reason + f" (worst residual along the edges: "
                                   f"{euler.boundary_residual:.1e})")
