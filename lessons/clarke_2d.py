@@ -121,8 +121,8 @@ def body() -> tuple[str, str]:
         st.markdown("A subgradient s needs f(q′) ≥ f(x₀) + ⟨s, q′ − x₀⟩ for **every** q′. Each q′ "
                     "below rules out a half-plane of s (hatched in the gradient plane); together "
                     "they rule out all s.")
-        st.markdown("\n".join(f"- q′ = {plain(plane_2d.witness_label(w))} forces {plain(w.bound)}"
-                              for w in sub.witnesses))
+        st.markdown("\n".join(f"- q′ = {plain(plane_2d.witness_point(w))} forces "
+                              f"{plain(plane_2d.witness_bound(w))}" for w in sub.witnesses))
 
     for key, title, section in (
             (PLANES, "Planes through the point: which ones stay below f?", plane_section),

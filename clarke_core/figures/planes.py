@@ -224,8 +224,8 @@ def plane_sweep_figure(sweep: PlaneSweep, path: str = "auto") -> go.Figure:
     frames = [go.Frame(name=str(k), traces=moving, data=state(v))
               for k, v in enumerate(verdicts)]
     # "s = (…)" where s is exact, "s ≈ (…)" where it is not (s_label starts with ≈ there)
-    labels = [f"{'' if s_label(v.s).startswith('≈') else '= '}{s_label(v.s)}: {verdict_label(v)}"
-              for v in verdicts]
+    labels = [f"{'' if s.startswith('≈') else '= '}{s}: {verdict_label(v)}"
+              for s, v in ((s_label(v.s), v) for v in verdicts)]
     layout = style.base_layout(
         height=HEIGHT, uirevision="plane-sweep",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 12}},

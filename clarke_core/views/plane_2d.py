@@ -114,13 +114,6 @@ def finite_pairs(points: Sequence[Sequence[float]]) -> list[Point]:
             if len(p) == 2 and math.isfinite(p[0]) and math.isfinite(p[1])]
 
 
-def witness_label(w: Witness) -> str:
-    """Where a witness q′ is, exactly when known."""
-    if w.exact_point is not None and len(w.exact_point) == len(w.point):
-        return vector_label(w.exact_point, True)
-    return vector_label(w.point, False)
-
-
 def witness_point(w: Witness) -> str:
     """Where a witness q′ is, as the live table prints numbers (exact where known).
 

@@ -101,7 +101,10 @@ def exact_number(e: object) -> str:
     >>> exact_number(sp.Rational(-3, 4)), exact_number(-sp.sqrt(2))
     ('−3/4', '−√2')
     """
-    e = sp.sympify(e, strict=True)
+    if isinstance(e, int) and not isinstance(e, bool):
+        e = sp.Integer(e)
+    if not isinstance(e, sp.Expr):  # never text: nothing here parses
+        raise TypeError(f"exact_number takes an exact number, not {type(e).__name__}")
     return number(float(e), e)
 
 
